@@ -1,0 +1,5 @@
+"""``python -m council`` runs the CLI."""
+
+from council.cli import main
+
+main()

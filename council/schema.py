@@ -1,0 +1,36 @@
+"""JSON schemas of the file formats, generated from the models, for editors and other tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from council.loader import MODELS, Kind
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+"""Where the generated schemas are kept (library files point editors here)."""
+
+
+def json_schema(kind: Kind) -> dict[str, Any]:
+    """The JSON schema of a persona or scenario file."""
+    schema = MODELS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"{kind}.schema.json"
+    return schema
+
+
+def schema_text(kind: Kind) -> str:
+    """The schema as stable, indented JSON text."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
+    """Write ``persona.schema.json`` and ``scenario.schema.json``; return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in MODELS:
+        path = directory / f"{kind}.schema.json"
+        path.write_text(schema_text(kind), encoding="utf-8")
+        written.append(path)
+    return written

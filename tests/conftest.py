@@ -1,0 +1,82 @@
+"""Shared fixtures: good persona and scenario documents, and a CLI runner."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from council.cli import main
+
+GOOD_PERSONA: dict[str, Any] = {
+    "id": "test-regulator",
+    "name": "Test regulator",
+    "group": "government",
+    "role": "A regulator who answers for the safety of AI systems in a test country.",
+    "values": {"safety": 0.9, "innovation": 0.3, "privacy": 0.6},
+    "openness": 0.4,
+    "languages": ["km", "en"],
+    "voice": "You speak plainly and ask for evidence before you agree to anything.",
+}
+
+GOOD_SCENARIO: dict[str, Any] = {
+    "id": "kh-test-incident",
+    "title": "A test incident",
+    "jurisdiction": "KH",
+    "sector": "finance",
+    "summary": "A model used by lenders scores applicants unevenly across provinces.",
+    "facts": ["The model was trained on one bank's data."],
+    "affected": ["Rural borrowers"],
+    "harms": {"fairness": 0.8, "privacy": 0.4},
+    "options": [
+        {
+            "id": "continue",
+            "label": "Continue as is",
+            "impacts": {"innovation": 0.5, "fairness": -0.6},
+        },
+        {
+            "id": "suspend",
+            "label": "Suspend pending an audit",
+            "impacts": {"fairness": 0.7, "innovation": -0.4},
+        },
+    ],
+}
+
+
+@pytest.fixture
+def persona_doc() -> dict[str, Any]:
+    return copy.deepcopy(GOOD_PERSONA)
+
+
+@pytest.fixture
+def scenario_doc() -> dict[str, Any]:
+    return copy.deepcopy(GOOD_SCENARIO)
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process and capture its exit code and output."""
+
+    def run(*argv: str) -> CliResult:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
