@@ -44,7 +44,7 @@ Effect = Annotated[float, BeforeValidator(_number), Field(ge=-1.0, le=1.0, allow
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """A short line of text."""
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=240)]
 """A one-line title."""
 Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 """A paragraph of text."""

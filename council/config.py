@@ -1,0 +1,43 @@
+"""A run's configuration: every option resolved, defaults included, so a record can repeat it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Protocol = Literal["bft", "tally"]
+Update = Literal["fj", "wmsr"]
+Topology = Literal["complete", "small-world", "scale-free", "ring"]
+
+MAX_SIZE = 1000
+
+
+class RunConfig(BaseModel):
+    """Everything that decides a run (with the library): the record's ``config``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str = Field(description="Library id of the scenario (or the path it came from).")
+    size: int = Field(default=33, ge=1, le=MAX_SIZE, description="Number of seats.")
+    personas: tuple[str, ...] | None = Field(
+        default=None, description="Exactly these personas, in order (overrides size)."
+    )
+    byzantine: int = Field(default=0, ge=0, description="Number of faulty seats.")
+    fault: str = Field(default="equivocate", description="Fault model spec, NAME[:OPTION].")
+    protocol: Protocol = Field(default="bft", description="How ballots become a decision.")
+    quorum: str = Field(default="bft", description="Quorum rule, a name or a fraction.")
+    method: str = Field(default="plurality", description="Aggregation method.")
+    update: Update = Field(default="fj", description="Deliberation update rule.")
+    rounds: int = Field(default=2, ge=0, le=50, description="Deliberation rounds before a vote.")
+    ballots: int = Field(default=3, ge=1, le=20, description="Ballots before giving up.")
+    topology: Topology = Field(default="complete", description="Who hears whom.")
+    backend: str = Field(default="offline", description="Reasoner for the seats.")
+    model: str | None = Field(default=None, description="Model name for LLM seats.")
+    base_url: str | None = Field(default=None, description="Endpoint, without credentials.")
+    seed: int = Field(default=0, ge=0, description="Seed that fixes everything random.")
+    human_seats: tuple[int, ...] = Field(default=(), description="Seats a person plays.")
+
+    def honest(self) -> RunConfig:
+        """The same run with every seat honest: the baseline for validity."""
+        return self.model_copy(update={"byzantine": 0})

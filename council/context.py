@@ -1,0 +1,176 @@
+"""A run's fixed context: the seated council and every number drawn from the seed.
+
+Everything random is drawn here, once, from independent streams of the seed, so that the phase
+functions that follow are deterministic and the baseline (the same seed, every seat honest)
+sees the same perception noise and topology as the faulty run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from council.config import RunConfig
+from council.faults import Fault, parse_fault
+from council.library import Library
+from council.models import Persona, Scenario
+from council.principles import PRINCIPLES
+from council.quorum import max_faulty, parse_rule, tolerates
+from council.registry import SpecError
+from council.topology import adjacency
+from council.voting import METHODS
+
+NOISE_SD = 0.08
+"""Standard deviation of a seat's perception noise on each option's score."""
+
+# Independent random streams of one seed.
+_NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
+
+
+class Seat(BaseModel):
+    """A persona in a council, with its behaviour and reasoner (``council.seats`` in a record)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seat: int
+    persona: str
+    behaviour: str
+    """``honest`` or the fault spec of a faulty seat."""
+    reasoner: Literal["offline", "openai", "human"] = "offline"
+
+
+@dataclass(frozen=True, eq=False)
+class RunContext:
+    """The seated council and its numbers; read-only for the phase functions."""
+
+    config: RunConfig
+    scenario: Scenario
+    personas: tuple[Persona, ...]
+    seats: tuple[Seat, ...]
+    fault: Fault
+    faulty: np.ndarray
+    """Boolean (n,): the faulty seats."""
+    values: np.ndarray
+    """(n, P) value weights."""
+    openness: np.ndarray
+    """(n,) openness of each seat."""
+    impacts: np.ndarray
+    """(K, P) effect of each option on each principle."""
+    emphasis: np.ndarray
+    """(P,) 0.5 + harm: how much each principle counts in this scenario."""
+    noise: np.ndarray
+    """(n, K) seeded perception noise."""
+    hears: np.ndarray
+    """(n, n) boolean: hears[i, j] when seat i hears seat j in deliberation."""
+    quorum: int
+    max_faulty: int
+
+    @property
+    def n(self) -> int:
+        """Council size."""
+        return len(self.seats)
+
+    @property
+    def k(self) -> int:
+        """Number of options."""
+        return len(self.scenario.options)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """Option ids, in scenario order."""
+        return self.scenario.option_ids
+
+    @property
+    def honest(self) -> np.ndarray:
+        """Boolean (n,): the honest seats."""
+        return ~self.faulty
+
+    @property
+    def fault_option(self) -> int | None:
+        """Index of the option the fault pushes, if it pushes one."""
+        return self.option_ids.index(self.fault.option) if self.fault.option else None
+
+    def random_stream(self, step: int) -> np.random.Generator:
+        """The random fault's draws for one step (a round or a protocol phase)."""
+        return np.random.default_rng([self.config.seed, _RANDOM_FAULT, step])
+
+
+def compose(library: Library, size: int) -> list[Persona]:
+    """Seats drawn round-robin across the groups in fixed order; personas repeat past the library.
+
+    Seat i takes the next persona of group i mod 4 (cycling within the group).
+    """
+    groups = [g for g in library.personas_by_group().values() if g]
+    if not groups:
+        raise SpecError("the library has no personas")
+    taken = [0] * len(groups)
+    seated: list[Persona] = []
+    for i in range(size):
+        g = i % len(groups)
+        seated.append(groups[g][taken[g] % len(groups[g])])
+        taken[g] += 1
+    return seated
+
+
+def build_context(config: RunConfig, library: Library, scenario: Scenario) -> RunContext:
+    """Resolve a config against the library and draw everything random; SpecError if invalid."""
+    if config.personas:
+        unknown = [p for p in config.personas if p not in library.personas]
+        if unknown:
+            raise SpecError(
+                f"--personas: unknown persona {unknown[0]!r} (see `council list personas`)"
+            )
+        personas = [library.personas[p] for p in config.personas]
+    else:
+        personas = compose(library, config.size)
+    n = len(personas)
+    if config.byzantine > n:
+        raise SpecError(f"--byzantine {config.byzantine} exceeds the council of {n} seats")
+    fault = parse_fault(config.fault, scenario.option_ids)
+    METHODS.split(config.method)
+    quorum = parse_rule(config.quorum)(n)
+    bad_humans = [s for s in config.human_seats if not 0 <= s < n]
+    if bad_humans:
+        raise SpecError(f"human seat {bad_humans[0]} is not a seat of the council of {n}")
+
+    faulty = np.zeros(n, dtype=bool)
+    if config.byzantine:
+        picker = np.random.default_rng([config.seed, _FAULTY])
+        faulty[picker.choice(n, size=config.byzantine, replace=False)] = True
+    noise = np.random.default_rng([config.seed, _NOISE]).normal(
+        0.0, NOISE_SD, size=(n, len(scenario.options))
+    )
+    reasoner: Literal["offline", "openai"] = "openai" if config.backend == "openai" else "offline"
+    seats = tuple(
+        Seat(
+            seat=i,
+            persona=p.id,
+            behaviour=fault.spec if faulty[i] else "honest",
+            reasoner="human" if i in config.human_seats else reasoner,
+        )
+        for i, p in enumerate(personas)
+    )
+    return RunContext(
+        config=config,
+        scenario=scenario,
+        personas=tuple(personas),
+        seats=seats,
+        fault=fault,
+        faulty=faulty,
+        values=np.array([[p.values.get(q, 0.0) for q in PRINCIPLES] for p in personas]),
+        openness=np.array([p.openness for p in personas]),
+        impacts=np.array([[o.impacts.get(q, 0.0) for q in PRINCIPLES] for o in scenario.options]),
+        emphasis=0.5 + np.array([scenario.harms.get(q, 0.0) for q in PRINCIPLES]),
+        noise=noise,
+        hears=adjacency(config.topology, n, config.seed),
+        quorum=quorum,
+        max_faulty=max_faulty(n),
+    )
+
+
+def tolerance(ctx: RunContext) -> dict[str, int]:
+    """``council.tolerates`` of a record."""
+    return tolerates(ctx.n, ctx.quorum).model_dump()

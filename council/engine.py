@@ -1,0 +1,186 @@
+"""Runs on the batch path, and the record built from any run's trace (both drivers use it)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+import numpy as np
+
+from council.adversary import NONE
+from council.config import RunConfig
+from council.context import RunContext, build_context, tolerance
+from council.library import Library, load_library, resolve_scenario
+from council.models import Scenario
+from council.offline import confidence
+from council.outcome import Summary, summarize
+from council.pdca import build_pdca
+from council.phases import Trace, simulate
+from council.quorum import Tolerance
+from council.rationale import faulty_rationale, opening_rationale, revision_rationale
+from council.record import (
+    Ballot,
+    CouncilInfo,
+    Metrics,
+    Outcome,
+    Round,
+    RunRecord,
+    SeatView,
+    Statement,
+)
+
+
+def prepare(
+    config: RunConfig, library: Library | None = None, scenario: Scenario | None = None
+) -> RunContext:
+    """Resolve a config into a run context (SpecError or LoadError if it is not valid)."""
+    library = library or load_library()
+    scenario = scenario or resolve_scenario(config.scenario, library)
+    return build_context(config, library, scenario)
+
+
+def baseline_option(ctx: RunContext, library: Library | None = None) -> int:
+    """The option the same run decides with every seat honest (NONE if it decides nothing)."""
+    if not ctx.faulty.any():
+        return summarize(ctx, simulate(ctx)).option
+    honest = prepare(ctx.config.honest(), library, ctx.scenario)
+    return summarize(honest, simulate(honest)).option
+
+
+def run(
+    config: RunConfig, *, library: Library | None = None, scenario: Scenario | None = None
+) -> RunRecord:
+    """A whole offline run on the batch path, with its baseline, as a record."""
+    started = time.perf_counter()
+    ctx = prepare(config, library, scenario)
+    trace = simulate(ctx)
+    baseline = baseline_option(ctx, library)
+    return build_record(ctx, trace, baseline=baseline, wall_s=time.perf_counter() - started)
+
+
+def _opt(ctx: RunContext, index: int) -> str | None:
+    return None if index == NONE else ctx.option_ids[index]
+
+
+def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
+    views = trace.views[r]
+    conf = confidence(views)
+    out = []
+    for i in range(ctx.n):
+        view = views[i]
+        if r == 0:
+            silent = bool(ctx.faulty[i]) and ctx.fault.name == "crash"
+            text = "Said nothing." if silent else opening_rationale(ctx, i, view)
+        else:
+            inbox, heard = trace.inboxes[r - 1]
+            silent = bool(ctx.faulty[i]) and ctx.fault.name == "crash"
+            if ctx.faulty[i]:
+                sent = inbox[:, i]
+                listeners = np.flatnonzero(heard[:, i])
+                if len(listeners):
+                    tops = sent[listeners].argmax(axis=1)
+                    mode = int(np.bincount(tops).argmax())
+                    view = sent[listeners[tops == mode][0]]
+                text = faulty_rationale(ctx, i, sent, heard[:, i])
+            elif i in trace.failures.get(r, []):
+                silent, text = True, "Its reasoner failed this round; it counted as crashed."
+            else:
+                text = revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
+        out.append(
+            Statement(
+                seat=i,
+                option=None if silent else ctx.option_ids[int(view.argmax())],
+                scores={}
+                if silent
+                else {o: round(float(s), 4) for o, s in zip(ctx.option_ids, view, strict=True)},
+                confidence=0.0 if silent else round(float(conf[i]), 4),
+                rationale=text,
+            )
+        )
+    return out
+
+
+def _ballot(ctx: RunContext, b: int, trace: Trace) -> Ballot:
+    result = trace.ballots[b]
+    honest = np.flatnonzero(ctx.honest)
+    cast = result.cast
+    return Ballot(
+        ballot=result.ballot,
+        after_round=result.after_round,
+        cast={str(i): _opt(ctx, int(cast[i])) for i in range(ctx.n)},
+        tally={o: int((cast == k).sum()) for k, o in enumerate(ctx.option_ids)},
+        views={
+            str(i): SeatView(
+                winner=_opt(ctx, int(result.winner[i])), support=int(result.support[i])
+            )
+            for i in honest
+        },
+        commit_sent={
+            str(i): ctx.option_ids[int(o)] for i, o in enumerate(result.commit_sent) if o != NONE
+        },
+        committed={
+            str(i): ctx.option_ids[int(o)] for i, o in enumerate(result.committed) if o != NONE
+        },
+        messages=result.messages,
+    )
+
+
+def build_record(
+    ctx: RunContext,
+    trace: Trace,
+    *,
+    baseline: int | None,
+    wall_s: float,
+    run_id: str | None = None,
+    metrics_extra: dict[str, object] | None = None,
+    errors: list[str] | None = None,
+) -> RunRecord:
+    """The run record of a trace (``baseline`` None: not computed, as for LLM runs)."""
+    summary: Summary = summarize(ctx, trace)
+    option = summary.option
+    last_cast = trace.ballots[-1].cast if trace.ballots else np.full(ctx.n, NONE)
+    dissent = [
+        int(i)
+        for i in np.flatnonzero(ctx.honest)
+        if option != NONE and last_cast[i] not in (option, NONE)
+    ]
+    metrics = Metrics(
+        safety_violation=summary.safety_violation,
+        agrees_with_baseline=None if baseline is None else bool(option == baseline),
+        baseline_option=None if baseline is None else _opt(ctx, baseline),
+        rounds_used=summary.rounds_used,
+        messages=summary.messages,
+        honest_drift=summary.honest_drift,
+        honest_flips=summary.honest_flips,
+        wall_s=round(wall_s, 4),
+        **(metrics_extra or {}),
+    )
+    return RunRecord(
+        run_id=run_id or uuid.uuid4().hex[:16],
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        scenario=ctx.scenario.id,
+        config=ctx.config,
+        council=CouncilInfo(
+            size=ctx.n,
+            max_faulty=ctx.max_faulty,
+            quorum=ctx.quorum,
+            tolerates=Tolerance(**tolerance(ctx)),
+            seats=list(ctx.seats),
+        ),
+        rounds=[
+            Round(round=r, statements=_statements(ctx, trace, r)) for r in range(len(trace.views))
+        ],
+        ballots=[_ballot(ctx, b, trace) for b in range(len(trace.ballots))],
+        outcome=Outcome(
+            status=summary.status,
+            option=_opt(ctx, option),
+            label=None if option == NONE else ctx.scenario.options[option].label,
+            tally={o: int(c) for o, c in zip(ctx.option_ids, summary.tally, strict=True)},
+            dissent=dissent,
+        ),
+        commits={str(i): _opt(ctx, int(summary.commits[i])) for i in np.flatnonzero(ctx.honest)},
+        metrics=metrics,
+        pdca=None if option == NONE else build_pdca(ctx, option, last_cast),
+        errors=errors or [],
+    )

@@ -1,0 +1,126 @@
+"""The offline reasoner's arithmetic: opening scores, the FJ and W-MSR updates, ballots.
+
+Pure functions on numpy arrays. A seat's score for an option is its value-weighted sum of the
+option's impacts, each principle emphasised by the scenario's harm to it, normalised to [-1, 1],
+plus seeded perception noise. Deliberation pulls a seat toward what it hears by its openness and
+keeps the rest of it on its own opening view (Friedkin–Johnsen), so honest splits can survive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TEMPERATURE = 0.15
+"""Softmax temperature turning scores into a distribution over options (for drift)."""
+
+
+def base_scores(values: np.ndarray, impacts: np.ndarray, emphasis: np.ndarray) -> np.ndarray:
+    """Scores (n, K) in [-1, 1] from values (n, P), impacts (K, P) and emphasis (P,).
+
+    >>> base_scores(np.array([[1.0, 0.0]]), np.array([[1.0, -1.0], [-0.5, 1.0]]), np.ones(2))
+    array([[ 1. , -0.5]])
+    """
+    weights = values * emphasis
+    total = weights.sum(axis=1, keepdims=True)
+    total[total == 0] = 1.0
+    return (weights @ impacts.T) / total
+
+
+def contributions(values: np.ndarray, impacts: np.ndarray, emphasis: np.ndarray) -> np.ndarray:
+    """Per-principle terms (K, P) of one seat's base scores (values is (P,)); they sum to them."""
+    weights = values * emphasis
+    total = weights.sum() or 1.0
+    return impacts * (weights / total)
+
+
+def opening(base: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Blind opening scores: base plus perception noise, clipped to [-1, 1]."""
+    return np.clip(base + noise, -1.0, 1.0)
+
+
+def fj_update(
+    own_opening: np.ndarray,
+    own_now: np.ndarray,
+    inbox: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+) -> np.ndarray:
+    """Friedkin–Johnsen: x' = (1 - o) x(0) + o · mean(own view, views heard).
+
+    Shapes: own_* (m, K), inbox (m, n, K) views sent to each seat, heard (m, n) which arrived,
+    openness (m,).
+
+    >>> fj_update(np.zeros((1, 2)), np.zeros((1, 2)), np.ones((1, 1, 2)), np.ones((1, 1), bool),
+    ...           np.array([0.5]))
+    array([[0.25, 0.25]])
+    """
+    total = own_now + np.einsum("mj,mjk->mk", heard.astype(float), inbox)
+    mean = total / (1.0 + heard.sum(axis=1))[:, None]
+    return (1.0 - openness)[:, None] * own_opening + openness[:, None] * mean
+
+
+def wmsr_update(
+    own_opening: np.ndarray,
+    own_now: np.ndarray,
+    inbox: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+    trim: int,
+) -> np.ndarray:
+    """W-MSR, then the FJ anchor.
+
+    Per option, drop the ``trim`` highest views above one's own and the ``trim`` lowest below
+    it (all of them if fewer), and average the rest with one's own.
+
+    >>> views = np.array([[[0.1], [0.2], [5.0]]])
+    >>> wmsr_update(np.zeros((1, 1)), np.zeros((1, 1)), views, np.ones((1, 3), bool),
+    ...             np.array([1.0]), trim=1)
+    array([[0.1]])
+    """
+    m, n, k = inbox.shape
+    vals = np.where(heard[:, :, None], inbox, np.nan)
+    own = own_now[:, None, :]
+    above = np.nan_to_num(vals > own).astype(int).sum(axis=1)  # (m, K)
+    below = np.nan_to_num(vals < own).astype(int).sum(axis=1)
+    count = heard.sum(axis=1)[:, None].repeat(k, axis=1)
+    ordered = np.sort(vals, axis=1)  # NaN last
+    csum = np.concatenate(
+        [np.zeros((m, 1, k)), np.nancumsum(ordered, axis=1)], axis=1
+    )  # (m, n+1, K)
+    lo = np.minimum(trim, below)
+    hi = count - np.minimum(trim, above)
+    kept_sum = (
+        np.take_along_axis(csum, hi[:, None, :], axis=1)[:, 0, :]
+        - np.take_along_axis(csum, lo[:, None, :], axis=1)[:, 0, :]
+    )
+    kept = np.maximum(hi - lo, 0)
+    mean = (own_now + kept_sum) / (1.0 + kept)
+    return (1.0 - openness)[:, None] * own_opening + openness[:, None] * mean
+
+
+def rankings(scores: np.ndarray) -> np.ndarray:
+    """Each row's options best first (ties to the lower index)."""
+    return np.argsort(-scores, axis=1, kind="stable")
+
+
+def approvals(scores: np.ndarray) -> np.ndarray:
+    """Approval sets: every option scored above zero, and always the seat's top option."""
+    approved = scores > 0
+    approved[np.arange(len(scores)), scores.argmax(axis=1)] = True
+    return approved
+
+
+def distribution(scores: np.ndarray) -> np.ndarray:
+    """Scores turned into a distribution over options (softmax at TEMPERATURE)."""
+    z = scores / TEMPERATURE
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def confidence(scores: np.ndarray) -> np.ndarray:
+    """How sure each seat is: 0.5 plus the margin of its top score over the next, in [0, 1]."""
+    if scores.shape[1] < 2:
+        return np.ones(len(scores))
+    top2 = -np.sort(-scores, axis=1)[:, :2]
+    return np.clip(0.5 + (top2[:, 0] - top2[:, 1]), 0.0, 1.0)

@@ -1,0 +1,110 @@
+"""The phase functions of a run, shared by the LangGraph graph and the batch path.
+
+Each is a pure function of the run context and the arrays of the step before: the opening
+(per seat), hearing (what every seat is sent in a round), revising (per seat, from its inbox)
+and voting (one ballot of the protocol). ``simulate`` is the batch driver that chains them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from council.adversary import NONE, deliberation_inbox
+from council.context import RunContext
+from council.offline import base_scores, fj_update, opening, wmsr_update
+from council.protocols import BallotResult, ProtocolState, run_ballot
+
+
+def open_views(ctx: RunContext, seats: np.ndarray) -> np.ndarray:
+    """Blind opening assessments (len(seats), K): no seat has heard any other."""
+    base = base_scores(ctx.values[seats], ctx.impacts, ctx.emphasis)
+    return opening(base, ctx.noise[seats])
+
+
+def hear(ctx: RunContext, views: np.ndarray, round_no: int) -> tuple[np.ndarray, np.ndarray]:
+    """What each seat is sent in a deliberation round: (inbox (n, n, K), heard (n, n))."""
+    return deliberation_inbox(ctx, views, round_no)
+
+
+def revise(
+    ctx: RunContext,
+    seats: np.ndarray,
+    first: np.ndarray,
+    now: np.ndarray,
+    inbox: np.ndarray,
+    heard: np.ndarray,
+) -> np.ndarray:
+    """New views of ``seats`` from their opening, current view and inbox rows.
+
+    Faulty seats do not move: their row comes back as it was.
+    """
+    if ctx.config.update == "wmsr":
+        new = wmsr_update(first, now, inbox, heard, ctx.openness[seats], ctx.max_faulty)
+    else:
+        new = fj_update(first, now, inbox, heard, ctx.openness[seats])
+    return np.where(ctx.faulty[seats][:, None], now, new)
+
+
+def messages_heard(heard: np.ndarray) -> int:
+    """Point-to-point deliberation messages delivered in one round."""
+    return int(heard.sum())
+
+
+@dataclass
+class Trace:
+    """Everything a run produced, as arrays: the input of records and summaries."""
+
+    views: list[np.ndarray] = field(default_factory=list)
+    """Per round (round 0 the opening), every seat's own view (n, K)."""
+    inboxes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    """Per deliberation round (from round 1), what each seat was sent and which arrived."""
+    ballots: list[BallotResult] = field(default_factory=list)
+    failures: dict[int, list[int]] = field(default_factory=dict)
+    """Per round, seats whose reasoner failed and that counted as crashed (LLM seats)."""
+
+    @property
+    def rounds_used(self) -> int:
+        """Deliberation rounds run after the opening."""
+        return len(self.views) - 1
+
+    @property
+    def final_state(self) -> ProtocolState:
+        """Commits and locks after the last ballot."""
+        if not self.ballots:
+            n = len(self.views[0])
+            return ProtocolState.start(n)
+        last = self.ballots[-1].committed
+        return ProtocolState(committed=last, locked=np.full(len(last), NONE))
+
+
+def deliberate(ctx: RunContext, trace: Trace) -> None:
+    """One more deliberation round over every seat, appended to the trace."""
+    now = trace.views[-1]
+    inbox, heard = hear(ctx, now, len(trace.views))
+    seats = np.arange(ctx.n)
+    trace.views.append(revise(ctx, seats, trace.views[0], now, inbox, heard))
+    trace.inboxes.append((inbox, heard))
+
+
+def done(ctx: RunContext, state: ProtocolState) -> bool:
+    """Whether every honest seat has committed (later ballots could change nothing)."""
+    return bool(np.all(state.committed[ctx.honest] != NONE))
+
+
+def simulate(ctx: RunContext) -> Trace:
+    """The batch path: opening, rounds, then ballots (each failed one after one more round)."""
+    trace = Trace(views=[open_views(ctx, np.arange(ctx.n))])
+    for _ in range(ctx.config.rounds):
+        deliberate(ctx, trace)
+    state = ProtocolState.start(ctx.n)
+    for ballot in range(1, ctx.config.ballots + 1):
+        result, state = run_ballot(
+            ctx, trace.views[-1], state, ballot=ballot, after_round=trace.rounds_used
+        )
+        trace.ballots.append(result)
+        if done(ctx, state) or ballot == ctx.config.ballots:
+            break
+        deliberate(ctx, trace)
+    return trace

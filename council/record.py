@@ -1,0 +1,137 @@
+"""The run record: the versioned, typed interface every reader (CLI, UI, exports) uses."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from council.config import RunConfig
+from council.context import Seat
+from council.quorum import Tolerance
+
+RECORD_VERSION = 1
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CouncilInfo(_Record):
+    """The council as seated, with its quorum arithmetic."""
+
+    size: int
+    max_faulty: int = Field(description="f = floor((n-1)/3), whatever the number seated.")
+    quorum: int = Field(description="The threshold t in force.")
+    tolerates: Tolerance
+    seats: list[Seat]
+
+
+class Statement(_Record):
+    """What one seat said in one round."""
+
+    seat: int
+    option: str | None = Field(description="The seat's top option (None: it said nothing).")
+    scores: dict[str, float] = Field(description="Its view: a score in [-1, 1] per option.")
+    confidence: float = Field(ge=0, le=1, description="0.5 plus its top option's margin.")
+    rationale: str = Field(description="Why, generated from the numbers behind the view.")
+
+
+class Round(_Record):
+    """One round of statements; round 0 is the blind opening."""
+
+    round: int
+    statements: list[Statement]
+
+
+class SeatView(_Record):
+    """One honest seat's view of a ballot's prepares."""
+
+    winner: str | None
+    support: int
+
+
+class Ballot(_Record):
+    """One ballot of the protocol."""
+
+    ballot: int
+    after_round: int
+    cast: dict[str, str | None] = Field(description="Seat -> first choice sent (most sent).")
+    tally: dict[str, int] = Field(description="Option -> first choices cast.")
+    views: dict[str, SeatView] = Field(description="Honest seat -> winner and support it saw.")
+    commit_sent: dict[str, str] = Field(description="bft: seat -> option it sent commit for.")
+    committed: dict[str, str] = Field(description="Honest seat -> its standing commit.")
+    messages: int
+
+
+class Outcome(_Record):
+    """The decision."""
+
+    status: Literal["decided", "no_quorum", "escalated"]
+    option: str | None
+    label: str | None = None
+    tally: dict[str, int]
+    dissent: list[int] = Field(
+        default_factory=list, description="Honest seats whose last ballot was another option."
+    )
+
+
+class Tokens(_Record):
+    """LLM token usage."""
+
+    prompt: int = 0
+    completion: int = 0
+
+
+class Metrics(_Record):
+    """What the run measured (DESIGN.md, How a run goes, 10)."""
+
+    safety_violation: bool
+    agrees_with_baseline: bool | None
+    baseline_option: str | None = None
+    rounds_used: int
+    messages: int
+    honest_drift: float
+    honest_flips: int
+    llm_calls: int = 0
+    llm_cached: int = 0
+    llm_errors: int = 0
+    seat_failures: int = 0
+    tokens: Tokens = Tokens()
+    wall_s: float = 0.0
+
+
+class PdcaStep(_Record):
+    """One step of the Plan-Do-Check-Act record."""
+
+    summary: str
+    items: list[str]
+
+
+class Pdca(_Record):
+    """A decided outcome as an action record."""
+
+    option: str
+    owners: list[str] = Field(description="Stakeholder groups that own the plan.")
+    plan: PdcaStep
+    do: PdcaStep
+    check: PdcaStep
+    act: PdcaStep
+
+
+class RunRecord(_Record):
+    """A whole run, as ``council run --json`` prints and the store keeps it."""
+
+    version: int = RECORD_VERSION
+    run_id: str
+    created_at: str
+    scenario: str
+    config: RunConfig
+    council: CouncilInfo
+    rounds: list[Round]
+    ballots: list[Ballot]
+    outcome: Outcome
+    commits: dict[str, str | None]
+    metrics: Metrics
+    pdca: Pdca | None
+    errors: list[str] = Field(default_factory=list, description="Failed LLM calls, one line each.")

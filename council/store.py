@@ -1,0 +1,185 @@
+"""The store: one SQLite file (WAL) holding runs, their events, and the LLM cache.
+
+``COUNCIL_DB`` or ``--db`` chooses the file; the default lives in the user's data directory.
+A run and its events are written in one transaction, so a failed run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict
+
+from council.record import RunRecord
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    scenario    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    option      TEXT,
+    size        INTEGER NOT NULL,
+    byzantine   INTEGER NOT NULL,
+    protocol    TEXT NOT NULL,
+    backend     TEXT NOT NULL,
+    record      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
+CREATE TABLE IF NOT EXISTS events (
+    run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+CREATE TABLE IF NOT EXISTS llm_cache (
+    key        TEXT PRIMARY KEY,
+    response   TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+"""
+
+
+class StoreError(Exception):
+    """The store cannot be opened or does not hold what was asked for."""
+
+
+class Event(BaseModel):
+    """One step of a run as it happened (a phase finished, a ballot counted)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    payload: dict[str, object]
+
+
+class RunSummary(BaseModel):
+    """One line of history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    created_at: str
+    scenario: str
+    status: str
+    option: str | None
+    size: int
+    byzantine: int
+    protocol: str
+    backend: str
+
+
+def default_path() -> Path:
+    """``COUNCIL_DB`` if set, else ``council.db`` in the user's data directory."""
+    env = os.environ.get("COUNCIL_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("byzantine-council", appauthor=False)) / "council.db"
+
+
+class Store:
+    """Runs, events and the LLM cache in one SQLite file."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as err:
+            raise StoreError(f"cannot open the store {self.path}: {err}") from None
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def save_run(self, record: RunRecord, events: Sequence[Event] = ()) -> None:
+        """Write a run and its events in one transaction."""
+        cfg = record.config
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.run_id,
+                    record.created_at,
+                    record.scenario,
+                    record.outcome.status,
+                    record.outcome.option,
+                    record.council.size,
+                    cfg.byzantine,
+                    cfg.protocol,
+                    cfg.backend,
+                    record.model_dump_json(),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?)",
+                [
+                    (record.run_id, seq, e.kind, json.dumps(e.payload))
+                    for seq, e in enumerate(events)
+                ],
+            )
+
+    def _resolve(self, db: sqlite3.Connection, run_id: str) -> str:
+        rows = db.execute(
+            "SELECT run_id FROM runs WHERE run_id LIKE ? || '%' LIMIT 2", (run_id,)
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"no run {run_id!r} in {self.path} (see `council history`)")
+        if len(rows) > 1:
+            raise StoreError(f"run id {run_id!r} is ambiguous; give more characters")
+        return str(rows[0][0])
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """A stored run by id or unique id prefix."""
+        with self._connect() as db:
+            full = self._resolve(db, run_id)
+            row = db.execute("SELECT record FROM runs WHERE run_id = ?", (full,)).fetchone()
+        return RunRecord.model_validate_json(row[0])
+
+    def events(self, run_id: str) -> list[Event]:
+        """A run's events in order."""
+        with self._connect() as db:
+            full = self._resolve(db, run_id)
+            rows = db.execute(
+                "SELECT kind, payload FROM events WHERE run_id = ? ORDER BY seq", (full,)
+            ).fetchall()
+        return [Event(kind=k, payload=json.loads(p)) for k, p in rows]
+
+    def history(self, limit: int = 50) -> list[RunSummary]:
+        """The latest runs, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT run_id, created_at, scenario, status, option, size, byzantine, protocol,"
+                " backend FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        fields = list(RunSummary.model_fields)
+        return [RunSummary(**dict(zip(fields, row, strict=True))) for row in rows]
+
+    def cache_get(self, key: str) -> str | None:
+        """A cached LLM response, if any."""
+        with self._connect() as db:
+            row = db.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def cache_put(self, key: str, response: str) -> None:
+        """Cache an LLM response (first writer wins)."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO llm_cache (key, response) VALUES (?, ?)", (key, response)
+            )
