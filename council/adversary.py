@@ -50,11 +50,15 @@ def _extreme(k: int, option: int) -> np.ndarray:
     return view
 
 
-def stubborn_view(own: np.ndarray, option: int) -> np.ndarray:
-    """A stubborn seat's view: its own, with its option raised clearly above the rest."""
-    view = own.copy()
-    view[option] = min(1.0, max(float(own.max()) + 0.3, own[option]))
-    return view
+def stubborn_views(own: np.ndarray, option: int) -> np.ndarray:
+    """Stubborn seats' views (m, K): their own, with their option raised clearly above the rest.
+
+    >>> stubborn_views(np.array([[0.2, 0.5]]), 0)
+    array([[0.8, 0.5]])
+    """
+    views = own.copy()
+    views[:, option] = np.minimum(1.0, np.maximum(own.max(axis=1) + 0.3, own[:, option]))
+    return views
 
 
 def deliberation_inbox(
@@ -66,100 +70,111 @@ def deliberation_inbox(
     """
     n, k = views.shape
     inbox = np.broadcast_to(views[None, :, :], (n, n, k)).copy()
-    heard = ctx.hears.copy()
-    for j in np.flatnonzero(ctx.faulty):
-        inbox[:, j, :] = faulty_views(ctx, int(j), views, step)
-    if ctx.fault.name == "crash":
-        heard[:, ctx.faulty] = False
+    heard = ctx.hears
+    faulty = np.flatnonzero(ctx.faulty)
+    if len(faulty):
+        inbox[:, faulty, :] = faulty_views(ctx, faulty, views, step)
+        if ctx.fault.name == "crash":
+            heard = heard.copy()
+            heard[:, faulty] = False
     return inbox, heard
 
 
-def faulty_views(ctx: RunContext, j: int, views: np.ndarray, step: int) -> np.ndarray:
-    """The view faulty seat j sends each recipient (n, K)."""
+def faulty_views(ctx: RunContext, faulty: np.ndarray, views: np.ndarray, step: int) -> np.ndarray:
+    """The views the faulty seats send each recipient: (n recipients, len(faulty), K)."""
     n, k = views.shape
+    m = len(faulty)
     name, option = ctx.fault.name, ctx.fault_option
     if name == "crash":
-        return np.zeros((n, k))
+        return np.zeros((n, m, k))
     if name == "random":
-        return ctx.random_stream(step * 1000 + j).uniform(-1.0, 1.0, size=(n, k))
+        return ctx.random_stream(step).uniform(-1.0, 1.0, size=(n, m, k))
     if name == "stubborn":
         assert option is not None
-        return np.broadcast_to(stubborn_view(views[j], option), (n, k))
+        return np.broadcast_to(stubborn_views(views[faulty], option), (n, m, k))
     if name in ("persuader", "collude"):
         assert option is not None
-        return np.broadcast_to(_extreme(k, option), (n, k))
+        return np.broadcast_to(_extreme(k, option), (n, m, k))
     if name == "equivocate":
         a, b, lean = leanings(ctx, views)
-        out = np.broadcast_to(views[j], (n, k)).copy()
-        out[:, a] = np.where(lean == a, 1.0, -1.0)
-        out[:, b] = np.where(lean == b, 1.0, -1.0)
+        out = np.broadcast_to(views[faulty][None], (n, m, k)).copy()
+        out[:, :, a] = np.where(lean == a, 1.0, -1.0)[:, None]
+        out[:, :, b] = np.where(lean == b, 1.0, -1.0)[:, None]
         return out
     raise ValueError(f"no deliberation rule for fault {name!r}")
 
 
-def _put_first(ranking: np.ndarray, option: int) -> np.ndarray:
-    return np.concatenate([[option], ranking[ranking != option]])
+def _put_first(rankings: np.ndarray, option: int) -> np.ndarray:
+    """Rankings (m, K) with ``option`` moved to the front, the rest in order."""
+    rest = rankings[rankings != option].reshape(len(rankings), -1)
+    return np.concatenate([np.full((len(rankings), 1), option), rest], axis=1)
 
 
 def faulty_ballots(
-    ctx: RunContext, j: int, own_ranking: np.ndarray, honest_rankings: np.ndarray, step: int
+    ctx: RunContext, faulty: np.ndarray, rankings: np.ndarray, step: int
 ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Rankings (n, K) and approvals (n, K) faulty seat j sends each recipient; False if silent.
+    """Rankings and approvals (n recipients, len(faulty), K) the faulty seats send.
 
-    ``honest_rankings`` (n, K) are every seat's own ballots (used to find the split).
+    The flag is False when they are silent. ``rankings`` (n, K) are every seat's own ballots
+    (to find the split).
     """
-    n, k = honest_rankings.shape
+    n, k = rankings.shape
+    m = len(faulty)
     name, option = ctx.fault.name, ctx.fault_option
-    approve = np.zeros((n, k), dtype=bool)
+    approve = np.zeros((n, m, k), dtype=bool)
     if name == "crash":
-        return np.zeros((n, k), dtype=int), approve, False
+        return np.zeros((n, m, k), dtype=int), approve, False
     if name == "random":
-        rng = ctx.random_stream(step * 1000 + j)
-        ranks = np.argsort(rng.random((n, k)), axis=1)
-        approve[np.arange(n), ranks[:, 0]] = True
+        ranks = np.argsort(ctx.random_stream(step).random((n, m, k)), axis=2)
+        np.put_along_axis(approve, ranks[:, :, :1], True, axis=2)
         return ranks, approve, True
     if name in ("stubborn", "persuader", "collude"):
         assert option is not None
-        ranking = _put_first(own_ranking, option)
-        approve[:, option] = True
-        return np.broadcast_to(ranking, (n, k)).copy(), approve, True
+        approve[:, :, option] = True
+        return np.broadcast_to(_put_first(rankings[faulty], option), (n, m, k)), approve, True
     if name == "equivocate":
-        preference = -np.argsort(honest_rankings, axis=1)  # higher is better
-        a, b, lean = leanings(ctx, preference.astype(float))
-        base = own_ranking[(own_ranking != a) & (own_ranking != b)]
-        for_a = np.concatenate([[a], base, [b]])
-        for_b = np.concatenate([[b], base, [a]])
-        ranks = np.where((lean == a)[:, None], for_a[None, :], for_b[None, :])
-        approve[np.arange(n), lean] = True
+        a, b, lean = leanings(ctx, _preference(rankings))
+        own = rankings[faulty]
+        base = own[(own != a) & (own != b)].reshape(m, -1)
+        for_a = np.concatenate([np.full((m, 1), a), base, np.full((m, 1), b)], axis=1)
+        for_b = np.concatenate([np.full((m, 1), b), base, np.full((m, 1), a)], axis=1)
+        ranks = np.where((lean == a)[:, None, None], for_a[None], for_b[None])
+        approve[np.arange(n), :, lean] = True
         return ranks, approve, True
     raise ValueError(f"no ballot rule for fault {name!r}")
 
 
+def _preference(rankings: np.ndarray) -> np.ndarray:
+    """Rankings turned into scores (higher is better), for finding the split."""
+    return -np.argsort(rankings, axis=1).astype(float)
+
+
 def faulty_commits(
     ctx: RunContext,
-    j: int,
-    honest_rankings: np.ndarray,
-    would_commit: int,
+    faulty: np.ndarray,
+    rankings: np.ndarray,
+    would_commit: np.ndarray,
     step: int,
 ) -> np.ndarray:
-    """The option faulty seat j sends each recipient a commit for (n,), NONE where silent.
+    """The option each faulty seat sends each recipient a commit for: (n, len(faulty)).
 
-    ``would_commit`` is what j commits by the protocol's own rule from what it received
-    (NONE if nothing): stubborn seats and persuaders follow the rule for their option only.
+    NONE where silent. ``would_commit`` (len(faulty),) is what each commits by the protocol's
+    own rule from what it received (NONE if nothing): stubborn seats and persuaders follow
+    the rule, for their option only.
     """
-    n, k = honest_rankings.shape
+    n, k = rankings.shape
+    m = len(faulty)
     name, option = ctx.fault.name, ctx.fault_option
     if name == "crash":
-        return np.full(n, NONE)
+        return np.full((n, m), NONE)
     if name == "random":
-        return np.asarray(ctx.random_stream(step * 1000 + j).integers(0, k, size=n))
+        return np.asarray(ctx.random_stream(step).integers(0, k, size=(n, m)))
     if name in ("stubborn", "persuader"):
-        return np.full(n, would_commit if would_commit == option else NONE)
+        return np.broadcast_to(np.where(would_commit == option, would_commit, NONE), (n, m))
     if name == "collude":
         assert option is not None
-        return np.full(n, option)
+        return np.full((n, m), option)
     if name == "equivocate":
-        preference = -np.argsort(honest_rankings, axis=1)
-        _, _, lean = leanings(ctx, preference.astype(float))
-        return np.asarray(lean, dtype=int)
+        _, _, lean = leanings(ctx, _preference(rankings))
+        return np.broadcast_to(np.asarray(lean, dtype=int)[:, None], (n, m))
     raise ValueError(f"no commit rule for fault {name!r}")

@@ -7,6 +7,7 @@ sees the same perception noise and topology as the faulty run.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,16 +44,15 @@ class Seat(BaseModel):
 
 
 @dataclass(frozen=True, eq=False)
-class RunContext:
-    """The seated council and its numbers; read-only for the phase functions."""
+class Council:
+    """The seed-free part of a run: who sits, their numbers, the scenario's, the rules.
 
-    config: RunConfig
+    Built once per configuration cell and shared by every seed of it (sweeps lean on this).
+    """
+
     scenario: Scenario
     personas: tuple[Persona, ...]
-    seats: tuple[Seat, ...]
     fault: Fault
-    faulty: np.ndarray
-    """Boolean (n,): the faulty seats."""
     values: np.ndarray
     """(n, P) value weights."""
     openness: np.ndarray
@@ -61,17 +61,73 @@ class RunContext:
     """(K, P) effect of each option on each principle."""
     emphasis: np.ndarray
     """(P,) 0.5 + harm: how much each principle counts in this scenario."""
+    quorum: int
+    max_faulty: int
+
+
+@dataclass(frozen=True, eq=False)
+class RunContext:
+    """The seated council and its seeded draws; read-only for the phase functions."""
+
+    config: RunConfig
+    council: Council
+    faulty: np.ndarray
+    """Boolean (n,): the faulty seats."""
     noise: np.ndarray
     """(n, K) seeded perception noise."""
     hears: np.ndarray
     """(n, n) boolean: hears[i, j] when seat i hears seat j in deliberation."""
-    quorum: int
-    max_faulty: int
+
+    # The council's fields, read through.
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario deliberated."""
+        return self.council.scenario
+
+    @property
+    def personas(self) -> tuple[Persona, ...]:
+        """Each seat's persona."""
+        return self.council.personas
+
+    @property
+    def fault(self) -> Fault:
+        """The fault model of the faulty seats."""
+        return self.council.fault
+
+    @property
+    def values(self) -> np.ndarray:
+        """(n, P) value weights."""
+        return self.council.values
+
+    @property
+    def openness(self) -> np.ndarray:
+        """(n,) openness."""
+        return self.council.openness
+
+    @property
+    def impacts(self) -> np.ndarray:
+        """(K, P) option impacts."""
+        return self.council.impacts
+
+    @property
+    def emphasis(self) -> np.ndarray:
+        """(P,) principle emphasis."""
+        return self.council.emphasis
+
+    @property
+    def quorum(self) -> int:
+        """The threshold t."""
+        return self.council.quorum
+
+    @property
+    def max_faulty(self) -> int:
+        """F = floor((n - 1) / 3)."""
+        return self.council.max_faulty
 
     @property
     def n(self) -> int:
         """Council size."""
-        return len(self.seats)
+        return len(self.council.personas)
 
     @property
     def k(self) -> int:
@@ -92,6 +148,22 @@ class RunContext:
     def fault_option(self) -> int | None:
         """Index of the option the fault pushes, if it pushes one."""
         return self.option_ids.index(self.fault.option) if self.fault.option else None
+
+    @functools.cached_property
+    def seats(self) -> tuple[Seat, ...]:
+        """The seats as a record lists them."""
+        reasoner: Literal["offline", "openai"] = (
+            "openai" if self.config.backend == "openai" else "offline"
+        )
+        return tuple(
+            Seat(
+                seat=i,
+                persona=p.id,
+                behaviour=self.fault.spec if self.faulty[i] else "honest",
+                reasoner="human" if i in self.config.human_seats else reasoner,
+            )
+            for i, p in enumerate(self.personas)
+        )
 
     def random_stream(self, step: int) -> np.random.Generator:
         """The random fault's draws for one step (a round or a protocol phase)."""
@@ -115,8 +187,8 @@ def compose(library: Library, size: int) -> list[Persona]:
     return seated
 
 
-def build_context(config: RunConfig, library: Library, scenario: Scenario) -> RunContext:
-    """Resolve a config against the library and draw everything random; SpecError if invalid."""
+def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Council:
+    """Resolve the seed-free part of a config; SpecError naming the option if it is invalid."""
     if config.personas:
         unknown = [p for p in config.personas if p not in library.personas]
         if unknown:
@@ -129,46 +201,43 @@ def build_context(config: RunConfig, library: Library, scenario: Scenario) -> Ru
     n = len(personas)
     if config.byzantine > n:
         raise SpecError(f"--byzantine {config.byzantine} exceeds the council of {n} seats")
-    fault = parse_fault(config.fault, scenario.option_ids)
     METHODS.split(config.method)
-    quorum = parse_rule(config.quorum)(n)
     bad_humans = [s for s in config.human_seats if not 0 <= s < n]
     if bad_humans:
         raise SpecError(f"human seat {bad_humans[0]} is not a seat of the council of {n}")
-
-    faulty = np.zeros(n, dtype=bool)
-    if config.byzantine:
-        picker = np.random.default_rng([config.seed, _FAULTY])
-        faulty[picker.choice(n, size=config.byzantine, replace=False)] = True
-    noise = np.random.default_rng([config.seed, _NOISE]).normal(
-        0.0, NOISE_SD, size=(n, len(scenario.options))
-    )
-    reasoner: Literal["offline", "openai"] = "openai" if config.backend == "openai" else "offline"
-    seats = tuple(
-        Seat(
-            seat=i,
-            persona=p.id,
-            behaviour=fault.spec if faulty[i] else "honest",
-            reasoner="human" if i in config.human_seats else reasoner,
-        )
-        for i, p in enumerate(personas)
-    )
-    return RunContext(
-        config=config,
+    return Council(
         scenario=scenario,
         personas=tuple(personas),
-        seats=seats,
-        fault=fault,
-        faulty=faulty,
+        fault=parse_fault(config.fault, scenario.option_ids),
         values=np.array([[p.values.get(q, 0.0) for q in PRINCIPLES] for p in personas]),
         openness=np.array([p.openness for p in personas]),
         impacts=np.array([[o.impacts.get(q, 0.0) for q in PRINCIPLES] for o in scenario.options]),
         emphasis=0.5 + np.array([scenario.harms.get(q, 0.0) for q in PRINCIPLES]),
-        noise=noise,
-        hears=adjacency(config.topology, n, config.seed),
-        quorum=quorum,
+        quorum=parse_rule(config.quorum)(n),
         max_faulty=max_faulty(n),
     )
+
+
+def draw(config: RunConfig, council: Council) -> RunContext:
+    """Draw a seed's faulty seats, perception noise and topology for a seated council."""
+    n, k = len(council.personas), len(council.scenario.options)
+    faulty = np.zeros(n, dtype=bool)
+    if config.byzantine:
+        picker = np.random.default_rng([config.seed, _FAULTY])
+        faulty[picker.choice(n, size=config.byzantine, replace=False)] = True
+    noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, k))
+    return RunContext(
+        config=config,
+        council=council,
+        faulty=faulty,
+        noise=noise,
+        hears=adjacency(config.topology, n, config.seed),
+    )
+
+
+def build_context(config: RunConfig, library: Library, scenario: Scenario) -> RunContext:
+    """Resolve a config against the library and draw everything random; SpecError if invalid."""
+    return draw(config, seat_council(config, library, scenario))
 
 
 def tolerance(ctx: RunContext) -> dict[str, int]:

@@ -227,7 +227,10 @@ async def stream_run(
         return
     async with AsyncSqliteSaver.from_conn_string(str(checkpoints)) as saver:
         graph = build_graph().compile(checkpointer=saver)
-        async for update in graph.astream(payload, settings, stream_mode="updates"):
+        # "sync": each step is on disk before the next starts, so a crash loses no finished work.
+        async for update in graph.astream(
+            payload, settings, stream_mode="updates", durability="sync"
+        ):
             yield update
 
 
@@ -269,3 +272,14 @@ async def run_graph(
         }
     )
     return record.model_copy(update={"run_id": thread_id, "metrics": metrics}), events
+
+
+async def saved_config(checkpoints: Path, thread_id: str) -> RunConfig | None:
+    """The config of a checkpointed run, or None if there is no checkpoint for it."""
+    async with AsyncSqliteSaver.from_conn_string(str(checkpoints)) as saver:
+        graph = build_graph().compile(checkpointer=saver)
+        snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+    values = snapshot.values if snapshot else None
+    if not values or "config" not in values:
+        return None
+    return RunConfig.model_validate(values["config"])

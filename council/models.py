@@ -20,7 +20,7 @@ from pydantic import (
 from council.principles import Group, Principle
 
 Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=64)
+    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)
 ]
 """Lower-case words joined by single hyphens."""
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
@@ -44,6 +44,8 @@ Effect = Annotated[float, BeforeValidator(_number), Field(ge=-1.0, le=1.0, allow
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """A short line of text."""
+Fact = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+"""A short statement of fact."""
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=240)]
 """A one-line title."""
 Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -114,7 +116,7 @@ class Scenario(_Strict):
     jurisdiction: Country = Field(description="ISO 3166-1 alpha-2 code of where it happens.")
     sector: Slug = Field(description="Sector, a free slug (finance, health, ...).")
     summary: Paragraph = Field(description="A paragraph describing the incident.")
-    facts: list[Line] = Field(min_length=1, max_length=20, description="Short statements.")
+    facts: list[Fact] = Field(min_length=1, max_length=20, description="Short statements.")
     affected: list[Line] = Field(min_length=1, max_length=20, description="Who bears the harm.")
     harms: dict[Principle, Weight] = Field(
         min_length=1, description="Severity in [0, 1] of the harm to each principle at stake."

@@ -50,13 +50,6 @@ class BallotResult:
     messages: int
 
 
-def _most_sent(options: np.ndarray) -> int:
-    valid = options[options != NONE]
-    if not len(valid):
-        return NONE
-    return int(np.bincount(valid).argmax())
-
-
 def honest_ballots(scores: np.ndarray, state: ProtocolState) -> tuple[np.ndarray, np.ndarray]:
     """Every seat's own ranking and approvals; a committed or locked seat puts that option first."""
     ranks = rankings(scores)
@@ -69,65 +62,86 @@ def honest_ballots(scores: np.ndarray, state: ProtocolState) -> tuple[np.ndarray
     return ranks, approve
 
 
-def _views(
-    ctx: RunContext, ranks: np.ndarray, approve: np.ndarray, step: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ballots as received: rankings (n, n, K), approvals (n, n, K), arrived (n, n), cast (n,)."""
-    n, k = ranks.shape
-    got_rank = np.broadcast_to(ranks[None], (n, n, k)).copy()
-    got_appr = np.broadcast_to(approve[None], (n, n, k)).copy()
-    arrived = np.ones((n, n), dtype=bool)
+@dataclass(frozen=True)
+class _Received:
+    """The prepares as received: every seat's own ballot, and what the faulty seats sent whom."""
+
+    ranks: np.ndarray
+    """(n, K) every seat's own ranking (faulty rows are replaced per recipient below)."""
+    approve: np.ndarray
+    faulty_ranks: np.ndarray
+    """(n recipients, m faulty, K) rankings the faulty seats sent each recipient."""
+    faulty_approve: np.ndarray
+    faulty_speak: bool
+    cast: np.ndarray
+    """(n,) first choice each seat sent (most sent, for a faulty seat)."""
+
+
+def _receive(ctx: RunContext, ranks: np.ndarray, approve: np.ndarray, step: int) -> _Received:
     cast = ranks[:, 0].copy()
-    for j in np.flatnonzero(ctx.faulty):
-        r, a, speaks = faulty_ballots(ctx, int(j), ranks[j], ranks, step)
-        got_rank[:, j], got_appr[:, j] = r, a
-        arrived[:, j] = speaks
-        cast[j] = _most_sent(r[:, 0]) if speaks else NONE
-    return got_rank, got_appr, arrived, cast
+    faulty = np.flatnonzero(ctx.faulty)
+    n, k = ranks.shape
+    fr = np.zeros((n, 0, k), dtype=int)
+    fa = np.zeros((n, 0, k), dtype=bool)
+    speaks = False
+    if len(faulty):
+        fr, fa, speaks = faulty_ballots(ctx, faulty, ranks, step)
+        cast[faulty] = _most_sent_each(fr[:, :, 0], ctx.k) if speaks else NONE
+    return _Received(ranks, approve, fr, fa, speaks, cast)
 
 
-def _decide_views(
-    ctx: RunContext, got_rank: np.ndarray, got_appr: np.ndarray, arrived: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _most_sent_each(options: np.ndarray, k: int) -> np.ndarray:
+    """Per sender (column), the option it sent most often; NONE if it sent nothing.
+
+    Ties go to the lower option.
+    """
+    counts = (options[:, :, None] == np.arange(k)).sum(axis=0)  # (senders, K)
+    return np.where(counts.any(axis=1), counts.argmax(axis=1), NONE)
+
+
+def _decide_views(ctx: RunContext, got: _Received) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's method winner and its support, computing each distinct view once."""
-    n = got_rank.shape[0]
+    n = ctx.n
     method = METHODS.create(ctx.config.method)
     by_approval = ctx.config.method == "approval"
-    winner = np.full(n, NONE)
-    backing = np.zeros(n, dtype=int)
-    faulty = np.flatnonzero(ctx.faulty)
+    honest = np.flatnonzero(ctx.honest)
+    own_ranks, own_approve = got.ranks[honest], got.approve[honest]
+    speaks = got.faulty_speak and got.faulty_ranks.shape[1] > 0
     seen: dict[bytes, tuple[int, int]] = {}
+    winners = np.full(n, NONE)
+    backing = np.zeros(n, dtype=int)
     for i in range(n):
-        key = (
-            got_rank[i, faulty].tobytes()
-            + got_appr[i, faulty].tobytes()
-            + arrived[i, faulty].tobytes()
-        )
+        # Views differ only in what the faulty seats sent: compute each distinct one once.
+        key = (got.faulty_ranks[i].tobytes() + got.faulty_approve[i].tobytes()) if speaks else b""
         if key not in seen:
-            mask = arrived[i]
-            profile = Profile(got_rank[i, mask], got_appr[i, mask])
-            best = method(profile)
-            if best:
-                w = best[0]
-                seen[key] = (w, int(support(profile, approval=by_approval)[w]))
+            if speaks:
+                profile = Profile(
+                    np.concatenate([own_ranks, got.faulty_ranks[i]]),
+                    np.concatenate([own_approve, got.faulty_approve[i]]),
+                )
             else:
-                seen[key] = (NONE, 0)
-        winner[i], backing[i] = seen[key]
-    return winner, backing
+                profile = Profile(own_ranks, own_approve)
+            best = method(profile)
+            w = best[0] if best else NONE
+            seen[key] = (w, int(support(profile, approval=by_approval)[w]) if best else 0)
+        winners[i], backing[i] = seen[key]
+    return winners, backing
 
 
 def run_ballot(
     ctx: RunContext, scores: np.ndarray, state: ProtocolState, *, ballot: int, after_round: int
 ) -> tuple[BallotResult, ProtocolState]:
     """Run one ballot of the configured protocol from every seat's current scores."""
-    n = ctx.n
+    n, k = ctx.n, ctx.k
     t = ctx.quorum
     step = 10_000 + 2 * ballot
-    ranks, approve = honest_ballots(scores, state)
-    got_rank, got_appr, arrived, cast = _views(ctx, ranks, approve, step)
-    winner, backing = _decide_views(ctx, got_rank, got_appr, arrived)
-    messages = int(arrived.sum() - arrived.diagonal().sum())
     honest = ctx.honest
+    faulty = np.flatnonzero(ctx.faulty)
+    ranks, approve = honest_ballots(scores, state)
+    got = _receive(ctx, ranks, approve, step)
+    winner, backing = _decide_views(ctx, got)
+    senders = int(honest.sum()) + (len(faulty) if got.faulty_speak else 0)
+    messages = senders * (n - 1)
     committed = state.committed.copy()
     locked = state.locked.copy()
     commit_sent = np.full(n, NONE)
@@ -136,25 +150,21 @@ def run_ballot(
         ready = honest & (committed == NONE) & (winner != NONE) & (backing >= t)
         committed[ready] = winner[ready]
     else:
-        reached = (winner != NONE) & (backing >= t)
-        commit_sent[honest & reached] = winner[honest & reached]
-        locked[honest & reached] = winner[honest & reached]
-        got_commit = np.broadcast_to(commit_sent[None, :], (n, n)).copy()
-        for j in np.flatnonzero(ctx.faulty):
-            sent = faulty_commits(
-                ctx, int(j), ranks, int(winner[j]) if reached[j] else NONE, step + 1
-            )
-            got_commit[:, j] = sent
-            commit_sent[j] = _most_sent(sent)
-        off_self = got_commit.copy()
-        np.fill_diagonal(off_self, NONE)
-        messages += int((off_self != NONE).sum())
-        for i in np.flatnonzero(honest & (committed == NONE)):
-            received = got_commit[i][got_commit[i] != NONE]
-            if len(received):
-                counts = np.bincount(received, minlength=ctx.k)
-                if counts.max() >= t:
-                    committed[i] = int(counts.argmax())
+        reached = honest & (winner != NONE) & (backing >= t)
+        commit_sent[reached] = winner[reached]
+        locked[reached] = winner[reached]
+        counts = np.broadcast_to(np.bincount(winner[reached], minlength=k), (n, k))
+        messages += int(reached.sum()) * (n - 1)
+        if len(faulty):
+            follows = ~honest & (winner != NONE) & (backing >= t)
+            would = np.where(follows[faulty], winner[faulty], NONE)
+            sent = faulty_commits(ctx, faulty, ranks, would, step + 1)  # (n, m)
+            commit_sent[faulty] = _most_sent_each(sent, k)
+            counts = counts + (sent[:, :, None] == np.arange(k)).sum(axis=1)
+            to_self = sent[faulty, np.arange(len(faulty))] != NONE
+            messages += int((sent != NONE).sum() - to_self.sum())
+        ready = honest & (committed == NONE) & (counts.max(axis=1) >= t)
+        committed[ready] = counts.argmax(axis=1)[ready]
 
     # Faulty seats have no view of record: report theirs as none.
     winner[ctx.faulty] = NONE
@@ -163,7 +173,7 @@ def run_ballot(
     result = BallotResult(
         ballot=ballot,
         after_round=after_round,
-        cast=cast,
+        cast=got.cast,
         winner=winner,
         support=backing,
         commit_sent=commit_sent,

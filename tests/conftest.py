@@ -80,3 +80,52 @@ def write_yaml(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def make_persona(pid: str, group: str, values: dict[str, float], openness: float = 0.0) -> Any:
+    from council.models import Persona
+
+    return Persona(
+        id=pid,
+        name=pid.replace("-", " ").title(),
+        group=group,
+        role=f"Test persona {pid}.",
+        values=values,
+        openness=openness,
+        languages=["en"],
+    )
+
+
+def make_library(personas: list[Any], scenarios: list[Any]) -> Any:
+    from council.library import Library
+
+    return Library(
+        root=Path("/nonexistent"),
+        personas={p.id: p for p in personas},
+        scenarios={s.id: s for s in scenarios},
+    )
+
+
+def two_option_scenario() -> Any:
+    """Option 'a' serves fairness, option 'b' serves innovation: a clean split."""
+    from council.models import Scenario
+
+    return Scenario.model_validate(
+        {
+            **GOOD_SCENARIO,
+            "id": "split",
+            "harms": {"fairness": 0.5, "innovation": 0.5},
+            "options": [
+                {
+                    "id": "a",
+                    "label": "Fairness first",
+                    "impacts": {"fairness": 1.0, "innovation": -1.0},
+                },
+                {
+                    "id": "b",
+                    "label": "Innovation first",
+                    "impacts": {"fairness": -1.0, "innovation": 1.0},
+                },
+            ],
+        }
+    )

@@ -1,0 +1,190 @@
+"""Readable views of a run record: the CLI transcript (rich) and the Markdown handout.
+
+Both read the record (and the library for names and labels), never the engine's internals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from council.library import Library, load_library, resolve_scenario
+from council.models import Scenario
+from council.record import RunRecord
+
+
+def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:
+    """The record's scenario, from the library or the file it was run from."""
+    library = library or load_library()
+    if record.scenario in library.scenarios:
+        return library.scenarios[record.scenario]
+    return resolve_scenario(record.config.scenario, library)
+
+
+def persona_names(record: RunRecord, library: Library | None = None) -> dict[int, str]:
+    """Seat -> persona display name."""
+    library = library or load_library()
+    return {
+        s.seat: library.personas[s.persona].name if s.persona in library.personas else s.persona
+        for s in record.council.seats
+    }
+
+
+def quorum_words(record: RunRecord) -> str:
+    """The quorum arithmetic in words."""
+    c = record.council
+    return (
+        f"{c.quorum} of {c.size} needed; tolerates {max(c.tolerates.safety, 0)} faulty seats for "
+        f"safety and {c.tolerates.liveness} for liveness (f = {c.max_faulty})"
+    )
+
+
+def decision_words(record: RunRecord) -> str:
+    """One sentence: what was decided, or why nothing was."""
+    o = record.outcome
+    if o.status == "decided":
+        n_commit = sum(1 for v in record.commits.values() if v == o.option)
+        return f"Decided: {o.label} ({n_commit} of {len(record.commits)} honest seats committed)"
+    if o.status == "escalated":
+        return "No quorum: escalated to the human chair"
+    return f"No quorum after {len(record.ballots)} ballot(s)"
+
+
+def transcript(record: RunRecord, library: Library | None = None) -> Group:
+    """A rich renderable: seats, rounds, tallies, decision and dissent."""
+    library = library or load_library()
+    scenario = scenario_of(record, library)
+    names = persona_names(record, library)
+    cfg = record.config
+    parts: list[object] = [
+        Text(f"{scenario.title}", style="bold"),
+        Text(
+            f"run {record.run_id} | {record.council.size} seats, {cfg.byzantine} faulty "
+            f"({cfg.fault}) | protocol {cfg.protocol}, quorum {cfg.quorum}, method {cfg.method}, "
+            f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}",
+            style="dim",
+        ),
+    ]
+    behaviours = {s.seat: s.behaviour for s in record.council.seats}
+    for rnd in record.rounds:
+        table = Table(
+            title=f"Round {rnd.round}" + (" (blind opening)" if rnd.round == 0 else ""),
+            show_lines=False,
+            expand=True,
+        )
+        table.add_column("seat", justify="right")
+        table.add_column("persona")
+        table.add_column("option")
+        table.add_column("rationale", ratio=3)
+        for st in rnd.statements:
+            mark = "" if behaviours[st.seat] == "honest" else " ⚠"
+            table.add_row(str(st.seat), names[st.seat] + mark, st.option or "—", st.rationale)
+        parts.append(table)
+    for ballot in record.ballots:
+        counts = ", ".join(f"{o} {c}" for o, c in ballot.tally.items() if c)
+        parts.append(
+            Text(
+                f"Ballot {ballot.ballot} (after round {ballot.after_round}): {counts}; "
+                f"{len(ballot.committed)} honest seats committed",
+                style="cyan",
+            )
+        )
+    dissent = (
+        Counter(record.ballots[-1].cast[str(i)] for i in record.outcome.dissent)
+        if record.ballots
+        else Counter()
+    )
+    lines = [decision_words(record), quorum_words(record)]
+    if dissent:
+        lines.append("Dissent: " + ", ".join(f"{c} for {o}" for o, c in dissent.items()))
+    m = record.metrics
+    if m.agrees_with_baseline is not None:
+        lines.append(
+            f"Fault-free baseline: {m.baseline_option or 'no decision'} "
+            f"({'agrees' if m.agrees_with_baseline else 'differs'})"
+        )
+    if m.safety_violation:
+        lines.append("SAFETY VIOLATION: honest seats committed different options")
+    lines.append(
+        f"honest drift {m.honest_drift:.3f}, flips {m.honest_flips}, "
+        f"{m.messages} messages, {m.rounds_used} rounds"
+    )
+    parts.append(Panel("\n".join(lines), title="Decision"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def markdown(record: RunRecord, library: Library | None = None) -> str:
+    """A printable handout: the incident, the council, the deliberation and the decision."""
+    library = library or load_library()
+    scenario = scenario_of(record, library)
+    names = persona_names(record, library)
+    groups = {
+        s.seat: library.personas[s.persona].group if s.persona in library.personas else ""
+        for s in record.council.seats
+    }
+    cfg = record.config
+    out = [
+        f"# {scenario.title}",
+        "",
+        f"*{scenario.jurisdiction} · {scenario.sector} · run `{record.run_id}` · "
+        f"{record.created_at}*",
+        "",
+        scenario.summary,
+        "",
+        "## Facts",
+        *[f"- {f}" for f in scenario.facts],
+        "",
+        "## Options",
+        *[f"- **{o.id}**: {o.label}" for o in scenario.options],
+        "",
+        "## Decision",
+        "",
+        f"**{decision_words(record)}.**",
+        "",
+        f"- Quorum: {quorum_words(record)}.",
+        f"- Council: {record.council.size} seats, {cfg.byzantine} faulty ({cfg.fault}); protocol "
+        f"`{cfg.protocol}`, quorum rule `{cfg.quorum}`, method `{cfg.method}`, update "
+        f"`{cfg.update}`, topology `{cfg.topology}`, seed {cfg.seed}.",
+    ]
+    m = record.metrics
+    if m.agrees_with_baseline is not None:
+        out.append(
+            f"- Fault-free baseline: {m.baseline_option or 'no decision'} "
+            f"({'agrees' if m.agrees_with_baseline else 'differs'})."
+        )
+    if m.safety_violation:
+        out.append("- **Safety violation**: honest seats committed different options.")
+    if record.outcome.dissent and record.ballots:
+        last = record.ballots[-1].cast
+        out.append(
+            "- Dissent: "
+            + "; ".join(f"seat {i} ({names[i]}) for {last[str(i)]}" for i in record.outcome.dissent)
+        )
+    if record.pdca:
+        p = record.pdca
+        out += ["", "## Plan · Do · Check · Act", ""]
+        for title, step in (("Plan", p.plan), ("Do", p.do), ("Check", p.check), ("Act", p.act)):
+            out += [f"### {title}", "", step.summary, "", *[f"- {i}" for i in step.items], ""]
+    out += ["## Deliberation", ""]
+    final = record.rounds[-1]
+    out += ["| seat | persona | group | final view | rationale |", "|---|---|---|---|---|"]
+    for st in final.statements:
+        rationale = st.rationale.replace("|", "/")
+        out.append(
+            f"| {st.seat} | {names[st.seat]} | {groups[st.seat].replace('_', ' ')} | "
+            f"{st.option or '—'} | {rationale} |"
+        )
+    out += ["", "## Ballots", ""]
+    for b in record.ballots:
+        counts = ", ".join(f"{o}: {c}" for o, c in b.tally.items() if c)
+        out.append(
+            f"- Ballot {b.ballot} after round {b.after_round}: {counts} "
+            f"({len(b.committed)} honest seats committed)"
+        )
+    if scenario.sources:
+        out += ["", "## Sources", "", *[f"- {s}" for s in scenario.sources]]
+    return "\n".join(out) + "\n"
