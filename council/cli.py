@@ -325,6 +325,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure the engine's figures."""
+    from council.bench import run_bench
+
+    figures = run_bench(quick=args.quick)
+    if args.json:
+        _print_json([f.model_dump() for f in figures])
+        return EXIT_OK
+    for f in figures:
+        print(f"{f.name:45} {f.value:12,.3f} {f.unit:7} (target {f.target})")
+    return EXIT_OK
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     from council.faults import FAULTS
     from council.voting import METHODS
@@ -407,6 +420,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write to this file instead of standard output")
     p.add_argument("--db")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("bench", help="measure graph latency and batch throughput")
+    p.add_argument("--quick", action="store_true", help="fewer repeats")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from council.adversary import NONE, faulty_ballots, faulty_commits
 from council.context import RunContext
 from council.offline import approvals, rankings
-from council.voting import METHODS, Profile, support
+from council.voting import METHODS, Method, Profile, support
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,13 @@ def honest_ballots(scores: np.ndarray, state: ProtocolState) -> tuple[np.ndarray
     ranks = rankings(scores)
     approve = approvals(scores)
     pinned = np.where(state.committed != NONE, state.committed, state.locked)
-    for i in np.flatnonzero(pinned != NONE):
-        option = pinned[i]
-        ranks[i] = np.concatenate([[option], ranks[i][ranks[i] != option]])
-        approve[i, option] = True
+    rows = np.flatnonzero(pinned != NONE)
+    if len(rows):
+        # Rank the pinned option ahead of everything, keep the rest in order.
+        position = np.argsort(ranks[rows], axis=1)
+        position[np.arange(len(rows)), pinned[rows]] = -1
+        ranks[rows] = np.argsort(position, axis=1, kind="stable")
+        approve[rows, pinned[rows]] = True
     return ranks, approve
 
 
@@ -107,25 +110,35 @@ def _decide_views(ctx: RunContext, got: _Received) -> tuple[np.ndarray, np.ndarr
     honest = np.flatnonzero(ctx.honest)
     own_ranks, own_approve = got.ranks[honest], got.approve[honest]
     speaks = got.faulty_speak and got.faulty_ranks.shape[1] > 0
-    seen: dict[bytes, tuple[int, int]] = {}
-    winners = np.full(n, NONE)
-    backing = np.zeros(n, dtype=int)
-    for i in range(n):
-        # Views differ only in what the faulty seats sent: compute each distinct one once.
-        key = (got.faulty_ranks[i].tobytes() + got.faulty_approve[i].tobytes()) if speaks else b""
-        if key not in seen:
-            if speaks:
-                profile = Profile(
-                    np.concatenate([own_ranks, got.faulty_ranks[i]]),
-                    np.concatenate([own_approve, got.faulty_approve[i]]),
-                )
-            else:
-                profile = Profile(own_ranks, own_approve)
-            best = method(profile)
-            w = best[0] if best else NONE
-            seen[key] = (w, int(support(profile, approval=by_approval)[w]) if best else 0)
-        winners[i], backing[i] = seen[key]
-    return winners, backing
+    if not speaks:
+        w, b = _decide(method, Profile(own_ranks, own_approve), by_approval)
+        return np.full(n, w), np.full(n, b)
+    # Views differ only in what the faulty seats sent: decide each distinct one once.
+    signature = np.ascontiguousarray(
+        np.concatenate(
+            [got.faulty_ranks.reshape(n, -1), got.faulty_approve.reshape(n, -1)], axis=1
+        ).astype(np.int8)
+    )
+    keys = signature.view(np.dtype((np.void, signature.shape[1]))).ravel()
+    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    winners = np.empty(len(first), dtype=int)
+    backing = np.empty(len(first), dtype=int)
+    for v, i in enumerate(first):
+        profile = Profile(
+            np.concatenate([own_ranks, got.faulty_ranks[i]]),
+            np.concatenate([own_approve, got.faulty_approve[i]]),
+        )
+        winners[v], backing[v] = _decide(method, profile, by_approval)
+    which = which.ravel()
+    return winners[which], backing[which]
+
+
+def _decide(method: Method, profile: Profile, by_approval: bool) -> tuple[int, int]:
+    """The method's winner (ties to the lower option) and its support; NONE, 0 if none."""
+    best = method(profile)
+    if not best:
+        return NONE, 0
+    return best[0], int(support(profile, approval=by_approval)[best[0]])
 
 
 def run_ballot(
