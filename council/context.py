@@ -224,7 +224,18 @@ def draw(config: RunConfig, council: Council) -> RunContext:
     faulty = np.zeros(n, dtype=bool)
     if config.byzantine:
         picker = np.random.default_rng([config.seed, _FAULTY])
-        faulty[picker.choice(n, size=config.byzantine, replace=False)] = True
+        # A person at the UI always plays an honest seat.
+        eligible = (
+            np.setdiff1d(np.arange(n), np.array(config.human_seats, dtype=int))
+            if config.human_seats
+            else np.arange(n)
+        )
+        if config.byzantine > len(eligible):
+            raise SpecError(
+                f"--byzantine {config.byzantine}: only {len(eligible)} seats "
+                "are not played by a person"
+            )
+        faulty[picker.choice(eligible, size=config.byzantine, replace=False)] = True
     noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, k))
     return RunContext(
         config=config,

@@ -72,6 +72,7 @@ def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
         if r == 0:
             silent = bool(ctx.faulty[i]) and ctx.fault.name == "crash"
             text = "Said nothing." if silent else opening_rationale(ctx, i, view)
+            text = trace.notes.get((0, i), text)
         else:
             inbox, heard = trace.inboxes[r - 1]
             silent = bool(ctx.faulty[i]) and ctx.fault.name == "crash"
@@ -83,6 +84,8 @@ def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
                     mode = int(np.bincount(tops).argmax())
                     view = sent[listeners[tops == mode][0]]
                 text = faulty_rationale(ctx, i, sent, heard[:, i])
+            elif (r, i) in trace.notes:
+                text = trace.notes[(r, i)]
             elif i in trace.failures.get(r, []):
                 silent, text = True, "Its reasoner failed this round; it counted as crashed."
             else:
@@ -124,6 +127,16 @@ def _ballot(ctx: RunContext, b: int, trace: Trace) -> Ballot:
         },
         messages=result.messages,
     )
+
+
+def round_records(ctx: RunContext, trace: Trace) -> list[Round]:
+    """Every round so far, as the record lists them (also for a run still under way)."""
+    return [Round(round=r, statements=_statements(ctx, trace, r)) for r in range(len(trace.views))]
+
+
+def ballot_records(ctx: RunContext, trace: Trace) -> list[Ballot]:
+    """Every ballot so far, as the record lists them."""
+    return [_ballot(ctx, b, trace) for b in range(len(trace.ballots))]
 
 
 def build_record(
@@ -168,10 +181,8 @@ def build_record(
             tolerates=Tolerance(**tolerance(ctx)),
             seats=list(ctx.seats),
         ),
-        rounds=[
-            Round(round=r, statements=_statements(ctx, trace, r)) for r in range(len(trace.views))
-        ],
-        ballots=[_ballot(ctx, b, trace) for b in range(len(trace.ballots))],
+        rounds=round_records(ctx, trace),
+        ballots=ballot_records(ctx, trace),
         outcome=Outcome(
             status=summary.status,
             option=_opt(ctx, option),

@@ -10,20 +10,24 @@ from __future__ import annotations
 import functools
 import operator
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
 import numpy as np
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
-from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Send
+from langgraph.types import Command, Send, interrupt
 
 from council.config import RunConfig
 from council.context import RunContext
 from council.engine import baseline_option, build_record, prepare
+from council.human import HumanAnswer, human_prompt
+from council.offline import human_view
 from council.phases import Trace, done, hear, open_views, revise
 from council.protocols import ProtocolState, ballot_from_data, ballot_to_data, run_ballot
 from council.record import RunRecord
@@ -35,6 +39,10 @@ def _merge_views(
 ) -> dict[str, list[float]]:
     """Seats' views of the current round accumulate; ``None`` clears them for the next."""
     return {} if right is None else {**left, **right}
+
+
+def _merge_notes(left: dict[str, str], right: dict[str, str]) -> dict[str, str]:
+    return {**left, **right}
 
 
 class CouncilState(TypedDict, total=False):
@@ -49,6 +57,10 @@ class CouncilState(TypedDict, total=False):
     committed: list[int]
     locked: list[int]
     events: Annotated[list[dict[str, Any]], operator.add]
+    started_at: float
+    """Unix time the run started (wall time of interactive runs)."""
+    notes: Annotated[dict[str, str], _merge_notes]
+    """What people said, by "round:seat" (their statements' rationales)."""
     record: str
 
 
@@ -90,7 +102,16 @@ async def speak(task: SeatTask) -> CouncilState:
             np.array([task["inbox"]]),
             np.array([task["heard"]]),
         )[0]
-    return {"pending": {str(task["seat"]): view.tolist()}}
+    update: CouncilState = {"pending": {str(task["seat"]): view.tolist()}}
+    if task["seat"] in ctx.config.human_seats:
+        # The run waits here for the person; the other seats of the phase have finished.
+        answer = HumanAnswer.model_validate(interrupt(human_prompt(ctx, task, view).model_dump()))
+        view = human_view(view, ctx.option_ids.index(answer.option), answer.confidence)
+        update = {
+            "pending": {str(task["seat"]): view.tolist()},
+            "notes": {f"{task['round']}:{task['seat']}": answer.argument},
+        }
+    return update
 
 
 async def gather(state: CouncilState) -> CouncilState:
@@ -203,35 +224,95 @@ def trace_of(ctx: RunContext, state: CouncilState) -> Trace:
     trace = Trace(views=views)
     trace.inboxes = [hear(ctx, views[r - 1], r) for r in range(1, len(views))]
     trace.ballots = [ballot_from_data(b) for b in state.get("ballots", [])]
+    for key, text in state.get("notes", {}).items():
+        r, seat = key.split(":")
+        trace.notes[(int(r), int(seat))] = text
     return trace
 
 
 # --- runner --------------------------------------------------------------------------------
 Progress = Callable[[dict[str, Any]], None]
+STEP_PAUSES = ["gather", "vote"]
+"""Where a stepped run pauses: after every round and every ballot."""
 
 
-async def stream_run(
-    config: RunConfig,
+@dataclass(frozen=True)
+class Stop:
+    """Where a drive of the graph stopped: the end, a person's seat, or a step pause."""
+
+    state: CouncilState
+    interrupts: list[tuple[str, Any]]
+    """(interrupt id, prompt) of every seat waiting for a person."""
+    finished: bool
+
+
+async def drive(
     *,
+    thread_id: str,
+    config: RunConfig | None = None,
     checkpoints: Path | None = None,
-    thread_id: str = "run",
-    resume: bool = False,
-) -> AsyncIterator[dict[str, Any]]:
-    """Run the graph, yielding each step's updates; checkpoint to SQLite when a path is given."""
-    payload: CouncilState | None = None if resume else {"config": config.model_dump()}
+    answers: dict[str, Any] | None = None,
+    step: bool = False,
+    progress: Progress | None = None,
+) -> Stop:
+    """Run the graph until it ends or pauses.
+
+    Start a run with ``config``; continue one (after a crash, a step pause or a person's
+    turn) without it, giving ``answers`` by interrupt id where people were asked.
+    """
+    payload: Any
+    if config is not None:
+        payload = {"config": config.model_dump(), "started_at": time.time()}
+    elif answers:
+        payload = Command(resume=answers)
+    else:
+        payload = None
     settings: RunnableConfig = {"configurable": {"thread_id": thread_id}, "recursion_limit": 1000}
-    if checkpoints is None:
-        graph: CompiledStateGraph[Any, Any, Any, Any] = build_graph().compile()
-        async for update in graph.astream(payload, settings, stream_mode="updates"):
-            yield update
-        return
-    async with AsyncSqliteSaver.from_conn_string(str(checkpoints)) as saver:
+    async with AsyncExitStack() as stack:
+        if checkpoints is None:
+            saver: Any = InMemorySaver()
+        else:
+            saver = await stack.enter_async_context(
+                AsyncSqliteSaver.from_conn_string(str(checkpoints))
+            )
         graph = build_graph().compile(checkpointer=saver)
         # "sync": each step is on disk before the next starts, so a crash loses no finished work.
         async for update in graph.astream(
-            payload, settings, stream_mode="updates", durability="sync"
+            payload,
+            settings,
+            stream_mode="updates",
+            durability="sync",
+            interrupt_after=STEP_PAUSES if step else None,
         ):
-            yield update
+            for node, node_update in update.items():
+                if progress and node != "__interrupt__" and isinstance(node_update, dict):
+                    for event in node_update.get("events", []):
+                        progress(event)
+        snapshot = await graph.aget_state(settings)
+    return Stop(
+        state=snapshot.values,  # type: ignore[arg-type]
+        interrupts=[(i.id, i.value) for i in snapshot.interrupts],
+        finished=not snapshot.next,
+    )
+
+
+def finalize(stop: Stop, *, thread_id: str, wall_s: float) -> RunRecord:
+    """The finished run's record, with its id, timing and fault-free baseline."""
+    if not stop.finished or "record" not in stop.state:
+        raise RuntimeError("the deliberation graph has not finished")
+    record = RunRecord.model_validate_json(stop.state["record"])
+    ctx = context_of(stop.state["config"])
+    baseline = baseline_option(ctx) if ctx.config.backend == "offline" else None
+    metrics = record.metrics.model_copy(
+        update={
+            "agrees_with_baseline": None
+            if baseline is None
+            else record.outcome.option == (None if baseline == -1 else ctx.option_ids[baseline]),
+            "baseline_option": None if baseline in (None, -1) else ctx.option_ids[baseline],
+            "wall_s": round(wall_s, 4),
+        }
+    )
+    return record.model_copy(update={"run_id": thread_id, "metrics": metrics})
 
 
 async def run_graph(
@@ -244,42 +325,33 @@ async def run_graph(
 ) -> tuple[RunRecord, list[dict[str, Any]]]:
     """Run through the graph to the end; return the record (with baseline) and the events."""
     started = time.perf_counter()
-    record_json: str | None = None
-    events: list[dict[str, Any]] = []
-    async for update in stream_run(
-        config, checkpoints=checkpoints, thread_id=thread_id, resume=resume
-    ):
-        for node_update in update.values():
-            if not isinstance(node_update, dict):
-                continue
-            for event in node_update.get("events", []):
-                events.append(event)
-                if progress:
-                    progress(event)
-            record_json = node_update.get("record", record_json)
-    if record_json is None:
-        raise RuntimeError("the deliberation graph ended without a record")
-    record = RunRecord.model_validate_json(record_json)
-    ctx = context_of(record.config.model_dump())
-    baseline = baseline_option(ctx) if config.backend == "offline" else None
-    metrics = record.metrics.model_copy(
-        update={
-            "agrees_with_baseline": None
-            if baseline is None
-            else (record.outcome.option == (None if baseline == -1 else ctx.option_ids[baseline])),
-            "baseline_option": None if baseline in (None, -1) else ctx.option_ids[baseline],
-            "wall_s": round(time.perf_counter() - started, 4),
-        }
+    stop = await drive(
+        thread_id=thread_id,
+        config=None if resume else config,
+        checkpoints=checkpoints,
+        progress=progress,
     )
-    return record.model_copy(update={"run_id": thread_id, "metrics": metrics}), events
+    if stop.interrupts:
+        raise RuntimeError("this run has seats played by people: use the interactive session")
+    record = finalize(stop, thread_id=thread_id, wall_s=time.perf_counter() - started)
+    return record, list(stop.state.get("events", []))
+
+
+async def snapshot(thread_id: str, checkpoints: Path) -> Stop:
+    """Where a checkpointed run stands, without running anything."""
+    async with AsyncSqliteSaver.from_conn_string(str(checkpoints)) as saver:
+        graph = build_graph().compile(checkpointer=saver)
+        snap = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+    return Stop(
+        state=snap.values,  # type: ignore[arg-type]
+        interrupts=[(i.id, i.value) for i in snap.interrupts],
+        finished=not snap.next,
+    )
 
 
 async def saved_config(checkpoints: Path, thread_id: str) -> RunConfig | None:
     """The config of a checkpointed run, or None if there is no checkpoint for it."""
-    async with AsyncSqliteSaver.from_conn_string(str(checkpoints)) as saver:
-        graph = build_graph().compile(checkpointer=saver)
-        snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-    values = snapshot.values if snapshot else None
+    values = (await snapshot(thread_id, checkpoints)).state
     if not values or "config" not in values:
         return None
     return RunConfig.model_validate(values["config"])

@@ -63,6 +63,8 @@ class Trace:
     ballots: list[BallotResult] = field(default_factory=list)
     failures: dict[int, list[int]] = field(default_factory=dict)
     """Per round, seats whose reasoner failed and that counted as crashed (LLM seats)."""
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(round, seat) -> what a person or an LLM said, kept as the statement's rationale."""
 
     @property
     def rounds_used(self) -> int:

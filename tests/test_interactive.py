@@ -1,0 +1,95 @@
+"""Interactive runs: a person's seat pauses the run (LangGraph interrupt), stepping, resuming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from council.config import RunConfig
+from council.engine import run
+from council.human import HumanAnswer
+from council.interactive import proceed, start
+from council.store import Store
+
+CONFIG = RunConfig(
+    scenario="kh-credit-scoring-isolated-data", size=9, byzantine=2, human_seats=(3,)
+)
+
+
+def answer(round_no: int) -> HumanAnswer:
+    return HumanAnswer(
+        option="suspend-scoring",
+        confidence=0.9,
+        argument=f"Round {round_no}: suspend it until an audit is done.",
+    )
+
+
+def test_a_person_is_asked_every_round_and_their_words_are_the_record(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    pause = start(CONFIG, db=db)
+    asked = []
+    while pause.kind == "human":
+        (prompt,) = pause.prompts
+        assert prompt.seat == 3 and prompt.persona == "consumer-protection-advocate"
+        assert set(prompt.options) == set(
+            run(CONFIG.model_copy(update={"human_seats": ()})).outcome.tally
+        )
+        assert (prompt.round == 0) == (prompt.heard == [])  # the opening is blind
+        asked.append(prompt.round)
+        # Every other seat finished this phase before the run waited for the person.
+        assert len(pause.rounds) == prompt.round
+        pause = proceed(pause.run_id, db=db, answers={3: answer(prompt.round)})
+    assert pause.kind == "done" and pause.record is not None
+    record = pause.record
+    assert asked == list(range(record.metrics.rounds_used + 1))
+    for rnd in record.rounds:
+        statement = rnd.statements[3]
+        assert statement.option == "suspend-scoring"
+        assert statement.rationale == f"Round {rnd.round}: suspend it until an audit is done."
+    assert record.council.seats[3].reasoner == "human"
+    assert record.council.seats[3].behaviour == "honest"
+    assert Store(db).get_run(record.run_id) == record
+
+
+def test_wrong_answers_are_refused_before_resuming(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    pause = start(CONFIG, db=db)
+    with pytest.raises(ValueError, match="not an option"):
+        proceed(
+            pause.run_id,
+            db=db,
+            answers={3: HumanAnswer(option="nope", confidence=0.5, argument="x")},
+        )
+    with pytest.raises(ValueError, match="not waiting"):
+        proceed(pause.run_id, db=db, answers={4: answer(0)})
+    with pytest.raises(ValueError, match="waiting for a person"):
+        proceed(pause.run_id, db=db)
+    with pytest.raises(ValueError):
+        HumanAnswer(option="suspend-scoring", confidence=2.0, argument="x")
+
+
+def test_stepping_pauses_after_every_round_and_ballot_and_matches_a_straight_run(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.db"
+    config = CONFIG.model_copy(update={"human_seats": ()})
+    pause = start(config, db=db, step=True)
+    seen = []
+    while pause.kind == "step":
+        seen.append((len(pause.rounds), len(pause.ballots)))
+        pause = proceed(pause.run_id, db=db, step=True)
+    assert seen[0] == (1, 0) and seen == sorted(seen)
+    record = pause.record
+    assert record is not None
+    straight = run(config)
+    assert record.outcome == straight.outcome and record.rounds == straight.rounds
+
+
+def test_no_decision_with_a_person_present_is_escalated(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    config = CONFIG.model_copy(update={"quorum": "unanimity", "ballots": 1, "rounds": 0})
+    pause = start(config, db=db)
+    pause = proceed(pause.run_id, db=db, answers={3: answer(0)})
+    assert pause.record is not None
+    assert pause.record.outcome.status == "escalated"
