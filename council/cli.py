@@ -1,4 +1,4 @@
-"""The ``council`` command line: validate, list, schema (and, with the engine, run and friends).
+"""The ``council`` command line: validate, list, schema, bench; the run commands in cli_runs.
 
 Exit codes: 0 ok, 2 bad input or usage, 1 anything else. Every error is one line on stderr.
 """
@@ -12,14 +12,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from council.cli_runs import add_run_commands
+from council.errors import UsageError
 from council.loader import LoadError
 from council.registry import SpecError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad usage or input: one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,7 +34,6 @@ def _print_json(data: Any) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate files and folders; print one line per problem."""
     from council.library import validate_paths
-    from council.loader import LoadError
 
     problems = validate_paths([Path(p) for p in args.paths])
     if problems:
@@ -134,197 +131,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _config(args: argparse.Namespace) -> Any:
-    """A RunConfig from the run options (UsageError naming the flag if one is wrong)."""
-    from pydantic import ValidationError
-
-    from council.config import RunConfig
-
-    personas = tuple(p for p in args.personas.split(",") if p) if args.personas else None
-    if args.backend != "offline":
-        raise UsageError(f"council run: --backend {args.backend} is not available yet")
-    fields = {
-        "scenario": args.scenario,
-        "size": len(personas) if personas else args.size,
-        "personas": personas,
-        "byzantine": args.byzantine,
-        "fault": args.fault,
-        "protocol": args.protocol,
-        "quorum": args.quorum,
-        "method": args.method,
-        "update": args.update,
-        "rounds": args.rounds,
-        "ballots": args.ballots,
-        "topology": args.topology,
-        "backend": args.backend,
-        "model": args.model,
-        "seed": args.seed,
-    }
-    try:
-        return RunConfig(**fields)
-    except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        flag = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "config"
-        raise UsageError(f"council run: {flag}: {first['msg']}") from None
-
-
-def _store(args: argparse.Namespace) -> Any:
-    from council.store import Store, StoreError
-
-    try:
-        return Store(args.db)
-    except StoreError as err:
-        raise UsageError(str(err)) from None
-
-
-def _progress(enabled: bool) -> Callable[[dict[str, Any]], None] | None:
-    if not enabled:
-        return None
-
-    def report(event: dict[str, Any]) -> None:
-        if event["kind"] == "round":
-            print(f"  round {event['round']} done", file=sys.stderr)
-        elif event["kind"] == "ballot":
-            print(
-                f"  ballot {event['ballot']}: {event['committed']} seats committed",
-                file=sys.stderr,
-            )
-
-    return report
-
-
-def _finish_run(args: argparse.Namespace, record: Any, events: list[dict[str, Any]]) -> int:
-    from council.store import Event
-
-    store = _store(args)
-    store.save_run(record, [Event(kind=e["kind"], payload=e) for e in events])
-    if args.json:
-        print(record.model_dump_json(indent=2))
-    else:
-        from rich.console import Console
-
-        from council.render import transcript
-
-        Console(width=140).print(transcript(record))
-    return EXIT_OK
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """Run a deliberation through the graph, store it, print it."""
-    import asyncio
-    import uuid
-
-    from council.engine import prepare
-    from council.graph import run_graph
-
-    config = _config(args)
-    prepare(config)  # every flag and the scenario checked before anything runs
-    store = _store(args)
-    run_id = uuid.uuid4().hex[:16]
-    if not args.json and sys.stderr.isatty():
-        print(f"run {run_id}: deliberating ...", file=sys.stderr)
-    record, events = asyncio.run(
-        run_graph(
-            config,
-            checkpoints=store.path,
-            thread_id=run_id,
-            progress=_progress(not args.json and sys.stderr.isatty()),
-        )
-    )
-    return _finish_run(args, record, events)
-
-
-def cmd_resume(args: argparse.Namespace) -> int:
-    """Resume an interrupted run from its last checkpoint."""
-    import asyncio
-
-    from council.graph import run_graph, saved_config
-
-    store = _store(args)
-    config = asyncio.run(saved_config(store.path, args.run_id))
-    if config is None:
-        raise UsageError(f"council resume: no checkpoint for run {args.run_id!r} in {store.path}")
-    record, events = asyncio.run(
-        run_graph(config, checkpoints=store.path, thread_id=args.run_id, resume=True)
-    )
-    return _finish_run(args, record, events)
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    """Print a stored run."""
-    from council.store import StoreError
-
-    try:
-        record = _store(args).get_run(args.run_id)
-    except StoreError as err:
-        raise UsageError(str(err)) from None
-    if args.json:
-        print(record.model_dump_json(indent=2))
-        return EXIT_OK
-    from rich.console import Console
-
-    from council.render import transcript
-
-    Console(width=140).print(transcript(record))
-    return EXIT_OK
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    """List stored runs, newest first."""
-    rows = _store(args).history(args.limit)
-    if args.json:
-        _print_json([r.model_dump() for r in rows])
-        return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(
-        "run",
-        "when",
-        "scenario",
-        "seats",
-        "faulty",
-        "protocol",
-        "status",
-        "option",
-        title=f"{len(rows)} runs",
-    )
-    for r in rows:
-        table.add_row(
-            r.run_id,
-            r.created_at,
-            r.scenario,
-            str(r.size),
-            str(r.byzantine),
-            r.protocol,
-            r.status,
-            r.option or "—",
-        )
-    Console(width=160).print(table)
-    return EXIT_OK
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Export a stored run as Markdown (a handout) or JSON (the record)."""
-    from council.store import StoreError
-
-    try:
-        record = _store(args).get_run(args.run_id)
-    except StoreError as err:
-        raise UsageError(str(err)) from None
-    if args.format == "json":
-        text = record.model_dump_json(indent=2) + "\n"
-    else:
-        from council.render import markdown
-
-        text = markdown(record)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     """Measure the engine's figures."""
     from council.bench import run_bench
@@ -336,37 +142,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for f in figures:
         print(f"{f.name:45} {f.value:12,.3f} {f.unit:7} (target {f.target})")
     return EXIT_OK
-
-
-def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from council.faults import FAULTS
-    from council.voting import METHODS
-
-    p.add_argument("--size", type=int, default=33, help="seats composed from the library")
-    p.add_argument("--personas", help="exactly these personas, comma-separated")
-    p.add_argument("--byzantine", type=int, default=0, metavar="K", help="faulty seats")
-    p.add_argument(
-        "--fault",
-        default="equivocate",
-        metavar="NAME[:ARG]",
-        help=f"fault model: {', '.join(FAULTS.names())}",
-    )
-    p.add_argument("--protocol", choices=["bft", "tally"], default="bft")
-    p.add_argument(
-        "--quorum",
-        default="bft",
-        help="bft, majority, supermajority, unanimity or a fraction such as 0.6",
-    )
-    p.add_argument("--method", choices=METHODS.names(), default="plurality")
-    p.add_argument("--update", choices=["fj", "wmsr"], default="fj")
-    p.add_argument("--rounds", type=int, default=2, metavar="R")
-    p.add_argument("--ballots", type=int, default=3, metavar="B")
-    p.add_argument(
-        "--topology", choices=["complete", "small-world", "scale-free", "ring"], default="complete"
-    )
-    p.add_argument("--backend", choices=["offline", "openai"], default="offline")
-    p.add_argument("--model", help="model name for LLM seats")
-    p.add_argument("--seed", type=int, default=0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -389,37 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", metavar="DIR", help="write both schemas into DIR instead")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("run", help="run a deliberation")
-    p.add_argument("scenario", metavar="SCENARIO", help="library id or path to a YAML file")
-    _add_run_options(p)
-    p.add_argument("--db", help="store file (default: COUNCIL_DB or the user data directory)")
-    p.add_argument("--json", action="store_true", help="print the run record as JSON")
-    p.set_defaults(func=cmd_run)
-
-    p = sub.add_parser("resume", help="resume an interrupted run from its checkpoint")
-    p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--db")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_resume)
-
-    p = sub.add_parser("show", help="print a stored run")
-    p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--db")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_show)
-
-    p = sub.add_parser("history", help="list stored runs")
-    p.add_argument("--db")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_history)
-
-    p = sub.add_parser("export", help="export a stored run as a Markdown handout or JSON")
-    p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--format", choices=["md", "json"], default="md")
-    p.add_argument("--out", help="write to this file instead of standard output")
-    p.add_argument("--db")
-    p.set_defaults(func=cmd_export)
+    add_run_commands(sub)
 
     p = sub.add_parser("bench", help="measure graph latency and batch throughput")
     p.add_argument("--quick", action="store_true", help="fewer repeats")

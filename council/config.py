@@ -37,6 +37,15 @@ class RunConfig(BaseModel):
     base_url: str | None = Field(default=None, description="Endpoint, without credentials.")
     seed: int = Field(default=0, ge=0, description="Seed that fixes everything random.")
     human_seats: tuple[int, ...] = Field(default=(), description="Seats a person plays.")
+    language: Literal["en", "km"] = Field(default="en", description="Language of rationales.")
+    cache: Literal["on", "read", "off"] = Field(
+        default="on", description="LLM response cache: use and fill, only read, or bypass."
+    )
+    max_concurrency: int = Field(default=64, ge=1, le=1024, description="LLM calls at once.")
+    temperature: float = Field(default=0.7, ge=0, le=2, description="LLM sampling temperature.")
+    baseline: bool = Field(
+        default=False, description="LLM runs: also run the fault-free baseline (doubles calls)."
+    )
 
     def honest(self) -> RunConfig:
         """The same run with every seat honest: the baseline for validity."""

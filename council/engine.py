@@ -63,41 +63,42 @@ def _opt(ctx: RunContext, index: int) -> str | None:
     return None if index == NONE else ctx.option_ids[index]
 
 
+def _said(ctx: RunContext, trace: Trace, r: int, i: int) -> tuple[np.ndarray | None, str]:
+    """What seat i said in round r (None: nothing) and why, in words."""
+    view = trace.views[r][i]
+    if i in trace.failures.get(r, []):
+        return None, "Its reasoner failed this round; it counted as crashed."
+    if ctx.faulty[i] and ctx.fault.name == "crash":
+        return None, "Said nothing."
+    note = trace.notes.get((r, i))
+    if r == 0:
+        return view, note or opening_rationale(ctx, i, view)
+    inbox, heard = trace.inboxes[r - 1]
+    if ctx.faulty[i]:
+        # A faulty seat's statement of record is the view it sent most often.
+        sent, listeners = inbox[:, i], np.flatnonzero(heard[:, i])
+        if len(listeners):
+            tops = sent[listeners].argmax(axis=1)
+            view = sent[listeners[tops == int(np.bincount(tops).argmax())][0]]
+        return view, note or faulty_rationale(ctx, i, sent, heard[:, i])
+    if note:
+        return view, note
+    return view, revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
+
+
 def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
-    views = trace.views[r]
-    conf = confidence(views)
+    conf = confidence(trace.views[r])
     out = []
     for i in range(ctx.n):
-        view = views[i]
-        if r == 0:
-            silent = bool(ctx.faulty[i]) and ctx.fault.name == "crash"
-            text = "Said nothing." if silent else opening_rationale(ctx, i, view)
-            text = trace.notes.get((0, i), text)
-        else:
-            inbox, heard = trace.inboxes[r - 1]
-            silent = bool(ctx.faulty[i]) and ctx.fault.name == "crash"
-            if ctx.faulty[i]:
-                sent = inbox[:, i]
-                listeners = np.flatnonzero(heard[:, i])
-                if len(listeners):
-                    tops = sent[listeners].argmax(axis=1)
-                    mode = int(np.bincount(tops).argmax())
-                    view = sent[listeners[tops == mode][0]]
-                text = faulty_rationale(ctx, i, sent, heard[:, i])
-            elif (r, i) in trace.notes:
-                text = trace.notes[(r, i)]
-            elif i in trace.failures.get(r, []):
-                silent, text = True, "Its reasoner failed this round; it counted as crashed."
-            else:
-                text = revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
+        view, text = _said(ctx, trace, r, i)
         out.append(
             Statement(
                 seat=i,
-                option=None if silent else ctx.option_ids[int(view.argmax())],
+                option=None if view is None else ctx.option_ids[int(view.argmax())],
                 scores={}
-                if silent
+                if view is None
                 else {o: round(float(s), 4) for o, s in zip(ctx.option_ids, view, strict=True)},
-                confidence=0.0 if silent else round(float(conf[i]), 4),
+                confidence=0.0 if view is None else round(float(conf[i]), 4),
                 rationale=text,
             )
         )

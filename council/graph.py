@@ -27,10 +27,14 @@ from council.config import RunConfig
 from council.context import RunContext
 from council.engine import baseline_option, build_record, prepare
 from council.human import HumanAnswer, human_prompt
+from council.llm.client import LLMClient, LLMSettings, Usage
+from council.llm.seat import council_digest, heard_statements, own_statement, speaks_through_llm
+from council.llm.seat import speak as llm_speak
 from council.offline import human_view
 from council.phases import Trace, done, hear, open_views, revise
 from council.protocols import ProtocolState, ballot_from_data, ballot_to_data, run_ballot
 from council.record import RunRecord
+from council.store import Store
 
 
 # --- state ---------------------------------------------------------------------------------
@@ -60,7 +64,11 @@ class CouncilState(TypedDict, total=False):
     started_at: float
     """Unix time the run started (wall time of interactive runs)."""
     notes: Annotated[dict[str, str], _merge_notes]
-    """What people said, by "round:seat" (their statements' rationales)."""
+    """What people and LLM seats said, by "round:seat" (their statements' rationales)."""
+    failed: Annotated[dict[str, str], _merge_notes]
+    """LLM seats that failed a phase, by "round:seat", with the error."""
+    usage: Annotated[list[dict[str, int]], operator.add]
+    """LLM usage of every seat-phase."""
     record: str
 
 
@@ -74,6 +82,11 @@ class SeatTask(TypedDict, total=False):
     now: list[float]
     inbox: list[list[float]]
     heard: list[bool]
+    digest: str
+    """LLM seats: the council's last round in brief."""
+    said: list[dict[str, Any]]
+    """LLM seats: the peers' statements the seat reads."""
+    own_last: dict[str, Any]
 
 
 @functools.lru_cache(maxsize=32)
@@ -87,10 +100,11 @@ def context_of(config: dict[str, Any]) -> RunContext:
 
 
 # --- nodes ---------------------------------------------------------------------------------
-async def speak(task: SeatTask) -> CouncilState:
+async def speak(task: SeatTask, config: RunnableConfig) -> CouncilState:
     """One seat's statement: its blind opening, or its revision from what it heard."""
     ctx = context_of(task["config"])
     seat = np.array([task["seat"]])
+    key = f"{task['round']}:{task['seat']}"
     if task["round"] == 0:
         view = open_views(ctx, seat)[0]
     else:
@@ -102,16 +116,27 @@ async def speak(task: SeatTask) -> CouncilState:
             np.array([task["inbox"]]),
             np.array([task["heard"]]),
         )[0]
-    update: CouncilState = {"pending": {str(task["seat"]): view.tolist()}}
+    if speaks_through_llm(ctx, task["seat"]):
+        speech = await llm_speak(ctx, task, config["configurable"]["llm"])
+        usage = [speech.usage.model_dump()]
+        if speech.view is None:  # counts as crashed this phase: it keeps its last view, silent
+            kept = view if task["round"] == 0 else np.array(task["now"])
+            return {
+                "pending": {str(task["seat"]): kept.tolist()},
+                "usage": usage,
+                "failed": {key: speech.error or "failed"},
+            }
+        return {
+            "pending": {str(task["seat"]): speech.view},
+            "usage": usage,
+            "notes": {key: speech.rationale},
+        }
     if task["seat"] in ctx.config.human_seats:
         # The run waits here for the person; the other seats of the phase have finished.
         answer = HumanAnswer.model_validate(interrupt(human_prompt(ctx, task, view).model_dump()))
         view = human_view(view, ctx.option_ids.index(answer.option), answer.confidence)
-        update = {
-            "pending": {str(task["seat"]): view.tolist()},
-            "notes": {f"{task['round']}:{task['seat']}": answer.argument},
-        }
-    return update
+        return {"pending": {str(task["seat"]): view.tolist()}, "notes": {key: answer.argument}}
+    return {"pending": {str(task["seat"]): view.tolist()}}
 
 
 async def gather(state: CouncilState) -> CouncilState:
@@ -150,11 +175,24 @@ async def vote(state: CouncilState) -> CouncilState:
 async def finish(state: CouncilState) -> CouncilState:
     """Build the run record from what the graph carried."""
     ctx = context_of(state["config"])
-    return {
-        "record": build_record(
-            ctx, trace_of(ctx, state), baseline=None, wall_s=0.0
-        ).model_dump_json()
+    used = sum((Usage(**u) for u in state.get("usage", [])), Usage())
+    extra = {
+        "llm_calls": used.calls,
+        "llm_cached": used.cached,
+        "llm_errors": used.errors,
+        "seat_failures": len(state.get("failed", {})),
+        "tokens": {"prompt": used.prompt_tokens, "completion": used.completion_tokens},
     }
+    errors = [
+        f"round {k.split(':')[0]}, seat {k.split(':')[1]}: {e}"
+        for k, e in sorted(
+            state.get("failed", {}).items(), key=lambda kv: tuple(map(int, kv[0].split(":")))
+        )
+    ]
+    record = build_record(
+        ctx, trace_of(ctx, state), baseline=None, wall_s=0.0, metrics_extra=extra, errors=errors
+    )
+    return {"record": record.model_dump_json()}
 
 
 # --- routers -------------------------------------------------------------------------------
@@ -164,26 +202,38 @@ def open_round(state: CouncilState) -> list[Send]:
     return [Send("speak", {"config": state["config"], "seat": i, "round": 0}) for i in range(ctx.n)]
 
 
+def _silent(state: CouncilState, round_no: int) -> set[int]:
+    """Seats whose reasoner failed in a round: they said nothing then."""
+    prefix = f"{round_no}:"
+    return {int(k[len(prefix) :]) for k in state.get("failed", {}) if k.startswith(prefix)}
+
+
 def _deliberation(state: CouncilState, ctx: RunContext) -> list[Send]:
     views = np.array(state["views"][-1])
     r = len(state["views"])
-    inbox, heard = hear(ctx, views, r)
+    silent = _silent(state, r - 1)
+    inbox, heard = hear(ctx, views, r, silent=silent)
     first = state["views"][0]
-    return [
-        Send(
-            "speak",
-            {
-                "config": state["config"],
-                "seat": i,
-                "round": r,
-                "first": first[i],
-                "now": views[i].tolist(),
-                "inbox": inbox[i].tolist(),
-                "heard": heard[i].tolist(),
-            },
-        )
-        for i in range(ctx.n)
-    ]
+    notes = state.get("notes", {})
+    llm = any(speaks_through_llm(ctx, i) for i in range(ctx.n))
+    digest = council_digest(ctx, views, notes, r, silent) if llm else ""
+    tasks = []
+    for i in range(ctx.n):
+        task: SeatTask = {
+            "config": state["config"],
+            "seat": i,
+            "round": r,
+            "first": first[i],
+            "now": views[i].tolist(),
+            "inbox": inbox[i].tolist(),
+            "heard": heard[i].tolist(),
+        }
+        if llm and speaks_through_llm(ctx, i):
+            task["digest"] = digest
+            task["said"] = heard_statements(ctx, inbox[i], heard[i], notes, r)
+            task["own_last"] = own_statement(ctx, i, views[i], notes, r)
+        tasks.append(Send("speak", task))
+    return tasks
 
 
 def after_round(state: CouncilState) -> list[Send] | str:
@@ -222,11 +272,16 @@ def trace_of(ctx: RunContext, state: CouncilState) -> Trace:
     """Rebuild the trace from the graph's state (inboxes are recomputed, deterministically)."""
     views = [np.array(v) for v in state["views"]]
     trace = Trace(views=views)
-    trace.inboxes = [hear(ctx, views[r - 1], r) for r in range(1, len(views))]
+    trace.inboxes = [
+        hear(ctx, views[r - 1], r, silent=_silent(state, r - 1)) for r in range(1, len(views))
+    ]
     trace.ballots = [ballot_from_data(b) for b in state.get("ballots", [])]
     for key, text in state.get("notes", {}).items():
         r, seat = key.split(":")
         trace.notes[(int(r), int(seat))] = text
+    for key in state.get("failed", {}):
+        r, seat = key.split(":")
+        trace.failures.setdefault(int(r), []).append(int(seat))
     return trace
 
 
@@ -246,6 +301,12 @@ class Stop:
     finished: bool
 
 
+class Transport(LLMSettings):
+    """How hard LLM calls try (attempts, backoff, timeout); the model comes from the config."""
+
+    model: str = ""
+
+
 async def drive(
     *,
     thread_id: str,
@@ -254,11 +315,14 @@ async def drive(
     answers: dict[str, Any] | None = None,
     step: bool = False,
     progress: Progress | None = None,
+    api_key: str | None = None,
+    transport: Transport | None = None,
 ) -> Stop:
     """Run the graph until it ends or pauses.
 
     Start a run with ``config``; continue one (after a crash, a step pause or a person's
-    turn) without it, giving ``answers`` by interrupt id where people were asked.
+    turn) without it, giving ``answers`` by interrupt id where people were asked. LLM seats
+    use ``api_key`` (held by the client only) and ``transport``.
     """
     payload: Any
     if config is not None:
@@ -276,6 +340,15 @@ async def drive(
                 AsyncSqliteSaver.from_conn_string(str(checkpoints))
             )
         graph = build_graph().compile(checkpointer=saver)
+        run_config = config
+        if run_config is None:
+            values = (await graph.aget_state(settings)).values
+            run_config = RunConfig.model_validate(values["config"]) if values else None
+        if run_config is not None and run_config.backend == "openai":
+            client = _llm_client(run_config, checkpoints, api_key, transport)
+            stack.push_async_callback(client.close)
+            settings["configurable"]["llm"] = client
+        totals = Usage()
         # "sync": each step is on disk before the next starts, so a crash loses no finished work.
         async for update in graph.astream(
             payload,
@@ -285,9 +358,13 @@ async def drive(
             interrupt_after=STEP_PAUSES if step else None,
         ):
             for node, node_update in update.items():
-                if progress and node != "__interrupt__" and isinstance(node_update, dict):
-                    for event in node_update.get("events", []):
-                        progress(event)
+                if not progress or node == "__interrupt__" or not isinstance(node_update, dict):
+                    continue
+                for used in node_update.get("usage", []):
+                    totals = totals + Usage(**used)
+                    progress({"kind": "llm", **totals.model_dump()})
+                for event in node_update.get("events", []):
+                    progress(event)
         snapshot = await graph.aget_state(settings)
     return Stop(
         state=snapshot.values,  # type: ignore[arg-type]
@@ -296,19 +373,74 @@ async def drive(
     )
 
 
-def finalize(stop: Stop, *, thread_id: str, wall_s: float) -> RunRecord:
-    """The finished run's record, with its id, timing and fault-free baseline."""
+def _llm_client(
+    config: RunConfig, checkpoints: Path | None, api_key: str | None, transport: Transport | None
+) -> LLMClient:
+    base = transport or Transport()
+    llm = LLMSettings(
+        **{
+            **base.model_dump(),
+            "model": config.model or "gpt-4o-mini",
+            "base_url": config.base_url,
+            "max_concurrency": config.max_concurrency,
+            "temperature": config.temperature,
+            "cache": config.cache,
+        }
+    )
+    return LLMClient(llm, api_key=api_key, store=Store(checkpoints) if checkpoints else None)
+
+
+async def finalize(
+    stop: Stop,
+    *,
+    thread_id: str,
+    wall_s: float,
+    checkpoints: Path | None = None,
+    api_key: str | None = None,
+    transport: Transport | None = None,
+) -> RunRecord:
+    """The finished run's record, with its id, timing and fault-free baseline.
+
+    Offline, the baseline is always computed (batch path); with LLM seats only when the config
+    asks for it, by running the honest council through the graph too (its calls are counted).
+    """
     if not stop.finished or "record" not in stop.state:
         raise RuntimeError("the deliberation graph has not finished")
     record = RunRecord.model_validate_json(stop.state["record"])
     ctx = context_of(stop.state["config"])
-    baseline = baseline_option(ctx) if ctx.config.backend == "offline" else None
-    metrics = record.metrics.model_copy(
+    metrics = record.metrics
+    baseline: str | None | bool = False  # False: not computed
+    if ctx.config.backend == "offline":
+        index = baseline_option(ctx)
+        baseline = None if index == -1 else ctx.option_ids[index]
+    elif ctx.config.baseline:
+        honest = await drive(
+            thread_id=f"{thread_id}-baseline",
+            config=ctx.config.honest(),
+            checkpoints=checkpoints,
+            api_key=api_key,
+            transport=transport,
+        )
+        twin = RunRecord.model_validate_json(honest.state["record"])
+        baseline = twin.outcome.option
+        m = twin.metrics
+        metrics = metrics.model_copy(
+            update={
+                "llm_calls": metrics.llm_calls + m.llm_calls,
+                "llm_cached": metrics.llm_cached + m.llm_cached,
+                "llm_errors": metrics.llm_errors + m.llm_errors,
+                "tokens": {
+                    "prompt": metrics.tokens.prompt + m.tokens.prompt,
+                    "completion": metrics.tokens.completion + m.tokens.completion,
+                },
+            }
+        )
+    metrics = metrics.model_copy(
         update={
             "agrees_with_baseline": None
-            if baseline is None
-            else record.outcome.option == (None if baseline == -1 else ctx.option_ids[baseline]),
-            "baseline_option": None if baseline in (None, -1) else ctx.option_ids[baseline],
+            if baseline is False
+            else record.outcome.option == baseline,
+            "baseline_option": None if baseline is False else baseline,
             "wall_s": round(wall_s, 4),
         }
     )
@@ -322,6 +454,8 @@ async def run_graph(
     thread_id: str = "run",
     resume: bool = False,
     progress: Progress | None = None,
+    api_key: str | None = None,
+    transport: Transport | None = None,
 ) -> tuple[RunRecord, list[dict[str, Any]]]:
     """Run through the graph to the end; return the record (with baseline) and the events."""
     started = time.perf_counter()
@@ -330,10 +464,19 @@ async def run_graph(
         config=None if resume else config,
         checkpoints=checkpoints,
         progress=progress,
+        api_key=api_key,
+        transport=transport,
     )
     if stop.interrupts:
         raise RuntimeError("this run has seats played by people: use the interactive session")
-    record = finalize(stop, thread_id=thread_id, wall_s=time.perf_counter() - started)
+    record = await finalize(
+        stop,
+        thread_id=thread_id,
+        wall_s=time.perf_counter() - started,
+        checkpoints=checkpoints,
+        api_key=api_key,
+        transport=transport,
+    )
     return record, list(stop.state.get("events", []))
 
 

@@ -38,12 +38,12 @@ class Pause(BaseModel):
     events: list[dict[str, Any]]
 
 
-def _pause(run_id: str, stop: Stop, store: Store) -> Pause:
+def _pause(run_id: str, stop: Stop, store: Store, api_key: str | None = None) -> Pause:
     state = stop.state
     events = list(state.get("events", []))
     if stop.finished:
         wall = time.time() - state.get("started_at", time.time())
-        record = finalize(stop, thread_id=run_id, wall_s=wall)
+        record = asyncio.run(finalize(stop, thread_id=run_id, wall_s=wall, checkpoints=store.path))
         store.save_run(record, [Event(kind=e["kind"], payload=e) for e in events])
         return Pause(
             run_id=run_id,
@@ -73,15 +73,23 @@ def start(
     run_id: str | None = None,
     step: bool = False,
     progress: Progress | None = None,
+    api_key: str | None = None,
 ) -> Pause:
     """Start a run; it goes on until it ends, a person's turn comes, or (``step``) a round ends."""
     prepare(config)  # every option checked before anything runs
     run_id = run_id or uuid.uuid4().hex[:16]
     store = Store(db)
     stop = asyncio.run(
-        drive(thread_id=run_id, config=config, checkpoints=store.path, step=step, progress=progress)
+        drive(
+            thread_id=run_id,
+            config=config,
+            checkpoints=store.path,
+            step=step,
+            progress=progress,
+            api_key=api_key,
+        )
     )
-    return _pause(run_id, stop, store)
+    return _pause(run_id, stop, store, api_key)
 
 
 def proceed(
@@ -91,6 +99,7 @@ def proceed(
     answers: dict[int, HumanAnswer] | None = None,
     step: bool = False,
     progress: Progress | None = None,
+    api_key: str | None = None,
 ) -> Pause:
     """Go on with a paused run, giving people's answers by seat where they were asked."""
     store = Store(db)

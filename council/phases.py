@@ -23,9 +23,18 @@ def open_views(ctx: RunContext, seats: np.ndarray) -> np.ndarray:
     return opening(base, ctx.noise[seats])
 
 
-def hear(ctx: RunContext, views: np.ndarray, round_no: int) -> tuple[np.ndarray, np.ndarray]:
-    """What each seat is sent in a deliberation round: (inbox (n, n, K), heard (n, n))."""
-    return deliberation_inbox(ctx, views, round_no)
+def hear(
+    ctx: RunContext, views: np.ndarray, round_no: int, *, silent: set[int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each seat is sent in a deliberation round: (inbox (n, n, K), heard (n, n)).
+
+    ``silent`` seats said nothing last round (their reasoner failed): nobody hears them.
+    """
+    inbox, heard = deliberation_inbox(ctx, views, round_no)
+    if silent:
+        heard = heard.copy()
+        heard[:, sorted(silent)] = False
+    return inbox, heard
 
 
 def revise(
