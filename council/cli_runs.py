@@ -139,15 +139,17 @@ def _execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = N
     show = not args.json and sys.stderr.isatty()
     if show:
         print(f"run {run_id}: deliberating ...", file=sys.stderr)
+    prices = _prices(args)
     record, events = asyncio.run(
         run_graph(
             config,
             checkpoints=store.path,
             thread_id=run_id,
             resume=resume_id is not None,
-            progress=_progress(show, _prices(args), config.model),
+            progress=_progress(show, prices, config.model),
             api_key=api_key,
             transport=_transport(args),
+            prices=prices,
         )
     )
     if show and config.backend == "openai":

@@ -28,6 +28,7 @@ from council.context import RunContext
 from council.engine import baseline_option, build_record, prepare
 from council.human import HumanAnswer, human_prompt
 from council.llm.client import LLMClient, LLMSettings, Usage
+from council.llm.prices import DEFAULT_PRICES, Price, cost
 from council.llm.seat import council_digest, heard_statements, own_statement, speaks_through_llm
 from council.llm.seat import speak as llm_speak
 from council.offline import human_view
@@ -398,8 +399,9 @@ async def finalize(
     checkpoints: Path | None = None,
     api_key: str | None = None,
     transport: Transport | None = None,
+    prices: dict[str, Price] | None = None,
 ) -> RunRecord:
-    """The finished run's record, with its id, timing and fault-free baseline.
+    """The finished run's record, with its id, timing, cost and fault-free baseline.
 
     Offline, the baseline is always computed (batch path); with LLM seats only when the config
     asks for it, by running the honest council through the graph too (its calls are counted).
@@ -441,6 +443,14 @@ async def finalize(
             if baseline is False
             else record.outcome.option == baseline,
             "baseline_option": None if baseline is False else baseline,
+            "cost_usd": None
+            if ctx.config.backend == "offline"
+            else cost(
+                prices or DEFAULT_PRICES,
+                ctx.config.model,
+                metrics.tokens.prompt,
+                metrics.tokens.completion,
+            ),
             "wall_s": round(wall_s, 4),
         }
     )
@@ -456,6 +466,7 @@ async def run_graph(
     progress: Progress | None = None,
     api_key: str | None = None,
     transport: Transport | None = None,
+    prices: dict[str, Price] | None = None,
 ) -> tuple[RunRecord, list[dict[str, Any]]]:
     """Run through the graph to the end; return the record (with baseline) and the events."""
     started = time.perf_counter()
@@ -476,6 +487,7 @@ async def run_graph(
         checkpoints=checkpoints,
         api_key=api_key,
         transport=transport,
+        prices=prices,
     )
     return record, list(stop.state.get("events", []))
 

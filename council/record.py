@@ -98,6 +98,9 @@ class Metrics(_Record):
     llm_errors: int = 0
     seat_failures: int = 0
     tokens: Tokens = Tokens()
+    cost_usd: float | None = Field(
+        default=None, description="Estimated cost of the LLM calls, from the price table."
+    )
     wall_s: float = 0.0
 
 

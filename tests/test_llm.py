@@ -62,6 +62,8 @@ def test_structured_output_schema_and_counting(tmp_path: Path) -> None:
     m = record.metrics
     assert (m.llm_calls, m.llm_errors, m.seat_failures, m.llm_cached) == (14, 0, 0, 0)
     assert m.tokens.prompt > 0 and m.tokens.completion > 0
+    expected = (m.tokens.prompt * 0.15 + m.tokens.completion * 0.60) / 1e6
+    assert m.cost_usd == pytest.approx(expected, abs=1e-6)
     assert record.council.seats[0].reasoner == "openai"
     assert record.config.base_url == fake.url and record.config.model == "gpt-4o-mini"
     said = record.rounds[1].statements[0]
@@ -201,6 +203,7 @@ def test_runs_finish_and_store_everything_when_many_calls_fail(
     assert record["outcome"]["status"] in {"decided", "no_quorum"}
     m = record["metrics"]
     assert m["llm_calls"] == len(fake.requests) and m["llm_errors"] > 0
+    assert m["cost_usd"] is not None and m["cost_usd"] > 0
     with sqlite3.connect(db) as conn:
         stored = json.loads(conn.execute("SELECT record FROM runs").fetchone()[0])
     assert stored == record
