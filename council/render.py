@@ -43,6 +43,13 @@ def quorum_words(record: RunRecord) -> str:
     )
 
 
+def baseline_words(record: RunRecord) -> str:
+    """How the run compares with its fault-free twin."""
+    m = record.metrics
+    verdict = "agrees" if m.agrees_with_baseline else "differs"
+    return f"Fault-free baseline: {m.baseline_option or 'no decision'} ({verdict})"
+
+
 def decision_words(record: RunRecord) -> str:
     """One sentence: what was decided, or why nothing was."""
     o = record.outcome
@@ -103,10 +110,7 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         lines.append("Dissent: " + ", ".join(f"{c} for {o}" for o, c in dissent.items()))
     m = record.metrics
     if m.agrees_with_baseline is not None:
-        lines.append(
-            f"Fault-free baseline: {m.baseline_option or 'no decision'} "
-            f"({'agrees' if m.agrees_with_baseline else 'differs'})"
-        )
+        lines.append(baseline_words(record))
     if m.safety_violation:
         lines.append("SAFETY VIOLATION: honest seats committed different options")
     lines.append(
@@ -152,10 +156,7 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
     ]
     m = record.metrics
     if m.agrees_with_baseline is not None:
-        out.append(
-            f"- Fault-free baseline: {m.baseline_option or 'no decision'} "
-            f"({'agrees' if m.agrees_with_baseline else 'differs'})."
-        )
+        out.append(f"- {baseline_words(record)}.")
     if m.safety_violation:
         out.append("- **Safety violation**: honest seats committed different options.")
     if record.outcome.dissent and record.ballots:

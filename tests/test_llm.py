@@ -37,6 +37,26 @@ def llm_config(fake: FakeOpenAI, **overrides) -> RunConfig:  # type: ignore[no-u
     return RunConfig(**fields)
 
 
+def cli_llm(cli, url: str, db: Path, *extra: str):  # type: ignore[no-untyped-def]
+    """`council run` on the fake endpoint: 5 seats, 1 round, JSON out."""
+    return cli(
+        "run",
+        SCENARIO,
+        "--size",
+        "5",
+        "--rounds",
+        "1",
+        "--backend",
+        "openai",
+        "--base-url",
+        url,
+        "--db",
+        str(db),
+        "--json",
+        *extra,
+    )
+
+
 def run(config: RunConfig, db: Path | None = None, thread: str = "t", **kw):  # type: ignore[no-untyped-def]
     return asyncio.run(
         run_graph(
@@ -214,21 +234,7 @@ def test_cache_replays_a_stored_run_with_no_network(tmp_path: Path, cli, monkeyp
     db = tmp_path / "s.db"
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     with FakeOpenAI() as fake:
-        first = cli(
-            "run",
-            SCENARIO,
-            "--size",
-            "5",
-            "--rounds",
-            "1",
-            "--backend",
-            "openai",
-            "--base-url",
-            fake.url,
-            "--db",
-            str(db),
-            "--json",
-        )
+        first = cli_llm(cli, fake.url, db)
         calls = len(fake.requests)
     assert first.code == 0, first.err
     original = json.loads(first.out)
@@ -270,21 +276,7 @@ def test_the_key_never_reaches_the_store_logs_or_exports(
     db = tmp_path / "s.db"
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     with FakeOpenAI() as fake:
-        result = cli(
-            "run",
-            SCENARIO,
-            "--size",
-            "5",
-            "--rounds",
-            "1",
-            "--backend",
-            "openai",
-            "--base-url",
-            fake.url.replace("http://", f"http://user:{KEY}@"),
-            "--db",
-            str(db),
-            "--json",
-        )
+        result = cli_llm(cli, fake.url.replace("http://", f"http://user:{KEY}@"), db)
     assert result.code == 0, result.err
     assert all(h["authorization"] == f"Bearer {KEY}" for h in fake.headers)  # it was used
     run_id = json.loads(result.out)["run_id"]
