@@ -18,7 +18,7 @@ from council.outcome import Summary, summarize
 from council.pdca import build_pdca
 from council.phases import Trace, simulate
 from council.quorum import Tolerance
-from council.rationale import faulty_rationale, opening_rationale, revision_rationale
+from council.rationale import opening_rationale, revision_rationale
 from council.record import (
     Ballot,
     CouncilInfo,
@@ -63,34 +63,41 @@ def _opt(ctx: RunContext, index: int) -> str | None:
     return None if index == NONE else ctx.option_ids[index]
 
 
-def _said(ctx: RunContext, trace: Trace, r: int, i: int) -> tuple[np.ndarray | None, str]:
-    """What seat i said in round r (None: nothing) and why, in words."""
+def _said(
+    ctx: RunContext, trace: Trace, r: int, i: int
+) -> tuple[np.ndarray | None, str, dict[str, int] | None]:
+    """What seat i said in round r (None: nothing), why in words, and what a faulty seat sent."""
     view = trace.views[r][i]
     if i in trace.failures.get(r, []):
-        return None, "Its reasoner failed this round; it counted as crashed."
+        return None, "Its reasoner failed this round; it counted as crashed.", None
     if ctx.faulty[i] and ctx.fault.name == "crash":
-        return None, "Said nothing."
+        return None, "Said nothing.", None
     note = trace.notes.get((r, i))
     if r == 0:
-        return view, note or opening_rationale(ctx, i, view)
+        return view, note or opening_rationale(ctx, i, view), None
     inbox, heard = trace.inboxes[r - 1]
     if ctx.faulty[i]:
-        # A faulty seat's statement of record is the view it sent most often.
+        # Its statement of record is the view it sent most often, argued like any other; what
+        # it told whom is kept apart, for the facilitator to reveal.
         sent, listeners = inbox[:, i], np.flatnonzero(heard[:, i])
+        told: dict[str, int] = {}
         if len(listeners):
             tops = sent[listeners].argmax(axis=1)
             view = sent[listeners[tops == int(np.bincount(tops).argmax())][0]]
-        return view, note or faulty_rationale(ctx, i, sent, heard[:, i])
+            counts = np.bincount(tops, minlength=ctx.k)
+            told = {ctx.option_ids[o]: int(c) for o, c in enumerate(counts) if c}
+        return view, note or opening_rationale(ctx, i, view), told
     if note:
-        return view, note
-    return view, revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
+        return view, note, None
+    text = revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
+    return view, text, None
 
 
 def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
     conf = confidence(trace.views[r])
     out = []
     for i in range(ctx.n):
-        view, text = _said(ctx, trace, r, i)
+        view, text, told = _said(ctx, trace, r, i)
         out.append(
             Statement(
                 seat=i,
@@ -100,6 +107,7 @@ def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
                 else {o: round(float(s), 4) for o, s in zip(ctx.option_ids, view, strict=True)},
                 confidence=0.0 if view is None else round(float(conf[i]), 4),
                 rationale=text,
+                sent=told,
             )
         )
     return out

@@ -75,21 +75,3 @@ def revision_rationale(
         f"{len(senders)} peers, most of all {names}; openness {ctx.openness[seat]:.2f} keeps "
         f"{anchor:.0%} of its weight on its opening view."
     )
-
-
-def faulty_rationale(ctx: RunContext, seat: int, sent: np.ndarray, heard_by: np.ndarray) -> str:
-    """What a faulty seat pressed in a round (sent: (n, K) views it sent each seat)."""
-    name = ctx.fault.name
-    listeners = np.flatnonzero(heard_by)
-    if name == "crash":
-        return "Said nothing."
-    if not len(listeners):
-        return "Nobody heard it."
-    tops = sent[listeners].argmax(axis=1)
-    counts = np.bincount(tops, minlength=ctx.k)
-    pressed = [
-        f"{_label(ctx, int(o))} to {counts[o]} seats" for o in np.argsort(-counts) if counts[o]
-    ]
-    verb = {"random": "Sent random views", "equivocate": "Told different seats different things"}
-    lead = verb.get(name, f"Pressed {_label(ctx, int(counts.argmax()))} hard")
-    return f"{lead}: {', '.join(pressed[:3])} ({ctx.fault.spec})."

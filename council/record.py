@@ -35,6 +35,11 @@ class Statement(_Record):
     scores: dict[str, float] = Field(description="Its view: a score in [-1, 1] per option.")
     confidence: float = Field(ge=0, le=1, description="0.5 plus its top option's margin.")
     rationale: str = Field(description="Why, generated from the numbers behind the view.")
+    sent: dict[str, int] | None = Field(
+        default=None,
+        description="Faulty seats only: how many seats it told each option (the truth a "
+        "facilitator reveals; the rationale is what it argued in public).",
+    )
 
 
 class Round(_Record):

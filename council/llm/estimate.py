@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from council.config import RunConfig
 from council.context import RunContext
 from council.llm.prices import Price, cost
 from council.llm.prompts import MAX_HEARD, MAX_SAID, PeerStatement, digest_block
@@ -69,3 +70,11 @@ def estimate(ctx: RunContext, prices: dict[str, Price]) -> Estimate:
         cost_min=cost(prices, model, prompt_per_call * calls_min, COMPLETION_TOKENS * calls_min),
         cost_max=cost(prices, model, prompt_per_call * calls_max, COMPLETION_TOKENS * calls_max),
     )
+
+
+def estimate_config(config: RunConfig, prices: dict[str, Price] | None = None) -> Estimate:
+    """The estimate for a config (resolved against the library), with the built-in prices."""
+    from council.engine import prepare
+    from council.llm.prices import DEFAULT_PRICES
+
+    return estimate(prepare(config), prices or DEFAULT_PRICES)

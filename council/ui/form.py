@@ -1,0 +1,190 @@
+"""The run settings: every option of a run, as widgets, turned into a RunConfig."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import streamlit as st
+from pydantic import ValidationError
+
+from council.config import Protocol, RunConfig, Topology, Update
+from council.faults import FAULTS
+from council.figures import seat_labels, seats_of
+from council.i18n import scenario_title
+from council.library import Library
+from council.llm import estimate_config
+from council.llm.client import public_base_url
+from council.loader import LoadError
+from council.quorum import RULES
+from council.registry import SpecError
+from council.ui.scenario import show_scenario
+from council.ui.state import choose, lang, tr
+from council.voting import METHODS
+
+DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
+FRACTION = "fraction"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the form gives: a config that can run, or why not."""
+
+    config: RunConfig | None
+    error: str | None = None
+
+
+def _scenario(library: Library) -> str:
+    ids = sorted(library.scenarios)
+    return str(
+        choose(
+            st.selectbox,
+            tr("scenario"),
+            ids,
+            index=ids.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in ids else 0,
+            format_func={i: scenario_title(library.scenarios[i], lang()) for i in ids}.__getitem__,
+            key="f_scenario",
+        )
+    )
+
+
+def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
+    by = choose(
+        st.radio,
+        tr("seat_by"),
+        ["size", "personas"],
+        format_func={v: tr(f"by_{v}") for v in ("size", "personas")}.__getitem__,
+        key="f_seat_by",
+        horizontal=True,
+    )
+    out: dict[str, Any] = {}
+    if by == "size":
+        out["size"] = st.number_input(tr("size"), 1, 1000, 33, key="f_size")
+    else:
+        out["personas"] = tuple(
+            st.multiselect(
+                tr("personas"),
+                sorted(library.personas),
+                format_func=lambda p: library.personas[p].name,
+                key="f_personas",
+            )
+        )
+    out["byzantine"] = st.number_input(tr("byzantine"), 0, 1000, 0, key="f_byzantine")
+    names = FAULTS.names()
+    fault = str(st.selectbox(tr("fault"), names, index=names.index("equivocate"), key="f_fault"))
+    if _takes_option(fault):
+        pushed = st.selectbox(tr("fault_option"), option_ids, key="f_fault_option")
+        fault = f"{fault}:{pushed}"
+    out["fault"] = fault
+    return out
+
+
+def _takes_option(fault: str) -> bool:
+    return any(e.name == fault and e.arg for e in FAULTS.entries())
+
+
+def _rules() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    out["protocol"] = st.selectbox(tr("protocol"), get_args(Protocol), key="f_protocol")
+    rules = {q: q for q in RULES.names()} | {FRACTION: tr("custom_fraction")}
+    quorum = choose(
+        st.selectbox,
+        tr("quorum"),
+        list(rules),
+        format_func=rules.__getitem__,
+        key="f_quorum",
+    )
+    if quorum == FRACTION:
+        share = st.number_input(tr("fraction"), 0.05, 1.0, 0.6, 0.05, key="f_fraction")
+        quorum = f"{share:g}"
+    out["quorum"] = quorum
+    out["method"] = st.selectbox(tr("method"), METHODS.names(), key="f_method")
+    out["update"] = st.selectbox(tr("update"), get_args(Update), key="f_update")
+    return out
+
+
+def _schedule() -> dict[str, Any]:
+    return {
+        "topology": st.selectbox(tr("topology"), get_args(Topology), key="f_topology"),
+        "rounds": st.number_input(tr("rounds"), 0, 50, 2, key="f_rounds"),
+        "ballots": st.number_input(tr("ballots"), 1, 20, 3, key="f_ballots"),
+        "seed": st.number_input(tr("seed"), 0, 2**31 - 1, 0, key="f_seed"),
+    }
+
+
+def _reasoner() -> tuple[dict[str, Any], str | None]:
+    backend = choose(
+        st.radio,
+        tr("reasoner"),
+        ["offline", "openai"],
+        format_func={b: tr(b) for b in ("offline", "openai")}.__getitem__,
+        key="f_backend",
+        horizontal=True,
+    )
+    if backend == "offline":
+        return {}, None
+    cols = st.columns(3)
+    base_url = cols[0].text_input(tr("base_url"), "https://api.openai.com/v1", key="f_base_url")
+    model = cols[1].text_input(tr("model"), "gpt-4o-mini", key="f_model")
+    cols[2].text_input(tr("api_key"), type="password", key="api_key")
+    return {
+        "backend": "openai",
+        "base_url": public_base_url(base_url or None),
+        "model": model or "gpt-4o-mini",
+        "language": lang(),  # rationales in the interface's language
+    }, None
+
+
+def _human_seat(config: RunConfig, library: Library) -> tuple[int, ...]:
+    labels = seat_labels(seats_of(config), library)
+    if not st.checkbox(tr("human_seat"), key="f_human"):
+        return ()
+    seat = choose(
+        st.selectbox,
+        tr("which_seat"),
+        list(labels),
+        format_func={
+            s: f"{tr('seat', seat=s)} · {label.name}" for s, label in labels.items()
+        }.__getitem__,
+        key="f_human_seat",
+    )
+    return (int(seat),)
+
+
+def run_form(library: Library) -> Settings:
+    """Draw the settings; return the config they make, or the reason it cannot run."""
+    scenario = library.scenarios[_scenario(library)]
+    show_scenario(scenario)
+    with st.expander(f"{tr('council')} · {tr('rules')}", expanded=True):
+        left, middle, right = st.columns(3)
+        with left:
+            council = _council(library, scenario.option_ids)
+        with middle:
+            rules = _rules()
+        with right:
+            schedule = _schedule()
+        reasoner, unavailable = _reasoner()
+        if council.get("personas") == ():
+            return Settings(None, tr("pick_personas"))
+        try:
+            config = RunConfig(scenario=scenario.id, **council, **rules, **schedule, **reasoner)
+            humans = _human_seat(config, library)
+            config = config.model_copy(update={"human_seats": humans})
+            seats_of(config)  # every option checked against the library before anything runs
+        except ValidationError as err:
+            return Settings(None, tr("bad_config", error=err.errors()[0]["msg"]))
+        except (SpecError, LoadError) as err:
+            return Settings(None, tr("bad_config", error=str(err)))
+    if unavailable:
+        return Settings(None, unavailable)
+    if config.backend != "offline":
+        guess = estimate_config(config)
+        st.info(
+            tr(
+                "estimate",
+                calls=f"{guess.calls_min}–{guess.calls_max}",
+                tokens=f"{guess.prompt_tokens_max + guess.completion_tokens_max:,}",
+                cost=guess.cost_max or 0.0,
+            )
+        )
+    return Settings(config)

@@ -1,0 +1,29 @@
+"""Icons and colour marks (Material Symbols and named colours, which the app ships with)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from council.figures import Swatch
+
+GROUP_ICONS: Mapping[str, str] = MappingProxyType(
+    {
+        "government": ":material/account_balance:",
+        "industry": ":material/factory:",
+        "academia": ":material/school:",
+        "civil_society": ":material/diversity_3:",
+    }
+)
+PERSON = ":material/person:"
+FAULTY = ":red[:material/warning:]"
+
+
+def group_icon(group: str) -> str:
+    """A stakeholder group's icon (a person for an unknown group)."""
+    return GROUP_ICONS.get(group, PERSON)
+
+
+def mark(swatch: Swatch | None) -> str:
+    """A coloured dot for an option, in Markdown."""
+    return f":{swatch.name}[●]" if swatch else ""

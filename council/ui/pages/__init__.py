@@ -1,0 +1,1 @@
+"""The app's pages: scripts ``st.navigation`` runs (as ``__main__``), one per page."""

@@ -1,0 +1,51 @@
+"""History: this session's runs (or every stored run), reopened, replayed, exported."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from council.i18n import scenario_title
+from council.library import load_library
+from council.store import Store
+from council.ui.spot import exercise
+from council.ui.state import choose, db, lang, my_runs, tr
+from council.ui.view import decision_card, downloads, show_rounds, view_of_record
+
+
+def main() -> None:
+    """The History page."""
+    st.title(tr("page_history"))
+    everything = st.toggle(tr("all_runs"), key="h_all")
+    store = Store(db())
+    mine = set(my_runs())
+    runs = [r for r in store.history(limit=500) if everything or r.run_id in mine]
+    if not runs:
+        st.info(tr("no_runs"))
+        return
+    st.dataframe([r.model_dump() for r in runs], hide_index=True, height=220)
+    scenarios = load_library().scenarios
+    names = {
+        r.run_id: " · ".join(
+            [
+                r.created_at,
+                scenario_title(scenarios[r.scenario], lang()) if r.scenario in scenarios else "",
+                r.status,
+                r.option or "—",
+                r.run_id,
+            ]
+        )
+        for r in runs
+    }
+    chosen = choose(
+        st.selectbox, tr("reopen"), list(names), format_func=names.__getitem__, key="h_run"
+    )
+    record = store.get_run(str(chosen))
+    reveal = bool(st.session_state["reveal"])
+    decision_card(record)
+    downloads(record, "history")
+    show_rounds(view_of_record(record), "history", reveal=reveal)
+    exercise(record, "history", reveal=reveal)
+
+
+if __name__ == "__main__":
+    main()

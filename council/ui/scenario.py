@@ -1,0 +1,35 @@
+"""A scenario as trainees read it: title, summary, facts, affected people, harms, options."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from council.i18n import has_translation, scenario_summary, scenario_title
+from council.models import Scenario
+from council.ui.state import lang, tr
+
+
+def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = False) -> None:
+    """The incident (in Khmer where the scenario has a translation), facts, affected, harms."""
+    st.markdown(f"#### {scenario_title(scenario, lang())}")
+    st.caption(tr("where", jurisdiction=scenario.jurisdiction, sector=scenario.sector))
+    st.write(scenario_summary(scenario, lang()))
+    if not has_translation(scenario, lang()):
+        st.caption(tr("no_translation"))
+    facts, affected, harms = st.columns([3, 2, 2])
+    with facts:
+        st.markdown(f"**{tr('facts')}**")
+        st.markdown("\n".join(f"- {fact}" for fact in scenario.facts))
+    with affected:
+        st.markdown(f"**{tr('affected')}**")
+        st.markdown("\n".join(f"- {who}" for who in scenario.affected))
+    with harms:
+        st.markdown(f"**{tr('harms')}**")
+        for principle, severity in sorted(scenario.harms.items(), key=lambda kv: -kv[1]):
+            st.progress(severity, text=f"{tr('principle_' + principle)} · {severity:.1f}")
+    if options:
+        st.markdown(f"**{tr('options')}**")
+        st.markdown("\n".join(f"- `{o.id}`: {o.label}" for o in scenario.options))
+    if sources and scenario.sources:
+        st.markdown(f"**{tr('sources')}**")
+        st.markdown("\n".join(f"- {s}" for s in scenario.sources))

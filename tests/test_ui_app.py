@@ -1,0 +1,339 @@
+"""The workshop app's pages, driven by Streamlit's AppTest (no browser): every page, every flow."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from council.exercise import faulty_seats
+from council.record import RunRecord
+from council.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+HISTORY = "council/ui/pages/history.py"
+LIBRARY = "council/ui/pages/library.py"
+KHMER = re.compile(r"[\u1780-\u17FF]")
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ui.db"
+    monkeypatch.setenv("COUNCIL_DB", str(path))
+    return path
+
+
+def new_app(db: Path) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def app(db: Path) -> AppTest:
+    return new_app(db)
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text on the page, one string (for 'is it shown' checks)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [str(e.value) for e in at.error]
+    parts += [str(e.value) for e in at.code]
+    return "\n".join(parts)
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    (button,) = [b for b in at.button if b.label == label]
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def run_deliberation(at: AppTest, **settings: Any) -> AppTest:
+    for key, value in settings.items():
+        at.session_state[f"f_{key}"] = value
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def record_of(at: AppTest) -> RunRecord:
+    pause = at.session_state["pause"]
+    assert pause.kind == "done" and pause.record is not None
+    return pause.record  # type: ignore[no-any-return]
+
+
+def by_key_suffix(widgets: Any, suffix: str) -> Any:
+    (widget,) = [w for w in widgets if w.key and w.key.endswith(suffix)]
+    return widget
+
+
+# --- Deliberate -------------------------------------------------------------------------------
+def test_a_33_seat_run_end_to_end_shows_transcript_charts_graph_and_decision(
+    app: AppTest, db: Path
+) -> None:
+    assert app.title[0].value == "Deliberate"
+    shown = texts(app)
+    for heading in ("**Facts**", "**Affected people**", "**Harms (severity)**"):
+        assert heading in shown
+    run_deliberation(app, byzantine=5)
+    record = record_of(app)
+    assert record.council.size == 33 and record.config.byzantine == 5
+    assert Store(db).get_run(record.run_id) == record  # the page ran the library, which stored it
+    shown = texts(app)
+    assert "Decision" in [s.value for s in app.subheader]
+    assert "22 of 33 needed; tolerates 10 faulty seats" in shown
+    assert "**Dissent:**" in shown and "**Fault-free baseline:**" in shown
+    assert "Round 0 finished" in shown  # live progress, as the phases finished
+    # The last round: one chat message per seat, a tally chart, the communication graph.
+    assert len(app.chat_message) == 33
+    last = record.rounds[-1]
+    for message, statement in zip(app.chat_message, last.statements, strict=True):
+        assert message.markdown[0].value.startswith(f"**Seat {statement.seat} · ")
+        if statement.option:
+            assert f"`{statement.option}`" in message.markdown[0].value
+            assert f"confidence {statement.confidence:.2f}" in message.markdown[0].value
+    assert len(app.get("vega_lite_chart")) == 1
+    assert len(app.get("graphviz_chart")) == 1
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Download the handout (Markdown)", "Download the record (JSON)"]
+
+
+def test_faulty_seats_are_hidden_until_the_facilitator_reveals_them(app: AppTest) -> None:
+    run_deliberation(app, size=12, byzantine=3, fault="persuader", fault_option="suspend-scoring")
+    faulty = faulty_seats(record_of(app))
+    shown = texts(app)
+    assert "faulty:" not in shown and "(persuader:suspend-scoring)" not in shown
+    app.toggle(key="reveal").set_value(True).run()
+    heads = [m.markdown[0].value for m in app.chat_message]
+    marked = [h for h in heads if "faulty: persuader:suspend-scoring" in h]
+    assert [int(h.split(" ·")[0].removeprefix("**Seat ")) for h in marked] == faulty
+    assert "Hide the faulty seats" in texts(app)
+
+
+def test_stepping_round_by_round_then_running_to_the_end(app: AppTest) -> None:
+    app.toggle(key="step").set_value(True).run()
+    run_deliberation(app, size=9, byzantine=2)
+    assert "Paused after 1 round(s) and 0 ballot(s)." in texts(app)
+    assert "Decision" not in [s.value for s in app.subheader]
+    assert len(app.chat_message) == 9  # the blind opening, shown while paused
+    click(app, "Next step")
+    assert "Paused after 2 round(s) and 0 ballot(s)." in texts(app)
+    click(app, "Run to the end")
+    assert "Decision" in [s.value for s in app.subheader]
+    assert record_of(app).metrics.rounds_used >= 2
+
+
+def test_replaying_rounds_with_the_round_buttons(app: AppTest) -> None:
+    run_deliberation(app, size=9)
+    assert "**Round 2**" in texts(app)
+    click(app, "◀ Previous round")
+    assert "**Round 1**" in texts(app)
+    click(app, "◀ Previous round")
+    assert "**Round 0 (blind opening)**" in texts(app)
+    click(app, "Next round ▶")
+    assert "**Round 1**" in texts(app)
+
+
+def test_a_trainee_takes_a_seat_the_run_pauses_for_them_and_resumes(app: AppTest) -> None:
+    app.session_state["f_size"] = 9
+    app.session_state["f_byzantine"] = 2
+    app.checkbox(key="f_human").check().run()
+    app.selectbox(key="f_human_seat.en").set_value(3).run()
+    click(app, "Run deliberation")
+    asked = []
+    for _ in range(10):
+        headings = [s.value for s in app.subheader if str(s.value).startswith("Your turn")]
+        if not headings:
+            break
+        (heading,) = headings
+        assert heading.startswith("Your turn: seat 3, round ")
+        asked.append(int(heading.rsplit(" ", 1)[1]))
+        shown = texts(app)
+        assert "You play **Consumer-protection association advocate**." in shown
+        assert "What your persona's values suggest" in shown
+        if asked[-1] == 0:
+            assert "The opening is blind" in shown
+        else:
+            assert len(app.dataframe) == 1  # what the seat heard this round
+        by_key_suffix(app.radio, "_option").set_value("suspend-scoring")
+        by_key_suffix(app.slider, "_confidence").set_value(0.9)
+        by_key_suffix(app.text_area, "_argument").input(f"Round {asked[-1]}: audit it first.")
+        click(app, "Submit and resume")
+    assert asked[:3] == [0, 1, 2]
+    record = record_of(app)
+    assert record.council.seats[3].reasoner == "human"
+    assert record.rounds[1].statements[3].rationale == "Round 1: audit it first."
+    seat3 = [m for m in app.chat_message if m.markdown[0].value.startswith("**Seat 3 ·")]
+    assert "played by a person" in seat3[0].markdown[0].value
+
+
+def test_an_empty_argument_is_refused_and_the_run_keeps_waiting(app: AppTest) -> None:
+    app.session_state["f_size"] = 5
+    app.checkbox(key="f_human").check().run()
+    click(app, "Run deliberation")
+    click(app, "Submit and resume")
+    assert "Say why, in a sentence or two." in texts(app)
+    assert any(str(s.value).startswith("Your turn: seat 0, round 0") for s in app.subheader)
+
+
+def test_spot_the_faulty_seats_scores_the_guess_and_explains(app: AppTest) -> None:
+    run_deliberation(app, size=12, byzantine=3, fault="random", seed=1)
+    record = record_of(app)
+    truth = faulty_seats(record)
+    honest = next(s for s in range(12) if s not in truth)
+    by_key_suffix(app.multiselect, "_suspects.en").set_value([truth[0], honest]).run()
+    click(app, "Check my guess")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {"Score": "25%", "Found": "1", "Missed": "2", "Wrongly suspected": "1"}
+    shown = texts(app)
+    assert "You found 1 of 3 faulty seats and suspected 1 honest seats." in shown
+    assert "What gave them away" in shown and "different things to different seats" in shown
+    assert "Honest seats you suspected" in shown
+
+
+def test_llm_seats_run_on_an_openai_compatible_endpoint_with_estimate_and_costs(
+    app: AppTest, db: Path
+) -> None:
+    from fake_openai import FakeOpenAI
+
+    key = "sk-test-ui-key-never-stored"
+    with FakeOpenAI() as fake:
+        app.session_state["f_size"] = 7
+        app.radio(key="f_backend.en").set_value("openai").run()
+        app.text_input(key="f_base_url").input(fake.url).run()
+        app.text_input(key="api_key").input(key).run()
+        shown = texts(app)
+        assert "Before running: 21–35 calls" in shown  # 7 seats x 3 to 5 phases
+        assert fake.requests == []  # the estimate calls nothing
+        run_deliberation(app, size=7)
+        record = record_of(app)
+    assert len(fake.requests) == record.metrics.llm_calls > 0
+    assert all(h["authorization"] == f"Bearer {key}" for h in fake.headers)
+    assert record.config.backend == "openai" and record.config.base_url == fake.url
+    assert record.metrics.cost_usd is not None
+    assert "LLM so far:" in texts(app)
+    assert "Decision" in texts(app)
+    for path in db.parent.iterdir():  # the store, its WAL, checkpoints and cache
+        assert key.encode() not in path.read_bytes()
+
+
+def test_settings_that_cannot_run_say_why(app: AppTest) -> None:
+    app.session_state["f_size"] = 4
+    app.session_state["f_byzantine"] = 9
+    app.run()
+    assert "exceeds the council of 4 seats" in texts(app)
+    (run,) = [b for b in app.button if b.label == "Run deliberation"]
+    assert run.disabled
+
+
+# --- History ----------------------------------------------------------------------------------
+def test_history_reopens_replays_and_exports_this_session_s_runs(app: AppTest) -> None:
+    app.switch_page(HISTORY).run()
+    assert "No runs yet: run a deliberation first." in texts(app)
+    app.switch_page("council/ui/pages/deliberate.py").run()
+    run_deliberation(app, size=9, seed=4)
+    first = record_of(app).run_id
+    run_deliberation(app, size=9, seed=5)
+    app.switch_page(HISTORY).run()
+    assert not app.exception
+    assert app.title[0].value == "History"
+    assert len(app.dataframe[0].value) == 2
+    app.selectbox(key="h_run.en").set_value(first).run()
+    assert "Decision" in [s.value for s in app.subheader]
+    assert len(app.chat_message) == 9
+    click(app, "◀ Previous round")
+    assert "**Round 1**" in texts(app)
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download the handout (Markdown)" in labels and "Download the record (JSON)" in labels
+
+
+# --- Library ----------------------------------------------------------------------------------
+def test_library_lists_personas_by_group_and_scenarios(app: AppTest) -> None:
+    app.switch_page(LIBRARY).run()
+    assert not app.exception
+    assert app.title[0].value == "Library"
+    assert len(app.dataframe) == 4  # one table per stakeholder group
+    assert sum(len(d.value) for d in app.dataframe) == 36
+    app.selectbox(key="l_scenario.en").set_value("au-robodebt-income-averaging").run()
+    assert "**Sources**" in texts(app)
+
+
+def test_a_bad_upload_shows_the_cli_s_one_line_errors(
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any
+) -> None:
+    bad = {"id": "Bad Id", "name": "x", "group": "army", "role": "r", "values": {"luck": 2}}
+    content = yaml.safe_dump(bad).encode()
+    app.switch_page(LIBRARY).run()
+    app.file_uploader(key="l_upload").set_value(("bad-persona.yaml", content, "text/yaml")).run()
+    assert not app.exception
+    (error,) = app.error
+    assert "as `council validate` reports them" in error.value
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad-persona.yaml").write_bytes(content)
+    result = cli("validate", "bad-persona.yaml")
+    assert result.code == 2
+    assert app.code[0].value.splitlines() == result.err.strip().splitlines() != []
+
+
+def test_a_good_upload_is_valid(app: AppTest, scenario_doc: dict[str, Any]) -> None:
+    app.switch_page(LIBRARY).run()
+    content = yaml.safe_dump(scenario_doc).encode()
+    app.file_uploader(key="l_upload").set_value(("mine.yaml", content, "text/yaml")).run()
+    assert [s.value for s in app.success] == ["mine.yaml: a valid scenario, `kh-test-incident`"]
+
+
+# --- Khmer --------------------------------------------------------------------------------------
+def test_the_language_switch_turns_the_interface_and_scenario_into_khmer(app: AppTest) -> None:
+    app.radio(key="lang").set_value("km").run()
+    assert app.title[0].value == "ពិភាក្សា"
+    assert [b.label for b in app.button] == ["ចាប់ផ្តើមការពិភាក្សា"]
+    shown = texts(app)
+    assert "ម៉ូដែលវាយតម្លៃពិន្ទុឥណទាន" in shown  # the scenario's own Khmer title
+    click(app, "ចាប់ផ្តើមការពិភាក្សា")
+    assert "សេចក្តីសម្រេច" in [s.value for s in app.subheader]
+    assert "ត្រូវការ 22 ក្នុងចំណោម 33" in texts(app)
+    app.switch_page(LIBRARY).run()
+    assert app.title[0].value == "បណ្ណាល័យ"
+    app.radio(key="lang").set_value("en").run()
+    assert app.title[0].value == "Library"
+
+
+def test_a_scenario_without_khmer_says_so(app: AppTest) -> None:
+    app.radio(key="lang").set_value("km").run()
+    app.selectbox(key="f_scenario.km").set_value("au-robodebt-income-averaging").run()
+    assert "ករណីនេះមិនទាន់មានការបកប្រែជាភាសាខ្មែរនៅឡើយទេ។" in texts(app)
+
+
+# --- sessions ---------------------------------------------------------------------------------
+def test_two_sessions_at_once_do_not_see_each_other_s_runs_or_settings(db: Path) -> None:
+    alice, bob = new_app(db), new_app(db)
+    alice.radio(key="lang").set_value("km").run()
+    alice.toggle(key="reveal").set_value(True).run()
+    run_deliberation(alice, size=9, seed=11, byzantine=2)
+    alice_run = record_of(alice).run_id
+    bob.run()
+    assert bob.title[0].value == "Deliberate"  # still English
+    assert bob.session_state["pause"] is None and bob.session_state["my_runs"] == []
+    assert bob.session_state["f_seed"] == 0 and bob.session_state["reveal"] is False
+    assert not bob.chat_message and "Decision" not in [s.value for s in bob.subheader]
+    run_deliberation(bob, size=5, seed=12)
+    assert record_of(bob).run_id != alice_run
+    bob.switch_page(HISTORY).run()
+    assert len(bob.dataframe[0].value) == 1  # only Bob's run, by default
+    assert alice_run not in texts(bob) and alice_run not in str(bob.dataframe[0].value)
+    alice.run()
+    assert record_of(alice).run_id == alice_run and alice.title[0].value == "ពិភាក្សា"
+    # Every stored run (the CLI's, other sessions') only on request.
+    bob.toggle(key="h_all").set_value(True).run()
+    assert len(bob.dataframe[0].value) == 2
+    assert KHMER.search(alice.title[0].value)

@@ -1,0 +1,196 @@
+"""The workshop app end to end in a real headless Chromium (Debian's, driven by Playwright).
+
+Starts ``streamlit run app.py`` on a free local port, clicks "Run deliberation" and reads the
+decision card; saves screenshots (English and Khmer) and the downloads under ``artifacts/``;
+prints the first-render and click-to-decision times of a 33-seat offline run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 30_000
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium fonts-khmeros)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    log = (tmp / "streamlit.log").open("wb")
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command += ["--server.fileWatcherType", "none"]
+    env = {**os.environ, "COUNCIL_DB": str(tmp / "council.db")}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / "streamlit.log").read_text(errors="replace"))
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _open(browser: Any, url: str, height: int = 1000) -> tuple[Any, Any, float]:
+    """A new browser session on the app; the seconds until the run button is there."""
+    context = browser.new_context(viewport={"width": 1400, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    started = time.perf_counter()
+    page.goto(url)
+    page.get_by_role("button", name="Run deliberation").wait_for()
+    return context, page, time.perf_counter() - started
+
+
+def _fonts_of(page: Any, selector: str) -> dict[str, int]:
+    """The platform fonts Chromium used for an element's text (font family -> glyphs drawn)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {f["familyName"]: int(f["glyphCount"]) for f in fonts}
+
+
+def test_run_a_33_seat_council_see_the_decision_export_and_switch_to_khmer(
+    server: str, browser: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context, page, first_render = _open(browser, server, height=4600)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Run deliberation").click()
+    card = page.locator(".st-key-decision-card")
+    card.get_by_role("heading", name="Decision").wait_for()
+    card.get_by_text("22 of 33 needed; tolerates 10 faulty seats").wait_for()
+    click_to_decision = time.perf_counter() - started
+    assert card.get_by_text("Fault-free baseline:").count() == 1
+    page.locator("[data-testid='stGraphVizChart'] svg").first.wait_for()
+    assert page.locator("[data-testid='stChatMessage']").count() == 33
+    page.screenshot(path=ARTIFACTS / "ui-decision.png")
+
+    with page.expect_download() as handout:
+        page.get_by_role("button", name="Download the handout (Markdown)").click()
+    markdown = Path(handout.value.path()).read_text(encoding="utf-8")
+    (ARTIFACTS / "ui-handout.md").write_text(markdown, encoding="utf-8")
+    assert markdown.startswith("# ") and "## Decision" in markdown
+    with page.expect_download() as record_file:
+        page.get_by_role("button", name="Download the record (JSON)").click()
+    record = json.loads(Path(record_file.value.path()).read_text(encoding="utf-8"))
+    assert record["council"]["size"] == 33 and record["council"]["quorum"] == 22
+
+    # A second browser session: the same page, warm (the server has loaded everything).
+    warm_context, warm_page, warm_render = _open(browser, server)
+    started = time.perf_counter()
+    warm_page.get_by_role("button", name="Run deliberation").click()
+    warm_page.locator(".st-key-decision-card").get_by_role("heading", name="Decision").wait_for()
+    warm_click = time.perf_counter() - started
+    warm_context.close()
+
+    page.locator("[data-testid='stSidebar']").get_by_text("ខ្មែរ").click()
+    khmer_run = page.get_by_role("button", name="ចាប់ផ្តើមការពិភាក្សា")
+    khmer_run.wait_for()
+    khmer_run.click()
+    page.get_by_text("ការពិភាក្សាបានបញ្ចប់").wait_for()  # "Deliberation finished"
+    page.get_by_role("heading", name="សេចក្តីសម្រេច").wait_for()
+    page.locator("[data-testid='stGraphVizChart'] svg").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "ui-khmer.png")
+    fonts = _fonts_of(page, "[data-testid='stBaseButton-primary'] p")
+    assert any("Khmer" in family and glyphs > 0 for family, glyphs in fonts.items()), fonts
+    context.close()
+
+    figures = (
+        f"first page render {first_render:.2f} s (cold server), {warm_render:.2f} s (warm); "
+        f"click-to-decision {click_to_decision:.2f} s (first run: the graph loads), "
+        f"{warm_click:.2f} s (warm); 33 seats, offline; target < 2 s"
+    )
+    (ARTIFACTS / "ui-timings.txt").write_text(figures + "\n", encoding="utf-8")
+    with capsys.disabled():
+        print(f"\n[ui timings] {figures}")
+
+
+def test_two_browser_sessions_at_once_do_not_see_each_other_s_runs_or_settings(
+    server: str, browser: Any
+) -> None:
+    alice, alice_page, _ = _open(browser, server)
+    bob, bob_page, _ = _open(browser, server)
+    alice_page.locator("[data-testid='stSidebar']").get_by_text("ខ្មែរ").click()
+    alice_page.get_by_role("button", name="ចាប់ផ្តើមការពិភាក្សា").click()
+    alice_page.get_by_role("heading", name="សេចក្តីសម្រេច").wait_for()
+
+    # Bob's session, open all along: still English, no run, no history of Alice's run.
+    bob_page.get_by_role("link", name="History").click()
+    bob_page.get_by_text("No runs yet: run a deliberation first.").wait_for()
+    assert bob_page.get_by_role("heading", name="Decision").count() == 0
+    bob_page.locator("[data-testid='stSidebar']").get_by_text("Reveal faulty seats").click()
+    bob_page.get_by_role("link", name="Deliberate").click()
+    bob_page.get_by_role("button", name="Run deliberation").click()
+    bob_page.get_by_role("heading", name="Decision").wait_for()
+
+    # Alice's settings are hers: Khmer, faults hidden; her history holds her run only.
+    alice_page.get_by_role("link", name="ប្រវត្តិ").click()
+    alice_page.get_by_role("heading", name="សេចក្តីសម្រេច").wait_for()
+    reveal = alice_page.locator("[data-testid='stSidebar'] input[type='checkbox']").last
+    assert not reveal.is_checked()
+    assert "Run deliberation" not in alice_page.content()
+    alice.close()
+    bob.close()

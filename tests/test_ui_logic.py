@@ -1,0 +1,209 @@
+"""The UI's library logic: interface text, the exercise's scoring and tells, the figures' data."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from council.config import RunConfig
+from council.engine import run
+from council.exercise import faulty_seats, public_rationale, score_guess, tells
+from council.figures import (
+    MAX_DRAWN,
+    communication_dot,
+    option_swatches,
+    round_tally,
+    seats_of,
+)
+from council.i18n import (
+    LANGS,
+    dissent_words,
+    has_translation,
+    keys,
+    quorum_sentence,
+    scenario_summary,
+    scenario_title,
+    text,
+)
+from council.library import load_library
+from council.record import Round, Statement
+from council.render import quorum_words
+
+KHMER = re.compile(r"[\u1780-\u17FF]")
+SCENARIO = "kh-credit-scoring-isolated-data"
+
+
+@pytest.fixture(scope="module")
+def faulty_record():  # type: ignore[no-untyped-def]
+    return run(RunConfig(scenario=SCENARIO, size=12, byzantine=3, fault="random", seed=1))
+
+
+# --- interface text ---------------------------------------------------------------------------
+def test_every_key_has_english_and_real_khmer_text_with_the_same_fields() -> None:
+    fields = re.compile(r"\{(\w+)")
+    for key in keys():
+        english, khmer = text(key, "en"), text(key, "km")
+        assert english.strip() and khmer.strip(), key
+        if key not in {"where", "language"}:
+            assert KHMER.search(khmer), f"{key}: no Khmer script in {khmer!r}"
+        assert set(fields.findall(english)) == set(fields.findall(khmer)), key
+
+
+def test_text_fills_fields_and_unknown_keys_fail_loudly() -> None:
+    assert text("round_title", "en", round=3) == "Round 3"
+    assert text("round_title", "km", round=3) == "ជុំទី 3"
+    with pytest.raises(KeyError):
+        text("no-such-key", "en")
+
+
+def test_scenario_translations_are_used_when_present_and_english_otherwise() -> None:
+    library = load_library()
+    kh = library.scenarios[SCENARIO]
+    assert has_translation(kh, "km")
+    assert scenario_title(kh, "km") == kh.translations["km"].title
+    assert KHMER.search(scenario_summary(kh, "km"))
+    assert scenario_title(kh, "en") == kh.title
+    foreign = library.scenarios["au-robodebt-income-averaging"]
+    assert not has_translation(foreign, "km")
+    assert scenario_title(foreign, "km") == foreign.title
+
+
+def test_quorum_sentence_is_the_cli_s_in_english_and_khmer_otherwise() -> None:
+    record = run(RunConfig(scenario=SCENARIO))
+    assert quorum_sentence(record, "en") == quorum_words(record)
+    assert quorum_sentence(record, "en").startswith("22 of 33 needed; tolerates 10 faulty seats")
+    khmer = quorum_sentence(record, "km")
+    assert "22" in khmer and "33" in khmer and KHMER.search(khmer)
+    for lang in LANGS:
+        assert dissent_words(record, lang)
+
+
+# --- spot the faulty seats --------------------------------------------------------------------
+def test_a_guess_is_scored_against_the_truth(faulty_record) -> None:  # type: ignore[no-untyped-def]
+    truth = faulty_seats(faulty_record)
+    assert len(truth) == 3
+    honest = next(s for s in range(12) if s not in truth)
+    guess = score_guess(faulty_record, [*truth[:2], honest])
+    assert guess.hits == sorted(truth[:2])
+    assert guess.missed == [truth[2]]
+    assert guess.false_alarms == [honest]
+    assert guess.score == pytest.approx(2 / 4)
+    assert [t.seat for t in guess.tells] == truth
+    assert all(t.behaviour == "random" and t.lines for t in guess.tells)
+    assert [t.seat for t in guess.cleared] == [honest]
+    assert score_guess(faulty_record, truth).score == 1.0
+    assert score_guess(faulty_record, []).score == 0.0
+    with pytest.raises(ValueError, match="not a seat"):
+        score_guess(faulty_record, [99])
+
+
+def test_no_faults_and_no_suspects_is_a_perfect_score() -> None:
+    record = run(RunConfig(scenario=SCENARIO, size=7))
+    assert score_guess(record, []).score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("fault", "tell"),
+    [
+        ("crash", "said nothing"),
+        ("equivocate", "different things to different seats"),
+        ("random", "different things to different seats"),
+        ("persuader:suspend-scoring", "every other option -1.00"),
+    ],
+)
+def test_each_fault_model_s_tell_is_explained_from_the_record(fault: str, tell: str) -> None:
+    record = run(RunConfig(scenario=SCENARIO, size=12, byzantine=2, fault=fault, seed=1))
+    for seat in faulty_seats(record):
+        lines = " ".join(tells(record, seat)).lower()
+        assert tell in lines, (fault, lines)
+        assert f"({fault})" not in lines  # the label itself is never the tell
+
+
+def test_public_rationale_only_strips_a_fault_label(faulty_record) -> None:  # type: ignore[no-untyped-def]
+    for rnd in faulty_record.rounds:
+        for statement in rnd.statements:
+            shown = public_rationale(statement.rationale)
+            assert "(random)" not in shown
+            if faulty_record.council.seats[statement.seat].behaviour == "honest":
+                assert shown == statement.rationale
+
+
+# --- figures ----------------------------------------------------------------------------------
+def _round(options: list[str | None]) -> Round:
+    return Round(
+        round=1,
+        statements=[
+            Statement(seat=i, option=o, scores={}, confidence=0.5, rationale="")
+            for i, o in enumerate(options)
+        ],
+    )
+
+
+def test_round_tally_counts_every_option_in_scenario_order() -> None:
+    rnd = _round(["b", "a", "b", None])
+    assert list(round_tally(rnd.statements, ["a", "b", "c"]).items()) == [
+        ("a", 1),
+        ("b", 2),
+        ("c", 0),
+    ]
+
+
+@pytest.mark.parametrize("topology", ["complete", "ring", "small-world", "scale-free"])
+def test_the_graph_has_the_run_s_topology_and_colours_each_seat_by_option(topology: str) -> None:
+    config = RunConfig(scenario=SCENARIO, size=12, topology=topology, seed=3)  # type: ignore[arg-type]
+    rnd = _round(["a", "b", None] * 4)
+    swatches = option_swatches(["a", "b"])
+    dot = communication_dot(config, rnd, swatches, marked={1}, humans={2})
+    assert dot is not None
+    graph = nx.Graph(re.findall(r"^\s+(\d+) -- (\d+);$", dot, flags=re.M))
+    from council.topology import build_graph
+
+    expected = build_graph(config.topology, 12, seed=3)
+    assert {frozenset(map(int, e)) for e in graph.edges} == {frozenset(e) for e in expected.edges}
+    assert f'0 [fillcolor="{swatches["a"].hex}"' in dot
+    assert f'1 [fillcolor="{swatches["b"].hex}"' in dot and "doublecircle" in dot
+    assert re.search(r"^\s+2 \[.*shape=box", dot, flags=re.M)
+
+
+def test_huge_councils_are_not_drawn() -> None:
+    config = RunConfig(scenario=SCENARIO, size=MAX_DRAWN + 1)
+    assert communication_dot(config, _round(["a"] * (MAX_DRAWN + 1)), {}) is None
+
+
+def test_seats_of_a_config_match_the_record_s() -> None:
+    config = RunConfig(scenario=SCENARIO, size=9, byzantine=2, seed=4)
+    assert list(seats_of(config)) == run(config).council.seats
+
+
+# --- the UI's boundaries ----------------------------------------------------------------------
+COUNCIL = Path(__file__).resolve().parents[1] / "council"
+
+
+def test_only_the_ui_package_imports_streamlit() -> None:
+    importers = {
+        str(path.relative_to(COUNCIL))
+        for path in COUNCIL.rglob("*.py")
+        if re.search(r"^\s*(import|from) streamlit\b", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert importers and all(p.startswith("ui/") for p in importers), importers
+
+
+def test_ui_modules_hold_no_mutable_state_shared_by_sessions() -> None:
+    names = ["council.i18n", "council.figures", "council.exercise"]
+    names += [
+        "council.ui." + ".".join(p.relative_to(COUNCIL / "ui").with_suffix("").parts)
+        for p in (COUNCIL / "ui").rglob("*.py")
+        if p.stem != "__init__"
+    ]
+    for name in names:
+        module = importlib.import_module(name)
+        shared = [
+            key
+            for key, value in vars(module).items()
+            if not key.startswith("__") and isinstance(value, list | dict | set | bytearray)
+        ]
+        assert not shared, f"{name}: {shared}"
