@@ -170,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
+
+    from council.sweep_cli import add_sweep_commands
+
+    add_sweep_commands(sub)
     return parser
 
 

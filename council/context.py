@@ -235,14 +235,18 @@ def draw(config: RunConfig, council: Council) -> RunContext:
                 f"--byzantine {config.byzantine}: only {len(eligible)} seats "
                 "are not played by a person"
             )
-        faulty[picker.choice(eligible, size=config.byzantine, replace=False)] = True
+        # Drawing positions, not elements, is the same draw and skips an array's overhead.
+        faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
     noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, k))
     return RunContext(
         config=config,
         council=council,
         faulty=faulty,
         noise=noise,
-        hears=adjacency(config.topology, n, config.seed),
+        # A complete graph is the same for every seed: one cached matrix serves them all.
+        hears=adjacency(
+            config.topology, n, 0 if config.topology == "complete" or n < 4 else config.seed
+        ),
     )
 
 

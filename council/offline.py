@@ -35,7 +35,7 @@ def contributions(values: np.ndarray, impacts: np.ndarray, emphasis: np.ndarray)
 
 def opening(base: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """Blind opening scores: base plus perception noise, clipped to [-1, 1]."""
-    return np.clip(base + noise, -1.0, 1.0)
+    return (base + noise).clip(-1.0, 1.0)
 
 
 def fj_update(
@@ -80,13 +80,13 @@ def wmsr_update(
     m, n, k = inbox.shape
     vals = np.where(heard[:, :, None], inbox, np.nan)
     own = own_now[:, None, :]
-    above = np.nan_to_num(vals > own).astype(int).sum(axis=1)  # (m, K)
-    below = np.nan_to_num(vals < own).astype(int).sum(axis=1)
-    count = heard.sum(axis=1)[:, None].repeat(k, axis=1)
-    ordered = np.sort(vals, axis=1)  # NaN last
-    csum = np.concatenate(
-        [np.zeros((m, 1, k)), np.nancumsum(ordered, axis=1)], axis=1
-    )  # (m, n+1, K)
+    above = (vals > own).sum(axis=1)  # (m, K); NaN compares False
+    below = (vals < own).sum(axis=1)
+    count = heard.sum(axis=1)[:, None]
+    # Prefix sums of the sorted views (NaN, the views not heard, sort last): csum[:, i] is the
+    # sum of the i lowest. Only prefixes of heard views are read, so the NaN tail is harmless.
+    csum = np.zeros((m, n + 1, k))
+    np.cumsum(np.sort(vals, axis=1), axis=1, out=csum[:, 1:, :])
     lo = np.minimum(trim, below)
     hi = count - np.minimum(trim, above)
     kept_sum = (
@@ -113,9 +113,9 @@ def approvals(scores: np.ndarray) -> np.ndarray:
 def distribution(scores: np.ndarray) -> np.ndarray:
     """Scores turned into a distribution over options (softmax at TEMPERATURE)."""
     z = scores / TEMPERATURE
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    z -= z.max(axis=-1)[..., None]
+    e = np.exp(z, out=z)
+    return e / e.sum(axis=-1)[..., None]
 
 
 def confidence(scores: np.ndarray) -> np.ndarray:

@@ -36,36 +36,51 @@ class Summary:
 
 def summarize(ctx: RunContext, trace: Trace) -> Summary:
     """Outcome and metrics of a run."""
-    commits = trace.ballots[-1].committed if trace.ballots else np.full(ctx.n, NONE)
-    honest_commits = commits[ctx.honest & (commits != NONE)]
+    honest = ctx.honest
+    ballots = trace.ballots
+    commits = ballots[-1].committed if ballots else np.full(ctx.n, NONE)
+    honest_commits = commits[honest]
+    honest_commits = honest_commits[honest_commits != NONE]
     if len(honest_commits):
-        option = int(np.bincount(honest_commits, minlength=ctx.k).argmax())
+        counts = np.bincount(honest_commits, minlength=ctx.k)
+        option = int(counts.argmax())
         status: Status = "decided"
+        violation = int((counts > 0).sum()) > 1
     else:
         option = NONE
         status = "escalated" if ctx.config.human_seats else "no_quorum"
-    deciding = next(
-        (i for i, b in enumerate(trace.ballots) if np.any(b.committed[ctx.honest] != NONE)),
-        len(trace.ballots) - 1,
-    )
-    cast = trace.ballots[deciding].cast if trace.ballots else np.full(ctx.n, NONE)
+        violation = False
+    deciding = len(ballots) - 1
+    for i, ballot in enumerate(ballots):
+        if (ballot.committed[honest] != NONE).any():
+            deciding = i
+            break
+    cast = ballots[deciding].cast if ballots else np.full(ctx.n, NONE)
     tally = np.bincount(cast[cast != NONE], minlength=ctx.k)
 
-    first, last = trace.views[0][ctx.honest], trace.views[-1][ctx.honest]
+    first, last = trace.views[0][honest], trace.views[-1][honest]
     if len(first):
-        tv = 0.5 * np.abs(distribution(first) - distribution(last)).sum(axis=1)
-        drift = float(tv.mean())
+        # One softmax over both sets of rows: row by row, the same numbers as two.
+        both = distribution(np.concatenate([first, last]))
+        tv = 0.5 * np.abs(both[: len(first)] - both[len(first) :]).sum(axis=1)
+        drift = float(tv.sum() / len(tv))
         flips = int((first.argmax(axis=1) != last.argmax(axis=1)).sum())
     else:
         drift, flips = 0.0, 0
-    messages = sum(messages_heard(h) for _, h in trace.inboxes) + sum(
-        b.messages for b in trace.ballots
-    )
+    # Most rounds hear over the same (cached) graph: count each distinct one once.
+    heard_counts: dict[int, int] = {}
+    messages = 0
+    for _, heard in trace.inboxes:
+        key = id(heard)
+        if key not in heard_counts:
+            heard_counts[key] = messages_heard(heard)
+        messages += heard_counts[key]
+    messages += sum(b.messages for b in ballots)
     return Summary(
         status=status,
         option=option,
         commits=commits,
-        safety_violation=len(set(honest_commits.tolist())) > 1,
+        safety_violation=violation,
         deciding_ballot=deciding,
         tally=tally,
         rounds_used=trace.rounds_used,

@@ -12,10 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from council.adversary import NONE, faulty_ballots, faulty_commits
+from council.adversary import NONE, FaultyBallots, faulty_ballots, faulty_commits
 from council.context import RunContext
 from council.offline import approvals, rankings
-from council.voting import METHODS, Method, Profile, support
+from council.voting import (
+    METHODS,
+    SCORING,
+    Profile,
+    approval_scores,
+    plurality_scores,
+)
 
 
 @dataclass(frozen=True)
@@ -52,17 +58,33 @@ class BallotResult:
 
 def honest_ballots(scores: np.ndarray, state: ProtocolState) -> tuple[np.ndarray, np.ndarray]:
     """Every seat's own ranking and approvals; a committed or locked seat puts that option first."""
-    ranks = rankings(scores)
+    ranks = honest_rankings(scores, state)
     approve = approvals(scores)
-    pinned = np.where(state.committed != NONE, state.committed, state.locked)
-    rows = np.flatnonzero(pinned != NONE)
+    rows, pinned = _pinned(state)
+    approve[rows, pinned] = True
+    return ranks, approve
+
+
+def honest_rankings(scores: np.ndarray, state: ProtocolState) -> np.ndarray:
+    """Every seat's own ranking; a committed or locked seat puts that option first."""
+    ranks = rankings(scores)
+    rows, pinned = _pinned(state)
     if len(rows):
         # Rank the pinned option ahead of everything, keep the rest in order.
         position = np.argsort(ranks[rows], axis=1)
-        position[np.arange(len(rows)), pinned[rows]] = -1
+        position[np.arange(len(rows)), pinned] = -1
         ranks[rows] = np.argsort(position, axis=1, kind="stable")
-        approve[rows, pinned[rows]] = True
-    return ranks, approve
+    return ranks
+
+
+def _pinned(state: ProtocolState) -> tuple[np.ndarray, np.ndarray]:
+    """Seats whose ballot is pinned (committed, else locked) and the option pinned."""
+    if state.committed.max(initial=NONE) == NONE and state.locked.max(initial=NONE) == NONE:
+        none = np.zeros(0, dtype=np.intp)
+        return none, none
+    pinned = np.where(state.committed != NONE, state.committed, state.locked)
+    rows = (pinned != NONE).nonzero()[0]
+    return rows, pinned[rows]
 
 
 @dataclass(frozen=True)
@@ -71,74 +93,130 @@ class _Received:
 
     ranks: np.ndarray
     """(n, K) every seat's own ranking (faulty rows are replaced per recipient below)."""
-    approve: np.ndarray
-    faulty_ranks: np.ndarray
-    """(n recipients, m faulty, K) rankings the faulty seats sent each recipient."""
-    faulty_approve: np.ndarray
-    faulty_speak: bool
+    approve: np.ndarray | None
+    """(n, K) every seat's own approvals (None when the method does not read them)."""
+    faulty: FaultyBallots | None
+    """What the faulty seats sent (None without faulty seats)."""
     cast: np.ndarray
     """(n,) first choice each seat sent (most sent, for a faulty seat)."""
 
 
-def _receive(ctx: RunContext, ranks: np.ndarray, approve: np.ndarray, step: int) -> _Received:
+def _receive(
+    ctx: RunContext, faulty: np.ndarray, ranks: np.ndarray, approve: np.ndarray | None, step: int
+) -> _Received:
     cast = ranks[:, 0].copy()
-    faulty = np.flatnonzero(ctx.faulty)
-    n, k = ranks.shape
-    fr = np.zeros((n, 0, k), dtype=int)
-    fa = np.zeros((n, 0, k), dtype=bool)
-    speaks = False
+    sent = None
     if len(faulty):
-        fr, fa, speaks = faulty_ballots(ctx, faulty, ranks, step)
-        cast[faulty] = _most_sent_each(fr[:, :, 0], ctx.k) if speaks else NONE
-    return _Received(ranks, approve, fr, fa, speaks, cast)
+        sent = faulty_ballots(ctx, faulty, ranks, step)
+        if sent.speaks:
+            # What each faulty seat put first, counted over recipients (variants weighted).
+            m, k = len(faulty), ctx.k
+            weight = np.bincount(sent.variant, minlength=len(sent.rankings))
+            index = np.arange(m) * k + sent.rankings[:, :, 0]  # (V, m)
+            counts = np.bincount(
+                index.ravel(), weights=np.repeat(weight, m), minlength=m * k
+            ).reshape(m, k)
+            cast[faulty] = counts.argmax(axis=1)
+        else:
+            cast[faulty] = NONE
+    return _Received(ranks, approve, sent, cast)
 
 
 def _most_sent_each(options: np.ndarray, k: int) -> np.ndarray:
     """Per sender (column), the option it sent most often; NONE if it sent nothing.
 
     Ties go to the lower option.
+
+    >>> _most_sent_each(np.array([[1, -1, 0], [1, -1, 2], [0, -1, 2]]), 3).tolist()
+    [1, -1, 2]
     """
-    counts = (options[:, :, None] == np.arange(k)).sum(axis=0)  # (senders, K)
+    return _most_each(options.T, k)
+
+
+def _most_each(options: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the option most often in it (ties to the lower); NONE if only NONE."""
+    counts = _count_each(options, k)
     return np.where(counts.any(axis=1), counts.argmax(axis=1), NONE)
 
 
-def _decide_views(ctx: RunContext, got: _Received) -> tuple[np.ndarray, np.ndarray]:
-    """Each seat's method winner and its support, computing each distinct view once."""
-    n = ctx.n
-    method = METHODS.create(ctx.config.method)
+def _count_each(options: np.ndarray, k: int) -> np.ndarray:
+    """Per row of options (NONE for none), how often each option occurs: (rows, K)."""
+    rows = len(options)
+    valid = options != NONE
+    index = (np.arange(rows)[:, None] * k + options)[valid]
+    return np.bincount(index, minlength=rows * k).reshape(rows, k)
+
+
+def _decide_views(
+    ctx: RunContext, faulty: np.ndarray, got: _Received
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each seat's method winner and its support, computing each distinct view once.
+
+    Views differ only in what the faulty seats sent, which comes in a few variants.
+    """
+    ranks, approve = got.ranks, got.approve
+    if len(faulty):
+        honest = ctx.honest
+        ranks, approve = ranks[honest], None if approve is None else approve[honest]
+    sent = got.faulty
+    if sent is None or not sent.speaks or not sent.rankings.shape[1]:
+        w, b = _decide_many(ctx, ranks, approve, None, None)
+        return w.repeat(ctx.n), b.repeat(ctx.n)
+    w, b = _decide_many(ctx, ranks, approve, sent.rankings, sent.approvals)
+    return w[sent.variant], b[sent.variant]
+
+
+def _decide_many(
+    ctx: RunContext,
+    ranks: np.ndarray,
+    approve: np.ndarray | None,
+    extra_ranks: np.ndarray | None,
+    extra_approve: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Winner and support of each view: the common ballots plus one set of extra ballots each.
+
+    With no extra ballots, one view. Winners tie to the lower option; NONE, 0 for no ballots.
+    ``approve`` may be None when the method does not read approvals.
+    """
+    k = ranks.shape[1]
+    if approve is None:
+        approve = np.zeros(ranks.shape, dtype=bool)
+    extra = extra_ranks is not None and extra_approve is not None and extra_ranks.shape[1] > 0
+    if not len(ranks) and not extra:
+        views = 1 if extra_ranks is None else len(extra_ranks)
+        return np.full(views, NONE), np.zeros(views, dtype=int)
     by_approval = ctx.config.method == "approval"
-    honest = np.flatnonzero(ctx.honest)
-    own_ranks, own_approve = got.ranks[honest], got.approve[honest]
-    speaks = got.faulty_speak and got.faulty_ranks.shape[1] > 0
-    if not speaks:
-        w, b = _decide(method, Profile(own_ranks, own_approve), by_approval)
-        return np.full(n, w), np.full(n, b)
-    # Views differ only in what the faulty seats sent: decide each distinct one once.
-    signature = np.ascontiguousarray(
-        np.concatenate(
-            [got.faulty_ranks.reshape(n, -1), got.faulty_approve.reshape(n, -1)], axis=1
-        ).astype(np.int8)
-    )
-    keys = signature.view(np.dtype((np.void, signature.shape[1]))).ravel()
-    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
-    winners = np.empty(len(first), dtype=int)
-    backing = np.empty(len(first), dtype=int)
-    for v, i in enumerate(first):
-        profile = Profile(
-            np.concatenate([own_ranks, got.faulty_ranks[i]]),
-            np.concatenate([own_approve, got.faulty_approve[i]]),
+    backing_rule = approval_scores if by_approval else plurality_scores
+    backing = backing_rule(ranks, approve)[None, :]
+    if extra:
+        assert extra_ranks is not None and extra_approve is not None
+        backing = backing + backing_rule(extra_ranks, extra_approve)
+    scoring = SCORING.get(ctx.config.method)
+    if scoring is backing_rule:
+        winner = backing.argmax(axis=1)
+    elif scoring is not None:
+        totals = scoring(ranks, approve)[None, :]
+        if extra:
+            assert extra_ranks is not None and extra_approve is not None
+            totals = totals + scoring(extra_ranks, extra_approve)
+        winner = totals.argmax(axis=1)
+    else:
+        method = METHODS.create(ctx.config.method)
+        if not extra or extra_ranks is None or extra_approve is None:
+            extra_ranks = np.zeros((1, 0, k), dtype=np.intp)
+            extra_approve = np.zeros((1, 0, k), dtype=bool)
+        winner = np.array(
+            [
+                method(
+                    Profile.trusted(
+                        np.concatenate([ranks, extra_ranks[v]]),
+                        np.concatenate([approve, extra_approve[v]]),
+                    )
+                )[0]
+                for v in range(len(extra_ranks))
+            ]
         )
-        winners[v], backing[v] = _decide(method, profile, by_approval)
-    which = which.ravel()
-    return winners[which], backing[which]
-
-
-def _decide(method: Method, profile: Profile, by_approval: bool) -> tuple[int, int]:
-    """The method's winner (ties to the lower option) and its support; NONE, 0 if none."""
-    best = method(profile)
-    if not best:
-        return NONE, 0
-    return best[0], int(support(profile, approval=by_approval)[best[0]])
+    return winner, backing[np.arange(len(winner)), winner]
 
 
 def run_ballot(
@@ -149,40 +227,47 @@ def run_ballot(
     t = ctx.quorum
     step = 10_000 + 2 * ballot
     honest = ctx.honest
-    faulty = np.flatnonzero(ctx.faulty)
-    ranks, approve = honest_ballots(scores, state)
-    got = _receive(ctx, ranks, approve, step)
-    winner, backing = _decide_views(ctx, got)
-    senders = int(honest.sum()) + (len(faulty) if got.faulty_speak else 0)
+    faulty = ctx.faulty.nonzero()[0]
+    if ctx.config.method == "approval":
+        ranks, approve = honest_ballots(scores, state)
+    else:  # only approval reads the approval sets: skip them
+        ranks, approve = honest_rankings(scores, state), None
+    got = _receive(ctx, faulty, ranks, approve, step)
+    winner, backing = _decide_views(ctx, faulty, got)
+    speaks = got.faulty is not None and got.faulty.speaks
+    senders = n - len(faulty) + (len(faulty) if speaks else 0)
     messages = senders * (n - 1)
     committed = state.committed.copy()
     locked = state.locked.copy()
-    commit_sent = np.full(n, NONE)
+    commit_sent = np.empty(n, dtype=np.intp)
+    commit_sent.fill(NONE)
+    # A winner whose support reaches t (t >= 1, and a view with no winner has support 0).
+    reach = backing >= t
 
     if ctx.config.protocol == "tally":
-        ready = honest & (committed == NONE) & (winner != NONE) & (backing >= t)
+        ready = reach & honest & (committed == NONE)
         committed[ready] = winner[ready]
     else:
-        reached = honest & (winner != NONE) & (backing >= t)
+        reached = reach & honest
         commit_sent[reached] = winner[reached]
         locked[reached] = winner[reached]
-        counts = np.broadcast_to(np.bincount(winner[reached], minlength=k), (n, k))
+        counts = np.bincount(winner[reached], minlength=k)[None, :]  # every seat hears these
         messages += int(reached.sum()) * (n - 1)
-        if len(faulty):
-            follows = ~honest & (winner != NONE) & (backing >= t)
-            would = np.where(follows[faulty], winner[faulty], NONE)
-            sent = faulty_commits(ctx, faulty, ranks, would, step + 1)  # (n, m)
+        if got.faulty is not None:
+            would = np.where(reach[faulty], winner[faulty], NONE)
+            sent = faulty_commits(ctx, faulty, got.faulty, would, step + 1)  # (n, m)
             commit_sent[faulty] = _most_sent_each(sent, k)
-            counts = counts + (sent[:, :, None] == np.arange(k)).sum(axis=1)
+            counts = counts + _count_each(sent, k)
             to_self = sent[faulty, np.arange(len(faulty))] != NONE
             messages += int((sent != NONE).sum() - to_self.sum())
         ready = honest & (committed == NONE) & (counts.max(axis=1) >= t)
-        committed[ready] = counts.argmax(axis=1)[ready]
+        choice = counts.argmax(axis=1)
+        committed[ready] = choice[ready] if len(choice) == n else choice[0]
 
     # Faulty seats have no view of record: report theirs as none.
-    winner[ctx.faulty] = NONE
-    backing[ctx.faulty] = 0
-    committed[ctx.faulty] = NONE
+    winner[faulty] = NONE
+    backing[faulty] = 0
+    committed[faulty] = NONE
     result = BallotResult(
         ballot=ballot,
         after_round=after_round,

@@ -61,6 +61,18 @@ class Profile:
         object.__setattr__(self, "rankings", rankings)
         object.__setattr__(self, "approvals", approvals)
 
+    @classmethod
+    def trusted(cls, rankings: Ints, approvals: Bools) -> Profile:
+        """A profile of arrays already known to be valid (the protocol's own ballots): no checks.
+
+        >>> Profile.trusted(np.array([[1, 0]]), np.array([[False, True]])).k
+        2
+        """
+        profile = object.__new__(cls)
+        object.__setattr__(profile, "rankings", rankings)
+        object.__setattr__(profile, "approvals", approvals)
+        return profile
+
     @property
     def m(self) -> int:
         """Number of ballots."""
@@ -90,6 +102,46 @@ def support(profile: Profile, *, approval: bool) -> Ints:
     if approval:
         return np.bincount(np.nonzero(profile.approvals)[1], minlength=profile.k)
     return np.bincount(profile.rankings[:, 0], minlength=profile.k)
+
+
+Scores = Callable[[Ints, Bools], Ints]
+"""Per-option totals of a scoring method: ballots (..., m, k) -> totals (..., k).
+
+Totals add up over ballots, so the totals of a seat's view are those of the ballots every seat
+received plus those of the ones only it received; the method's winners are the options with
+the highest total.
+"""
+
+
+def plurality_scores(rankings: Ints, approvals: Bools) -> Ints:
+    """First places per option, over the ballot axis.
+
+    >>> plurality_scores(np.array([[0, 1], [1, 0], [1, 0]]), np.ones((3, 2), bool)).tolist()
+    [1, 2]
+    """
+    k = rankings.shape[-1]
+    if rankings.ndim == 2:
+        return np.bincount(rankings[:, 0], minlength=k)
+    return (rankings[..., :1] == np.arange(k)).sum(axis=-2)
+
+
+def approval_scores(rankings: Ints, approvals: Bools) -> Ints:
+    """Approvals per option, over the ballot axis."""
+    return approvals.sum(axis=-2)
+
+
+def borda_scores(rankings: Ints, approvals: Bools) -> Ints:
+    """Borda totals per option (k-1 for a first place down to 0), over the ballot axis."""
+    k = rankings.shape[-1]
+    return (k - 1 - np.argsort(rankings, axis=-1)).sum(axis=-2)
+
+
+SCORING: dict[str, Scores] = {
+    "plurality": plurality_scores,
+    "approval": approval_scores,
+    "borda": borda_scores,
+}
+"""The methods whose winners are the options with the highest additive total."""
 
 
 def winners(spec: str, profile: Profile) -> list[int]:

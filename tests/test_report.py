@@ -1,0 +1,127 @@
+"""``council report``: per-cell tables and plots from a sweep table; presets; effective votes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from council.effective import BallotStats, BallotTally, effective_votes
+from council.presets import load_preset
+from council.report import cell_table, load_table, report
+from council.runner import run_sweep
+from council.sweep import SweepConfig
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config = SweepConfig.model_validate(
+        {
+            "scenarios": ["kh-credit-scoring-isolated-data"],
+            "byzantine": [0, 11],
+            "protocol": ["bft", "tally"],
+            "quorum": ["bft", "majority"],
+            "seeds": 8,
+        }
+    )
+    out = tmp_path_factory.mktemp("sweep") / "t.csv"
+    run_sweep(config, out, workers=1, preset="n3-bound")
+    return out
+
+
+def test_report_writes_tables_and_plots(table: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("report", str(table), "--out", str(table.parent / "r"))
+    assert result.code == 0, result.err
+    folder = table.parent / "r"
+    for name in ("report.html", "summary.md", "cells.csv", "safety_violation_rate.png",
+                 "validity.png"):  # fmt: skip
+        assert (folder / name).is_file(), name
+    assert (folder / "validity.png").read_bytes()[:8] == PNG
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "The n ≥ 3f+1 cliff" in page and "vega" in page
+    assert 'src="http' not in page  # the scripts are inline: no network
+    with (folder / "cells.csv").open(newline="") as handle:
+        cells = list(csv.DictReader(handle))
+    assert len(cells) == 8
+    majority = [c for c in cells if c["quorum"] == "majority" and c["byzantine"] == "11"]
+    assert all(float(c["safety_violation_rate"]) > 0.5 for c in majority)
+    assert all(c["effective_votes"] for c in cells)
+    assert "8 cells" in result.out
+
+
+def test_cell_table_matches_the_sweep_sidecar(table: Path) -> None:
+    cells = cell_table(load_table(table))
+    sidecar = json.loads(table.with_suffix(".cells.json").read_text())["cells"]
+    assert len(cells) == len(sidecar)
+    for row, cell in zip(cells.to_dict("records"), sidecar, strict=True):
+        for metric in ("safety_violation_rate", "decision_rate", "validity", "messages"):
+            assert row[metric] == pytest.approx(cell[metric])
+        assert row["honest_drift"] == pytest.approx(cell["honest_drift"], abs=1e-6)
+
+
+def test_report_json_and_bad_tables(table: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("report", str(table), "--out", str(tmp_path / "r"), "--json")
+    assert result.code == 0
+    assert len(json.loads(result.out)) == 8
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    for path, message in [(bad, "not a sweep table"), (tmp_path / "none.csv", "no such file")]:
+        result = cli("report", str(path))
+        assert result.code == 2 and message in result.err
+        assert len(result.err.strip().splitlines()) == 1
+
+
+def test_presets_command_lists_every_preset(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("presets", "--json")
+    rows = json.loads(result.out)
+    assert [r["name"] for r in rows] == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert all(r["explanation"] and r["runs"] > 0 for r in rows)
+
+
+def test_k7_colluders_preset_without_deliberation_is_correct_iff_m_at_most_3(
+    tmp_path: Path,
+) -> None:
+    preset = load_preset("k7-colluders")
+    config = preset.config.model_copy(update={"seeds": 20, "rounds": (0,), "update": ("fj",)})
+    result = report(run_sweep(config, tmp_path / "k7.csv", workers=1).out, tmp_path / "r")
+    cells = cell_table(load_table(tmp_path / "k7.csv"))
+    validity = dict(zip(cells["byzantine"], cells["validity"], strict=True))
+    assert all(validity[m] >= 0.8 for m in range(4))
+    assert all(validity[m] == 0.0 for m in range(4, 8))
+    assert result.cells == 8
+
+
+def test_persuasion_preset_wmsr_holds_drift_where_fj_gives_way(tmp_path: Path) -> None:
+    preset = load_preset("persuasion")
+    config = preset.config.model_copy(update={"seeds": 6, "byzantine": (0, 8)})
+    run_sweep(config, tmp_path / "p.csv", workers=1)
+    cells = cell_table(load_table(tmp_path / "p.csv"))
+    drift = {(r["update"], r["byzantine"]): r["honest_drift"] for r in cells.to_dict("records")}
+    assert drift[("fj", 8)] > 3 * drift[("fj", 0)]
+    assert drift[("wmsr", 8)] < 1.5 * drift[("wmsr", 0)]
+
+
+def test_effective_votes_of_copies_and_of_independent_seats() -> None:
+    rng = np.random.default_rng(1)
+    copies, independent = BallotTally(10, 3), BallotTally(10, 3)
+    for _ in range(400):
+        copies.add(np.full(10, rng.integers(0, 3)), np.ones(10, bool))
+        independent.add(rng.integers(0, 3, size=10), np.ones(10, bool))
+    assert effective_votes(copies.stats()) == pytest.approx(1.0)
+    assert 8.5 < (effective_votes(independent.stats()) or 0) <= 10
+    # Blocks merge by addition: two halves give the same answer as the whole.
+    half = BallotTally(10, 3)
+    for _ in range(3):
+        half.add(np.arange(10) % 3, np.ones(10, bool))
+    merged = half.stats().merge(copies.stats())
+    assert merged.runs == 403
+    assert effective_votes(BallotStats()) is None
+    constant = BallotTally(4, 2)
+    for _ in range(5):
+        constant.add(np.zeros(4, int), np.ones(4, bool))
+    assert effective_votes(constant.stats()) is None  # nothing varied: undefined
