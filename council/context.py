@@ -18,6 +18,7 @@ from council.config import RunConfig
 from council.faults import Fault, parse_fault
 from council.library import Library
 from council.models import Persona, Scenario
+from council.offline import base_scores
 from council.principles import PRINCIPLES
 from council.quorum import max_faulty, parse_rule, tolerates
 from council.registry import SpecError
@@ -63,6 +64,11 @@ class Council:
     """(P,) 0.5 + harm: how much each principle counts in this scenario."""
     quorum: int
     max_faulty: int
+
+    @functools.cached_property
+    def base(self) -> np.ndarray:
+        """(n, K) each seat's noise-free scores: the same for every seed of a cell."""
+        return base_scores(self.values, self.impacts, self.emphasis)
 
 
 @dataclass(frozen=True, eq=False)

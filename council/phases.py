@@ -13,14 +13,13 @@ import numpy as np
 
 from council.adversary import NONE, deliberation_inbox
 from council.context import RunContext
-from council.offline import base_scores, fj_update, opening, wmsr_update
+from council.offline import fj_update, opening, wmsr_update
 from council.protocols import BallotResult, ProtocolState, run_ballot
 
 
 def open_views(ctx: RunContext, seats: np.ndarray) -> np.ndarray:
     """Blind opening assessments (len(seats), K): no seat has heard any other."""
-    base = base_scores(ctx.values[seats], ctx.impacts, ctx.emphasis)
-    return opening(base, ctx.noise[seats])
+    return opening(ctx.council.base[seats], ctx.noise[seats])
 
 
 def hear(
@@ -53,6 +52,8 @@ def revise(
         new = wmsr_update(first, now, inbox, heard, ctx.openness[seats], ctx.max_faulty)
     else:
         new = fj_update(first, now, inbox, heard, ctx.openness[seats])
+    if not ctx.faulty.any():
+        return new
     return np.where(ctx.faulty[seats][:, None], now, new)
 
 
