@@ -136,7 +136,7 @@ def report(
     files: list[Path] = []
     cells_path = folder / "cells.csv"
     cells.to_csv(cells_path, index=False, float_format="%.6g")
-    charts = [(metric, _chart(cells, metric, spec)) for metric in _plotted(cells, spec)]
+    charts = sweep_charts(cells, spec)
     for metric, chart in charts:
         png = folder / f"{metric}.png"
         chart.save(png, scale_factor=2)
@@ -148,6 +148,21 @@ def report(
     return ReportResult(
         out=folder, files=[page, markdown, cells_path, *files], cells=len(cells), runs=len(frame)
     )
+
+
+def sweep_cells(table: Path) -> pd.DataFrame:
+    """The per-cell metrics of a sweep table, effective votes from its sidecar when there."""
+    return cell_table(load_table(table), load_summary(table))
+
+
+def plot_spec(preset: str | None) -> PlotSpec:
+    """What a report plots: the preset's own plot, or the default one without a preset."""
+    return load_preset(preset).plot if preset else DEFAULT
+
+
+def sweep_charts(cells: pd.DataFrame, spec: PlotSpec = DEFAULT) -> list[tuple[str, Any]]:
+    """The report's Altair charts of a cells table: (metric, chart) per metric with numbers."""
+    return [(metric, _chart(cells, metric, spec)) for metric in _plotted(cells, spec)]
 
 
 def _plotted(cells: pd.DataFrame, spec: PlotSpec) -> list[str]:

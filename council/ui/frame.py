@@ -42,4 +42,5 @@ def pages() -> list[st.Page]:
         ),
         st.Page(PAGES / "history.py", title=tr("page_history"), icon=":material/history:"),
         st.Page(PAGES / "library.py", title=tr("page_library"), icon=":material/menu_book:"),
+        st.Page(PAGES / "experiments.py", title=tr("page_experiments"), icon=":material/science:"),
     ]

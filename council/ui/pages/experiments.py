@@ -1,0 +1,239 @@
+"""Experiments: pick a preset or configure a sweep, run it with a progress bar, see the plots."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, TypedDict, get_args
+
+import pandas as pd
+import streamlit as st
+
+from council.config import Protocol, Topology, Update
+from council.faults import FAULTS
+from council.i18n import scenario_title
+from council.library import Library, load_library
+from council.loader import LoadError
+from council.presets import METRICS, PlotSpec, load_preset, names
+from council.quorum import RULES
+from council.registry import SpecError
+from council.report import plot_spec, sweep_cells, sweep_charts, varying
+from council.runner import SweepResult, run_sweep
+from council.sweep import SweepConfig, parse_sweep, plan
+from council.ui.form import DEFAULT_SCENARIO
+from council.ui.state import choose, lang, lang_key, tr
+from council.voting import METHODS
+
+# Module-level strings would be drawn on the page (Streamlit's magic): comments here.
+DEFAULT_SEEDS = 10  # every preset then runs in about a second (the presets' own: 30 to 100)
+SIZES = (4, 7, 10, 13, 16, 22, 33, 49, 67, 100)
+FAULTY = tuple(range(17))
+ROUNDS = tuple(range(6))
+
+
+class Finished(TypedDict):
+    """A finished sweep, as this session keeps it: a rerun shows it without running it again."""
+
+    result: SweepResult
+    name: str
+    cells: pd.DataFrame
+    spec: PlotSpec
+
+
+def _many(label: str, options: Any, default: list[Any], key: str, **kwargs: Any) -> list[Any]:
+    value = st.multiselect(label, options, default, key=key, persist_state="session", **kwargs)
+    return list(value)
+
+
+def _numbers(label: str, options: tuple[int, ...], default: list[int], key: str) -> list[Any]:
+    # A typed number arrives as text; the sweep config's validation turns it into an int or
+    # says why it cannot.
+    return _many(label, options, default, key, accept_new_options=True, help=tr("numbers_help"))
+
+
+def _preset() -> tuple[dict[str, Any], str]:
+    titles = {n: f"{n} · {load_preset(n).plot.title}" for n in names()}
+    name = str(
+        st.selectbox(
+            tr("preset"),
+            list(titles),
+            format_func=titles.__getitem__,
+            key="x_preset",
+            persist_state="session",
+        )
+    )
+    preset = load_preset(name)
+    st.markdown(preset.explanation)
+    if lang() != "en":
+        st.caption(tr("in_english"))
+    with st.expander(tr("preset_file")):
+        st.code(preset.path.read_text(encoding="utf-8"), language="yaml")
+    return preset.config.model_dump(), name
+
+
+def _scenarios(library: Library) -> list[str]:
+    # Titles change with the language, so the widget does too (see ``lang_key``): the choice is
+    # kept under the plain key.
+    titles = {i: scenario_title(s, lang()) for i, s in sorted(library.scenarios.items())}
+    kept = st.session_state.get("x_scenarios", [DEFAULT_SCENARIO])
+    chosen = st.multiselect(
+        tr("scenarios"),
+        list(titles),
+        [i for i in kept if i in titles],
+        format_func=titles.__getitem__,
+        key=lang_key("x_scenarios"),
+    )
+    st.session_state["x_scenarios"] = chosen
+    return list(chosen)
+
+
+def _faults(library: Library, scenarios: list[str]) -> list[str]:
+    faults = _many(tr("faults"), FAULTS.names(), ["equivocate"], "x_fault")
+    pushing = {e.name for e in FAULTS.entries() if e.arg}
+    if not pushing.intersection(faults):
+        return faults
+    # One option for every fault that pushes one; the sweep's check says if a scenario lacks it.
+    options = dict.fromkeys(o for i in scenarios for o in library.scenarios[i].option_ids)
+    pushed = st.selectbox(
+        tr("fault_option"), list(options), key="x_fault_option", persist_state="session"
+    )
+    return [f"{f}:{pushed}" if f in pushing else f for f in faults]
+
+
+def _custom() -> dict[str, Any]:
+    library = load_library()
+    left, middle, right = st.columns(3)
+    data: dict[str, Any] = {}
+    with left:
+        data["scenarios"] = _scenarios(library)
+        data["size"] = _numbers(tr("sizes"), SIZES, [33], "x_size")
+        data["byzantine"] = _numbers(tr("byzantine"), FAULTY, [0, 5, 10, 11], "x_byzantine")
+    with middle:
+        data["fault"] = _faults(library, data["scenarios"])
+        data["protocol"] = _many(
+            tr("protocols"), get_args(Protocol), ["bft", "tally"], "x_protocol"
+        )
+        data["quorum"] = _many(
+            tr("quorums"),
+            RULES.names(),
+            ["bft"],
+            "x_quorum",
+            accept_new_options=True,
+            help=tr("quorums_help"),
+        )
+    with right:
+        data["method"] = _many(tr("methods"), METHODS.names(), ["plurality"], "x_method")
+        data["topology"] = _many(tr("topologies"), get_args(Topology), ["complete"], "x_topology")
+        data["rounds"] = _numbers(tr("rounds"), ROUNDS, [2], "x_rounds")
+        data["update"] = _many(tr("updates"), get_args(Update), ["fj"], "x_update")
+    return data
+
+
+def _checked(data: dict[str, Any], name: str) -> SweepConfig | None:
+    """The sweep config, checked against the library; None (and why, shown) if it cannot run."""
+    try:
+        config = parse_sweep(data, name)
+        plan(config, name)
+    except LoadError as err:
+        st.error(tr("bad_sweep", error=_why(err)))
+        return None
+    st.info(
+        tr("sweep_size", cells=f"{config.cells:,}", seeds=config.seeds, runs=f"{config.runs:,}")
+    )
+    return config
+
+
+def _why(err: Exception) -> str:
+    if not isinstance(err, LoadError):
+        return str(err)
+    return "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in err.problems)
+
+
+def _run(config: SweepConfig, name: str, preset: str | None) -> None:
+    """Run the sweep into this session's own folder, with a progress bar; keep what it made.
+
+    One worker, in this process: a pool started from the app's server would start its workers
+    from the page script, and a page's sweep (about 2,000 runs a second) needs none.
+    """
+    st.session_state["x_result"] = None
+    if not st.session_state.get("x_dir"):
+        st.session_state["x_dir"] = tempfile.mkdtemp(prefix="council-sweep-")
+    out = Path(st.session_state["x_dir"]) / "sweep.csv"
+    with st.status(tr("sweeping"), expanded=True) as status:
+        bar = st.progress(0.0)
+        shown = -1
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            if (percent := 100 * done // max(total, 1)) != shown:  # a hundred redraws at most
+                shown = percent
+                bar.progress(percent / 100, text=tr("sweep_progress", done=done, total=total))
+
+        try:
+            result = run_sweep(config, out, workers=1, progress=progress, name=name, preset=preset)
+        except (LoadError, SpecError, ValueError) as err:
+            status.update(state="error")
+            st.error(tr("bad_sweep", error=_why(err)))
+            return
+        label = tr("sweep_done", runs=f"{result.runs:,}", seconds=result.wall_s)
+        status.update(label=label, state="complete", expanded=False)
+    cells, spec = sweep_cells(result.out), plot_spec(preset)
+    st.session_state["x_result"] = Finished(result=result, name=name, cells=cells, spec=spec)
+
+
+def _show(finished: Finished) -> None:
+    result, cells, spec = finished["result"], finished["cells"], finished["spec"]
+    st.subheader(tr("results"))
+    st.caption(
+        f"{finished['name']} · {tr('sweep_done', runs=f'{result.runs:,}', seconds=result.wall_s)}"
+    )
+    for _, chart in sweep_charts(cells, spec):
+        # Drawn as `council report` draws them (no Streamlit theme); Streamlit's Vega-Lite drops
+        # a colour legend merged with the hidden dash and width ones unless they stand apart.
+        chart = chart.resolve_legend(strokeDash="independent", strokeWidth="independent")
+        st.altair_chart(chart, theme=None)
+    st.markdown(f"**{tr('cells_table')}**")
+    st.dataframe(cells, hide_index=True, column_order=[*varying(cells), "runs", *METRICS])
+    st.download_button(
+        tr("download_table"),
+        result.out.read_bytes,
+        file_name=f"{finished['name']}.csv",
+        mime="text/csv",
+        key="x_download",
+        on_click="ignore",
+    )
+
+
+def main() -> None:
+    """The Experiments page."""
+    st.title(tr("page_experiments"))
+    source = choose(
+        st.radio,
+        tr("sweep_from"),
+        ["preset", "custom"],
+        format_func={s: tr(f"from_{s}") for s in ("preset", "custom")}.__getitem__,
+        key="x_source",
+        horizontal=True,
+    )
+    data, preset = _preset() if source == "preset" else (_custom(), None)
+    data["seeds"] = st.number_input(
+        tr("seeds"),
+        1,
+        10_000_000,
+        DEFAULT_SEEDS,
+        key="x_seeds",
+        persist_state="session",
+        help=tr("seeds_help", seeds=data["seeds"]) if preset else None,
+    )
+    name = preset or "sweep"
+    config = _checked(data, name)
+    if st.button(tr("run_sweep"), type="primary", disabled=config is None, key="x_run"):
+        assert config is not None
+        _run(config, name, preset)
+    finished: Finished | None = st.session_state.get("x_result")
+    if finished is not None and finished["result"].out.is_file():
+        _show(finished)
+
+
+if __name__ == "__main__":
+    main()
