@@ -156,12 +156,16 @@ async def vote(state: CouncilState) -> CouncilState:
         locked=np.array(state.get("locked") or [-1] * ctx.n),
     )
     number = len(state.get("ballots", [])) + 1
+    rounds = len(state["views"])
+    # Seats whose reasoner failed in every round so far never spoke: crashed for the ballot.
+    never = set.intersection(*(_silent(state, r) for r in range(rounds)))
     result, after = run_ballot(
         ctx,
         np.array(state["views"][-1]),
         previous,
         ballot=number,
-        after_round=len(state["views"]) - 1,
+        after_round=rounds - 1,
+        absent=np.isin(np.arange(ctx.n), sorted(never)) if never else None,
     )
     return {
         "ballots": [ballot_to_data(result)],

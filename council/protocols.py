@@ -148,16 +148,17 @@ def _count_each(options: np.ndarray, k: int) -> np.ndarray:
 
 
 def _decide_views(
-    ctx: RunContext, faulty: np.ndarray, got: _Received
+    ctx: RunContext, faulty: np.ndarray, got: _Received, absent: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's method winner and its support, computing each distinct view once.
 
-    Views differ only in what the faulty seats sent, which comes in a few variants.
+    Views differ only in what the faulty seats sent, which comes in a few variants. ``absent``
+    honest seats sent no ballot.
     """
     ranks, approve = got.ranks, got.approve
-    if len(faulty):
-        honest = ctx.honest
-        ranks, approve = ranks[honest], None if approve is None else approve[honest]
+    if len(faulty) or absent is not None:
+        voters = ctx.honest if absent is None else ctx.honest & ~absent
+        ranks, approve = ranks[voters], None if approve is None else approve[voters]
     sent = got.faulty
     if sent is None or not sent.speaks or not sent.rankings.shape[1]:
         w, b = _decide_many(ctx, ranks, approve, None, None)
@@ -220,9 +221,22 @@ def _decide_many(
 
 
 def run_ballot(
-    ctx: RunContext, scores: np.ndarray, state: ProtocolState, *, ballot: int, after_round: int
+    ctx: RunContext,
+    scores: np.ndarray,
+    state: ProtocolState,
+    *,
+    ballot: int,
+    after_round: int,
+    absent: np.ndarray | None = None,
 ) -> tuple[BallotResult, ProtocolState]:
-    """Run one ballot of the configured protocol from every seat's current scores."""
+    """Run one ballot of the configured protocol from every seat's current scores.
+
+    ``absent`` (a boolean mask) marks honest seats that have never managed to speak (an LLM
+    seat whose every call failed): they are crashed for the ballot, sending and committing
+    nothing.
+    """
+    if absent is not None and not absent.any():
+        absent = None
     n, k = ctx.n, ctx.k
     t = ctx.quorum
     step = 10_000 + 2 * ballot
@@ -233,9 +247,13 @@ def run_ballot(
     else:  # only approval reads the approval sets: skip them
         ranks, approve = honest_rankings(scores, state), None
     got = _receive(ctx, faulty, ranks, approve, step)
-    winner, backing = _decide_views(ctx, faulty, got)
+    winner, backing = _decide_views(ctx, faulty, got, absent)
     speaks = got.faulty is not None and got.faulty.speaks
     senders = n - len(faulty) + (len(faulty) if speaks else 0)
+    if absent is not None:
+        honest = honest & ~absent
+        senders -= int(absent.sum())
+        got.cast[absent] = NONE
     messages = senders * (n - 1)
     committed = state.committed.copy()
     locked = state.locked.copy()

@@ -311,3 +311,20 @@ def test_khmer_rationales_are_asked_for(tmp_path: Path) -> None:
     system, user = (m["content"] for m in seat_messages(ctx, 0, 0))
     assert "Khmer" in system
     assert ctx.scenario.translations["km"].title in user  # the scenario in Khmer where it has it
+
+
+def test_a_seat_that_never_spoke_casts_no_ballot_and_commits_nothing() -> None:
+    ctx = prepare(RunConfig(scenario=SCENARIO, size=5, backend="openai", model="m"))
+    victim = ctx.personas[2].name
+
+    def plan(number: int, body: dict) -> str | None:  # type: ignore[type-arg]
+        return "500" if victim in body["messages"][0]["content"] else None
+
+    with FakeOpenAI(plan=plan) as fake:
+        record, _ = run(llm_config(fake, size=5, rounds=1, quorum="majority"))
+    ballot = record.ballots[0]
+    assert ballot.cast["2"] is None and "2" not in ballot.committed
+    assert record.commits["2"] is None
+    assert sum(ballot.tally.values()) == 4
+    others = [c for s, c in record.commits.items() if s != "2"]
+    assert record.outcome.status == "no_quorum" or any(others)
