@@ -12,8 +12,9 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from council.config import Update
 from council.errors import UsageError
 
 
@@ -312,7 +313,12 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         help="bft, majority, supermajority, unanimity or a fraction such as 0.6",
     )
     p.add_argument("--method", choices=METHODS.names(), default="plurality")
-    p.add_argument("--update", choices=["fj", "wmsr"], default="fj")
+    p.add_argument(
+        "--update",
+        choices=list(get_args(Update)),
+        default="fj",
+        help="fj (Friedkin-Johnsen), wmsr (trims extremes), majority (strict)",
+    )
     p.add_argument("--rounds", type=int, default=2, metavar="R")
     p.add_argument("--ballots", type=int, default=3, metavar="B")
     p.add_argument(

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Protocol = Literal["bft", "tally"]
-Update = Literal["fj", "wmsr"]
+Update = Literal["fj", "wmsr", "majority"]
 Topology = Literal["complete", "small-world", "scale-free", "ring"]
 
 MAX_SIZE = 1000

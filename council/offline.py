@@ -137,3 +137,31 @@ def human_view(view: np.ndarray, option: int, confidence: float) -> np.ndarray:
     out = view.copy()
     out[option] = min(1.0, float(view.max()) + 0.1 + 0.4 * confidence)
     return out
+
+
+def majority_update(own_now: np.ndarray, inbox: np.ndarray, heard: np.ndarray) -> np.ndarray:
+    """Strict majority, the rule-based baseline of the CP-WBFT study.
+
+    A seat adopts the option that more than half of the views it holds (its own and those it
+    heard) put first, moving it to the top of its view; without a strict majority it keeps its
+    view. Openness plays no part.
+
+    >>> views = np.array([[[0.0, 1], [0, 1], [0, 1]]])
+    >>> majority_update(np.array([[0.9, 0.1]]), views, np.ones((1, 3), bool))
+    array([[0.9, 1. ]])
+    >>> majority_update(np.array([[0.9, 0.1]]), views[:, :2], np.ones((1, 2), bool))
+    array([[0.9, 1. ]])
+    >>> majority_update(np.array([[0.9, 0.1]]), views[:, :1], np.ones((1, 1), bool))
+    array([[0.9, 0.1]])
+    """
+    m, _, k = inbox.shape
+    counts = np.zeros((m, k))
+    np.add.at(counts, (np.arange(m), own_now.argmax(axis=1)), 1)
+    tops = inbox.argmax(axis=2)  # (m, n)
+    np.add.at(counts, (np.repeat(np.arange(m), tops.shape[1]), tops.ravel()), heard.ravel())
+    winner = counts.argmax(axis=1)
+    strict = 2 * counts.max(axis=1) > 1 + heard.sum(axis=1)
+    out = own_now.copy()
+    rows = np.flatnonzero(strict & (winner != own_now.argmax(axis=1)))
+    out[rows, winner[rows]] = np.minimum(1.0, own_now[rows].max(axis=1) + 0.1)
+    return out

@@ -13,7 +13,7 @@ import numpy as np
 
 from council.adversary import NONE, deliberation_inbox
 from council.context import RunContext
-from council.offline import fj_update, opening, wmsr_update
+from council.offline import fj_update, majority_update, opening, wmsr_update
 from council.protocols import BallotResult, ProtocolState, run_ballot
 
 
@@ -50,6 +50,8 @@ def revise(
     """
     if ctx.config.update == "wmsr":
         new = wmsr_update(first, now, inbox, heard, ctx.openness[seats], ctx.max_faulty)
+    elif ctx.config.update == "majority":
+        new = majority_update(now, inbox, heard)
     else:
         new = fj_update(first, now, inbox, heard, ctx.openness[seats])
     if not ctx.faulty.any():

@@ -47,6 +47,7 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 4, "fault": "persuader:suspend-scoring", "update": "wmsr", "method": "irv"},
         {"byzantine": 3, "fault": "random", "method": "borda", "topology": "scale-free"},
         {"size": 9, "byzantine": 2, "fault": "crash", "topology": "ring", "ballots": 4},
+        {"byzantine": 5, "fault": "collude:suspend-scoring", "update": "majority"},
     ],
 )
 def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # type: ignore[type-arg]

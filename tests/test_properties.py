@@ -53,7 +53,7 @@ def _fault_spec(name: str, scenario: str, pick: int) -> str:
     scenario=st.sampled_from(SCENARIOS),
     pick=st.integers(0, 7),
     method=st.sampled_from(["plurality", "borda", "copeland", "irv"]),
-    update=st.sampled_from(["fj", "wmsr"]),
+    update=st.sampled_from(["fj", "wmsr", "majority"]),
     topology=st.sampled_from(["complete", "small-world", "scale-free", "ring"]),
     rounds=st.integers(0, 3),
     seed=st.integers(0, 10_000),

@@ -248,7 +248,7 @@ def test_a_finished_sweep_resumes_to_itself(tmp_path: Path, cli) -> None:  # typ
         ({"quorum": [1.5]}, "quorum", "must be in (0, 1]"),
         ({"method": ["dictator"]}, "method", "unknown method 'dictator'"),
         ({"rounds": [99]}, "rounds", "0 to 50"),
-        ({"update": ["gossip"]}, "update.0", "'fj' or 'wmsr'"),
+        ({"update": ["gossip"]}, "update.0", "'fj', 'wmsr' or 'majority'"),
         ({"byzantine": [0, 0]}, "byzantine", "listed twice"),
         ({"scenarios": ["no-such-incident"]}, "scenarios", "unknown scenario id"),
         ({"scenarios": []}, "scenarios", "list at least one value"),
