@@ -182,10 +182,6 @@ class FaultyBallots:
     lean: np.ndarray | None = None
     """Equivocation: the option of the split pair each recipient was told (for its commits)."""
 
-    def received(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per recipient, every faulty seat's ranking and approvals: two (n, m, K) arrays."""
-        return self.rankings[self.variant], self.approvals[self.variant]
-
 
 def _put_first(rankings: np.ndarray, option: int) -> np.ndarray:
     """Rankings (m, K) with ``option`` moved to the front, the rest in order."""

@@ -6,13 +6,12 @@ Exit codes: 0 ok, 2 bad input or usage, 1 anything else. Every error is one line
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from council.cli_runs import add_run_commands
+from council.cli_runs import add_run_commands, print_json
 from council.errors import UsageError
 from council.loader import LoadError
 from council.registry import SpecError
@@ -25,10 +24,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (try --help)")
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -101,7 +96,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """List personas, scenarios, faults or rules."""
     rows = listing(args.what)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -137,7 +132,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     figures = run_bench(quick=args.quick)
     if args.json:
-        _print_json([f.model_dump() for f in figures])
+        print_json([f.model_dump() for f in figures])
         return EXIT_OK
     for f in figures:
         print(f"{f.name:45} {f.value:12,.3f} {f.unit:7} (target {f.target})")

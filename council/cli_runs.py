@@ -18,7 +18,8 @@ from council.config import Update
 from council.errors import UsageError
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
+    """Print data as indented JSON (non-ASCII kept, for Khmer)."""
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -176,7 +177,7 @@ def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
         raise UsageError("council run: --estimate is for --backend openai (offline runs are free)")
     est = estimate(ctx, _prices(args))
     if args.json:
-        _print_json(est.model_dump())
+        print_json(est.model_dump())
         return 0
     dollars = (
         f"${est.cost_min:.4f} to ${est.cost_max:.4f}"
@@ -246,7 +247,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     """List stored runs, newest first."""
     rows = _store(args).history(args.limit)
     if args.json:
-        _print_json([r.model_dump() for r in rows])
+        print_json([r.model_dump() for r in rows])
         return 0
     from rich.console import Console
     from rich.table import Table

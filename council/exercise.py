@@ -2,21 +2,17 @@
 
 Everything is read from the run record: what each seat said round by round, what it told whom
 (``Statement.sent``, kept for faulty seats only), what it cast and sent in each ballot. A faulty
-seat's rationale argues like anyone's; ``public_rationale`` also strips any fault label from a
-text so nothing in a transcript shown with the faults hidden names them.
+seat's rationale argues like anyone's, so a transcript shown with the faults hidden names none.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from council.record import RunRecord
-
-_LABEL = re.compile(r"\s*\([a-z]+(?::[a-z0-9-]+)?\)\.?$")
 
 
 class Tell(BaseModel):
@@ -52,22 +48,6 @@ class GuessScore(BaseModel):
 def faulty_seats(record: RunRecord) -> list[int]:
     """The seats that were faulty in the run."""
     return [s.seat for s in record.council.seats if s.behaviour != "honest"]
-
-
-def public_rationale(text: str) -> str:
-    """A rationale without the fault label at its end, as shown while faults are hidden.
-
-    >>> public_rationale("Told different seats different things: a to 3 seats (equivocate).")
-    'Told different seats different things: a to 3 seats.'
-    >>> public_rationale("Pressed a hard: a to 8 seats (persuader:a).")
-    'Pressed a hard: a to 8 seats.'
-    >>> public_rationale("Still favours a (+0.40); heard 8 peers.")
-    'Still favours a (+0.40); heard 8 peers.'
-    """
-    stripped = _LABEL.sub("", text)
-    if stripped == text:
-        return text
-    return stripped if stripped.endswith(".") else stripped + "."
 
 
 def _honest_majority(record: RunRecord, ballot: int) -> str | None:
@@ -118,9 +98,7 @@ def tells(record: RunRecord, seat: int) -> list[str]:
             break
     last = record.rounds[-1].statements[seat]
     if seat not in honest and len(record.rounds) > 1 and last.option is not None:
-        lines.append(
-            f"What it sent in round {record.rounds[-1].round}: {public_rationale(last.rationale)}"
-        )
+        lines.append(f"What it sent in round {record.rounds[-1].round}: {last.rationale}")
     odd_ballots = 0
     for b, ballot in enumerate(record.ballots):
         cast = ballot.cast.get(str(seat))

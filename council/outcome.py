@@ -24,8 +24,6 @@ class Summary:
     commits: np.ndarray
     """(n,) each seat's committed option (NONE for none, and for every faulty seat)."""
     safety_violation: bool
-    deciding_ballot: int
-    """Index into ``trace.ballots`` of the deciding (or last) ballot."""
     tally: np.ndarray
     """(K,) first choices cast in that ballot: honest ballots plus each faulty seat's most sent."""
     rounds_used: int
@@ -81,7 +79,6 @@ def summarize(ctx: RunContext, trace: Trace) -> Summary:
         option=option,
         commits=commits,
         safety_violation=violation,
-        deciding_ballot=deciding,
         tally=tally,
         rounds_used=trace.rounds_used,
         messages=messages,

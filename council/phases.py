@@ -83,15 +83,6 @@ class Trace:
         """Deliberation rounds run after the opening."""
         return len(self.views) - 1
 
-    @property
-    def final_state(self) -> ProtocolState:
-        """Commits and locks after the last ballot."""
-        if not self.ballots:
-            n = len(self.views[0])
-            return ProtocolState.start(n)
-        last = self.ballots[-1].committed
-        return ProtocolState(committed=last, locked=np.full(len(last), NONE))
-
 
 def deliberate(ctx: RunContext, trace: Trace) -> None:
     """One more deliberation round over every seat, appended to the trace."""

@@ -72,7 +72,8 @@ def test_committed_schemas_are_current(kind: str, cli) -> None:  # type: ignore[
     assert result.code == 0
     schema = json.loads(result.out)
     assert schema["additionalProperties"] is False
-    assert set(schema["required"]) >= {"id", "options"} if kind == "scenario" else {"values"}
+    required = {"id", "options"} if kind == "scenario" else {"id", "values"}
+    assert set(schema["required"]) >= required
 
 
 def test_list_json_matches_contract(cli) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import pytest
 
 from council.config import RunConfig
 from council.engine import run
-from council.exercise import faulty_seats, public_rationale, score_guess, tells
+from council.exercise import faulty_seats, score_guess, tells
 from council.figures import (
     MAX_DRAWN,
     communication_dot,
@@ -123,13 +123,14 @@ def test_each_fault_model_s_tell_is_explained_from_the_record(fault: str, tell: 
         assert f"({fault})" not in lines  # the label itself is never the tell
 
 
-def test_public_rationale_only_strips_a_fault_label(faulty_record) -> None:  # type: ignore[no-untyped-def]
+def test_no_rationale_names_a_fault_so_hidden_faults_stay_hidden(faulty_record) -> None:  # type: ignore[no-untyped-def]
+    specs = {s.behaviour for s in faulty_record.council.seats if s.behaviour != "honest"}
+    assert specs
     for rnd in faulty_record.rounds:
         for statement in rnd.statements:
-            shown = public_rationale(statement.rationale)
-            assert "(random)" not in shown
-            if faulty_record.council.seats[statement.seat].behaviour == "honest":
-                assert shown == statement.rationale
+            assert not any(spec in statement.rationale for spec in specs), statement.rationale
+            faulty = faulty_record.council.seats[statement.seat].behaviour != "honest"
+            assert (statement.sent is not None) == (faulty and rnd.round > 0)
 
 
 # --- figures ----------------------------------------------------------------------------------

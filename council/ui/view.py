@@ -11,7 +11,6 @@ import streamlit as st
 
 from council.config import RunConfig
 from council.context import Seat
-from council.exercise import public_rationale
 from council.figures import (
     Swatch,
     ballots_after,
@@ -254,8 +253,6 @@ def transcript(
             if statement.seat in humans:
                 marks += f" · {PERSON} {tr('human_mark')}"
             rationale = statement.rationale
-            if not reveal and statement.seat in faulty:
-                rationale = public_rationale(rationale)
             with st.chat_message(label.name, avatar=group_icon(label.group)):
                 st.markdown(f"{head} — {said}{marks}")
                 st.caption(rationale)
