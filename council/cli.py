@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from council.cli_runs import add_run_commands, print_json
-from council.errors import UsageError
+from council.errors import RunStopped, UsageError
 from council.loader import LoadError
 from council.registry import SpecError
 
@@ -196,6 +196,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except SpecError as err:
         print(f"council: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except RunStopped as err:
+        print(f"council: {err}", file=sys.stderr)
+        return err.code
     except KeyboardInterrupt:
         print("council: interrupted", file=sys.stderr)
         return 130

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from council.config import Update
-from council.errors import UsageError
+from council.errors import RunStopped, UsageError
 
 
 def print_json(data: Any) -> None:
@@ -142,18 +142,25 @@ def _execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = N
     if show:
         print(f"run {run_id}: deliberating ...", file=sys.stderr)
     prices = _prices(args)
-    record, events = asyncio.run(
-        run_graph(
-            config,
-            checkpoints=store.path,
-            thread_id=run_id,
-            resume=resume_id is not None,
-            progress=_progress(show, prices, config.model),
-            api_key=api_key,
-            transport=_transport(args),
-            prices=prices,
+    again = f"continue it with `council resume {run_id}`"
+    try:
+        record, events = asyncio.run(
+            run_graph(
+                config,
+                checkpoints=store.path,
+                thread_id=run_id,
+                resume=resume_id is not None,
+                progress=_progress(show, prices, config.model),
+                api_key=api_key,
+                transport=_transport(args),
+                prices=prices,
+            )
         )
-    )
+    except KeyboardInterrupt:
+        raise RunStopped(f"run {run_id} interrupted; {again}", 130) from None
+    except Exception as err:  # noqa: BLE001 - every finished step is checkpointed: say how to go on
+        detail = " ".join(f"{type(err).__name__}: {err}".split())
+        raise RunStopped(f"run {run_id} stopped ({detail}); {again}", 1) from None
     if show and config.backend == "openai":
         print(file=sys.stderr)
     return _finish_run(args, record, events)

@@ -136,3 +136,32 @@ def test_console_script_runs_end_to_end(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["council"]["size"] == 7
+
+
+def test_a_run_that_stops_says_how_to_resume_it_and_resume_finishes_it(
+    cli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    import council.graph as graph_module
+
+    real_ballot = graph_module.run_ballot
+
+    def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(graph_module, "run_ballot", crash)
+    stopped = cli("run", SCENARIO, "--size", "9", "--byzantine", "2", "--json")
+    assert stopped.code == 1 and stopped.out == ""
+    (line,) = stopped.err.strip().splitlines()
+    assert "power cut" in line
+    run_id = re.search(r"council resume (\w+)", line).group(1)  # type: ignore[union-attr]
+    assert json.loads(cli("history", "--json").out) == []  # nothing half-written
+
+    monkeypatch.setattr(graph_module, "run_ballot", real_ballot)
+    resumed = cli("resume", run_id, "--json")
+    assert resumed.code == 0, resumed.err
+    record = json.loads(resumed.out)
+    straight = json.loads(cli("run", SCENARIO, "--size", "9", "--byzantine", "2", "--json").out)
+    assert record["run_id"] == run_id
+    assert record["rounds"] == straight["rounds"] and record["outcome"] == straight["outcome"]
