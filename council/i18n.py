@@ -191,6 +191,7 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "seat": ("Seat {seat}", "អាសនៈ {seat}"),
         "said_nothing": ("said nothing", "មិនបាននិយាយអ្វីទេ"),
         "faulty_mark": ("faulty: {behaviour}", "មានកំហុស៖ {behaviour}"),
+        "told_mark": ("told {told}", "បានប្រាប់ {told}"),
         "human_mark": ("played by a person", "ដើរតួដោយមនុស្ស"),
         "confidence_short": ("confidence {value:.2f}", "ទំនុកចិត្ត {value:.2f}"),
         # spot the faulty seats

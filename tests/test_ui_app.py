@@ -120,6 +120,15 @@ def test_faulty_seats_are_hidden_until_the_facilitator_reveals_them(app: AppTest
     assert "Hide the faulty seats" in texts(app)
 
 
+def test_revealed_equivocators_show_what_they_told_whom(app: AppTest) -> None:
+    run_deliberation(app, size=12, byzantine=2, fault="equivocate", seed=1)
+    assert "told " not in " ".join(m.markdown[0].value for m in app.chat_message)
+    app.toggle(key="reveal").set_value(True).run()
+    heads = [m.markdown[0].value for m in app.chat_message]
+    told = [h for h in heads if " · told " in h]
+    assert told and all("faulty: equivocate" in h for h in told)
+
+
 def test_stepping_round_by_round_then_running_to_the_end(app: AppTest) -> None:
     app.toggle(key="step").set_value(True).run()
     run_deliberation(app, size=9, byzantine=2)

@@ -250,6 +250,9 @@ def transcript(
             marks = ""
             if reveal and statement.seat in faulty:
                 marks += f" · {FAULTY} {tr('faulty_mark', behaviour=behaviours[statement.seat])}"
+                if statement.sent and len(statement.sent) > 1:  # what it told whom, revealed
+                    told = ", ".join(f"{n}× {o}" for o, n in statement.sent.items())
+                    marks += f" · {tr('told_mark', told=told)}"
             if statement.seat in humans:
                 marks += f" · {PERSON} {tr('human_mark')}"
             rationale = statement.rationale
