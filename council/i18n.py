@@ -160,6 +160,12 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "honest drift {drift:.3f} · flips {flips} · {messages} messages · {rounds} rounds",
             "ការរសាត់មតិស្មោះត្រង់ {drift:.3f} · ការប្តូរមតិ {flips} · សារ {messages} · {rounds} ជុំ",
         ),
+        "llm_metrics": (
+            "LLM: {calls} calls ({errors} failed, {cached} from the cache, {failures} seat "
+            "failures) · {tokens} tokens · {cost}",
+            "LLM៖ ការហៅ {calls} ដង ({errors} បរាជ័យ, {cached} ពីឃ្លាំង, អាសនៈបរាជ័យ {failures}) "
+            "· {tokens} តូខឹន · {cost}",
+        ),
         "pdca": ("Plan · Do · Check · Act", "ផែនការ · អនុវត្ត · ត្រួតពិនិត្យ · កែលម្អ"),
         "plan": ("Plan", "ផែនការ"),
         "do": ("Do", "អនុវត្ត"),

@@ -50,6 +50,19 @@ def baseline_words(record: RunRecord) -> str:
     return f"Fault-free baseline: {m.baseline_option or 'no decision'} ({verdict})"
 
 
+def llm_words(record: RunRecord) -> str | None:
+    """What the LLM calls cost (None for offline runs)."""
+    if record.config.backend == "offline":
+        return None
+    m = record.metrics
+    cost = "cost unknown" if m.cost_usd is None else f"about ${m.cost_usd:.4f}"
+    return (
+        f"LLM ({record.config.model}): {m.llm_calls} calls, {m.llm_errors} failed, "
+        f"{m.llm_cached} from the cache, {m.seat_failures} seat failures, "
+        f"{m.tokens.prompt + m.tokens.completion:,} tokens, {cost}"
+    )
+
+
 def decision_words(record: RunRecord) -> str:
     """One sentence: what was decided, or why nothing was."""
     o = record.outcome
@@ -113,6 +126,8 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         lines.append(baseline_words(record))
     if m.safety_violation:
         lines.append("SAFETY VIOLATION: honest seats committed different options")
+    if llm := llm_words(record):
+        lines.append(llm)
     lines.append(
         f"honest drift {m.honest_drift:.3f}, flips {m.honest_flips}, "
         f"{m.messages} messages, {m.rounds_used} rounds"
@@ -159,6 +174,8 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         out.append(f"- {baseline_words(record)}.")
     if m.safety_violation:
         out.append("- **Safety violation**: honest seats committed different options.")
+    if llm := llm_words(record):
+        out.append(f"- {llm}.")
     if record.outcome.dissent and record.ballots:
         last = record.ballots[-1].cast
         out.append(

@@ -89,6 +89,12 @@ def test_structured_output_schema_and_counting(tmp_path: Path) -> None:
     said = record.rounds[1].statements[0]
     assert said.rationale == "Because the facts and the principles at stake point this way."
     assert said.option in record.outcome.tally
+    from council.render import llm_words
+
+    assert llm_words(record) == (
+        f"LLM (gpt-4o-mini): 14 calls, 0 failed, 0 from the cache, 0 seat failures, "
+        f"{m.tokens.prompt + m.tokens.completion:,} tokens, about ${m.cost_usd:.4f}"
+    )
 
 
 def test_prompt_keeps_scenario_and_peers_as_data() -> None:

@@ -231,6 +231,7 @@ def test_llm_seats_run_on_an_openai_compatible_endpoint_with_estimate_and_costs(
     assert record.config.backend == "openai" and record.config.base_url == fake.url
     assert record.metrics.cost_usd is not None
     assert "LLM so far:" in texts(app)
+    assert f"LLM: {record.metrics.llm_calls} calls (0 failed" in texts(app)
     assert "Decision" in texts(app)
     for path in db.parent.iterdir():  # the store, its WAL, checkpoints and cache
         assert key.encode() not in path.read_bytes()

@@ -93,6 +93,18 @@ def decision_card(record: RunRecord) -> None:
                 rounds=m.rounds_used,
             )
         )
+        if record.config.backend != "offline":
+            st.caption(
+                tr(
+                    "llm_metrics",
+                    calls=m.llm_calls,
+                    errors=m.llm_errors,
+                    cached=m.llm_cached,
+                    failures=m.seat_failures,
+                    tokens=f"{m.tokens.prompt + m.tokens.completion:,}",
+                    cost="—" if m.cost_usd is None else f"${m.cost_usd:.4f}",
+                )
+            )
         if record.pdca:
             p = record.pdca
             owners = ", ".join(group_name(g, lang()) for g in p.owners)
