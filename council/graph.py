@@ -392,7 +392,7 @@ def _llm_client(
             "cache": config.cache,
         }
     )
-    return LLMClient(llm, api_key=api_key, store=Store(checkpoints) if checkpoints else None)
+    return LLMClient(llm, api_key=api_key, cache=Store(checkpoints) if checkpoints else None)
 
 
 async def finalize(

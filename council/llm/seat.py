@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from council.context import RunContext
-from council.llm.client import LLMClient, Usage
+from council.llm.client import CallScope, LLMClient, Usage
 from council.llm.prompts import (
     MAX_HEARD,
     Language,
@@ -84,7 +84,8 @@ async def speak(ctx: RunContext, task: Any, client: LLMClient) -> Speech:
         heard=heard,
         own_last=PeerStatement.model_validate(own) if own else None,
     )
-    answer = await client.ask(msgs, reply_model(ctx.option_ids))
+    scope = CallScope(seed=ctx.config.seed, seat=task["seat"], round=task["round"])
+    answer = await client.ask(msgs, reply_model(ctx.option_ids), scope=scope)
     if answer.reply is None:
         return Speech(error=answer.error, usage=answer.usage)
     view, confidence = clamp_scores(answer.reply, ctx.option_ids)
