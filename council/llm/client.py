@@ -42,6 +42,7 @@ from council.llm.errors import (
 from council.llm.limits import AdaptiveBound, Budget, Rates
 from council.llm.prices import Price
 from council.llm.reply import reply_schema, strict_openai
+from council.llm.tokens import MAX_COMPLETION_TOKENS
 
 __all__ = [
     "Answer",
@@ -102,11 +103,10 @@ class LLMSettings(BaseModel):
         default=None, ge=1, description="Tokens a minute, at most (prompt estimate + output cap)."
     )
     max_completion_tokens: int = Field(
-        default=800,
+        default=MAX_COMPLETION_TOKENS,
         ge=16,
         le=32_768,
-        description="Output tokens a reply may take: a 600-character Khmer rationale in JSON "
-        "takes about 450 with o200k, so 800 leaves room without letting a model ramble.",
+        description="Output tokens a reply may take (sent on every request).",
     )
 
 
