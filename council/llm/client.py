@@ -421,7 +421,11 @@ class LLMClient:
     async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
         dialect = self.dialect
         body = self._body(messages, model, dialect)
-        await self.rates.wait(len(json.dumps(messages)) // 3 + self.settings.max_completion_tokens)
+        if self.rates.rpm or self.rates.tpm:
+            # What OpenAI's limiter counts: the prompt (~3 characters a token, a safe side) and
+            # the output cap. Counting with tiktoken here would cost event-loop time per call.
+            reserve = sum(len(m["content"]) for m in messages) // 3 + 8 * len(messages)
+            await self.rates.wait(reserve + self.settings.max_completion_tokens)
         async with self.bound.slot() as epoch:
             try:
                 # Posted through the SDK's generic request method: its per-request transform
