@@ -484,7 +484,9 @@ class LLMClient:
             listed: list[str] | None = None
             try:
                 raw = await sdk.get("/models", cast_to=httpx.Response)
-                listed = [str(m.get("id")) for m in (raw.json().get("data") or [])]
+                data = raw.json()
+                if isinstance(data, dict) and isinstance(data.get("data"), list):
+                    listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
             except openai.APIStatusError as err:
                 if err.status_code in (401, 403):
                     raise self._endpoint_error(err, where) from None
