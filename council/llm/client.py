@@ -266,6 +266,8 @@ class _Received:
     tokens: Usage
     cut: bool
     """The server stopped at the output cap (``finish_reason: length``)."""
+    refusal: str | None = None
+    """The model declined to answer (OpenAI's ``message.refusal``)."""
 
 
 class _Failed(Exception):
@@ -388,10 +390,9 @@ class LLMClient:
             usage = usage + Usage(calls=1)
             try:
                 got = await self._once(messages, model)
-                return got, None, usage + got.tokens
             except _Failed as err:
                 usage = usage + Usage(errors=1)
-                if err.kind in ("http", "refused"):
+                if err.kind == "http":
                     return None, err, usage
                 if err.kind == "rate_limited":
                     limited += 1
@@ -406,6 +407,12 @@ class LLMClient:
                 if err.wait is not None:
                     delay = max(delay, min(err.wait, RETRY_AFTER_CAP))
                 await asyncio.sleep(delay)
+                continue
+            usage = usage + got.tokens
+            if got.refusal is not None:  # paid for, and asking again will not change its mind
+                failure = _Failed(f"the model refused: {got.refusal}", "refused")
+                return None, failure, usage + Usage(errors=1)
+            return got, None, usage
 
     def _body(
         self, messages: list[dict[str, str]], model: type[BaseModel], dialect: Dialect
@@ -461,12 +468,11 @@ class LLMClient:
             )
         choice = (data.get("choices") or [{}])[0]
         said = choice.get("message") or {}
-        if said.get("refusal"):
-            raise _Failed(f"the model refused: {_clip(said['refusal'])}", "refused")
         return _Received(
             content=said.get("content") or "",
             tokens=tokens,
             cut=choice.get("finish_reason") == "length",
+            refusal=_clip(said["refusal"]) if said.get("refusal") else None,
         )
 
     # --- before any seat ---------------------------------------------------------------------
