@@ -143,11 +143,15 @@ def judge(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
     replies = accepted = rejected = cut = prompt = completion = 0
     broke: dict[str, int] = {}
     seconds: list[float] = []
+    served: list[float] = []
     for ex in exchanges:
         if ex["response"] is None or "response_format" not in ex["request"]:
             continue
         replies += 1
         seconds.append(ex["seconds"])
+        timings = ex["response"].get("timings") or {}  # llama-server's own, queueing excluded
+        if timings:
+            served.append((timings.get("prompt_ms", 0) + timings.get("predicted_ms", 0)) / 1000)
         usage = ex["response"].get("usage") or {}
         prompt += int(usage.get("prompt_tokens") or 0)
         completion += int(usage.get("completion_tokens") or 0)
@@ -181,6 +185,7 @@ def judge(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "seconds_per_call": round(sum(seconds) / max(1, len(seconds)), 2),
+        "server_seconds_per_call": round(sum(served) / max(1, len(served)), 2),
         "slowest_call_s": round(max(seconds, default=0.0), 2),
     }
 
