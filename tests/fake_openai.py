@@ -49,7 +49,7 @@ _pool_lock = threading.Lock()
 
 def instances(schema: dict[str, Any], size: int = POOL_SIZE) -> list[Any]:
     """Arbitrary valid instances of a JSON schema (generated once per schema, deterministic)."""
-    key = json.dumps([schema, size], sort_keys=True)
+    key = json.dumps([schema, size])
     with _pool_lock:
         if key not in _pools:
             _pools[key] = _generate(schema, size, int(hashlib.sha256(key.encode()).hexdigest(), 16))
@@ -198,7 +198,9 @@ class FakeOpenAI:
                 self._send(200, {"object": "list", "data": data})
 
             def do_POST(self) -> None:  # noqa: N802 - the http.server API
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                body = json.loads(raw)
+                body_hash = hashlib.sha256(raw).digest()  # the same request, the same answer
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._error(404, f"Not found: {self.path}")
                     return
@@ -211,12 +213,12 @@ class FakeOpenAI:
                     fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
                 try:
                     if self._authorised():
-                        self._serve(number, body)
+                        self._serve(number, body, body_hash)
                 finally:
                     with fake._lock:
                         fake.in_flight -= 1
 
-            def _serve(self, number: int, body: dict[str, Any]) -> None:
+            def _serve(self, number: int, body: dict[str, Any], body_hash: bytes) -> None:
                 fault = fake.plan(number, body) if fake.plan else None
                 if fake.latency:
                     time.sleep(fake.latency)
@@ -245,17 +247,16 @@ class FakeOpenAI:
                     status, _, message = fault.partition(":")
                     self._error(int(status), message or f"injected {status}")
                     return
-                self._answer(body, fault)
+                self._answer(body, fault, body_hash)
 
-            def _answer(self, body: dict[str, Any], fault: Fault | None) -> None:
+            def _answer(self, body: dict[str, Any], fault: Fault | None, body_hash: bytes) -> None:
                 fmt = body.get("response_format") or {}
                 schema = (fmt.get("json_schema") or {}).get("schema")
                 if schema is None:
                     content = "OK"
                 else:
                     pool = instances(schema, fake.pool)
-                    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).digest()
-                    pick = pool[int.from_bytes(digest[:8], "big") % len(pool)]
+                    pick = pool[int.from_bytes(body_hash[:8], "big") % len(pool)]
                     content = json.dumps(pick, ensure_ascii=False)
                 if fault == "truncated":
                     content = content[: len(content) // 2]

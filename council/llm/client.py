@@ -19,7 +19,9 @@ Servers differ in what they accept; the client speaks two dialects of the same r
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
+import functools
 import hashlib
 import json
 import random
@@ -174,7 +176,13 @@ def dialect_of(base_url: str | None) -> Dialect:
 
 
 def response_format(model: type[BaseModel], dialect: Dialect = "compatible") -> dict[str, Any]:
-    """The ``response_format`` (strict json_schema) for a reply model in a dialect."""
+    """The ``response_format`` (strict json_schema) for a reply model in a dialect (a copy)."""
+    return copy.deepcopy(_response_format(model, dialect))
+
+
+@functools.lru_cache(maxsize=128)
+def _response_format(model: type[BaseModel], dialect: Dialect) -> dict[str, Any]:
+    # Built once per model and dialect: requests share it read-only (it is only serialised).
     schema = reply_schema(model)
     return {
         "type": "json_schema",
@@ -317,7 +325,12 @@ class LLMClient:
         self, messages: list[dict[str, str]], reply_model: type[BaseModel], *, scope: CallScope
     ) -> Answer:
         """One seat-phase: cache, then HTTP with retries, then one repair; never raises."""
-        key = cache_key(self.settings, messages, reply_schema(reply_model), scope)
+        key = cache_key(
+            self.settings,
+            messages,
+            _response_format(reply_model, "compatible")["json_schema"]["schema"],
+            scope,
+        )
         if self.settings.cache != "off" and self.cache is not None:
             # Off the event loop: the checkpointer shares the file and must be free to commit.
             hit = await asyncio.to_thread(self.cache.cache_get, key)
@@ -421,7 +434,7 @@ class LLMClient:
             "model": self.settings.model,
             "messages": messages,
             "temperature": self.settings.temperature,
-            "response_format": response_format(model, dialect),
+            "response_format": _response_format(model, dialect),
             **output_cap(self.settings, dialect),
         }
 
