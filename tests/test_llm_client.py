@@ -328,3 +328,49 @@ def test_seats_with_one_persona_never_share_an_answer_and_a_new_seed_asks_afresh
     read = LLMClient(settings(fake.url, cache="read"), api_key=KEY, cache=store)
     [miss] = asyncio.run(go(read, [(2, 1)]))
     assert miss.error_kind == "cache_miss" and miss.usage.calls == 0 and len(fake.requests) == 3
+
+
+def test_a_council_with_a_new_seed_makes_no_cache_hits_and_the_same_seed_replays(
+    tmp_path: Path,
+) -> None:
+    from council.config import RunConfig
+    from council.engine import prepare
+    from council.graph import Transport, run_graph
+    from council.library import load_library
+    from council.llm.seat import seat_messages
+
+    db = tmp_path / "s.db"
+    a, b, c = sorted(load_library().personas)[:3]
+    config = RunConfig(
+        scenario="kh-credit-scoring-isolated-data",
+        personas=(a, a, a, b, c),  # three seats with one persona: the same opening prompt
+        rounds=1,
+        ballots=1,
+        backend="openai",
+        model="gpt-4o-mini",
+    )
+    ctx = prepare(config)
+    assert seat_messages(ctx, 0, 0) == seat_messages(ctx, 1, 0) == seat_messages(ctx, 2, 0)
+
+    def run(fake: FakeOpenAI, seed: int, thread: str):  # type: ignore[no-untyped-def]
+        record, _ = asyncio.run(
+            run_graph(
+                config.model_copy(update={"seed": seed, "base_url": fake.url}),
+                checkpoints=db,
+                thread_id=thread,
+                api_key=KEY,
+                transport=Transport(backoff=0.01, timeout=5),
+            )
+        )
+        return record
+
+    with FakeOpenAI() as fake:
+        seed0 = run(fake, 0, "a")
+        m = seed0.metrics
+        assert (m.llm_calls, m.llm_cached, m.seat_failures) == (10, 0, 0)  # no seat shared
+        seed1 = run(fake, 1, "b")
+        assert seed1.metrics.llm_cached == 0 and len(fake.requests) == 20  # a new seed asks
+        again = run(fake, 0, "c")
+        assert (again.metrics.llm_calls, again.metrics.llm_cached) == (0, 10)
+        assert len(fake.requests) == 20
+    assert again.rounds == seed0.rounds and again.outcome == seed0.outcome  # replayed exactly
