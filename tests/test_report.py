@@ -45,6 +45,8 @@ def test_report_writes_tables_and_plots(table: Path, cli) -> None:  # type: igno
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert "The n ≥ 3f+1 cliff" in page and "vega" in page
     assert 'src="http' not in page  # the scripts are inline: no network
+    for text in (page, (folder / "summary.md").read_text(encoding="utf-8")):
+        assert "or both decide nothing" in text  # what validity counts, said with it
     with (folder / "cells.csv").open(newline="") as handle:
         cells = list(csv.DictReader(handle))
     assert len(cells) == 8
@@ -79,7 +81,13 @@ def test_report_json_and_bad_tables(table: Path, tmp_path: Path, cli) -> None:  
 def test_presets_command_lists_every_preset(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("presets", "--json")
     rows = json.loads(result.out)
-    assert [r["name"] for r in rows] == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert [r["name"] for r in rows] == [
+        "k7-colluders",
+        "locks",
+        "n3-bound",
+        "persuasion",
+        "thresholds",
+    ]
     assert all(r["explanation"] and r["runs"] > 0 for r in rows)
 
 
