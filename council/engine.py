@@ -28,6 +28,7 @@ from council.record import (
     RunRecord,
     SeatView,
     Statement,
+    Unlock,
 )
 
 
@@ -135,6 +136,11 @@ def _ballot(ctx: RunContext, b: int, trace: Trace) -> Ballot:
             str(i): ctx.option_ids[int(o)] for i, o in enumerate(result.committed) if o != NONE
         },
         messages=result.messages,
+        unlocked={
+            str(i): Unlock(was=ctx.option_ids[int(o)], now=ctx.option_ids[result.commit_sent[i]])
+            for i, o in enumerate(result.unlocked)
+            if o != NONE
+        },
     )
 
 

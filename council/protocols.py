@@ -1,9 +1,30 @@
 """Protocols: how one ballot's messages become commits, in each honest seat's own view.
 
 ``tally`` is one phase (every seat sends its ballot; an honest seat commits its method's winner
-if that winner's support reaches t in what it received). ``bft`` adds a commit phase with locks:
-a seat whose prepares show its winner with support t sends commit for it and is locked to it;
-an honest seat commits X when it holds t commits for X. Once committed, a seat's commit stands.
+if that winner's support reaches t in what it received). It has no locks: it is safe within one
+ballot only. ``bft`` adds a commit phase with locks: a seat whose prepares show its winner with
+support t sends commit for it and is locked to it; an honest seat commits X when it holds t
+commits for X. Once committed, a seat's commit stands.
+
+**Locks.** A seat locked on L casts L in every later ballot: L first in its ranking and the only
+option it approves; it sends commit only for L. It unlocks only when a later ballot's prepares,
+in its own view, show another option W as its method's winner with support t (PBFT's view
+change): then it sends commit for W and is locked on W, and the ballot records the unlock. A
+committed seat is locked on its commit for good: its ballot is its commit, it sends commit only
+for it, and it never unlocks.
+
+**Why this is safe for every method while k <= 2t - n - 1 seats are faulty.** Within one
+ballot, an honest seat sends at most one commit; two honest seats committing X and Y would need
+t commits each, so at least t - k honest senders each, and 2(t - k) <= n - k, that is k >=
+2t - n: impossible. Across ballots: an honest seat commits X in ballot b, so it held t commits
+for X, at least t - k of them from honest seats, which are now locked on X. In any later
+ballot those t - k seats rank X first and approve only X, so in any seat's view another option
+Y has support (first places, or approvals) from at most the other n - k - (t - k) = n - t
+honest seats and the k faulty ones: n - t + k < t. So no honest seat sees Y reach t: none
+unlocks from X (the t - k stay locked, and the argument repeats ballot after ballot), none sends
+commit for Y, and Y gathers at most k < t commits, from faulty seats: no honest seat commits Y.
+The argument needs only that support counts first places or approvals and that a locked seat
+gives both to its lock alone, which holds whatever method picks the winner.
 """
 
 from __future__ import annotations
@@ -54,13 +75,26 @@ class BallotResult:
     committed: np.ndarray
     """(n,) honest seats' commits after this ballot (standing ones included)."""
     messages: int
+    unlocked: np.ndarray
+    """(n,) bft: the lock each honest seat gave up in this ballot (its new one is its commit
+    sent); NONE where it kept its lock or had none."""
 
 
 def honest_ballots(scores: np.ndarray, state: ProtocolState) -> tuple[np.ndarray, np.ndarray]:
-    """Every seat's own ranking and approvals; a committed or locked seat puts that option first."""
+    """Every seat's own ranking and approvals; a committed or locked seat casts only that option.
+
+    Its ranking puts the option first and its approval set is that option alone.
+
+    >>> ranks, approve = honest_ballots(
+    ...     np.array([[0.9, 0.5, -0.2], [0.9, 0.5, -0.2]]),
+    ...     ProtocolState(committed=np.array([-1, -1]), locked=np.array([1, -1])))
+    >>> ranks.tolist(), approve.tolist()
+    ([[1, 0, 2], [0, 1, 2]], [[False, True, False], [True, True, False]])
+    """
     ranks = honest_rankings(scores, state)
     approve = approvals(scores)
     rows, pinned = _pinned(state)
+    approve[rows] = False
     approve[rows, pinned] = True
     return ranks, approve
 
@@ -259,6 +293,7 @@ def run_ballot(
     locked = state.locked.copy()
     commit_sent = np.empty(n, dtype=np.intp)
     commit_sent.fill(NONE)
+    unlocked = np.full(n, NONE)
     # A winner whose support reaches t (t >= 1, and a view with no winner has support 0).
     reach = backing >= t
 
@@ -266,7 +301,13 @@ def run_ballot(
         ready = reach & honest & (committed == NONE)
         committed[ready] = winner[ready]
     else:
+        # A committed seat is locked on its commit for good; a locked seat sends commit only
+        # for its lock, unless its view's winner is another option with support t (it unlocks).
+        held = np.where(committed != NONE, committed, locked)
         reached = reach & honest
+        moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
+        reached &= (held == NONE) | (winner == held) | moves
+        unlocked[moves] = locked[moves]
         commit_sent[reached] = winner[reached]
         locked[reached] = winner[reached]
         counts = np.bincount(winner[reached], minlength=k)[None, :]  # every seat hears these
@@ -295,6 +336,7 @@ def run_ballot(
         commit_sent=commit_sent,
         committed=committed,
         messages=messages,
+        unlocked=unlocked,
     )
     return result, ProtocolState(committed=committed, locked=locked)
 
@@ -307,17 +349,18 @@ def ballot_to_data(result: BallotResult) -> dict[str, object]:
         "messages": result.messages,
         **{
             name: getattr(result, name).tolist()
-            for name in ("cast", "winner", "support", "commit_sent", "committed")
+            for name in ("cast", "winner", "support", "commit_sent", "committed", "unlocked")
         },
     }
 
 
 def ballot_from_data(data: dict[str, object]) -> BallotResult:
-    """The inverse of ``ballot_to_data``."""
+    """The inverse of ``ballot_to_data`` (data saved before unlocks were recorded has none)."""
     arrays = {
         name: np.asarray(data[name], dtype=int)
         for name in ("cast", "winner", "support", "commit_sent", "committed")
     }
+    arrays["unlocked"] = np.asarray(data.get("unlocked", [NONE] * len(arrays["cast"])), dtype=int)
     return BallotResult(
         ballot=int(data["ballot"]),  # type: ignore[call-overload]
         after_round=int(data["after_round"]),  # type: ignore[call-overload]

@@ -56,6 +56,17 @@ class SeatView(_Record):
     support: int
 
 
+class Unlock(_Record):
+    """A bft seat giving up its lock: a later ballot's prepares showed another option at t."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_by_name=True, serialize_by_alias=True
+    )
+
+    was: str = Field(alias="from", description="The option it had been locked on.")
+    now: str = Field(alias="to", description="The option it sent commit for and is locked on.")
+
+
 class Ballot(_Record):
     """One ballot of the protocol."""
 
@@ -67,6 +78,10 @@ class Ballot(_Record):
     commit_sent: dict[str, str] = Field(description="bft: seat -> option it sent commit for.")
     committed: dict[str, str] = Field(description="Honest seat -> its standing commit.")
     messages: int
+    unlocked: dict[str, Unlock] = Field(
+        default_factory=dict,
+        description="bft: honest seat -> the lock it gave up in this ballot and its new one.",
+    )
 
 
 class Outcome(_Record):

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from council.library import Library, load_library, resolve_scenario
 from council.models import Scenario
-from council.record import RunRecord
+from council.record import Ballot, RunRecord
 
 
 def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:
@@ -109,7 +109,7 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         parts.append(
             Text(
                 f"Ballot {ballot.ballot} (after round {ballot.after_round}): {counts}; "
-                f"{len(ballot.committed)} honest seats committed",
+                f"{len(ballot.committed)} honest seats committed{unlocks(ballot)}",
                 style="cyan",
             )
         )
@@ -201,8 +201,21 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         counts = ", ".join(f"{o}: {c}" for o, c in b.tally.items() if c)
         out.append(
             f"- Ballot {b.ballot} after round {b.after_round}: {counts} "
-            f"({len(b.committed)} honest seats committed)"
+            f"({len(b.committed)} honest seats committed){unlocks(b)}"
         )
     if scenario.sources:
         out += ["", "## Sources", "", *[f"- {s}" for s in scenario.sources]]
     return "\n".join(out) + "\n"
+
+
+def unlocks(ballot: Ballot) -> str:
+    """The seats that gave up a lock in a ballot, as a clause ('' if none).
+
+    >>> from council.record import Unlock
+    >>> b = Ballot(ballot=2, after_round=3, cast={}, tally={}, views={}, commit_sent={},
+    ...            committed={}, messages=0, unlocked={"4": Unlock(was="a", now="b")})
+    >>> unlocks(b)
+    '; seat 4 unlocked from a to b'
+    """
+    moves = ballot.unlocked.items()
+    return "".join(f"; seat {seat} unlocked from {u.was} to {u.now}" for seat, u in moves)

@@ -26,13 +26,18 @@ from council.sweep import COLUMNS, FACTORS
 LABELS = {
     "safety_violation_rate": "safety violations (share of runs)",
     "decision_rate": "decided (share of runs)",
-    "validity": "agrees with the fault-free run (share)",
+    "validity": "same outcome as the fault-free run (share)",
     "rounds_used": "deliberation rounds (mean)",
     "messages": "messages (mean)",
     "honest_drift": "honest drift (mean TV distance)",
     "honest_flips": "honest seats that flipped (mean)",
     "effective_votes": "effective independent votes",
 }
+VALIDITY_NOTE = (
+    "Validity: the share of runs whose outcome is the fault-free run's (same seed and settings, "
+    "every seat honest): both decide the same option, or both decide nothing."
+)
+"""What validity counts, said wherever a report shows it."""
 DEFAULT = PlotSpec(
     title="Sweep",
     metrics=(
@@ -235,6 +240,7 @@ def _page(
     if chosen:
         head += f"<p>{html.escape(chosen.explanation)}</p>"
     body = cells.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="—")
+    body += f"<p>{html.escape(VALIDITY_NOTE)}</p>"
     if not charts:
         return f"<!DOCTYPE html><html><body>{head}{body}</body></html>"
     page: str = alt.vconcat(*(chart for _, chart in charts)).to_html(inline=True)
@@ -250,6 +256,7 @@ def _markdown(table: Path, cells: pd.DataFrame, chosen: Preset | None) -> str:
     lines.append("|" + "---|" * len(shown))
     for row in cells[shown].to_dict("records"):
         lines.append("| " + " | ".join(_cell_text(row[c]) for c in shown) + " |")
+    lines += ["", VALIDITY_NOTE]
     return "\n".join(lines) + "\n"
 
 

@@ -48,6 +48,8 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 3, "fault": "random", "method": "borda", "topology": "scale-free"},
         {"size": 9, "byzantine": 2, "fault": "crash", "topology": "ring", "ballots": 4},
         {"byzantine": 5, "fault": "collude:suspend-scoring", "update": "majority"},
+        # A seat gives up its lock in ballot 3: the unlock goes through the checkpoint too.
+        {"size": 4, "byzantine": 1, "fault": "random", "method": "approval", "seed": 2},
     ],
 )
 def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # type: ignore[type-arg]
@@ -56,6 +58,8 @@ def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # ty
     graph, events = asyncio.run(run_graph(config))
     assert comparable(graph) == comparable(batch)
     assert [e["kind"] for e in events].count("ballot") == len(batch.ballots)
+    if overrides.get("method") == "approval":
+        assert any(b.unlocked for b in graph.ballots)
 
 
 def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -311,7 +311,7 @@ def test_usage_errors(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore
 
 
 def test_every_preset_is_a_valid_sweep_of_the_library() -> None:
-    assert names() == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert names() == ["k7-colluders", "locks", "n3-bound", "persuasion", "thresholds"]
     for name in names():
         preset = load_preset(name)
         assert plan(preset.config, name)
