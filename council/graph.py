@@ -217,7 +217,10 @@ def _deliberation(state: CouncilState, ctx: RunContext) -> list[Send]:
     views = np.array(state["views"][-1])
     r = len(state["views"])
     silent = _silent(state, r - 1)
-    inbox, heard = hear(ctx, views, r, silent=silent)
+    earlier = np.array(state["views"][-2]) if r > 1 else None
+    inbox, heard = hear(
+        ctx, views, r, silent=silent, earlier=earlier, earlier_silent=_silent(state, r - 2)
+    )
     first = state["views"][0]
     notes = state.get("notes", {})
     llm = any(speaks_through_llm(ctx, i) for i in range(ctx.n))
@@ -278,7 +281,15 @@ def trace_of(ctx: RunContext, state: CouncilState) -> Trace:
     views = [np.array(v) for v in state["views"]]
     trace = Trace(views=views)
     trace.inboxes = [
-        hear(ctx, views[r - 1], r, silent=_silent(state, r - 1)) for r in range(1, len(views))
+        hear(
+            ctx,
+            views[r - 1],
+            r,
+            silent=_silent(state, r - 1),
+            earlier=views[r - 2] if r > 1 else None,
+            earlier_silent=_silent(state, r - 2),
+        )
+        for r in range(1, len(views))
     ]
     trace.ballots = [ballot_from_data(b) for b in state.get("ballots", [])]
     for key, text in state.get("notes", {}).items():
