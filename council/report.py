@@ -21,13 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from council.loader import LoadError, Problem
 from council.presets import METRICS, PlotSpec, Preset, load_preset
 from council.runner import SweepSummary, paths
-from council.sweep import COLUMNS, FACTORS
+from council.sweep import COLUMNS, EXTRAS, FACTORS
 
 LABELS = {
     "safety_violation_rate": "safety violations (share of runs)",
     "decision_rate": "decided (share of runs)",
     "validity": "agrees with the fault-free run (share)",
     "rounds_used": "deliberation rounds (mean)",
+    "rounds_to_decide": "rounds to decide (mean over runs that decided)",
     "messages": "messages (mean)",
     "honest_drift": "honest drift (mean TV distance)",
     "honest_flips": "honest seats that flipped (mean)",
@@ -65,12 +66,17 @@ def load_table(path: Path) -> pd.DataFrame:
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, dtype={"option": str, "quorum": str, "fault": str},
+            frame = pd.read_csv(path, dtype={"option": str, "quorum": str, "fault": str,
+                                             "weights": str, "faulty_groups": str,
+                                             "partition": str},
                                 keep_default_na=False, true_values=["true"],
                                 false_values=["false"])  # fmt: skip
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise LoadError([Problem(file=name, message=f"cannot read the table: {err}")]) from None
-    if list(frame.columns) != list(COLUMNS):
+    extras = list(frame.columns)[len(COLUMNS) :]
+    if list(frame.columns)[: len(COLUMNS)] != list(COLUMNS) or extras != [
+        f for f in EXTRAS if f in extras
+    ]:
         raise LoadError(
             [Problem(file=name, message="not a sweep table (its columns differ from the sweep's)")]
         )
@@ -91,33 +97,43 @@ def load_summary(table: Path) -> SweepSummary | None:
         return None
 
 
+def factors_of(frame: pd.DataFrame) -> list[str]:
+    """The config columns of a table or cells table: the fixed ones and the optional ones."""
+    return [*FACTORS, *(f for f in EXTRAS if f in frame.columns)]
+
+
 def cell_table(frame: pd.DataFrame, summary: SweepSummary | None = None) -> pd.DataFrame:
     """Per-cell metrics, in the table's order of cells."""
-    frame = frame.assign(decided=frame["status"] == "decided")
-    grouped = frame.groupby(list(FACTORS), sort=False, dropna=False)
+    decided = frame["status"] == "decided"
+    frame = frame.assign(decided=decided, decided_rounds=frame["rounds_used"].where(decided))
+    factors = factors_of(frame)
+    grouped = frame.groupby(factors, sort=False, dropna=False)
     cells = grouped.agg(
         runs=("seed", "size"),
         safety_violation_rate=("safety_violation", "mean"),
         decision_rate=("decided", "mean"),
         validity=("agrees_with_baseline", "mean"),
         rounds_used=("rounds_used", "mean"),
+        rounds_to_decide=("decided_rounds", "mean"),
         messages=("messages", "mean"),
         honest_drift=("honest_drift", "mean"),
         honest_flips=("honest_flips", "mean"),
     ).reset_index()
-    cells["effective_votes"] = _effective_votes(cells, summary)
+    cells["effective_votes"] = _effective_votes(cells, summary, factors)
     return cells
 
 
-def _effective_votes(cells: pd.DataFrame, summary: SweepSummary | None) -> list[float | None]:
+def _effective_votes(
+    cells: pd.DataFrame, summary: SweepSummary | None, factors: list[str]
+) -> list[float | None]:
     if summary is None:
         return [None] * len(cells)
-    known = {_key(c.factors): c.effective_votes for c in summary.cells}
-    return [known.get(_key(row)) for row in cells[list(FACTORS)].to_dict("records")]
+    known = {_key(c.factors, factors): c.effective_votes for c in summary.cells}
+    return [known.get(_key(row, factors)) for row in cells[factors].to_dict("records")]
 
 
-def _key(factors: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(factors[f]) for f in FACTORS)
+def _key(values: dict[str, Any], factors: list[str]) -> tuple[str, ...]:
+    return tuple(str(values.get(f)) for f in factors)
 
 
 def report(
@@ -172,7 +188,7 @@ def _plotted(cells: pd.DataFrame, spec: PlotSpec) -> list[str]:
 
 def varying(cells: pd.DataFrame) -> list[str]:
     """The config columns that take more than one value in the table."""
-    return [f for f in FACTORS if cells[f].nunique(dropna=False) > 1]
+    return [f for f in factors_of(cells) if cells[f].nunique(dropna=False) > 1]
 
 
 def _axes(cells: pd.DataFrame, spec: PlotSpec) -> tuple[str | None, list[str], list[str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from council.loader import LoadError, Problem, explain, parse_yaml
-from council.sweep import FACTORS, SweepConfig, load_sweep
+from council.sweep import EXTRAS, FACTORS, SweepConfig, load_sweep
 
 FOLDER = Path(__file__).resolve().parent
 
@@ -21,6 +21,7 @@ METRICS = (
     "decision_rate",
     "validity",
     "rounds_used",
+    "rounds_to_decide",
     "messages",
     "honest_drift",
     "honest_flips",
@@ -45,8 +46,9 @@ class PlotSpec(BaseModel):
             if metric not in METRICS:
                 raise ValueError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
         for factor in (*self.color, *self.facet):
-            if factor not in FACTORS:
-                raise ValueError(f"unknown factor {factor!r} (known: {', '.join(FACTORS)})")
+            if factor not in (*FACTORS, *EXTRAS):
+                known = ", ".join((*FACTORS, *EXTRAS))
+                raise ValueError(f"unknown factor {factor!r} (known: {known})")
         return self
 
 
