@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import write_yaml
 
+from council.loader import LoadError
 from council.presets import load_preset, names
 from council.runner import paths, run_sweep
-from council.loader import LoadError
 from council.sweep import COLUMNS, FACTORS, SweepConfig, parse_sweep, plan
 
 SCENARIO = "kh-credit-scoring-isolated-data"
