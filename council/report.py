@@ -34,6 +34,12 @@ LABELS = {
     "honest_flips": "honest seats that flipped (mean)",
     "effective_votes": "effective independent votes",
 }
+AXES = {
+    "byzantine": "faulty seats",
+    "drop": "share of messages lost (drop)",
+    "delay": "share of messages a round late (delay)",
+}
+"""Numeric factors, plotted on a quantitative x axis, with their titles."""
 DEFAULT = PlotSpec(
     title="Sweep",
     metrics=(
@@ -194,7 +200,10 @@ def varying(cells: pd.DataFrame) -> list[str]:
 def _axes(cells: pd.DataFrame, spec: PlotSpec) -> tuple[str | None, list[str], list[str]]:
     """(x, colour factors, facet factors): x is the faulty seats if they vary."""
     moving = varying(cells)
-    x = "byzantine" if "byzantine" in moving else (moving[0] if moving else None)
+    if spec.x in moving:
+        x: str | None = spec.x
+    else:
+        x = "byzantine" if "byzantine" in moving else (moving[0] if moving else None)
     rest = [f for f in moving if f != x]
     facet = [f for f in spec.facet if f in rest]
     color = [f for f in spec.color if f in rest] or [f for f in rest if f not in facet]
@@ -216,7 +225,7 @@ def _chart(cells: pd.DataFrame, metric: str, spec: PlotSpec) -> Any:
     data = cells.assign(line=_label(cells, color), panel=_label(cells, facet))
     data = data[[c for c in (x, metric, "line", "panel", "runs") if c]].copy()
     order, legend = list(data["line"].unique()), ", ".join(color) or None  # the config's order
-    x_enc = (alt.X(f"{x}:Q", title="faulty seats") if x == "byzantine"
+    x_enc = (alt.X(f"{x}:Q", title=AXES[x]) if x in AXES
              else alt.X(f"{x}:N", title=x) if x else alt.X("line:N", title=""))  # fmt: skip
     chart = (
         alt.Chart(data)

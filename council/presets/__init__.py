@@ -39,13 +39,16 @@ class PlotSpec(BaseModel):
     metrics: tuple[str, ...] = Field(min_length=1, description="Per-cell metrics to plot.")
     color: tuple[str, ...] = Field(default=(), description="Factors that colour the lines.")
     facet: tuple[str, ...] = Field(default=(), description="Factors that split the panels.")
+    x: str | None = Field(
+        default=None, description="The factor along the x axis (default: the faulty seats)."
+    )
 
     @model_validator(mode="after")
     def _known_names(self) -> PlotSpec:
         for metric in self.metrics:
             if metric not in METRICS:
                 raise ValueError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
-        for factor in (*self.color, *self.facet):
+        for factor in (*self.color, *self.facet, *([self.x] if self.x else [])):
             if factor not in (*FACTORS, *EXTRAS):
                 known = ", ".join((*FACTORS, *EXTRAS))
                 raise ValueError(f"unknown factor {factor!r} (known: {known})")
