@@ -141,7 +141,10 @@ class Network:
         for part in (self._draw(_DROP, round_no, self.drop), self._cut(round_no)):
             if part is not None:
                 lost |= part
-        return lost, self._draw(_DELAY, round_no, self.delay)
+        late = self._draw(_DELAY, round_no, self.delay)
+        if late is not None:
+            np.fill_diagonal(late, False)  # a seat's own view is no message
+        return lost, late
 
     def delivered(self, step: int, after_round: int) -> np.ndarray:
         """(n, n) [recipient, sender]: which messages of a ballot phase arrive (self: always)."""

@@ -301,10 +301,13 @@ def build_system(
     at least t/n of the council's weight, the share of seats the rule asks for. SpecError if
     the rule and the council cannot work together.
 
+    Two groups with two seats each: half of each is 1; the seatless groups never count (they
+    would need 1 of 0 seats), and G = 3 becomes 2.
+
     >>> from council.quorum import parse_quorum
     >>> s = build_system(parse_quorum("groups:3/0.5"), ["government", "industry"] * 2)
-    >>> s.need.tolist(), s.groups
-    ([1, 1, 3, 3], 2)
+    >>> s.need.tolist(), s.sizes.tolist(), s.groups
+    ([1, 1, 1, 1], [2, 2, 0, 0], 2)
     """
     n = len(groups)
     index = {g: i for i, g in enumerate(GROUPS)}

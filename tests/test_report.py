@@ -79,7 +79,14 @@ def test_report_json_and_bad_tables(table: Path, tmp_path: Path, cli) -> None:  
 def test_presets_command_lists_every_preset(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("presets", "--json")
     rows = json.loads(result.out)
-    assert [r["name"] for r in rows] == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert [r["name"] for r in rows] == [
+        "group-quorum",
+        "k7-colluders",
+        "lossy-network",
+        "n3-bound",
+        "persuasion",
+        "thresholds",
+    ]
     assert all(r["explanation"] and r["runs"] > 0 for r in rows)
 
 

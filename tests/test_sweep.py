@@ -323,7 +323,14 @@ def test_usage_errors(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore
 
 
 def test_every_preset_is_a_valid_sweep_of_the_library() -> None:
-    assert names() == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert names() == [
+        "group-quorum",
+        "k7-colluders",
+        "lossy-network",
+        "n3-bound",
+        "persuasion",
+        "thresholds",
+    ]
     for name in names():
         preset = load_preset(name)
         assert plan(preset.config, name)
