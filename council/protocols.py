@@ -4,6 +4,9 @@
 if that winner's support reaches t in what it received). ``bft`` adds a commit phase with locks:
 a seat whose prepares show its winner with support t sends commit for it and is locked to it;
 an honest seat commits X when it holds t commits for X. Once committed, a seat's commit stands.
+"Reaches t" is the plain threshold's case of "is a quorum": a quorum system beyond one
+threshold, and network faults (what reached whom), are answered seat by seat in
+``council.views``.
 """
 
 from __future__ import annotations
@@ -15,11 +18,17 @@ import numpy as np
 from council.adversary import NONE, FaultyBallots, faulty_ballots, faulty_commits
 from council.context import RunContext
 from council.offline import approvals, rankings
+from council.views import (
+    commits_received,
+    decide_delivered,
+    delivered_count,
+    honest_senders,
+    quorate,
+)
 from council.voting import (
     METHODS,
     SCORING,
     Profile,
-    Scores,
     approval_scores,
     plurality_scores,
 )
@@ -162,7 +171,7 @@ def _decide_views(
     then every view is its own.
     """
     if delivered is not None:
-        return _decide_delivered(ctx, faulty, got, _voters(ctx, absent), delivered)
+        return decide_delivered(ctx, faulty, got, honest_senders(ctx, absent), delivered)
     ranks, approve = got.ranks, got.approve
     if len(faulty) or absent is not None:
         voters = ctx.honest if absent is None else ctx.honest & ~absent
@@ -228,184 +237,6 @@ def _decide_many(
     return winner, backing[np.arange(len(winner)), winner]
 
 
-def _voters(ctx: RunContext, absent: np.ndarray | None) -> np.ndarray:
-    """(n,) the honest seats whose ballots are sent (not absent)."""
-    return ctx.honest if absent is None else ctx.honest & ~absent
-
-
-def _delivered_count(delivered: np.ndarray, senders: np.ndarray) -> int:
-    """Messages from ``senders`` to the other seats that arrived (a seat's own is no message)."""
-    return int(delivered[:, senders].sum() - senders.sum())
-
-
-def _sender_rows(
-    ctx: RunContext, got: _Received, voters: np.ndarray, rule: Scores
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per-ballot totals of a scoring rule, for honest senders and for the faulty ones.
-
-    Honest: (n, K), zero for seats that send no ballot. Faulty: (V, m, K) per variant, None
-    when they send nothing.
-    """
-    k = ctx.k
-    approve = got.approve if got.approve is not None else np.zeros(got.ranks.shape, dtype=bool)
-    own = np.asarray(rule(got.ranks[:, None, :], approve[:, None, :])) * voters[:, None]
-    sent = got.faulty
-    if sent is None or not sent.speaks or not sent.rankings.shape[1]:
-        return own, None
-    extra = np.asarray(rule(sent.rankings[:, :, None, :], sent.approvals[:, :, None, :]))
-    return own, extra.reshape(len(sent.rankings), -1, k)
-
-
-def _view_totals(
-    ctx: RunContext,
-    faulty: np.ndarray,
-    got: _Received,
-    delivered: np.ndarray,
-    rows: tuple[np.ndarray, np.ndarray | None],
-) -> np.ndarray:
-    """Per recipient, the totals (n, K) of the ballots that reached it."""
-    own, extra = rows
-    totals = delivered.astype(np.int64) @ own
-    if extra is not None and got.faulty is not None:
-        reached = delivered[:, faulty].astype(np.int64)  # (n, m)
-        totals = totals + np.einsum("rj,rjk->rk", reached, extra[got.faulty.variant])
-    return np.asarray(totals)
-
-
-def _decide_delivered(
-    ctx: RunContext, faulty: np.ndarray, got: _Received, voters: np.ndarray, delivered: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each seat's winner and its support from the ballots that reached it (network faults)."""
-    n, k = ctx.n, ctx.k
-    by_approval = ctx.config.method == "approval"
-    backing_rule = approval_scores if by_approval else plurality_scores
-    backing = _view_totals(
-        ctx, faulty, got, delivered, _sender_rows(ctx, got, voters, backing_rule)
-    )
-    received = delivered[:, voters].any(axis=1)
-    sent = got.faulty
-    if sent is not None and sent.speaks and len(faulty):
-        received |= delivered[:, faulty].any(axis=1)
-    scoring = SCORING.get(ctx.config.method)
-    if scoring is backing_rule:
-        winner = backing.argmax(axis=1)
-    elif scoring is not None:
-        totals = _view_totals(ctx, faulty, got, delivered, _sender_rows(ctx, got, voters, scoring))
-        winner = totals.argmax(axis=1)
-    else:
-        method = METHODS.create(ctx.config.method)
-        approve = got.approve if got.approve is not None else np.zeros((n, k), dtype=bool)
-        winner = np.full(n, NONE)
-        for r in np.flatnonzero(received):
-            mine = delivered[r] & voters
-            ranks, approvals = got.ranks[mine], approve[mine]
-            if sent is not None and sent.speaks and len(faulty):
-                heard = delivered[r, faulty]
-                ranks = np.concatenate([ranks, sent.rankings[sent.variant[r]][heard]])
-                approvals = np.concatenate([approvals, sent.approvals[sent.variant[r]][heard]])
-            winner[r] = method(Profile.trusted(ranks, approvals))[0]
-    winner = np.where(received, winner, NONE)
-    support = np.where(received, backing[np.arange(n), np.maximum(winner, 0)], 0)
-    return winner, support
-
-
-def _quorate(
-    ctx: RunContext,
-    faulty: np.ndarray,
-    got: _Received,
-    absent: np.ndarray | None,
-    winner: np.ndarray,
-    backing: np.ndarray,
-    delivered: np.ndarray | None,
-) -> np.ndarray:
-    """(n,) whether each seat's winner is backed by a quorum of the ballots it received.
-
-    A plain threshold needs only the count; any other quorum system is asked about who, by
-    group, backs the winner in each seat's view.
-    """
-    t = ctx.system.threshold
-    if t is not None:
-        return np.asarray(backing >= t)
-    return np.asarray(
-        ctx.system.seats_quorum(_supporters(ctx, faulty, got, absent, winner, delivered))
-    )
-
-
-def _supporters(
-    ctx: RunContext,
-    faulty: np.ndarray,
-    got: _Received,
-    absent: np.ndarray | None,
-    winner: np.ndarray,
-    delivered: np.ndarray | None,
-) -> np.ndarray:
-    """(n recipients, n senders): which ballots a seat received back its winner."""
-    n = ctx.n
-    option = np.maximum(winner, 0)
-    if ctx.config.method == "approval" and got.approve is not None:
-        backs = got.approve[:, option].T  # backs[r, s] = approve[s, option[r]]
-    else:
-        backs = got.ranks[:, 0][None, :] == option[:, None]
-    backs = backs & _voters(ctx, absent)[None, :]
-    sent = got.faulty
-    if len(faulty):
-        if sent is not None and sent.speaks and sent.rankings.shape[1]:
-            if ctx.config.method == "approval":
-                told = sent.approvals[sent.variant][np.arange(n), :, option]  # (n, m)
-            else:
-                told = sent.rankings[sent.variant][:, :, 0] == option[:, None]
-            backs[:, faulty] = told
-        else:
-            backs[:, faulty] = False
-    if delivered is not None:
-        backs &= delivered
-    backs[winner == NONE] = False
-    return np.asarray(backs)
-
-
-@dataclass(frozen=True)
-class _Commits:
-    """What each seat holds after a commit phase."""
-
-    quorate: np.ndarray
-    """(n,) whether some option's commits it received form a quorum."""
-    choice: np.ndarray
-    """(n,) that option (the one with the most commits if several)."""
-    messages: int
-    """Commit messages that arrived."""
-
-
-def _commits_received(
-    ctx: RunContext,
-    commit_sent: np.ndarray,
-    faulty: np.ndarray,
-    sent: np.ndarray | None,
-    step: int,
-    after_round: int,
-) -> _Commits:
-    """The commits each seat received, asked of the quorum system option by option.
-
-    ``commit_sent`` (n,) is what each honest seat broadcast (NONE: nothing); ``sent`` (n, m)
-    what each faulty seat sent each recipient. Network faults drop messages per recipient.
-    """
-    n, k = ctx.n, ctx.k
-    got = np.broadcast_to(np.where(ctx.honest, commit_sent, NONE), (n, n)).copy()
-    if sent is not None:
-        got[:, faulty] = sent
-    delivered = None if ctx.network is None else ctx.network.delivered(step, after_round)
-    if delivered is not None:
-        got[~delivered] = NONE
-    messages = int((got != NONE).sum() - (np.diagonal(got) != NONE).sum())
-    totals = np.zeros((n, k), dtype=np.int64)
-    quorate = np.zeros((n, k), dtype=bool)
-    for option in range(k):
-        backs = got == option
-        totals[:, option] = backs.sum(axis=1)
-        quorate[:, option] = ctx.system.seats_quorum(backs)
-    choice = np.where(quorate, totals, -1).argmax(axis=1)
-    return _Commits(np.asarray(quorate.any(axis=1)), choice, messages)
-
-
 def run_ballot(
     ctx: RunContext,
     scores: np.ndarray,
@@ -443,14 +274,14 @@ def run_ballot(
         got.cast[absent] = NONE
     messages = senders * (n - 1)
     if delivered is not None:
-        messages = _delivered_count(delivered, _voters(ctx, absent) | (ctx.faulty & speaks))
+        messages = delivered_count(delivered, honest_senders(ctx, absent) | (ctx.faulty & speaks))
     committed = state.committed.copy()
     locked = state.locked.copy()
     prepare_messages = messages
     commit_sent = np.empty(n, dtype=np.intp)
     commit_sent.fill(NONE)
     # A winner whose support is a quorum (t >= 1, and a view with no winner has support 0).
-    reach = _quorate(ctx, faulty, got, absent, winner, backing, delivered)
+    reach = quorate(ctx, faulty, got, absent, winner, backing, delivered)
 
     if ctx.config.protocol == "tally":
         ready = reach & honest & (committed == NONE)
@@ -474,7 +305,7 @@ def run_ballot(
             choice = counts.argmax(axis=1)
             committed[ready] = choice[ready] if len(choice) == n else choice[0]
         else:
-            held = _commits_received(ctx, commit_sent, faulty, sent, step + 1, after_round)
+            held = commits_received(ctx, commit_sent, faulty, sent, step + 1, after_round)
             messages = prepare_messages + held.messages  # commits that arrived
             ready = honest & (committed == NONE) & held.quorate
             committed[ready] = held.choice[ready]

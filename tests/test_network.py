@@ -20,14 +20,8 @@ from council.library import load_library
 from council.outcome import summarize
 from council.phases import simulate
 from council.principles import GROUPS
-from council.protocols import (
-    ProtocolState,
-    _commits_received,
-    _decide_views,
-    _quorate,
-    _receive,
-    honest_ballots,
-)
+from council.protocols import ProtocolState, _decide_views, _receive, honest_ballots
+from council.views import commits_received, quorate
 from council.voting import METHODS, Profile
 
 LIBRARY = load_library()
@@ -95,7 +89,7 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
     got = _receive(ctx, faulty, ranks, approve, step=10_002)
     delivered = None if ctx.network is None else ctx.network.delivered(10_002, 2)
     winner, backing = _decide_views(ctx, faulty, got, None, delivered)
-    reach = _quorate(ctx, faulty, got, None, winner, backing, delivered)
+    reach = quorate(ctx, faulty, got, None, winner, backing, delivered)
     sent = got.faulty
     for r in range(n):
         ballots: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -124,7 +118,7 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
     # Commits: random commit messages, counted recipient by recipient.
     commit_sent = np.where(rng.random(n) < 0.7, rng.integers(0, ctx.k, n), NONE)
     faulty_sent = rng.integers(-1, ctx.k, size=(n, len(faulty))) if len(faulty) else None
-    held = _commits_received(ctx, commit_sent, faulty, faulty_sent, 10_003, 2)
+    held = commits_received(ctx, commit_sent, faulty, faulty_sent, 10_003, 2)
     late = None if ctx.network is None else ctx.network.delivered(10_003, 2)
     for r in range(n):
         received: dict[int, set[int]] = {}
@@ -138,11 +132,11 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
             )
             if option != NONE:
                 received.setdefault(int(option), set()).add(s)
-        quorate = {o for o, who in received.items() if reference_quorum(config, groups, who)}
-        assert held.quorate[r] == bool(quorate)
-        if quorate:
-            best = max(len(received[o]) for o in quorate)
-            assert held.choice[r] == min(o for o in quorate if len(received[o]) == best)
+        quorums = {o for o, who in received.items() if reference_quorum(config, groups, who)}
+        assert held.quorate[r] == bool(quorums)
+        if quorums:
+            best = max(len(received[o]) for o in quorums)
+            assert held.choice[r] == min(o for o in quorums if len(received[o]) == best)
 
 
 def small_council(n_each: int = 2):  # type: ignore[no-untyped-def]
@@ -283,7 +277,7 @@ def test_a_seat_commits_the_option_whose_commits_are_a_quorum_not_the_most_commo
     ctx = build_context(config, LIBRARY, LIBRARY.scenarios[SCENARIO])
     assert [p.group for p in ctx.personas][:4] == list(GROUPS)
     commit_sent = np.array([1, 1, 1, 0, 0, NONE, NONE, 0])  # 0: civil society twice, government
-    held = _commits_received(ctx, commit_sent, np.zeros(0, dtype=int), None, 10_003, 2)
+    held = commits_received(ctx, commit_sent, np.zeros(0, dtype=int), None, 10_003, 2)
     assert held.quorate.all()
     assert (held.choice == 1).all()
     assert held.messages == 6 * 7
