@@ -48,7 +48,16 @@ def _config(args: argparse.Namespace) -> Any:
         "backend": args.backend,
         "seed": args.seed,
         "language": args.language,
+        "drop": args.drop,
+        "delay": args.delay,
+        "partition": args.partition,
     }
+    if args.weights is not None:
+        from council.quorum import parse_weights
+
+        fields["weights"] = parse_weights(args.weights)
+    if args.faulty_groups is not None:
+        fields["faulty_groups"] = _groups_flag(args.faulty_groups)
     if args.backend == "openai":
         fields |= {
             "model": args.model or "gpt-4o-mini",
@@ -64,6 +73,20 @@ def _config(args: argparse.Namespace) -> Any:
         first = err.errors(include_url=False)[0]
         flag = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "config"
         raise UsageError(f"council run: {flag}: {first['msg']}") from None
+
+
+def _groups_flag(text: str) -> tuple[str, ...]:
+    """``--faulty-groups government,industry`` as a tuple (UsageError naming a bad group)."""
+    from council.principles import GROUPS
+
+    groups = tuple(g.strip() for g in text.split(",") if g.strip())
+    bad = [g for g in groups if g not in GROUPS]
+    if bad or not groups:
+        raise UsageError(
+            f"council run: --faulty-groups: {bad[0] if bad else 'nothing'!r} is not a group "
+            f"(known: {', '.join(GROUPS)})"
+        )
+    return tuple(dict.fromkeys(groups))
 
 
 def _store(args: argparse.Namespace) -> Any:
@@ -318,7 +341,18 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--quorum",
         default="bft",
-        help="bft, majority, supermajority, unanimity or a fraction such as 0.6",
+        help="bft, majority, supermajority, unanimity, a fraction such as 0.6, groups:G/P "
+        "(a share P of at least G of the four groups) or a quorum file FILE.yaml",
+    )
+    p.add_argument(
+        "--weights",
+        metavar="GROUP=W,...",
+        help="weigh each seat by its group (others 1): a weighted threshold rule",
+    )
+    p.add_argument(
+        "--faulty-groups",
+        metavar="GROUP,...",
+        help="draw the faulty seats from these groups only (default: all seats)",
     )
     p.add_argument("--method", choices=METHODS.names(), default="plurality")
     p.add_argument(
@@ -333,6 +367,17 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         "--topology", choices=["complete", "small-world", "scale-free", "ring"], default="complete"
     )
     p.add_argument("--seed", type=int, default=0)
+    net = p.add_argument_group("network faults (seeded; default none)")
+    net.add_argument("--drop", type=float, default=0.0, metavar="P", help="lose each message")
+    net.add_argument(
+        "--delay", type=float, default=0.0, metavar="P", help="deliver each message a round late"
+    )
+    net.add_argument(
+        "--partition",
+        metavar="SIDE|SIDE@R1-R2",
+        help="cut two sides apart for rounds R1..R2; a side is groups and seats, e.g. "
+        "'government,industry|academia,civil_society@1-2'",
+    )
     llm = p.add_argument_group("LLM seats (--backend openai; key from OPENAI_API_KEY)")
     llm.add_argument("--backend", choices=["offline", "openai"], default="offline")
     llm.add_argument("--model", help="model name (default gpt-4o-mini)")

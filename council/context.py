@@ -18,9 +18,12 @@ from council.config import RunConfig
 from council.faults import Fault, parse_fault
 from council.library import Library
 from council.models import Persona, Scenario
+from council.network import Network, Partition, parse_partition
 from council.offline import base_scores
 from council.principles import PRINCIPLES
-from council.quorum import max_faulty, parse_rule, tolerates
+from council.quorum import Tolerance, max_faulty, parse_quorum
+from council.quorum_system import QuorumSystem, build_system, smallest
+from council.quorum_system import tolerance as system_tolerance
 from council.registry import SpecError
 from council.topology import adjacency
 from council.voting import METHODS
@@ -63,7 +66,12 @@ class Council:
     emphasis: np.ndarray
     """(P,) 0.5 + harm: how much each principle counts in this scenario."""
     quorum: int
+    """The threshold t; for a quorum system beyond one threshold, its smallest quorum's seats."""
     max_faulty: int
+    system: QuorumSystem
+    """The quorum predicate over per-group support (a plain threshold t: count >= t)."""
+    tolerates: Tolerance
+    partition: Partition | None = None
 
     @functools.cached_property
     def base(self) -> np.ndarray:
@@ -129,6 +137,20 @@ class RunContext:
     def max_faulty(self) -> int:
         """F = floor((n - 1) / 3)."""
         return self.council.max_faulty
+
+    @property
+    def system(self) -> QuorumSystem:
+        """The quorum system."""
+        return self.council.system
+
+    @functools.cached_property
+    def network(self) -> Network | None:
+        """The run's network faults, or None when every message arrives on time."""
+        if not self.config.network_faults:
+            return None
+        return Network(
+            self.config.seed, self.n, self.config.drop, self.config.delay, self.council.partition
+        )
 
     @property
     def n(self) -> int:
@@ -211,6 +233,8 @@ def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Cou
     bad_humans = [s for s in config.human_seats if not 0 <= s < n]
     if bad_humans:
         raise SpecError(f"human seat {bad_humans[0]} is not a seat of the council of {n}")
+    groups = [p.group for p in personas]
+    system = build_system(parse_quorum(config.quorum), groups, config.weights)
     return Council(
         scenario=scenario,
         personas=tuple(personas),
@@ -219,8 +243,11 @@ def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Cou
         openness=np.array([p.openness for p in personas]),
         impacts=np.array([[o.impacts.get(q, 0.0) for q in PRINCIPLES] for o in scenario.options]),
         emphasis=0.5 + np.array([scenario.harms.get(q, 0.0) for q in PRINCIPLES]),
-        quorum=parse_rule(config.quorum)(n),
+        quorum=smallest(system),
         max_faulty=max_faulty(n),
+        system=system,
+        tolerates=system_tolerance(system),
+        partition=parse_partition(config.partition, groups) if config.partition else None,
     )
 
 
@@ -236,10 +263,17 @@ def draw(config: RunConfig, council: Council) -> RunContext:
             if config.human_seats
             else np.arange(n)
         )
+        if config.faulty_groups is not None:
+            eligible = _in_groups(eligible, council, config.faulty_groups)
         if config.byzantine > len(eligible):
             raise SpecError(
                 f"--byzantine {config.byzantine}: only {len(eligible)} seats "
-                "are not played by a person"
+                + (
+                    f"are in {', '.join(config.faulty_groups)} and "
+                    if config.faulty_groups is not None
+                    else ""
+                )
+                + "are not played by a person"
             )
         # Drawing positions, not elements, is the same draw and skips an array's overhead.
         faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
@@ -256,6 +290,11 @@ def draw(config: RunConfig, council: Council) -> RunContext:
     )
 
 
+def _in_groups(seats: np.ndarray, council: Council, groups: tuple[str, ...]) -> np.ndarray:
+    """The seats, of these, whose persona is in one of the groups."""
+    return np.array([s for s in seats if council.personas[s].group in groups], dtype=np.intp)
+
+
 def build_context(config: RunConfig, library: Library, scenario: Scenario) -> RunContext:
     """Resolve a config against the library and draw everything random; SpecError if invalid."""
     return draw(config, seat_council(config, library, scenario))
@@ -263,4 +302,4 @@ def build_context(config: RunConfig, library: Library, scenario: Scenario) -> Ru
 
 def tolerance(ctx: RunContext) -> dict[str, int]:
     """``council.tolerates`` of a record."""
-    return tolerates(ctx.n, ctx.quorum).model_dump()
+    return ctx.council.tolerates.model_dump()

@@ -29,7 +29,13 @@ from council.engine import baseline_option, build_record, prepare
 from council.human import HumanAnswer, human_prompt
 from council.llm.client import LLMClient, LLMSettings, Usage
 from council.llm.prices import DEFAULT_PRICES, Price, cost
-from council.llm.seat import council_digest, heard_statements, own_statement, speaks_through_llm
+from council.llm.seat import (
+    council_digest,
+    heard_statements,
+    own_statement,
+    received_notes,
+    speaks_through_llm,
+)
 from council.llm.seat import speak as llm_speak
 from council.offline import human_view
 from council.phases import Trace, done, hear, open_views, revise
@@ -217,11 +223,16 @@ def _deliberation(state: CouncilState, ctx: RunContext) -> list[Send]:
     views = np.array(state["views"][-1])
     r = len(state["views"])
     silent = _silent(state, r - 1)
-    inbox, heard = hear(ctx, views, r, silent=silent)
+    earlier = np.array(state["views"][-2]) if r > 1 else None
+    inbox, heard = hear(
+        ctx, views, r, silent=silent, earlier=earlier, earlier_silent=_silent(state, r - 2)
+    )
     first = state["views"][0]
     notes = state.get("notes", {})
     llm = any(speaks_through_llm(ctx, i) for i in range(ctx.n))
     digest = council_digest(ctx, views, notes, r, silent) if llm else ""
+    # Under network faults an LLM seat's digest holds only what reached it, as it reached it.
+    late = ctx.network.deliberation(r)[1] if llm and ctx.network is not None else None
     tasks = []
     for i in range(ctx.n):
         task: SeatTask = {
@@ -234,8 +245,13 @@ def _deliberation(state: CouncilState, ctx: RunContext) -> list[Send]:
             "heard": heard[i].tolist(),
         }
         if llm and speaks_through_llm(ctx, i):
+            seen = notes
+            if ctx.network is not None:
+                seen = received_notes(notes, r, None if late is None else late[i] & heard[i])
+                unheard = {int(j) for j in np.flatnonzero(~heard[i]) if j != i}
+                digest = council_digest(ctx, inbox[i], seen, r, silent | unheard)
             task["digest"] = digest
-            task["said"] = heard_statements(ctx, inbox[i], heard[i], notes, r)
+            task["said"] = heard_statements(ctx, inbox[i], heard[i], seen, r)
             task["own_last"] = own_statement(ctx, i, views[i], notes, r)
         tasks.append(Send("speak", task))
     return tasks
@@ -278,7 +294,15 @@ def trace_of(ctx: RunContext, state: CouncilState) -> Trace:
     views = [np.array(v) for v in state["views"]]
     trace = Trace(views=views)
     trace.inboxes = [
-        hear(ctx, views[r - 1], r, silent=_silent(state, r - 1)) for r in range(1, len(views))
+        hear(
+            ctx,
+            views[r - 1],
+            r,
+            silent=_silent(state, r - 1),
+            earlier=views[r - 2] if r > 1 else None,
+            earlier_silent=_silent(state, r - 2),
+        )
+        for r in range(1, len(views))
     ]
     trace.ballots = [ballot_from_data(b) for b in state.get("ballots", [])]
     for key, text in state.get("notes", {}).items():

@@ -25,6 +25,11 @@ unlocks from X (the t - k stay locked, and the argument repeats ballot after bal
 commit for Y, and Y gathers at most k < t commits, from faulty seats: no honest seat commits Y.
 The argument needs only that support counts first places or approvals and that a locked seat
 gives both to its lock alone, which holds whatever method picks the winner.
+
+"Reaches t" is the plain threshold's case of "is a quorum": under a quorum system beyond one
+threshold the same argument holds with "t" read as "a quorum" and k below the smallest
+intersection of two quorums (``council.tolerates.safety``); such systems, and network faults
+(what reached whom), are answered seat by seat in ``council.views``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ import numpy as np
 from council.adversary import NONE, FaultyBallots, faulty_ballots, faulty_commits
 from council.context import RunContext
 from council.offline import approvals, rankings
+from council.views import (
+    commits_received,
+    decide_delivered,
+    delivered_count,
+    honest_senders,
+    quorate,
+)
 from council.voting import (
     METHODS,
     SCORING,
@@ -182,13 +194,20 @@ def _count_each(options: np.ndarray, k: int) -> np.ndarray:
 
 
 def _decide_views(
-    ctx: RunContext, faulty: np.ndarray, got: _Received, absent: np.ndarray | None = None
+    ctx: RunContext,
+    faulty: np.ndarray,
+    got: _Received,
+    absent: np.ndarray | None = None,
+    delivered: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's method winner and its support, computing each distinct view once.
 
     Views differ only in what the faulty seats sent, which comes in a few variants. ``absent``
-    honest seats sent no ballot.
+    honest seats sent no ballot. ``delivered`` (network faults): which ballots reached whom;
+    then every view is its own.
     """
+    if delivered is not None:
+        return decide_delivered(ctx, faulty, got, honest_senders(ctx, absent), delivered)
     ranks, approve = got.ranks, got.approve
     if len(faulty) or absent is not None:
         voters = ctx.honest if absent is None else ctx.honest & ~absent
@@ -281,7 +300,8 @@ def run_ballot(
     else:  # only approval reads the approval sets: skip them
         ranks, approve = honest_rankings(scores, state), None
     got = _receive(ctx, faulty, ranks, approve, step)
-    winner, backing = _decide_views(ctx, faulty, got, absent)
+    delivered = None if ctx.network is None else ctx.network.delivered(step, after_round)
+    winner, backing = _decide_views(ctx, faulty, got, absent, delivered)
     speaks = got.faulty is not None and got.faulty.speaks
     senders = n - len(faulty) + (len(faulty) if speaks else 0)
     if absent is not None:
@@ -289,20 +309,23 @@ def run_ballot(
         senders -= int(absent.sum())
         got.cast[absent] = NONE
     messages = senders * (n - 1)
+    if delivered is not None:
+        messages = delivered_count(delivered, honest_senders(ctx, absent) | (ctx.faulty & speaks))
     committed = state.committed.copy()
     locked = state.locked.copy()
+    prepare_messages = messages
     commit_sent = np.empty(n, dtype=np.intp)
     commit_sent.fill(NONE)
     unlocked = np.full(n, NONE)
-    # A winner whose support reaches t (t >= 1, and a view with no winner has support 0).
-    reach = backing >= t
+    # A winner whose support is a quorum (t >= 1, and a view with no winner has support 0).
+    reach = quorate(ctx, faulty, got, absent, winner, backing, delivered)
 
     if ctx.config.protocol == "tally":
         ready = reach & honest & (committed == NONE)
         committed[ready] = winner[ready]
     else:
         # A committed seat is locked on its commit for good; a locked seat sends commit only
-        # for its lock, unless its view's winner is another option with support t (it unlocks).
+        # for its lock, unless its view's winner is another option backed by a quorum (it unlocks).
         held = np.where(committed != NONE, committed, locked)
         reached = reach & honest
         moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
@@ -312,6 +335,7 @@ def run_ballot(
         locked[reached] = winner[reached]
         counts = np.bincount(winner[reached], minlength=k)[None, :]  # every seat hears these
         messages += int(reached.sum()) * (n - 1)
+        sent = None
         if got.faulty is not None:
             would = np.where(reach[faulty], winner[faulty], NONE)
             sent = faulty_commits(ctx, faulty, got.faulty, would, step + 1)  # (n, m)
@@ -319,9 +343,15 @@ def run_ballot(
             counts = counts + _count_each(sent, k)
             to_self = sent[faulty, np.arange(len(faulty))] != NONE
             messages += int((sent != NONE).sum() - to_self.sum())
-        ready = honest & (committed == NONE) & (counts.max(axis=1) >= t)
-        choice = counts.argmax(axis=1)
-        committed[ready] = choice[ready] if len(choice) == n else choice[0]
+        if ctx.system.threshold is not None and ctx.network is None:
+            ready = honest & (committed == NONE) & (counts.max(axis=1) >= t)
+            choice = counts.argmax(axis=1)
+            committed[ready] = choice[ready] if len(choice) == n else choice[0]
+        else:
+            arrived = commits_received(ctx, commit_sent, faulty, sent, step + 1, after_round)
+            messages = prepare_messages + arrived.messages  # commits that arrived
+            ready = honest & (committed == NONE) & arrived.quorate
+            committed[ready] = arrived.choice[ready]
 
     # Faulty seats have no view of record: report theirs as none.
     winner[faulty] = NONE

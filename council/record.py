@@ -22,8 +22,14 @@ class CouncilInfo(_Record):
 
     size: int
     max_faulty: int = Field(description="f = floor((n-1)/3), whatever the number seated.")
-    quorum: int = Field(description="The threshold t in force.")
-    tolerates: Tolerance
+    quorum: int = Field(
+        description="The threshold t in force; for a quorum system beyond one threshold "
+        "(groups:G/P, weights, a quorum file), the seats of its smallest quorum."
+    )
+    tolerates: Tolerance = Field(
+        description="Faulty seats safety and liveness survive: 2t-n-1 and n-t for a threshold, "
+        "the smallest quorum intersection and blocking set minus one for a quorum system."
+    )
     seats: list[Seat]
 
 

@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from council.config import RunConfig
 from council.library import Library, load_library, resolve_scenario
 from council.models import Scenario
 from council.record import Ballot, RunRecord
@@ -37,10 +38,35 @@ def persona_names(record: RunRecord, library: Library | None = None) -> dict[int
 def quorum_words(record: RunRecord) -> str:
     """The quorum arithmetic in words."""
     c = record.council
+    needed = f"{c.quorum} of {c.size} needed"
+    if record.config.weights is not None:
+        needed = f"at least {needed} (weighted by group)"
+    elif not is_threshold(record.config.quorum):
+        needed = f"at least {needed} ({record.config.quorum})"
     return (
-        f"{c.quorum} of {c.size} needed; tolerates {max(c.tolerates.safety, 0)} faulty seats for "
+        f"{needed}; tolerates {max(c.tolerates.safety, 0)} faulty seats for "
         f"safety and {c.tolerates.liveness} for liveness (f = {c.max_faulty})"
     )
+
+
+def setting_words(cfg: RunConfig) -> list[str]:
+    """Settings beyond the usual ones, when a run has them: weights, fault placement, network."""
+    parts = []
+    if cfg.weights is not None:
+        parts.append("weights " + ", ".join(f"{g} {w:g}" for g, w in cfg.weights.items()))
+    if cfg.faulty_groups is not None:
+        parts.append("faulty seats drawn from " + ", ".join(cfg.faulty_groups))
+    if cfg.network_faults:
+        network = [f"drop {cfg.drop:g}", f"delay {cfg.delay:g}"]
+        if cfg.partition:
+            network.append(f"partition {cfg.partition}")
+        parts.append("network faults: " + ", ".join(network))
+    return parts
+
+
+def is_threshold(spec: str) -> bool:
+    """Whether a quorum spec is a plain threshold rule (a name or a fraction)."""
+    return not spec.startswith("groups:") and not spec.endswith((".yaml", ".yml"))
 
 
 def baseline_words(record: RunRecord) -> str:
@@ -85,7 +111,8 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         Text(
             f"run {record.run_id} | {record.council.size} seats, {cfg.byzantine} faulty "
             f"({cfg.fault}) | protocol {cfg.protocol}, quorum {cfg.quorum}, method {cfg.method}, "
-            f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}",
+            f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}"
+            + "".join(f" | {part}" for part in setting_words(cfg)),
             style="dim",
         ),
     ]
@@ -168,6 +195,7 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         f"- Council: {record.council.size} seats, {cfg.byzantine} faulty ({cfg.fault}); protocol "
         f"`{cfg.protocol}`, quorum rule `{cfg.quorum}`, method `{cfg.method}`, update "
         f"`{cfg.update}`, topology `{cfg.topology}`, seed {cfg.seed}.",
+        *(f"- {part[0].upper()}{part[1:]}." for part in setting_words(cfg)),
     ]
     m = record.metrics
     if m.agrees_with_baseline is not None:

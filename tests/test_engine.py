@@ -50,6 +50,23 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 5, "fault": "collude:suspend-scoring", "update": "majority"},
         # A seat gives up its lock in ballot 3: the unlock goes through the checkpoint too.
         {"size": 4, "byzantine": 1, "fault": "random", "method": "approval", "seed": 2},
+        # Network faults and quorum systems: every recipient's view its own, on both drivers.
+        {"byzantine": 4, "fault": "random", "drop": 0.2},
+        {
+            "rounds": 3,
+            "delay": 0.3,
+            "quorum": "groups:3/0.75",
+            "partition": "government,industry|academia,civil_society@1-2",
+        },  # fmt: skip
+        {
+            "byzantine": 3,
+            "fault": "equivocate",
+            "method": "copeland",
+            "drop": 0.1,
+            "delay": 0.1,
+            "quorum": "majority",
+            "weights": {"government": 2.0},
+        },  # fmt: skip
     ],
 )
 def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # type: ignore[type-arg]

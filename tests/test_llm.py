@@ -334,3 +334,24 @@ def test_a_seat_that_never_spoke_casts_no_ballot_and_commits_nothing() -> None:
     assert sum(ballot.tally.values()) == 4
     others = [c for s, c in record.commits.items() if s != "2"]
     assert record.outcome.status == "no_quorum" or any(others)
+
+
+def test_llm_seats_hear_only_their_side_of_a_partition() -> None:
+    """The digest and the statements an LLM seat reads hold only what reached it."""
+    with FakeOpenAI() as fake:
+        record, _ = run(
+            llm_config(fake, size=8, partition="government|industry,academia,civil_society")
+        )
+    government = {s.seat for s in record.council.seats if s.seat % 4 == 0}  # composed round-robin
+    round_one = [b for b in fake.requests if "<digest>" in b["messages"][-1]["content"]]
+    assert len(round_one) == 8
+    sizes = []
+    for body in round_one:
+        content = body["messages"][-1]["content"]
+        digest = json.loads(content.split("<digest>\n", 1)[1].split("\n</digest>", 1)[0])
+        heard = json.loads(content.split("<heard>\n", 1)[1].split("\n</heard>", 1)[0])
+        total = sum(digest["tally"].values())
+        sizes.append(total)
+        seats = {h["seat"] for h in heard}
+        assert seats <= government if total == 2 else not seats & government
+    assert sorted(sizes) == [2, 2, 6, 6, 6, 6, 6, 6]

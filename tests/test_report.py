@@ -82,8 +82,10 @@ def test_presets_command_lists_every_preset(cli) -> None:  # type: ignore[no-unt
     result = cli("presets", "--json")
     rows = json.loads(result.out)
     assert [r["name"] for r in rows] == [
+        "group-quorum",
         "k7-colluders",
         "locks",
+        "lossy-network",
         "n3-bound",
         "persuasion",
         "thresholds",

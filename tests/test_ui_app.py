@@ -347,3 +347,14 @@ def test_two_sessions_at_once_do_not_see_each_other_s_runs_or_settings(db: Path)
     bob.toggle(key="h_all").set_value(True).run()
     assert len(bob.dataframe[0].value) == 2
     assert KHMER.search(alice.title[0].value)
+
+
+def test_the_quorum_select_offers_a_group_quorum(app: AppTest) -> None:
+    app.selectbox(key="f_quorum.en").set_value("groups").run()
+    app.session_state["f_groups_needed"] = 3
+    app.session_state["f_group_share"] = 0.75
+    run_deliberation(app, size=33)
+    record = record_of(app)
+    assert record.config.quorum == "groups:3/0.75"
+    assert (record.council.quorum, record.council.tolerates.safety) == (18, 7)
+    assert "at least 18 of 33 needed (groups:3/0.75); tolerates 7 faulty seats" in texts(app)

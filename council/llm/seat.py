@@ -127,6 +127,28 @@ def heard_statements(
     return [s.model_dump() for s in pick_heard(said)]
 
 
+def received_notes(notes: dict[str, str], round_no: int, late: np.ndarray | None) -> dict[str, str]:
+    """The statements a seat reads in a round: a late sender's is the one from the round before.
+
+    ``late`` (n,) marks the senders whose message reached this seat a round late (network
+    faults); their text is then their note of round ``round_no - 2`` (or none).
+
+    >>> late = np.array([False, True, True])
+    >>> received_notes({"0:1": "old", "1:1": "new", "1:2": "x"}, 2, late)
+    {'0:1': 'old', '1:1': 'old'}
+    """
+    if late is None or not late.any():
+        return notes
+    mine = dict(notes)
+    for j in np.flatnonzero(late):
+        older = notes.get(f"{round_no - 2}:{j}")
+        if older is None:
+            mine.pop(f"{round_no - 1}:{j}", None)
+        else:
+            mine[f"{round_no - 1}:{j}"] = older
+    return mine
+
+
 def council_digest(
     ctx: RunContext, views: np.ndarray, notes: dict[str, str], round_no: int, silent: set[int]
 ) -> str:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from council.loader import LoadError, Problem, explain, parse_yaml
 from council.presets.claims import PLACEHOLDER, Figure, FigureValues, render, source_digest
-from council.sweep import FACTORS, SweepConfig, load_sweep
+from council.sweep import EXTRAS, FACTORS, SweepConfig, load_sweep
 
 FOLDER = Path(__file__).resolve().parent
 
@@ -25,6 +25,7 @@ METRICS = (
     "decision_rate",
     "validity",
     "rounds_used",
+    "rounds_to_decide",
     "messages",
     "honest_drift",
     "honest_flips",
@@ -42,15 +43,19 @@ class PlotSpec(BaseModel):
     metrics: tuple[str, ...] = Field(min_length=1, description="Per-cell metrics to plot.")
     color: tuple[str, ...] = Field(default=(), description="Factors that colour the lines.")
     facet: tuple[str, ...] = Field(default=(), description="Factors that split the panels.")
+    x: str | None = Field(
+        default=None, description="The factor along the x axis (default: the faulty seats)."
+    )
 
     @model_validator(mode="after")
     def _known_names(self) -> PlotSpec:
         for metric in self.metrics:
             if metric not in METRICS:
                 raise ValueError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
-        for factor in (*self.color, *self.facet):
-            if factor not in FACTORS:
-                raise ValueError(f"unknown factor {factor!r} (known: {', '.join(FACTORS)})")
+        for factor in (*self.color, *self.facet, *([self.x] if self.x else [])):
+            if factor not in (*FACTORS, *EXTRAS):
+                known = ", ".join((*FACTORS, *EXTRAS))
+                raise ValueError(f"unknown factor {factor!r} (known: {known})")
         return self
 
 

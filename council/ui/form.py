@@ -24,6 +24,7 @@ from council.voting import METHODS
 
 DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
 FRACTION = "fraction"
+GROUP_QUORUM = "groups"
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,10 @@ def _takes_option(fault: str) -> bool:
 def _rules() -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["protocol"] = st.selectbox(tr("protocol"), get_args(Protocol), key="f_protocol")
-    rules = {q: q for q in RULES.names()} | {FRACTION: tr("custom_fraction")}
+    rules = {q: q for q in RULES.names()} | {
+        FRACTION: tr("custom_fraction"),
+        GROUP_QUORUM: tr("group_quorum"),
+    }
     quorum = choose(
         st.selectbox,
         tr("quorum"),
@@ -97,6 +101,10 @@ def _rules() -> dict[str, Any]:
     if quorum == FRACTION:
         share = st.number_input(tr("fraction"), 0.05, 1.0, 0.6, 0.05, key="f_fraction")
         quorum = f"{share:g}"
+    elif quorum == GROUP_QUORUM:
+        needed = st.number_input(tr("groups_needed"), 1, 4, 3, key="f_groups_needed")
+        share = st.number_input(tr("group_share"), 0.05, 1.0, 0.5, 0.05, key="f_group_share")
+        quorum = f"groups:{int(needed)}/{share:g}"
     out["quorum"] = quorum
     out["method"] = st.selectbox(tr("method"), METHODS.names(), key="f_method")
     out["update"] = st.selectbox(tr("update"), get_args(Update), key="f_update")
