@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from council.seat_models import SeatModels
+
 Protocol = Literal["bft", "tally"]
 Update = Literal["fj", "wmsr", "majority"]
 Topology = Literal["complete", "small-world", "scale-free", "ring"]
@@ -45,6 +47,24 @@ class RunConfig(BaseModel):
     temperature: float = Field(default=0.7, ge=0, le=2, description="LLM sampling temperature.")
     baseline: bool = Field(
         default=False, description="LLM runs: also run the fault-free baseline (doubles calls)."
+    )
+    models: SeatModels | None = Field(
+        default=None,
+        description="LLM runs: a model per group or persona (the --models file; key env var "
+        "names only, never keys). None: every seat uses model and base_url.",
+    )
+    max_seat_failures: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="LLM runs: the share of LLM seat-phases that may fail before the run is an "
+        "error rather than a degraded result.",
+    )
+    max_cost: float | None = Field(
+        default=None,
+        gt=0,
+        description="LLM runs: US dollars the calls may cost; the run stops with an error "
+        "once they pass it (and does not start if the estimate's lower bound does).",
     )
 
     def honest(self) -> RunConfig:

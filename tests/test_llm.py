@@ -13,7 +13,7 @@ from fake_openai import FakeOpenAI
 
 from council.config import RunConfig
 from council.engine import prepare
-from council.graph import Transport, run_graph
+from council.drive import Transport, run_graph
 from council.llm.estimate import estimate
 from council.llm.prices import DEFAULT_PRICES
 from council.llm.seat import seat_messages

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from council.config import RunConfig  # noqa: E402
-from council.graph import Transport, run_graph  # noqa: E402
+from council.drive import Transport, run_graph  # noqa: E402
 from council.llm.estimate import estimate  # noqa: E402
 from council.llm.prices import DEFAULT_PRICES  # noqa: E402
 
