@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from council.context import RunContext
-from council.llm.client import Budget, EndpointError, LLMClient, LLMSettings, ResponseCache, Usage
+from council.llm.client import Budget, LLMClient, LLMSettings, ResponseCache, Usage
 from council.llm.prices import Price
 from council.llm.seat import Speech
 from council.seat_models import Endpoint
@@ -82,14 +82,11 @@ class SeatClients:
     async def preflight(self) -> None:
         """Check every endpoint answers before any seat is called (EndpointError if one does not).
 
-        The error names the endpoint and model that failed, on one line.
+        The endpoints are checked at once; the first to fail (in seat order) is reported, on
+        one line naming its URL.
         """
         checks = [client.preflight() for client in self._by_endpoint.values()]
-        results = await asyncio.gather(*checks, return_exceptions=True)
-        for endpoint, result in zip(self._by_endpoint, results, strict=True):
-            if isinstance(result, EndpointError):
-                where = endpoint.base_url or "https://api.openai.com/v1"
-                raise EndpointError(result.kind, f"{where} (model {endpoint.model}): {result}")
+        for result in await asyncio.gather(*checks, return_exceptions=True):
             if isinstance(result, BaseException):
                 raise result
 
