@@ -310,7 +310,7 @@ def test_estimate_calls_nothing_and_context_stays_flat_in_n(cli, monkeypatch) ->
     for n in (9, 33, 99):
         ctx = prepare(RunConfig(scenario=SCENARIO, size=n, backend="openai", model="gpt-4o"))
         sizes[n] = estimate(ctx, DEFAULT_PRICES).prompt_tokens_per_call
-    assert sizes[9] <= sizes[33] == sizes[99] <= 2100, sizes  # the persona, not n, varies it
+    assert sizes[9] <= sizes[33] == sizes[99] <= 2400, sizes  # the persona, not n, varies it
 
 
 def test_khmer_rationales_are_asked_for(tmp_path: Path) -> None:
