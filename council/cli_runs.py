@@ -50,7 +50,9 @@ def _base_url(args: argparse.Namespace) -> str | None:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         flag = "--base-url" if args.base_url else "OPENAI_BASE_URL"
-        raise UsageError(f"council run: {flag}: {public_base_url(base_url)!r} is not an http(s) URL")
+        raise UsageError(
+            f"council run: {flag}: {public_base_url(base_url)!r} is not an http(s) URL"
+        )
     return public_base_url(base_url)
 
 

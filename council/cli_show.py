@@ -47,10 +47,14 @@ def exchange(store: Any, record: Any, round_no: int, seat: int) -> dict[str, Any
     """
     rounds = {r.round: r for r in record.rounds}
     if round_no not in rounds:
-        raise UsageError(f"council show: --round {round_no}: the run has rounds 0-{len(rounds) - 1}")
+        raise UsageError(
+            f"council show: --round {round_no}: the run has rounds 0-{len(rounds) - 1}"
+        )
     statements = {st.seat: st for st in rounds[round_no].statements}
     if seat not in statements:
-        raise UsageError(f"council show: --seat {seat}: the council has seats 0-{len(statements) - 1}")
+        raise UsageError(
+            f"council show: --seat {seat}: the council has seats 0-{len(statements) - 1}"
+        )
     st = statements[seat]
     if st.prompt_hash is None:
         raise UsageError(
@@ -86,7 +90,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"run {said['run_id']}, round {said['round']}, seat {said['seat']} ({said['model']})")
         for message in said["messages"]:
             print(f"\n--- {message['role']} ---\n{message['content']}")
-        print(f"\n--- reply ---\n{said['reply'] if said['reply'] is not None else '(none arrived)'}")
+        print(
+            f"\n--- reply ---\n{said['reply'] if said['reply'] is not None else '(none arrived)'}"
+        )
         return 0
     if args.json:
         print(record.model_dump_json(indent=2))

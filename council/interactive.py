@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from council.config import RunConfig
-from council.engine import ballot_records, prepare, round_records
 from council.drive import Progress, Stop, Transport, drive, finalize, snapshot
+from council.engine import ballot_records, prepare, round_records
 from council.graph import context_of, said_of, trace_of
 from council.human import HumanAnswer, HumanPrompt
 from council.record import Ballot, Round, RunRecord

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from council.loader import LoadError, Problem, explain, parse_yaml, read_yaml
 from council.models import Persona, Slug
@@ -117,8 +124,5 @@ def check_personas(models: SeatModels, known: set[str], name: str = "models file
     unknown = sorted(set(models.personas) - known)
     if unknown:
         raise LoadError(
-            [
-                Problem(file=name, field=f"personas.{p}", message="unknown persona")
-                for p in unknown
-            ]
+            [Problem(file=name, field=f"personas.{p}", message="unknown persona") for p in unknown]
         )

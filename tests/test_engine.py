@@ -9,9 +9,9 @@ import pytest
 
 from council.config import RunConfig
 from council.context import build_context, compose
+from council.drive import run_graph
 from council.engine import run
 from council.faults import FAULTS
-from council.drive import run_graph
 from council.library import load_library
 from council.models import Scenario
 from council.outcome import summarize

@@ -12,8 +12,8 @@ import pytest
 from fake_openai import FakeOpenAI
 
 from council.config import RunConfig
-from council.engine import prepare
 from council.drive import Transport, run_graph
+from council.engine import prepare
 from council.llm.estimate import estimate
 from council.llm.prices import DEFAULT_PRICES
 from council.llm.seat import seat_messages

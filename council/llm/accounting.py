@@ -17,8 +17,7 @@ Entry = Mapping[str, Any]
 
 
 def usage_metrics(usages: Iterable[Entry]) -> dict[str, Any]:
-    """The record's LLM counts: ``llm_calls``, ``llm_cached``, ``llm_errors``, ``llm_resent``,
-    ``tokens``.
+    """The record's LLM counts: calls, cache hits, errors, re-sent calls and tokens.
 
     >>> usage_metrics([{"model": "m", "calls": 2, "errors": 1, "prompt_tokens": 10}])["llm_calls"]
     2

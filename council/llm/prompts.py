@@ -85,7 +85,7 @@ def system_prompt(
         "Answer only with the JSON object the response format asks for: the option you support, "
         "a score from -1 to 1 for every option, your confidence from 0 to 1, and a rationale "
         "of two to four sentences naming the principles that drive you.",
-        f"For example: {example}" if example else None,
+        f"The shape of an answer (its values are only an example): {example}" if example else None,
     ]
     if language == "km":
         lines.append("Write the rationale in Khmer (ភាសាខ្មែរ). Keep option ids as they are.")

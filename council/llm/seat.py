@@ -71,7 +71,8 @@ def seat_messages(
             ctx.scenario,
             language=language,
             objective=objective,
-            example=reply_example(ctx.option_ids),
+            # The example's option turns with the seat, so no option looks council-preferred.
+            example=reply_example(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
         ),
         user_prompt(
             ctx.scenario,
@@ -193,7 +194,10 @@ def council_digest(
     quiet = {j for j in range(ctx.n) if ctx.faulty[j] and ctx.fault.name == "crash"} | silent
     said = [
         PeerStatement(
-            seat=j, name="", option=ctx.option_ids[int(views[j].argmax())], confidence=0.0,
+            seat=j,
+            name="",
+            option=ctx.option_ids[int(views[j].argmax())],
+            confidence=0.0,
             rationale="",
         )
         for j in range(ctx.n)
