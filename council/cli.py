@@ -155,8 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("schema", help="print the JSON schema of a file format")
-    p.add_argument("kind", choices=["persona", "scenario"], nargs="?", default="scenario")
-    p.add_argument("--write", metavar="DIR", help="write both schemas into DIR instead")
+    p.add_argument("kind", choices=["persona", "scenario", "models"], nargs="?", default="scenario")
+    p.add_argument("--write", metavar="DIR", help="write every schema into DIR instead")
     p.set_defaults(func=cmd_schema)
 
     add_run_commands(sub)

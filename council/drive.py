@@ -12,9 +12,8 @@ one line, instead of every seat failing in turn.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +31,10 @@ from council.graph import CouncilState, build_graph, context_of
 from council.llm.accounting import costs, tokens_by_model, usage_metrics
 from council.llm.client import Budget, LLMSettings, Usage
 from council.llm.endpoints import RunCalls, SeatClients
+from council.llm.endpoints import Transport as Transport
 from council.llm.prices import DEFAULT_PRICES, Price
 from council.record import Metrics, RunRecord
-from council.store import Store
+from council.store import Store, text_hash
 
 Progress = Callable[[dict[str, Any]], None]
 STEP_PAUSES = ["gather", "vote"]
@@ -49,12 +49,6 @@ class Stop:
     interrupts: list[tuple[str, Any]]
     """(interrupt id, prompt) of every seat waiting for a person."""
     finished: bool
-
-
-class Transport(LLMSettings):
-    """How LLM calls go (attempts, backoff, timeout, rate limits); the model is the config's."""
-
-    model: str = ""
 
 
 def new_budget(
@@ -176,17 +170,40 @@ async def drive(
                 await clients.preflight()
             calls = RunCalls(clients, resent_step=resent_step)
             settings["configurable"]["llm"] = calls
+        keep = _keeper(saver, calls) if store is not None else None
         try:
-            await _stream(graph, payload, settings, step, progress, run_config, calls, store)
+            await _stream(graph, payload, settings, step, progress, run_config, keep)
         finally:
-            if calls is not None and store is not None:
-                await asyncio.to_thread(store.put_texts, calls.take_texts())
+            if keep is not None:
+                await keep()
         snapshot = await graph.aget_state(settings)
     return Stop(
         state=snapshot.values,  # type: ignore[arg-type]
         interrupts=[(i.id, i.value) for i in snapshot.interrupts],
         finished=not snapshot.next,
     )
+
+
+def _keeper(saver: Any, calls: RunCalls | None) -> Callable[[], Awaitable[None]] | None:
+    """Writes the prompts and replies held since the last call into the store's ``llm_texts``.
+
+    Through the checkpointer's own connection, under its lock: one writer on the file, so the
+    texts never wait on (or hold up) a checkpoint.
+    """
+    if calls is None:
+        return None
+
+    async def keep() -> None:
+        rows = [(text_hash(t), t) for t in calls.take_texts()]
+        if not rows:
+            return
+        async with saver.lock:
+            await saver.conn.executemany(
+                "INSERT OR IGNORE INTO llm_texts (hash, text) VALUES (?, ?)", rows
+            )
+            await saver.conn.commit()
+
+    return keep
 
 
 async def _stream(
@@ -196,8 +213,7 @@ async def _stream(
     step: bool,
     progress: Progress | None,
     run_config: RunConfig | None,
-    calls: RunCalls | None,
-    store: Store | None,
+    keep: Callable[[], Awaitable[None]] | None,
 ) -> None:
     """Stream the graph's updates: progress events as they come, texts stored once a round."""
     totals = Usage()
@@ -210,8 +226,8 @@ async def _stream(
         interrupt_after=STEP_PAUSES if step else None,
     ):
         for node, node_update in update.items():
-            if node == "gather" and calls is not None and store is not None:
-                await asyncio.to_thread(store.put_texts, calls.take_texts())
+            if node == "gather" and keep is not None:
+                await keep()
             if not progress or node == "__interrupt__" or not isinstance(node_update, dict):
                 continue
             if node == "speak" and run_config is not None:

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from council.loader import MODELS, Kind
+from pydantic import BaseModel
+
+from council.loader import MODELS
+from council.seat_models import SeatModels
+
+Kind = Literal["persona", "scenario", "models"]
+SCHEMAS: dict[Kind, type[BaseModel]] = {
+    "persona": MODELS["persona"],
+    "scenario": MODELS["scenario"],
+    "models": SeatModels,
+}
+"""Every file format with a schema: library files and the ``--models`` file."""
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 """Where the generated schemas are kept (library files point editors here)."""
 
 
 def json_schema(kind: Kind) -> dict[str, Any]:
-    """The JSON schema of a persona or scenario file."""
-    schema = MODELS[kind].model_json_schema()
+    """The JSON schema of a persona, scenario or models file."""
+    schema = SCHEMAS[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{kind}.schema.json"
     return schema
@@ -26,10 +37,10 @@ def schema_text(kind: Kind) -> str:
 
 
 def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
-    """Write ``persona.schema.json`` and ``scenario.schema.json``; return their paths."""
+    """Write ``persona``, ``scenario`` and ``models.schema.json``; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in MODELS:
+    for kind in SCHEMAS:
         path = directory / f"{kind}.schema.json"
         path.write_text(schema_text(kind), encoding="utf-8")
         written.append(path)

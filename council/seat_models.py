@@ -61,7 +61,7 @@ class Endpoint(BaseModel):
             return value
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            raise ValueError("not an http(s) URL such as http://localhost:8080/v1")
         if parts.username or parts.password or parts.query:
             raise ValueError(
                 "credentials or a query in the URL: name the environment variable that holds "
@@ -106,7 +106,21 @@ def parse_models(data: object, name: str) -> SeatModels:
     try:
         return SeatModels.model_validate(data)
     except ValidationError as err:
-        raise LoadError([Problem(file=name, field=f, message=m) for f, m in explain(err)]) from None
+        problems = [Problem(file=name, field=f, message=_quiet(f, m)) for f, m in explain(err)]
+        raise LoadError(problems) from None
+
+
+def _quiet(field: str, message: str) -> str:
+    """A problem's message that never echoes a URL or key_env value (a key may be pasted there)."""
+    if field.endswith("key_env"):
+        return (
+            "must be the name of an environment variable (letters, digits, _), never the key"
+            if "pattern" in message or "ISO" in message or "not a" in message
+            else message.split(" (got ")[0]
+        )
+    if field.endswith("base_url"):
+        return message.split(" (got ")[0]
+    return message
 
 
 def load_models(path: Path) -> SeatModels:

@@ -185,7 +185,9 @@ def test_an_old_store_gains_the_degraded_column_and_keeps_its_runs(tmp_path: Pat
     assert cli("run", SCENARIO, "--size", "5", "--db", str(db)).code == 0
 
 
-def test_max_cost_below_the_estimate_stops_before_any_call(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_max_cost_below_the_estimate_stops_before_any_call(
+    tmp_path: Path, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     with FakeOpenAI() as fake:
         result = llm_run(cli, fake.url, tmp_path / "s.db", "--max-cost", "0.0000001")

@@ -23,6 +23,12 @@ from council.store import text_hash
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 
 
+class Transport(LLMSettings):
+    """How LLM calls go (attempts, backoff, timeout, rate limits); the model is the config's."""
+
+    model: str = ""
+
+
 def missing_keys(ctx: RunContext) -> list[str]:
     """Environment variables a models file names for keys that are not set, in seat order."""
     names: list[str] = []
