@@ -168,6 +168,8 @@ async def drive(
             stack.push_async_callback(clients.close)
             if run_config.cache != "read" and clients.endpoints:
                 await clients.preflight()
+                if progress:
+                    progress({"kind": "preflight", "endpoints": len(clients.endpoints)})
             calls = RunCalls(clients, resent_step=resent_step)
             settings["configurable"]["llm"] = calls
         keep = _keeper(saver, calls) if store is not None else None

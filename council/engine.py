@@ -88,9 +88,9 @@ def _said(
         return None, "Its reasoner failed this round; it counted as crashed.", None
     if ctx.faulty[i] and ctx.fault.name == "crash":
         return None, "Said nothing.", None
-    note = trace.notes.get((r, i))
+    note = trace.notes.get((r, i))  # what a person or an LLM said (kept even if empty)
     if r == 0:
-        return view, note or opening_rationale(ctx, i, view), None
+        return view, opening_rationale(ctx, i, view) if note is None else note, None
     inbox, heard = trace.inboxes[r - 1]
     if ctx.faulty[i]:
         # Its statement of record is the view it sent most often, argued like any other; what
@@ -102,8 +102,8 @@ def _said(
             view = sent[listeners[tops == int(np.bincount(tops).argmax())][0]]
             counts = np.bincount(tops, minlength=ctx.k)
             told = {ctx.option_ids[o]: int(c) for o, c in enumerate(counts) if c}
-        return view, note or opening_rationale(ctx, i, view), told
-    if note:
+        return view, opening_rationale(ctx, i, view) if note is None else note, told
+    if note is not None:
         return view, note, None
     text = revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
     return view, text, None

@@ -266,6 +266,7 @@ def _deliberation(state: CouncilState, ctx: RunContext) -> list[Send]:
             tally = {o: int((cast == k).sum()) for k, o in enumerate(ctx.option_ids)}
         digest = council_digest(ctx, views, r, silent, tally)
     tasks = []
+    memo: dict[tuple[int, bytes], dict[str, Any]] = {}  # each peer's statement, written once
     for i in range(ctx.n):
         task: SeatTask = {
             "config": state["config"],
@@ -278,7 +279,7 @@ def _deliberation(state: CouncilState, ctx: RunContext) -> list[Send]:
         }
         if llm and speaks_through_llm(ctx, i):
             task["digest"] = digest
-            task["said"] = heard_statements(ctx, i, r, inbox[i], heard[i], notes, stated)
+            task["said"] = heard_statements(ctx, i, r, inbox[i], heard[i], notes, stated, memo)
             task["own_last"] = own_statement(ctx, i, views[i], notes, r, stated, silent)
         tasks.append(Send("speak", task))
     return tasks

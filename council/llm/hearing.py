@@ -21,6 +21,7 @@ from (seed, seat, round), so a run repeats exactly and seats read different peer
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -73,17 +74,20 @@ def sample_peers(
     """
     rng = np.random.default_rng([seed, _HEARING, seat, round_no])
     pool = [k for k, s in enumerate(senders) if s != seat]
-    in_play = sorted({options[k] for k in pool}, key=lambda o: (-_support(options, pool, o), o))
+    support = Counter(options[k] for k in pool)
+    in_play = sorted(support, key=lambda o: (-support[o], o))
     size = max(size, len(in_play))
     quota = dict(zip((False, True), shares(size, n_faulty, n), strict=True))
     chosen: list[int] = []
+    taken: set[int] = set()
 
     def take(k: int) -> None:
         chosen.append(k)
+        taken.add(k)
         quota[bool(faulty[k])] -= 1
 
     def open_to(k: int) -> bool:
-        return k not in chosen and quota[bool(faulty[k])] > 0
+        return k not in taken and quota[bool(faulty[k])] > 0
 
     for option in in_play:  # every option in play, through one of its strongest cases
         backers = [k for k in pool if options[k] == option and open_to(k)]
@@ -102,7 +106,3 @@ def sample_peers(
         candidates = [k for k in left if quoted[groups[k]] == fewest]
         take(candidates[int(rng.integers(len(candidates)))])
     return sorted(senders[k] for k in chosen)
-
-
-def _support(options: Sequence[int], pool: Sequence[int], option: int) -> int:
-    return sum(options[k] == option for k in pool)

@@ -193,12 +193,14 @@ def user_prompt(
     digest: str,
     heard: list[PeerStatement],
     language: Language = "en",
+    scenario_text: str | None = None,
 ) -> str:
     """The round's request: the scenario; from round 1 the digest, the sample, its own last word.
 
-    From round 1, ``own_last`` None means the seat said nothing last round.
+    From round 1, ``own_last`` None means the seat said nothing last round. ``scenario_text``
+    is the scenario block already built (it is the same in every prompt of a run).
     """
-    parts = [scenario_block(scenario, language=language)]
+    parts = [scenario_text or scenario_block(scenario, language=language)]
     if round_no == 0:
         parts.append("Give your opening assessment. You have not heard anyone yet.")
     else:

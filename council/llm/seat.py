@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +20,7 @@ from council.llm.prompts import (
     adversarial_objective,
     digest_block,
     messages,
+    scenario_block,
     system_prompt,
     user_prompt,
 )
@@ -59,30 +61,42 @@ def seat_messages(
     own_last: PeerStatement | None = None,
 ) -> list[dict[str, str]]:
     """The chat messages of one seat-phase (from round 1, ``own_last`` None: it was silent)."""
-    persona = ctx.personas[seat]
-    objective = None
-    if ctx.faulty[seat] and ctx.fault.name in LLM_FAULTS and ctx.fault.option:
-        label = ctx.scenario.option(ctx.fault.option).label
-        objective = adversarial_objective(ctx.fault.name, ctx.fault.option, label)
-    language: Language = ctx.config.language
     return messages(
-        system_prompt(
-            persona,
-            ctx.scenario,
-            language=language,
-            objective=objective,
-            # The example's option turns with the seat, so no option looks council-preferred.
-            example=reply_example(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
-        ),
+        _system(ctx, seat),
         user_prompt(
             ctx.scenario,
             round_no=round_no,
             own_last=own_last,
             digest=digest,
             heard=heard or [],
-            language=language,
+            language=ctx.config.language,
+            scenario_text=_scenario(ctx),
         ),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _system(ctx: RunContext, seat: int) -> str:
+    """A seat's system message: the same every round of a run (built once)."""
+    objective = None
+    if ctx.faulty[seat] and ctx.fault.name in LLM_FAULTS and ctx.fault.option:
+        label = ctx.scenario.option(ctx.fault.option).label
+        objective = adversarial_objective(ctx.fault.name, ctx.fault.option, label)
+    language: Language = ctx.config.language
+    return system_prompt(
+        ctx.personas[seat],
+        ctx.scenario,
+        language=language,
+        objective=objective,
+        # The example's option turns with the seat, so no option looks council-preferred.
+        example=reply_example(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _scenario(ctx: RunContext) -> str:
+    """The run's scenario block: the same in every prompt of a run (built once)."""
+    return scenario_block(ctx.scenario, language=ctx.config.language)
 
 
 def prompt_text(msgs: list[dict[str, str]]) -> str:
@@ -133,7 +147,7 @@ def _peer(
         name=ctx.personas[seat].name,
         option=option,
         confidence=sure,
-        rationale=text or opening_rationale(ctx, seat, view),
+        rationale=opening_rationale(ctx, seat, view) if text is None else text,
     )
 
 
@@ -145,12 +159,14 @@ def heard_statements(
     heard: np.ndarray,
     notes: Mapping[str, str],
     stated: Mapping[int, float],
+    memo: dict[tuple[int, bytes], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The peers' statements one seat reads this round: its fair sample of what it was sent.
 
     ``inbox`` (n, K) is what each peer sent this seat and ``heard`` (n,) which arrived;
     ``stated`` maps LLM peers to the confidence they stated last round. The sample is drawn
-    by ``council.llm.hearing.sample_peers``.
+    by ``council.llm.hearing.sample_peers``. ``memo`` keeps statements already written this
+    round, by sender and what it sent (most senders send every seat the same).
     """
     senders = [int(j) for j in np.flatnonzero(heard) if j != seat]
     if not senders:
@@ -175,12 +191,16 @@ def heard_statements(
         n_faulty=int(ctx.faulty.sum()),
     )
     index = {j: k for k, j in enumerate(senders)}
-    return [
-        _peer(
-            ctx, j, rows[index[j]], notes.get(f"{round_no - 1}:{j}"), float(sure[index[j]])
-        ).model_dump()
-        for j in chosen
-    ]
+    memo = {} if memo is None else memo
+    out = []
+    for j in chosen:
+        row = rows[index[j]]
+        key = (j, row.tobytes())
+        if key not in memo:
+            text = notes.get(f"{round_no - 1}:{j}")
+            memo[key] = _peer(ctx, j, row, text, float(sure[index[j]])).model_dump()
+        out.append(memo[key])
+    return out
 
 
 def council_digest(
