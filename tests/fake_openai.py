@@ -98,6 +98,8 @@ class FakeOpenAI:
     """False: ``/v1/models`` answers 404, as some proxies do."""
     stall: bool = False
     """Every request (GET too) hangs until the server stops."""
+    deny: int | None = None
+    """Every request (GET too) is answered with this HTTP status (e.g. 403)."""
     rate_limit: tuple[int, float] | None = None
     """(N, seconds): at most N chat requests answered per sliding window, 429 past it."""
     pool: int = POOL_SIZE
@@ -172,6 +174,9 @@ class FakeOpenAI:
                 if fake.stall:
                     fake._stop.wait(30)
                     return False
+                if fake.deny is not None:
+                    self._error(fake.deny, f"denied: HTTP {fake.deny}")
+                    return False
                 if (
                     fake.key is not None
                     and self.headers.get("Authorization") != f"Bearer {fake.key}"
@@ -236,8 +241,9 @@ class FakeOpenAI:
                 if fault == "429":
                     self._error(429, "injected 429", None, **{"Retry-After": fake.retry_after})
                     return
-                if fault in ("500", "401", "403", "404"):
-                    self._error(int(fault), f"injected {fault}")
+                if fault and fault.split(":")[0].isdigit():
+                    status, _, message = fault.partition(":")
+                    self._error(int(status), message or f"injected {status}")
                     return
                 self._answer(body, fault)
 

@@ -42,6 +42,7 @@ from council.llm.errors import (
 from council.llm.limits import AdaptiveBound, Budget, Rates
 from council.llm.prices import Price
 from council.llm.reply import reply_schema, strict_openai
+from council.llm.tokens import MAX_COMPLETION_TOKENS
 
 __all__ = [
     "Answer",
@@ -102,11 +103,10 @@ class LLMSettings(BaseModel):
         default=None, ge=1, description="Tokens a minute, at most (prompt estimate + output cap)."
     )
     max_completion_tokens: int = Field(
-        default=800,
+        default=MAX_COMPLETION_TOKENS,
         ge=16,
         le=32_768,
-        description="Output tokens a reply may take: a 600-character Khmer rationale in JSON "
-        "takes about 450 with o200k, so 800 leaves room without letting a model ramble.",
+        description="Output tokens a reply may take (sent on every request).",
     )
 
 
@@ -407,17 +407,20 @@ class LLMClient:
                     delay = max(delay, min(err.wait, RETRY_AFTER_CAP))
                 await asyncio.sleep(delay)
 
-    def _body(self, messages: list[dict[str, str]], model: type[BaseModel]) -> dict[str, Any]:
+    def _body(
+        self, messages: list[dict[str, str]], model: type[BaseModel], dialect: Dialect
+    ) -> dict[str, Any]:
         return {
             "model": self.settings.model,
             "messages": messages,
             "temperature": self.settings.temperature,
-            "response_format": response_format(model, self.dialect),
-            **output_cap(self.settings, self.dialect),
+            "response_format": response_format(model, dialect),
+            **output_cap(self.settings, dialect),
         }
 
     async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
-        body = self._body(messages, model)
+        dialect = self.dialect
+        body = self._body(messages, model, dialect)
         await self.rates.wait(len(json.dumps(messages)) // 3 + self.settings.max_completion_tokens)
         async with self.bound.slot() as epoch:
             try:
@@ -434,11 +437,7 @@ class LLMClient:
                 ) from None
             except openai.APIStatusError as err:  # 4xx other than 429: retrying will not help
                 message = _server_message(err)
-                if (
-                    err.status_code == 400
-                    and self.dialect == "compatible"
-                    and _schema_refused(message)
-                ):
+                if err.status_code == 400 and dialect == "compatible" and _schema_refused(message):
                     self.dialect = "openai"  # an OpenAI-like server behind a proxy: ask its way
                     raise _Failed(f"HTTP 400: {message}", "server_error", 0.0) from None
                 raise _Failed(f"HTTP {err.status_code}: {message}", "http") from None

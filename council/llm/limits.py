@@ -3,8 +3,9 @@
 - :class:`Budget` is shared by every client of a run (one per model, with ``--models``): it
   charges each call's tokens at the client's price and refuses calls once the limit is spent.
 - :class:`Rates` spaces requests to ``rpm`` requests and ``tpm`` tokens a minute with
-  aiolimiter's leaky buckets (a token count is only known after the call, so each request
-  reserves its prompt estimate plus its output cap, as OpenAI's own limiter counts it).
+  aiolimiter's leaky buckets, never more in any sliding minute (a token count is only known
+  after the call, so each request reserves its prompt estimate plus its output cap, as
+  OpenAI's own limiter counts it).
 - :class:`AdaptiveBound` halves the number of requests in flight on a burst of 429s (once per
   burst: only a 429 to a request sent after the last cut cuts again) and grows by a quarter (at
   least one) after ``bound`` successes in a row, never above the configured ``max_concurrency``.
@@ -63,23 +64,36 @@ class Budget:
         return round(dollars, 9)
 
 
-class Rates:
-    """Request and token rates per minute (either may be None: no limit)."""
+def _bucket(per_minute: int, minute: float) -> AsyncLimiter:
+    """A leaky bucket that never lets more than ``per_minute`` through in any minute.
 
-    def __init__(self, rpm: int | None = None, tpm: int | None = None) -> None:
+    A bucket of size b leaking r a second lets b + 60 r through in a minute; a tenth of the
+    rate as the burst and the rest spread evenly keeps that at the limit, which a server
+    counting over a sliding minute also accepts.
+    """
+    burst = max(1.0, per_minute / 10)
+    return AsyncLimiter(burst, minute * burst / max(1.0, per_minute - burst))
+
+
+class Rates:
+    """Request and token rates a minute (either may be None: no limit).
+
+    ``minute`` is the length of a minute in seconds (60; tests shorten it).
+    """
+
+    def __init__(self, rpm: int | None = None, tpm: int | None = None, minute: float = 60.0):
         self.rpm = rpm
         self.tpm = tpm
-        self._requests = AsyncLimiter(rpm, 60) if rpm else None
-        self._tokens = AsyncLimiter(tpm, 60) if tpm else None
+        self._requests = _bucket(rpm, minute) if rpm else None
+        self._tokens = _bucket(tpm, minute) if tpm else None
 
     async def wait(self, tokens: int) -> None:
         """Wait until one more request of about ``tokens`` tokens fits both rates."""
         if self._requests is not None:
             await self._requests.acquire()
-        if self._tokens is not None and self.tpm:
-            # aiolimiter refuses a request larger than the bucket: a call that big waits for
-            # a whole empty minute instead.
-            await self._tokens.acquire(min(tokens, self.tpm))
+        if self._tokens is not None:
+            # aiolimiter refuses more than the bucket holds: a bigger call waits for a full one.
+            await self._tokens.acquire(min(float(tokens), self._tokens.max_rate))
 
 
 class AdaptiveBound:

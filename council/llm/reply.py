@@ -168,7 +168,7 @@ def reply_example(option_ids: tuple[str, ...], choose: str | None = None) -> str
     the example should show if the first one must not look preferred.
 
     >>> reply_example(("a", "b"), choose="b")[:60]
-    '{"option":"b","scores":{"a":0.0,"b":0.5},"confidence":0.6,"ra'
+    '{"option":"b","scores":{"a":0.0,"b":0.5},"confidence":0.6,"r'
     """
     chosen = choose or option_ids[0]
     model = reply_model(option_ids)
