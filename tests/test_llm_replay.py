@@ -89,10 +89,14 @@ def test_a_new_seed_makes_no_cache_hits(tmp_path: Path, cli, monkeypatch) -> Non
             cli(*llm_args(fake.url, db, "--size", "5", "--rounds", "1", "--seed", "1")).out
         )
         same = json.loads(cli(*llm_args(fake.url, db, "--size", "5", "--rounds", "1")).out)
-    assert zero["metrics"]["llm_calls"] == 10 and zero["metrics"]["llm_cached"] == 0
-    assert one["metrics"]["llm_cached"] == 0 and one["metrics"]["llm_calls"] == 10
+    answered = {
+        k: r["metrics"]["llm_calls"] - r["metrics"]["llm_errors"]
+        for k, r in (("zero", zero), ("one", one), ("same", same))
+    }  # (a slow attempt is retried)
+    assert zero["metrics"]["llm_cached"] == 0 and answered["zero"] == 10
+    assert one["metrics"]["llm_cached"] == 0 and answered["one"] == 10
     assert same["metrics"]["llm_cached"] == 10 and same["metrics"]["llm_calls"] == 0
-    assert len(seat_calls(fake)) == 20
+    assert len(seat_calls(fake)) == zero["metrics"]["llm_calls"] + one["metrics"]["llm_calls"]
 
 
 def test_baseline_twin_is_paid_once_and_a_crash_in_it_resumes(
@@ -111,7 +115,8 @@ def test_baseline_twin_is_paid_once_and_a_crash_in_it_resumes(
         m = record["metrics"]
         assert m["llm_calls"] == len(seat_calls(fake)) == 2 * 5 * 2  # the run and its twin
         assert m["agrees_with_baseline"] is not None and m["seat_failures"] == 0
-        assert m["baseline_option"] in record["outcome"]["tally"]
+        assert m["baseline_option"] is None or m["baseline_option"] in record["outcome"]["tally"]
+        assert m["agrees_with_baseline"] == (m["baseline_option"] == record["outcome"]["option"])
 
         # Now crash in the twin's ballot (the main run's ballot is the first), then resume.
         real_ballot, ballots = graph_module.run_ballot, []

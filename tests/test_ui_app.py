@@ -303,7 +303,9 @@ def test_what_an_llm_seat_was_told_and_said_and_a_models_file(app: AppTest, db: 
     assert len(told) == 5  # the round shown: every LLM seat
     first = told[0]
     assert [c.value for c in first.caption] == ["system", "user", "Reply"]
-    sent = [json.loads(json.dumps(b["messages"])) for b in fake.requests if b.get("response_format")]
+    sent = [
+        json.loads(json.dumps(b["messages"])) for b in fake.requests if b.get("response_format")
+    ]
     assert [first.code[0].value, first.code[1].value] in [
         [m[0]["content"], m[1]["content"]] for m in sent
     ]
