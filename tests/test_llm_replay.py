@@ -84,11 +84,10 @@ def test_a_new_seed_makes_no_cache_hits(tmp_path: Path, cli, monkeypatch) -> Non
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     db = tmp_path / "s.db"
     with FakeOpenAI() as fake:
-        zero = json.loads(cli(*llm_args(fake.url, db, "--size", "5", "--rounds", "1")).out)
-        one = json.loads(
-            cli(*llm_args(fake.url, db, "--size", "5", "--rounds", "1", "--seed", "1")).out
-        )
-        same = json.loads(cli(*llm_args(fake.url, db, "--size", "5", "--rounds", "1")).out)
+        flags = ("--size", "5", "--rounds", "1", "--ballots", "1")
+        zero = json.loads(cli(*llm_args(fake.url, db, *flags)).out)
+        one = json.loads(cli(*llm_args(fake.url, db, *flags, "--seed", "1")).out)
+        same = json.loads(cli(*llm_args(fake.url, db, *flags)).out)
     answered = {
         k: r["metrics"]["llm_calls"] - r["metrics"]["llm_errors"]
         for k, r in (("zero", zero), ("one", one), ("same", same))
