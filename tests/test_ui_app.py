@@ -293,7 +293,7 @@ def test_what_an_llm_seat_was_told_and_said_and_a_models_file(app: AppTest, db: 
     with FakeOpenAI() as fake:
         llm_settings(app, fake.url, "sk-x", 5)
         app.session_state["f_rounds"] = 1
-        models = f"default: {{model: gpt-4o-mini}}\ngroups: {{industry: {{model: gpt-4.1-mini}}}}\n"
+        models = "default: {model: gpt-4o-mini}\ngroups: {industry: {model: gpt-4.1-mini}}\n"
         app.text_area(key="f_models").input(models).run()
         click(app, "Run deliberation")
         record = record_of(app)
