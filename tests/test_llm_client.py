@@ -148,6 +148,7 @@ def test_a_refusal_is_reported_and_not_retried() -> None:
     with FakeOpenAI(plan=lambda n, b: "refusal") as fake:
         [answer] = asyncio.run(ask_all(LLMClient(settings(fake.url), api_key=KEY), 1))
     assert len(fake.requests) == 1 and answer.error_kind == "refused"
+    assert answer.usage.calls == answer.usage.errors == 1 and answer.usage.completion_tokens > 0
 
 
 def test_a_reply_cut_at_the_output_cap_is_repaired_with_the_reason() -> None:

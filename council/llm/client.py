@@ -266,6 +266,8 @@ class _Received:
     tokens: Usage
     cut: bool
     """The server stopped at the output cap (``finish_reason: length``)."""
+    refusal: str | None = None
+    """The model declined to answer (OpenAI's ``message.refusal``)."""
 
 
 class _Failed(Exception):
@@ -388,10 +390,9 @@ class LLMClient:
             usage = usage + Usage(calls=1)
             try:
                 got = await self._once(messages, model)
-                return got, None, usage + got.tokens
             except _Failed as err:
                 usage = usage + Usage(errors=1)
-                if err.kind in ("http", "refused"):
+                if err.kind == "http":
                     return None, err, usage
                 if err.kind == "rate_limited":
                     limited += 1
@@ -406,6 +407,12 @@ class LLMClient:
                 if err.wait is not None:
                     delay = max(delay, min(err.wait, RETRY_AFTER_CAP))
                 await asyncio.sleep(delay)
+                continue
+            usage = usage + got.tokens
+            if got.refusal is not None:  # paid for, and asking again will not change its mind
+                failure = _Failed(f"the model refused: {got.refusal}", "refused")
+                return None, failure, usage + Usage(errors=1)
+            return got, None, usage
 
     def _body(
         self, messages: list[dict[str, str]], model: type[BaseModel], dialect: Dialect
@@ -421,7 +428,11 @@ class LLMClient:
     async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
         dialect = self.dialect
         body = self._body(messages, model, dialect)
-        await self.rates.wait(len(json.dumps(messages)) // 3 + self.settings.max_completion_tokens)
+        if self.rates.rpm or self.rates.tpm:
+            # What OpenAI's limiter counts: the prompt (~3 characters a token, a safe side) and
+            # the output cap. Counting with tiktoken here would cost event-loop time per call.
+            reserve = sum(len(m["content"]) for m in messages) // 3 + 8 * len(messages)
+            await self.rates.wait(reserve + self.settings.max_completion_tokens)
         async with self.bound.slot() as epoch:
             try:
                 # Posted through the SDK's generic request method: its per-request transform
@@ -457,12 +468,11 @@ class LLMClient:
             )
         choice = (data.get("choices") or [{}])[0]
         said = choice.get("message") or {}
-        if said.get("refusal"):
-            raise _Failed(f"the model refused: {_clip(said['refusal'])}", "refused")
         return _Received(
             content=said.get("content") or "",
             tokens=tokens,
             cut=choice.get("finish_reason") == "length",
+            refusal=_clip(said["refusal"]) if said.get("refusal") else None,
         )
 
     # --- before any seat ---------------------------------------------------------------------
@@ -480,7 +490,9 @@ class LLMClient:
             listed: list[str] | None = None
             try:
                 raw = await sdk.get("/models", cast_to=httpx.Response)
-                listed = [str(m.get("id")) for m in (raw.json().get("data") or [])]
+                data = raw.json()
+                if isinstance(data, dict) and isinstance(data.get("data"), list):
+                    listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
             except openai.APIStatusError as err:
                 if err.status_code in (401, 403):
                     raise self._endpoint_error(err, where) from None
