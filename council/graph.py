@@ -104,6 +104,26 @@ async def speak(task: SeatTask, config: RunnableConfig) -> CouncilState:
     ctx = context_of(task["config"])
     seat = np.array([task["seat"]])
     key = f"{task['round']}:{task['seat']}"
+    if speaks_through_llm(ctx, task["seat"]):
+        calls: RunCalls = config["configurable"]["llm"]
+        speech = await llm_speak(ctx, task, calls.clients.client(task["seat"]))
+        step = config.get("metadata", {}).get("langgraph_step")
+        update: CouncilState = {
+            "usage": [calls.usage(task["seat"], speech.usage, step)],
+            "spoken": {key: calls.spoken(task["seat"], speech)},
+        }
+        if speech.view is None:  # counts as crashed this phase: it keeps its last view, silent
+            kept = open_views(ctx, seat)[0] if task["round"] == 0 else np.array(task["now"])
+            return {
+                **update,
+                "pending": {str(task["seat"]): kept.tolist()},
+                "failed": {key: speech.error or "failed"},
+            }
+        return {
+            **update,
+            "pending": {str(task["seat"]): speech.view},
+            "notes": {key: speech.rationale},
+        }
     if task["round"] == 0:
         view = open_views(ctx, seat)[0]
     else:
@@ -115,26 +135,6 @@ async def speak(task: SeatTask, config: RunnableConfig) -> CouncilState:
             np.array([task["inbox"]]),
             np.array([task["heard"]]),
         )[0]
-    if speaks_through_llm(ctx, task["seat"]):
-        calls: RunCalls = config["configurable"]["llm"]
-        speech = await llm_speak(ctx, task, calls.clients.client(task["seat"]))
-        step = config.get("metadata", {}).get("langgraph_step")
-        update: CouncilState = {
-            "usage": [calls.usage(task["seat"], speech.usage, step)],
-            "spoken": {key: calls.spoken(task["seat"], speech)},
-        }
-        if speech.view is None:  # counts as crashed this phase: it keeps its last view, silent
-            kept = view if task["round"] == 0 else np.array(task["now"])
-            return {
-                **update,
-                "pending": {str(task["seat"]): kept.tolist()},
-                "failed": {key: speech.error or "failed"},
-            }
-        return {
-            **update,
-            "pending": {str(task["seat"]): speech.view},
-            "notes": {key: speech.rationale},
-        }
     if task["seat"] in ctx.config.human_seats:
         # The run waits here for the person; the other seats of the phase have finished.
         answer = HumanAnswer.model_validate(interrupt(human_prompt(ctx, task, view).model_dump()))
