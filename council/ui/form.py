@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -130,6 +131,10 @@ def _models_file(library: Library) -> tuple[SeatModels | None, str | None]:
         check_personas(models, set(library.personas), name)
     except LoadError as err:
         return None, tr("models_bad", error="; ".join(err.lines()))
+    entries = [models.default, *models.groups.values(), *models.personas.values()]
+    unset = sorted({e.key_env for e in entries if e.key_env and not os.environ.get(e.key_env)})
+    if unset:
+        return None, tr("models_bad", error=f"key_env {unset[0]} is not set on the server")
     return models, None
 
 
