@@ -165,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("schema", help="print the JSON schema of a file format")
-    p.add_argument("kind", choices=["persona", "scenario", "quorum"], nargs="?", default="scenario")
+    p.add_argument(
+        "kind", choices=["persona", "scenario", "quorum", "models"], nargs="?", default="scenario"
+    )
     p.add_argument("--write", metavar="DIR", help="write every schema into DIR instead")
     p.set_defaults(func=cmd_schema)
 

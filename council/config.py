@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from council.principles import Group
+from council.seat_models import SeatModels
 
 Protocol = Literal["bft", "tally"]
 Update = Literal["fj", "wmsr", "majority"]
@@ -77,6 +78,25 @@ class RunConfig(BaseModel):
     def network_faults(self) -> bool:
         """Whether any message can be lost, late or cut off."""
         return bool(self.drop or self.delay or self.partition)
+
+    models: SeatModels | None = Field(
+        default=None,
+        description="LLM runs: a model per group or persona (the --models file; key env var "
+        "names only, never keys). None: every seat uses model and base_url.",
+    )
+    max_seat_failures: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="LLM runs: the share of LLM seat-phases that may fail before the run is an "
+        "error rather than a degraded result.",
+    )
+    max_cost: float | None = Field(
+        default=None,
+        gt=0,
+        description="LLM runs: US dollars the calls may cost; the run stops with an error "
+        "once they pass it (and does not start if the estimate's lower bound does).",
+    )
 
     def honest(self) -> RunConfig:
         """The same run with every seat honest: the baseline for validity."""

@@ -25,11 +25,15 @@ from council.quorum import Tolerance, max_faulty, parse_quorum
 from council.quorum_system import QuorumSystem, build_system, smallest
 from council.quorum_system import tolerance as system_tolerance
 from council.registry import SpecError
+from council.seat_models import Endpoint, endpoint_of
 from council.topology import adjacency
 from council.voting import METHODS
 
 NOISE_SD = 0.08
 """Standard deviation of a seat's perception noise on each option's score."""
+
+LLM_FAULTS = ("persuader", "collude")
+"""Fault models that act through what an LLM says (the others act on messages)."""
 
 # Independent random streams of one seed.
 _NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
@@ -45,6 +49,8 @@ class Seat(BaseModel):
     behaviour: str
     """``honest`` or the fault spec of a faulty seat."""
     reasoner: Literal["offline", "openai", "human"] = "offline"
+    model: str = "offline"
+    """Who speaks for the seat: ``offline``, ``human``, or the LLM's model id."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,20 +184,44 @@ class RunContext:
         return self.option_ids.index(self.fault.option) if self.fault.option else None
 
     @functools.cached_property
+    def endpoints(self) -> tuple[Endpoint | None, ...]:
+        """Each seat's LLM endpoint; None where no LLM speaks for it.
+
+        That is every seat offline, a person's seat, and a faulty seat whose fault acts on
+        messages rather than through what an LLM says (see ``LLM_FAULTS``).
+        """
+        if self.config.backend != "openai":
+            return (None,) * self.n
+        by_rule = bool(self.faulty.any()) and self.fault.name not in LLM_FAULTS
+        return tuple(
+            None
+            if i in self.config.human_seats or (by_rule and self.faulty[i])
+            else endpoint_of(
+                self.config.models, p, model=self.config.model, base_url=self.config.base_url
+            )
+            for i, p in enumerate(self.personas)
+        )
+
+    @functools.cached_property
     def seats(self) -> tuple[Seat, ...]:
         """The seats as a record lists them."""
         reasoner: Literal["offline", "openai"] = (
             "openai" if self.config.backend == "openai" else "offline"
         )
-        return tuple(
-            Seat(
-                seat=i,
-                persona=p.id,
-                behaviour=self.fault.spec if self.faulty[i] else "honest",
-                reasoner="human" if i in self.config.human_seats else reasoner,
+        out = []
+        for i, p in enumerate(self.personas):
+            endpoint = self.endpoints[i]
+            human = i in self.config.human_seats
+            out.append(
+                Seat(
+                    seat=i,
+                    persona=p.id,
+                    behaviour=self.fault.spec if self.faulty[i] else "honest",
+                    reasoner="human" if human else reasoner,
+                    model="human" if human else endpoint.model if endpoint else "offline",
+                )
             )
-            for i, p in enumerate(self.personas)
-        )
+        return tuple(out)
 
     def random_stream(self, step: int) -> np.random.Generator:
         """The random fault's draws for one step (a round or a protocol phase)."""

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Literal, get_args
 
 from council.config import RunConfig
+from council.i18n_llm import LLM_TEXT
 from council.models import Scenario
 from council.record import RunRecord
 from council.render import quorum_words
@@ -325,6 +326,7 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "principle_robustness": ("robustness", "ភាពរឹងមាំ"),
         "principle_innovation": ("innovation", "នវានុវត្តន៍"),
     }
+    | dict(LLM_TEXT)
 )
 
 

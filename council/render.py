@@ -82,16 +82,41 @@ def llm_words(record: RunRecord) -> str | None:
         return None
     m = record.metrics
     cost = "cost unknown" if m.cost_usd is None else f"about ${m.cost_usd:.4f}"
-    return (
-        f"LLM ({record.config.model}): {m.llm_calls} calls, {m.llm_errors} failed, "
+    models = sorted(m.cost_by_model) or [record.config.model or "?"]
+    resent = f", {m.llm_resent} re-sent on resume" if m.llm_resent else ""
+    text = (
+        f"LLM ({', '.join(models)}): {m.llm_calls} calls, {m.llm_errors} failed, "
         f"{m.llm_cached} from the cache, {m.seat_failures} seat failures, "
-        f"{m.tokens.prompt + m.tokens.completion:,} tokens, {cost}"
+        f"{m.tokens.prompt + m.tokens.completion:,} tokens{resent}, {cost}"
+    )
+    if len(m.cost_by_model) > 1:
+        text += (
+            " ("
+            + ", ".join(
+                f"{model} {'?' if c is None else f'${c:.4f}'}"
+                for model, c in m.cost_by_model.items()
+            )
+            + ")"
+        )
+    return text
+
+
+def degraded_words(record: RunRecord) -> str | None:
+    """Why a run's result is weaker than it looks (None if nothing failed)."""
+    if not record.outcome.degraded:
+        return None
+    n = record.metrics.seat_failures
+    return (
+        f"Degraded: {n} LLM seat-phase{'s' if n != 1 else ''} failed and counted as crashed "
+        "(silent); see the errors"
     )
 
 
 def decision_words(record: RunRecord) -> str:
     """One sentence: what was decided, or why nothing was."""
     o = record.outcome
+    if o.status == "error":
+        return f"Error, no decision: {o.reason}"
     if o.status == "decided":
         n_commit = sum(1 for v in record.commits.values() if v == o.option)
         return f"Decided: {o.label} ({n_commit} of {len(record.commits)} honest seats committed)"
@@ -117,6 +142,7 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         ),
     ]
     behaviours = {s.seat: s.behaviour for s in record.council.seats}
+    mixed = record.config.backend != "offline" and len({s.model for s in record.council.seats}) > 1
     for rnd in record.rounds:
         table = Table(
             title=f"Round {rnd.round}" + (" (blind opening)" if rnd.round == 0 else ""),
@@ -126,10 +152,21 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         table.add_column("seat", justify="right")
         table.add_column("persona")
         table.add_column("option")
+        table.add_column("conf", justify="right")
+        if mixed:
+            table.add_column("model")
         table.add_column("rationale", ratio=3)
         for st in rnd.statements:
             mark = "" if behaviours[st.seat] == "honest" else " ⚠"
-            table.add_row(str(st.seat), names[st.seat] + mark, st.option or "—", st.rationale)
+            row = [
+                str(st.seat),
+                names[st.seat] + mark,
+                st.option or "— (silent)",
+                "" if st.option is None else f"{st.confidence:.2f}",
+            ]
+            if mixed:
+                row.append(st.model)
+            table.add_row(*row, st.rationale, style="dim" if st.option is None else None)
         parts.append(table)
     for ballot in record.ballots:
         counts = ", ".join(f"{o} {c}" for o, c in ballot.tally.items() if c)
@@ -155,11 +192,20 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         lines.append("SAFETY VIOLATION: honest seats committed different options")
     if llm := llm_words(record):
         lines.append(llm)
+    if degraded := degraded_words(record):
+        lines.append(degraded)
     lines.append(
         f"honest drift {m.honest_drift:.3f}, flips {m.honest_flips}, "
         f"{m.messages} messages, {m.rounds_used} rounds"
     )
-    parts.append(Panel("\n".join(lines), title="Decision"))
+    error = record.outcome.status == "error"
+    parts.append(
+        Panel(
+            "\n".join(lines),
+            title="Error" if error else "Decision",
+            border_style="red" if error else ("yellow" if record.outcome.degraded else "none"),
+        )
+    )
     return Group(*parts)  # type: ignore[arg-type]
 
 
@@ -204,6 +250,8 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         out.append("- **Safety violation**: honest seats committed different options.")
     if llm := llm_words(record):
         out.append(f"- {llm}.")
+    if degraded := degraded_words(record):
+        out.append(f"- **{degraded}.**")
     if record.outcome.dissent and record.ballots:
         last = record.ballots[-1].cast
         out.append(
@@ -222,7 +270,7 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         rationale = st.rationale.replace("|", "/")
         out.append(
             f"| {st.seat} | {names[st.seat]} | {groups[st.seat].replace('_', ' ')} | "
-            f"{st.option or '—'} | {rationale} |"
+            f"{st.option or '— (silent)'} | {rationale} |"
         )
     out += ["", "## Ballots", ""]
     for b in record.ballots:

@@ -10,21 +10,23 @@ from pydantic import BaseModel
 
 from council.loader import MODELS
 from council.quorum_file import QuorumFile
+from council.seat_models import SeatModels
 
-SchemaKind = Literal["persona", "scenario", "quorum"]
+SchemaKind = Literal["persona", "scenario", "quorum", "models"]
 SCHEMAS: dict[str, type[BaseModel]] = {
     "persona": MODELS["persona"],
     "scenario": MODELS["scenario"],
     "quorum": QuorumFile,
+    "models": SeatModels,
 }
-"""Every file format with a schema: the library's files and quorum files."""
+"""Every file format with a schema: the library's files, quorum files and ``--models`` files."""
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 """Where the generated schemas are kept (library files point editors here)."""
 
 
 def json_schema(kind: SchemaKind) -> dict[str, Any]:
-    """The JSON schema of a persona, scenario or quorum file."""
+    """The JSON schema of a persona, scenario, quorum or models file."""
     schema = SCHEMAS[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{kind}.schema.json"
@@ -37,7 +39,7 @@ def schema_text(kind: SchemaKind) -> str:
 
 
 def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
-    """Write ``persona``, ``scenario`` and ``quorum.schema.json``; return their paths."""
+    """Write every file format's ``KIND.schema.json``; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in SCHEMAS:

@@ -9,9 +9,9 @@ import pytest
 
 from council.config import RunConfig
 from council.context import build_context, compose
+from council.drive import run_graph
 from council.engine import run
 from council.faults import FAULTS
-from council.graph import run_graph
 from council.library import load_library
 from council.models import Scenario
 from council.outcome import summarize
@@ -81,7 +81,7 @@ def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # ty
 
 def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import council.graph as graph_module
-    from council.graph import saved_config
+    from council.drive import saved_config
 
     db = tmp_path / "checkpoints.db"
     config = RunConfig(scenario=SCENARIO, byzantine=5, rounds=3)

@@ -12,8 +12,8 @@ import pytest
 from fake_openai import FakeOpenAI
 
 from council.config import RunConfig
+from council.drive import Transport, run_graph
 from council.engine import prepare
-from council.graph import Transport, run_graph
 from council.llm.estimate import estimate
 from council.llm.prices import DEFAULT_PRICES
 from council.llm.seat import seat_messages
@@ -87,7 +87,8 @@ def test_structured_output_schema_and_counting(tmp_path: Path) -> None:
     assert record.council.seats[0].reasoner == "openai"
     assert record.config.base_url == fake.url and record.config.model == "gpt-4o-mini"
     said = record.rounds[1].statements[0]
-    assert said.rationale == "Because the facts and the principles at stake point this way."
+    replies = [json.loads(c) for c in fake.responses]
+    assert said.rationale in {r["rationale"] for r in replies}  # the seat's words, as sent
     assert said.option in record.outcome.tally
     from council.render import llm_words
 
@@ -309,7 +310,7 @@ def test_estimate_calls_nothing_and_context_stays_flat_in_n(cli, monkeypatch) ->
     for n in (9, 33, 99):
         ctx = prepare(RunConfig(scenario=SCENARIO, size=n, backend="openai", model="gpt-4o"))
         sizes[n] = estimate(ctx, DEFAULT_PRICES).prompt_tokens_per_call
-    assert sizes[9] <= sizes[33] == sizes[99] <= 2100, sizes  # the persona, not n, varies it
+    assert sizes[9] <= sizes[33] == sizes[99] <= 2400, sizes  # the persona, not n, varies it
 
 
 def test_khmer_rationales_are_asked_for(tmp_path: Path) -> None:
@@ -350,7 +351,7 @@ def test_llm_seats_hear_only_their_side_of_a_partition() -> None:
         content = body["messages"][-1]["content"]
         digest = json.loads(content.split("<digest>\n", 1)[1].split("\n</digest>", 1)[0])
         heard = json.loads(content.split("<heard>\n", 1)[1].split("\n</heard>", 1)[0])
-        total = sum(digest["tally"].values())
+        total = sum(digest["last_round"]["tally"].values())
         sizes.append(total)
         seats = {h["seat"] for h in heard}
         assert seats <= government if total == 2 else not seats & government
