@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from council.config import RunConfig
 from council.context import draw, seat_council
-from council.graph import run_graph
+from council.drive import run_graph
 from council.library import load_library
 from council.outcome import summarize
 from council.phases import simulate

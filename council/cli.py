@@ -76,7 +76,7 @@ def listing(what: str) -> list[dict[str, Any]]:
         from council.faults import FAULTS
 
         return [e.model_dump() for e in FAULTS.entries()]
-    from council.quorum import RULES
+    from council.quorum import RULES, SYSTEMS
     from council.voting import METHODS
 
     rows = [{"kind": "quorum", **e.model_dump()} for e in RULES.entries()]
@@ -86,6 +86,16 @@ def listing(what: str) -> list[dict[str, Any]]:
             "name": "FRACTION",
             "arg": None,
             "summary": "A fraction p in (0, 1] of the seats, ceil(p*n), e.g. 0.6.",
+        }
+    )
+    rows += [{"kind": "quorum", **e.model_dump()} for e in SYSTEMS.entries()]
+    rows.append(
+        {
+            "kind": "quorum",
+            "name": "FILE.yaml",
+            "arg": None,
+            "summary": "A quorum file: named minimal quorums or a per-group rule "
+            "(`council schema quorum`).",
         }
     )
     rows += [{"kind": "method", **e.model_dump()} for e in METHODS.entries()]
@@ -105,7 +115,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         "personas": ["id", "group", "name", "openness"],
         "scenarios": ["id", "jurisdiction", "sector", "title"],
         "faults": ["name", "arg", "summary"],
-        "rules": ["kind", "name", "summary"],
+        "rules": ["kind", "name", "arg", "summary"],
     }[args.what]
     table = Table(*columns, title=f"{len(rows)} {args.what}")
     for row in rows:
@@ -155,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("schema", help="print the JSON schema of a file format")
-    p.add_argument("kind", choices=["persona", "scenario"], nargs="?", default="scenario")
-    p.add_argument("--write", metavar="DIR", help="write both schemas into DIR instead")
+    p.add_argument(
+        "kind", choices=["persona", "scenario", "quorum", "models"], nargs="?", default="scenario"
+    )
+    p.add_argument("--write", metavar="DIR", help="write every schema into DIR instead")
     p.set_defaults(func=cmd_schema)
 
     add_run_commands(sub)

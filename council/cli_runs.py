@@ -1,26 +1,59 @@
-"""The run commands of the CLI: run, rerun, resume, show, history, export.
+"""The run commands of the CLI: run, rerun, resume (show, history and export in cli_show).
 
 ``--backend openai`` seats LLMs on any OpenAI-compatible endpoint: the key comes from
 ``OPENAI_API_KEY`` only (never a flag, never recorded), the endpoint from ``--base-url`` or
-``OPENAI_BASE_URL`` (recorded without credentials).
+``OPENAI_BASE_URL`` (recorded without credentials). ``--models FILE`` gives a model per group
+or persona, each endpoint's key in the environment variable the file names.
+
+A run that could not work (an endpoint failing its preflight, every LLM seat of a phase
+failing, too many seat failures, the cost cap) exits 1 with one line saying why.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from council.config import Update
+from council.cli_options import add_run_options, add_transport_options
+from council.cli_show import add_record_commands, open_store
+from council.cli_show import print_json as print_json
 from council.errors import RunStopped, UsageError
 
 
-def print_json(data: Any) -> None:
-    """Print data as indented JSON (non-ASCII kept, for Khmer)."""
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+def _models(args: argparse.Namespace) -> Any:
+    """The ``--models`` file, validated (LoadError, exit 2, if it is not valid)."""
+    if not getattr(args, "models", None):
+        return None
+    from council.library import load_library
+    from council.seat_models import check_personas, load_models
+
+    if args.model:
+        raise UsageError(
+            "council run: --model and --models: give the default model in the models file"
+        )
+    models = load_models(Path(args.models))
+    check_personas(models, set(load_library().personas), args.models)
+    return models
+
+
+def _base_url(args: argparse.Namespace) -> str | None:
+    from urllib.parse import urlsplit
+
+    from council.llm.client import public_base_url
+
+    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or None
+    if base_url is None:
+        return None
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        flag = "--base-url" if args.base_url else "OPENAI_BASE_URL"
+        raise UsageError(
+            f"council run: {flag}: {public_base_url(base_url)!r} is not an http(s) URL"
+        )
+    return public_base_url(base_url)
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -28,10 +61,8 @@ def _config(args: argparse.Namespace) -> Any:
     from pydantic import ValidationError
 
     from council.config import RunConfig
-    from council.llm.client import public_base_url
 
     personas = tuple(p for p in args.personas.split(",") if p) if args.personas else None
-    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or None
     fields = {
         "scenario": args.scenario,
         "size": len(personas) if personas else args.size,
@@ -48,15 +79,29 @@ def _config(args: argparse.Namespace) -> Any:
         "backend": args.backend,
         "seed": args.seed,
         "language": args.language,
+        "drop": args.drop,
+        "delay": args.delay,
+        "partition": args.partition,
     }
+    if args.weights is not None:
+        from council.quorum import parse_weights
+
+        fields["weights"] = parse_weights(args.weights)
+    if args.faulty_groups is not None:
+        fields["faulty_groups"] = _groups_flag(args.faulty_groups)
     if args.backend == "openai":
+        models = _models(args)
+        base_url = _base_url(args)
         fields |= {
-            "model": args.model or "gpt-4o-mini",
-            "base_url": public_base_url(base_url),
+            "model": models.default.model if models else args.model or "gpt-4o-mini",
+            "base_url": models.default.base_url or base_url if models else base_url,
+            "models": models,
             "cache": args.cache,
             "max_concurrency": args.max_concurrency,
             "temperature": args.temperature,
             "baseline": args.baseline,
+            "max_seat_failures": args.max_seat_failures,
+            "max_cost": args.max_cost,
         }
     try:
         return RunConfig(**fields)
@@ -66,41 +111,50 @@ def _config(args: argparse.Namespace) -> Any:
         raise UsageError(f"council run: {flag}: {first['msg']}") from None
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from council.store import Store, StoreError
+def _groups_flag(text: str) -> tuple[str, ...]:
+    """``--faulty-groups government,industry`` as a tuple (UsageError naming a bad group)."""
+    from council.principles import GROUPS
 
-    try:
-        return Store(args.db)
-    except StoreError as err:
-        raise UsageError(str(err)) from None
+    groups = tuple(g.strip() for g in text.split(",") if g.strip())
+    bad = [g for g in groups if g not in GROUPS]
+    if bad or not groups:
+        raise UsageError(
+            f"council run: --faulty-groups: {bad[0] if bad else 'nothing'!r} is not a group "
+            f"(known: {', '.join(GROUPS)})"
+        )
+    return tuple(dict.fromkeys(groups))
 
 
 def _transport(args: argparse.Namespace) -> Any:
-    from council.graph import Transport
+    from pydantic import ValidationError
 
-    return Transport(
-        timeout=getattr(args, "timeout", 60.0), backoff=getattr(args, "retry_backoff", 0.5)
-    )
+    from council.drive import Transport
+
+    try:
+        return Transport(
+            timeout=args.timeout, backoff=args.retry_backoff, rpm=args.rpm, tpm=args.tpm
+        )
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        flag = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "transport"
+        raise UsageError(f"council: {flag}: {first['msg']}") from None
 
 
-def _progress(enabled: bool, prices: Any = None, model: str | None = None) -> Any:
+def _progress(enabled: bool) -> Any:
     if not enabled:
         return None
-    from council.llm.prices import cost
 
     def report(event: dict[str, Any]) -> None:
         if event["kind"] == "round":
-            print(f"  round {event['round']} done", file=sys.stderr)
+            print(f"\n  round {event['round']} done", file=sys.stderr)
         elif event["kind"] == "ballot":
             print(
                 f"  ballot {event['ballot']}: {event['committed']} seats committed", file=sys.stderr
             )
-        elif event["kind"] == "llm" and prices is not None:
-            dollars = cost(prices, model, event["prompt_tokens"], event["completion_tokens"])
+        elif event["kind"] == "llm":
             print(
                 f"\r  LLM: {event['calls']} calls, {event['errors']} errors, "
-                f"{event['prompt_tokens'] + event['completion_tokens']:,} tokens"
-                + (f", ${dollars:.4f}" if dollars is not None else ""),
+                f"{event['prompt_tokens'] + event['completion_tokens']:,} tokens",
                 end="",
                 file=sys.stderr,
             )
@@ -111,7 +165,7 @@ def _progress(enabled: bool, prices: Any = None, model: str | None = None) -> An
 def _finish_run(args: argparse.Namespace, record: Any, events: list[dict[str, Any]]) -> int:
     from council.store import Event
 
-    _store(args).save_run(record, [Event(kind=e["kind"], payload=e) for e in events])
+    open_store(args).save_run(record, [Event(kind=e["kind"], payload=e) for e in events])
     if args.json:
         print(record.model_dump_json(indent=2))
     else:
@@ -120,6 +174,9 @@ def _finish_run(args: argparse.Namespace, record: Any, events: list[dict[str, An
         from council.render import transcript
 
         Console(width=140).print(transcript(record))
+    if record.outcome.status == "error":
+        print(f"council: run {record.run_id} failed: {record.outcome.reason}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -129,19 +186,67 @@ def _prices(args: argparse.Namespace) -> Any:
     return load_prices(Path(args.prices) if getattr(args, "prices", None) else None)
 
 
+def _check_keys(ctx: Any, models_file: str | None) -> None:
+    from council.llm.endpoints import missing_keys
+
+    missing = missing_keys(ctx)
+    if missing:
+        raise UsageError(
+            f"council: {models_file or '--models'}: key_env {missing[0]} is not set in the "
+            "environment"
+        )
+
+
+def _check_cost(ctx: Any, prices: Any) -> None:
+    """Stop before anything is called if the estimate's lower bound passes ``--max-cost``."""
+    cap = ctx.config.max_cost
+    if cap is None:
+        return
+    from council.llm.estimate import estimate
+
+    est = estimate(ctx, prices)
+    if est.cost_min is None or est.cost_max is None:
+        print(
+            "council: warning: no price for a model of this run (see --prices): --max-cost "
+            "cannot count its calls",
+            file=sys.stderr,
+        )
+    elif est.cost_min > cap:
+        raise RunStopped(
+            f"--max-cost ${cap:g}: the estimate's lower bound is ${est.cost_min:.4f}, so the run "
+            "cannot finish within it; nothing was called",
+            1,
+        )
+    elif est.cost_max > cap:
+        print(
+            f"council: warning: the estimate's upper bound ${est.cost_max:.4f} passes --max-cost "
+            f"${cap:g}: the run stops with an error if its calls do",
+            file=sys.stderr,
+        )
+
+
 def _execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = None) -> int:
     import asyncio
     import uuid
 
-    from council.graph import run_graph
+    from council.drive import run_graph
+    from council.engine import prepare
+    from council.llm.client import EndpointError
 
-    store = _store(args)
+    store = open_store(args)
     run_id = resume_id or uuid.uuid4().hex[:16]
-    api_key = os.environ.get("OPENAI_API_KEY") if config.backend == "openai" else None
+    prices = _prices(args)
+    transport = _transport(args)
+    api_key = None
+    if config.backend == "openai":
+        ctx = prepare(config)
+        _check_keys(ctx, getattr(args, "models", None))
+        if resume_id is None and config.cache != "read":
+            _check_cost(ctx, prices)
+        api_key = os.environ.get("OPENAI_API_KEY")
     show = not args.json and sys.stderr.isatty()
     if show:
         print(f"run {run_id}: deliberating ...", file=sys.stderr)
-    prices = _prices(args)
     again = f"continue it with `council resume {run_id}`"
     try:
         record, events = asyncio.run(
@@ -150,18 +255,21 @@ def _execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = N
                 checkpoints=store.path,
                 thread_id=run_id,
                 resume=resume_id is not None,
-                progress=_progress(show, prices, config.model),
+                progress=_progress(show),
                 api_key=api_key,
-                transport=_transport(args),
+                transport=transport,
                 prices=prices,
             )
         )
     except KeyboardInterrupt:
         raise RunStopped(f"run {run_id} interrupted; {again}", 130) from None
+    except EndpointError as err:  # before any seat was called
+        later = f"; once it answers, {again}" if resume_id else "; nothing was run"
+        raise RunStopped(f"endpoint {err}{later}", 1) from None
     except Exception as err:  # noqa: BLE001 - every finished step is checkpointed: say how to go on
         detail = " ".join(f"{type(err).__name__}: {err}".split())
         raise RunStopped(f"run {run_id} stopped ({detail}); {again}", 1) from None
-    if show and config.backend == "openai":
+    if show:
         print(file=sys.stderr)
     return _finish_run(args, record, events)
 
@@ -205,7 +313,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     from council.store import StoreError
 
     try:
-        record = _store(args).get_run(args.run_id)
+        record = open_store(args).get_run(args.run_id)
     except StoreError as err:
         raise UsageError(str(err)) from None
     config = record.config
@@ -218,166 +326,20 @@ def cmd_resume(args: argparse.Namespace) -> int:
     """Resume an interrupted run from its last checkpoint."""
     import asyncio
 
-    from council.graph import saved_config
+    from council.drive import saved_config
 
-    store = _store(args)
+    store = open_store(args)
     config = asyncio.run(saved_config(store.path, args.run_id))
     if config is None:
         raise UsageError(f"council resume: no checkpoint for run {args.run_id!r} in {store.path}")
     return _execute(args, config, resume_id=args.run_id)
 
 
-def _stored(args: argparse.Namespace) -> Any:
-    from council.store import StoreError
-
-    try:
-        return _store(args).get_run(args.run_id)
-    except StoreError as err:
-        raise UsageError(str(err)) from None
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    """Print a stored run."""
-    record = _stored(args)
-    if args.json:
-        print(record.model_dump_json(indent=2))
-        return 0
-    from rich.console import Console
-
-    from council.render import transcript
-
-    Console(width=140).print(transcript(record))
-    return 0
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    """List stored runs, newest first."""
-    rows = _store(args).history(args.limit)
-    if args.json:
-        print_json([r.model_dump() for r in rows])
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(
-        "run",
-        "when",
-        "scenario",
-        "seats",
-        "faulty",
-        "protocol",
-        "status",
-        "option",
-        title=f"{len(rows)} runs",
-    )
-    for r in rows:
-        table.add_row(
-            r.run_id,
-            r.created_at,
-            r.scenario,
-            str(r.size),
-            str(r.byzantine),
-            r.protocol,
-            r.status,
-            r.option or "—",
-        )
-    Console(width=160).print(table)
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Export a stored run as Markdown (a handout) or JSON (the record)."""
-    record = _stored(args)
-    if args.format == "json":
-        text = record.model_dump_json(indent=2) + "\n"
-    else:
-        from council.render import markdown
-
-        text = markdown(record)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from council.faults import FAULTS
-    from council.voting import METHODS
-
-    p.add_argument("--size", type=int, default=33, help="seats composed from the library")
-    p.add_argument("--personas", help="exactly these personas, comma-separated")
-    p.add_argument("--byzantine", type=int, default=0, metavar="K", help="faulty seats")
-    p.add_argument(
-        "--fault",
-        default="equivocate",
-        metavar="NAME[:ARG]",
-        help=f"fault model: {', '.join(FAULTS.names())}",
-    )
-    p.add_argument("--protocol", choices=["bft", "tally"], default="bft")
-    p.add_argument(
-        "--quorum",
-        default="bft",
-        help="bft, majority, supermajority, unanimity or a fraction such as 0.6",
-    )
-    p.add_argument("--method", choices=METHODS.names(), default="plurality")
-    p.add_argument(
-        "--update",
-        choices=list(get_args(Update)),
-        default="fj",
-        help="fj (Friedkin-Johnsen), wmsr (trims extremes), majority (strict)",
-    )
-    p.add_argument("--rounds", type=int, default=2, metavar="R")
-    p.add_argument("--ballots", type=int, default=3, metavar="B")
-    p.add_argument(
-        "--topology", choices=["complete", "small-world", "scale-free", "ring"], default="complete"
-    )
-    p.add_argument("--seed", type=int, default=0)
-    llm = p.add_argument_group("LLM seats (--backend openai; key from OPENAI_API_KEY)")
-    llm.add_argument("--backend", choices=["offline", "openai"], default="offline")
-    llm.add_argument("--model", help="model name (default gpt-4o-mini)")
-    llm.add_argument("--base-url", help="OpenAI-compatible endpoint (default OPENAI_BASE_URL)")
-    llm.add_argument(
-        "--max-concurrency",
-        type=int,
-        default=64,
-        metavar="N",
-        help="LLM calls at once (default 64)",
-    )
-    llm.add_argument(
-        "--cache",
-        choices=["on", "read", "off"],
-        default="on",
-        help="response cache: use and fill (on), replay only (read), or bypass",
-    )
-    llm.add_argument(
-        "--language", choices=["en", "km"], default="en", help="language of the rationales"
-    )
-    llm.add_argument("--temperature", type=float, default=0.7)
-    llm.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
-    llm.add_argument(
-        "--retry-backoff",
-        type=float,
-        default=0.5,
-        metavar="S",
-        help="first retry delay, doubling with jitter (Retry-After wins)",
-    )
-    llm.add_argument(
-        "--baseline",
-        action="store_true",
-        help="also run the fault-free baseline (doubles the calls)",
-    )
-    llm.add_argument(
-        "--estimate", action="store_true", help="print calls, tokens and cost, and call nothing"
-    )
-    llm.add_argument("--prices", help="YAML/JSON file: model -> {input, output} $ per 1M tokens")
-
-
 def add_run_commands(sub: Any) -> None:
     """Add run, rerun, resume, show, history and export to the CLI's subparsers."""
     p = sub.add_parser("run", help="run a deliberation")
     p.add_argument("scenario", metavar="SCENARIO", help="library id or path to a YAML file")
-    _add_run_options(p)
+    add_run_options(p)
     p.add_argument("--db", help="store file (default: COUNCIL_DB or the user data directory)")
     p.add_argument("--json", action="store_true", help="print the run record as JSON")
     p.set_defaults(func=cmd_run)
@@ -385,35 +347,16 @@ def add_run_commands(sub: Any) -> None:
     p = sub.add_parser("rerun", help="run a stored run's config again (replay with --cache read)")
     p.add_argument("run_id", metavar="RUN_ID")
     p.add_argument("--cache", choices=["on", "read", "off"])
-    p.add_argument("--timeout", type=float, default=60.0)
-    p.add_argument("--prices")
+    add_transport_options(p)
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rerun)
 
     p = sub.add_parser("resume", help="resume an interrupted run from its checkpoint")
     p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--timeout", type=float, default=60.0)
-    p.add_argument("--prices")
+    add_transport_options(p)
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_resume)
 
-    p = sub.add_parser("show", help="print a stored run")
-    p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--db")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_show)
-
-    p = sub.add_parser("history", help="list stored runs")
-    p.add_argument("--db")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_history)
-
-    p = sub.add_parser("export", help="export a stored run as a Markdown handout or JSON")
-    p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--format", choices=["md", "json"], default="md")
-    p.add_argument("--out", help="write to this file instead of standard output")
-    p.add_argument("--db")
-    p.set_defaults(func=cmd_export)
+    add_record_commands(sub)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from council.principles import Group
+from council.seat_models import SeatModels
 
 Protocol = Literal["bft", "tally"]
 Update = Literal["fj", "wmsr", "majority"]
@@ -26,7 +29,10 @@ class RunConfig(BaseModel):
     byzantine: int = Field(default=0, ge=0, description="Number of faulty seats.")
     fault: str = Field(default="equivocate", description="Fault model spec, NAME[:OPTION].")
     protocol: Protocol = Field(default="bft", description="How ballots become a decision.")
-    quorum: str = Field(default="bft", description="Quorum rule, a name or a fraction.")
+    quorum: str = Field(
+        default="bft",
+        description="Quorum rule: a name, a fraction, groups:G/P or a quorum file (.yaml).",
+    )
     method: str = Field(default="plurality", description="Aggregation method.")
     update: Update = Field(default="fj", description="Deliberation update rule.")
     rounds: int = Field(default=2, ge=0, le=50, description="Deliberation rounds before a vote.")
@@ -45,6 +51,51 @@ class RunConfig(BaseModel):
     temperature: float = Field(default=0.7, ge=0, le=2, description="LLM sampling temperature.")
     baseline: bool = Field(
         default=False, description="LLM runs: also run the fault-free baseline (doubles calls)."
+    )
+    weights: dict[Group, float] | None = Field(
+        default=None,
+        description="Weight of each seat by group (unnamed groups 1): a weighted threshold.",
+    )
+    faulty_groups: tuple[Group, ...] | None = Field(
+        default=None, description="Draw the faulty seats from these groups only (None: all)."
+    )
+    drop: float = Field(default=0.0, ge=0, le=1, description="Chance each message is lost.")
+    delay: float = Field(
+        default=0.0, ge=0, le=1, description="Chance each message arrives one round late."
+    )
+    partition: str | None = Field(
+        default=None, description="Two sides cut apart for some rounds, SIDE|SIDE@R1-R2."
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is not None and any(w < 0 for w in value.values()):
+            raise ValueError("weights cannot be negative")
+        return value
+
+    @property
+    def network_faults(self) -> bool:
+        """Whether any message can be lost, late or cut off."""
+        return bool(self.drop or self.delay or self.partition)
+
+    models: SeatModels | None = Field(
+        default=None,
+        description="LLM runs: a model per group or persona (the --models file; key env var "
+        "names only, never keys). None: every seat uses model and base_url.",
+    )
+    max_seat_failures: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="LLM runs: the share of LLM seat-phases that may fail before the run is an "
+        "error rather than a degraded result.",
+    )
+    max_cost: float | None = Field(
+        default=None,
+        gt=0,
+        description="LLM runs: US dollars the calls may cost; the run stops with an error "
+        "once they pass it (and does not start if the estimate's lower bound does).",
     )
 
     def honest(self) -> RunConfig:

@@ -18,15 +18,22 @@ from council.config import RunConfig
 from council.faults import Fault, parse_fault
 from council.library import Library
 from council.models import Persona, Scenario
+from council.network import Network, Partition, parse_partition
 from council.offline import base_scores
 from council.principles import PRINCIPLES
-from council.quorum import max_faulty, parse_rule, tolerates
+from council.quorum import Tolerance, max_faulty, parse_quorum
+from council.quorum_system import QuorumSystem, build_system, smallest
+from council.quorum_system import tolerance as system_tolerance
 from council.registry import SpecError
+from council.seat_models import Endpoint, endpoint_of
 from council.topology import adjacency
 from council.voting import METHODS
 
 NOISE_SD = 0.08
 """Standard deviation of a seat's perception noise on each option's score."""
+
+LLM_FAULTS = ("persuader", "collude")
+"""Fault models that act through what an LLM says (the others act on messages)."""
 
 # Independent random streams of one seed.
 _NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
@@ -42,6 +49,8 @@ class Seat(BaseModel):
     behaviour: str
     """``honest`` or the fault spec of a faulty seat."""
     reasoner: Literal["offline", "openai", "human"] = "offline"
+    model: str = "offline"
+    """Who speaks for the seat: ``offline``, ``human``, or the LLM's model id."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +72,12 @@ class Council:
     emphasis: np.ndarray
     """(P,) 0.5 + harm: how much each principle counts in this scenario."""
     quorum: int
+    """The threshold t; for a quorum system beyond one threshold, its smallest quorum's seats."""
     max_faulty: int
+    system: QuorumSystem
+    """The quorum predicate over per-group support (a plain threshold t: count >= t)."""
+    tolerates: Tolerance
+    partition: Partition | None = None
 
     @functools.cached_property
     def base(self) -> np.ndarray:
@@ -131,6 +145,20 @@ class RunContext:
         return self.council.max_faulty
 
     @property
+    def system(self) -> QuorumSystem:
+        """The quorum system."""
+        return self.council.system
+
+    @functools.cached_property
+    def network(self) -> Network | None:
+        """The run's network faults, or None when every message arrives on time."""
+        if not self.config.network_faults:
+            return None
+        return Network(
+            self.config.seed, self.n, self.config.drop, self.config.delay, self.council.partition
+        )
+
+    @property
     def n(self) -> int:
         """Council size."""
         return len(self.council.personas)
@@ -156,20 +184,44 @@ class RunContext:
         return self.option_ids.index(self.fault.option) if self.fault.option else None
 
     @functools.cached_property
+    def endpoints(self) -> tuple[Endpoint | None, ...]:
+        """Each seat's LLM endpoint; None where no LLM speaks for it.
+
+        That is every seat offline, a person's seat, and a faulty seat whose fault acts on
+        messages rather than through what an LLM says (see ``LLM_FAULTS``).
+        """
+        if self.config.backend != "openai":
+            return (None,) * self.n
+        by_rule = bool(self.faulty.any()) and self.fault.name not in LLM_FAULTS
+        return tuple(
+            None
+            if i in self.config.human_seats or (by_rule and self.faulty[i])
+            else endpoint_of(
+                self.config.models, p, model=self.config.model, base_url=self.config.base_url
+            )
+            for i, p in enumerate(self.personas)
+        )
+
+    @functools.cached_property
     def seats(self) -> tuple[Seat, ...]:
         """The seats as a record lists them."""
         reasoner: Literal["offline", "openai"] = (
             "openai" if self.config.backend == "openai" else "offline"
         )
-        return tuple(
-            Seat(
-                seat=i,
-                persona=p.id,
-                behaviour=self.fault.spec if self.faulty[i] else "honest",
-                reasoner="human" if i in self.config.human_seats else reasoner,
+        out = []
+        for i, p in enumerate(self.personas):
+            endpoint = self.endpoints[i]
+            human = i in self.config.human_seats
+            out.append(
+                Seat(
+                    seat=i,
+                    persona=p.id,
+                    behaviour=self.fault.spec if self.faulty[i] else "honest",
+                    reasoner="human" if human else reasoner,
+                    model="human" if human else endpoint.model if endpoint else "offline",
+                )
             )
-            for i, p in enumerate(self.personas)
-        )
+        return tuple(out)
 
     def random_stream(self, step: int) -> np.random.Generator:
         """The random fault's draws for one step (a round or a protocol phase)."""
@@ -211,6 +263,8 @@ def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Cou
     bad_humans = [s for s in config.human_seats if not 0 <= s < n]
     if bad_humans:
         raise SpecError(f"human seat {bad_humans[0]} is not a seat of the council of {n}")
+    groups = [p.group for p in personas]
+    system = build_system(parse_quorum(config.quorum), groups, config.weights)
     return Council(
         scenario=scenario,
         personas=tuple(personas),
@@ -219,8 +273,11 @@ def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Cou
         openness=np.array([p.openness for p in personas]),
         impacts=np.array([[o.impacts.get(q, 0.0) for q in PRINCIPLES] for o in scenario.options]),
         emphasis=0.5 + np.array([scenario.harms.get(q, 0.0) for q in PRINCIPLES]),
-        quorum=parse_rule(config.quorum)(n),
+        quorum=smallest(system),
         max_faulty=max_faulty(n),
+        system=system,
+        tolerates=system_tolerance(system),
+        partition=parse_partition(config.partition, groups) if config.partition else None,
     )
 
 
@@ -236,10 +293,17 @@ def draw(config: RunConfig, council: Council) -> RunContext:
             if config.human_seats
             else np.arange(n)
         )
+        if config.faulty_groups is not None:
+            eligible = _in_groups(eligible, council, config.faulty_groups)
         if config.byzantine > len(eligible):
             raise SpecError(
                 f"--byzantine {config.byzantine}: only {len(eligible)} seats "
-                "are not played by a person"
+                + (
+                    f"are in {', '.join(config.faulty_groups)} and "
+                    if config.faulty_groups is not None
+                    else ""
+                )
+                + "are not played by a person"
             )
         # Drawing positions, not elements, is the same draw and skips an array's overhead.
         faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
@@ -256,6 +320,11 @@ def draw(config: RunConfig, council: Council) -> RunContext:
     )
 
 
+def _in_groups(seats: np.ndarray, council: Council, groups: tuple[str, ...]) -> np.ndarray:
+    """The seats, of these, whose persona is in one of the groups."""
+    return np.array([s for s in seats if council.personas[s].group in groups], dtype=np.intp)
+
+
 def build_context(config: RunConfig, library: Library, scenario: Scenario) -> RunContext:
     """Resolve a config against the library and draw everything random; SpecError if invalid."""
     return draw(config, seat_council(config, library, scenario))
@@ -263,4 +332,4 @@ def build_context(config: RunConfig, library: Library, scenario: Scenario) -> Ru
 
 def tolerance(ctx: RunContext) -> dict[str, int]:
     """``council.tolerates`` of a record."""
-    return tolerates(ctx.n, ctx.quorum).model_dump()
+    return ctx.council.tolerates.model_dump()

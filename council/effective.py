@@ -8,9 +8,19 @@ We measure it with Kish's design effect over a cell's runs (one seed each):
 - ``observed`` is the variance of ``c`` across the runs, summed over the options;
 - ``independent`` is the variance ``c`` would have if the honest seats voted independently, each
   with its own observed frequencies p_i: the sum over seats and options of p_io (1 - p_io);
-- the design effect is observed / independent, which equals 1 + (h-1)·ρ with ρ the
-  variance-weighted mean correlation between two seats' one-hot ballots; the effective number
-  is h / design effect, clipped to [1, h].
+- the design effect is (observed - composition) / independent, which equals 1 + (h-1)·ρ with ρ
+  the variance-weighted mean correlation between two seats' one-hot ballots; the effective
+  number is h / design effect, clipped to [1, h].
+
+``composition`` removes a bias. The seed draws which k of the n seats are faulty anew in every
+run, so the honest seats differ from run to run; seats with different leanings then make the
+counts vary even when every seat votes independently, and that variance is not correlation.
+For h seats drawn uniformly without replacement from n, the expected count is the sum of the
+drawn seats' p_i, whose variance across draws is h (n - h) / (n (n - 1)) · Σ_io (p_io - p̄_o)²
+(the sampling variance of a sample sum, without replacement). We subtract it, with the spread
+of the p_i corrected for their own estimation noise. With no faulty seats (h = n) it is zero.
+Twenty-three independent seats among 33, with ten faulty seats re-drawn each run, then count as
+about 23 (without the correction, as few as 14 when the seats lean strongly different ways).
 
 It is undefined (None) when no honest seat's ballot varied across the runs: then the runs say
 nothing about how the seats co-vary. Every statistic is a sum over runs, so blocks of runs merge
@@ -136,6 +146,18 @@ def effective_votes(stats: BallotStats) -> float | None:
     ...     tally.add(np.full(20, r % 2), np.ones(20, bool))
     >>> effective_votes(tally.stats())
     1.0
+
+    Independent seats that lean different ways, five of twenty faulty and re-drawn each run:
+    still about fifteen (the re-drawing alone would make them look like about ten).
+
+    >>> lean = np.where(np.arange(20) % 2, 0.9, 0.1)  # chance of voting option 1
+    >>> tally = BallotTally(n=20, k=2)
+    >>> for _ in range(3000):
+    ...     honest = np.ones(20, bool)
+    ...     honest[rng.choice(20, size=5, replace=False)] = False
+    ...     tally.add((rng.random(20) < lean).astype(int), honest)
+    >>> 14 < effective_votes(tally.stats()) <= 15
+    True
     """
     if stats.runs < 2 or stats.honest < 1:
         return None
@@ -151,9 +173,33 @@ def effective_votes(stats: BallotStats) -> float | None:
     if independent <= 1e-12:
         return None
     h = float(stats.honest)
+    observed -= composition(p, seat_runs[seen], stats.honest)
     if observed <= 1e-12:
         return h
     return float(min(h, max(1.0, h * independent / observed)))
+
+
+def composition(p: np.ndarray, seat_runs: np.ndarray, honest: int) -> float:
+    """Variance of the honest counts due only to which seats are honest, per run.
+
+    ``p`` (m, K) are the seats' vote frequencies, ``seat_runs`` (m,) the runs each was honest
+    in, ``honest`` the honest seats per run, drawn uniformly from the m. Zero when every seat
+    is honest in every run, or when the seats all lean alike.
+
+    >>> p = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> composition(p, np.array([50, 50]), honest=1)  # one of two seats: the count is 0 or 1
+    0.5
+    >>> composition(p, np.array([50, 50]), honest=2)
+    0.0
+    """
+    m = len(p)
+    if honest >= m or m < 2:
+        return 0.0
+    spread = float(((p - p.mean(axis=0)) ** 2).sum())
+    # Each p_i is a frequency over seat_runs[i] runs: its sampling variance inflates the spread.
+    noise = float((p * (1.0 - p) / np.maximum(seat_runs - 1.0, 1.0)[:, None]).sum())
+    spread = max(0.0, spread - noise * (1.0 - 1.0 / m))
+    return honest * (m - honest) / (m * (m - 1)) * spread
 
 
 def summary_of(stats: BallotStats) -> dict[str, Any]:

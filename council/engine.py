@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -28,6 +29,7 @@ from council.record import (
     RunRecord,
     SeatView,
     Statement,
+    Unlock,
 )
 
 
@@ -59,6 +61,21 @@ def run(
     return build_record(ctx, trace, baseline=baseline, wall_s=time.perf_counter() - started)
 
 
+@dataclass(frozen=True)
+class Spoken:
+    """What an LLM seat's statement carries besides its view (from the graph's state)."""
+
+    model: str
+    confidence: float | None
+    """The model's own stated confidence; None when the seat failed (it said nothing)."""
+    prompt_hash: str | None = None
+    reply_hash: str | None = None
+
+
+Said = dict[tuple[int, int], Spoken]
+"""(round, seat) -> what an LLM seat's statement carries."""
+
+
 def _opt(ctx: RunContext, index: int) -> str | None:
     return None if index == NONE else ctx.option_ids[index]
 
@@ -72,9 +89,9 @@ def _said(
         return None, "Its reasoner failed this round; it counted as crashed.", None
     if ctx.faulty[i] and ctx.fault.name == "crash":
         return None, "Said nothing.", None
-    note = trace.notes.get((r, i))
+    note = trace.notes.get((r, i))  # what a person or an LLM said (kept even if empty)
     if r == 0:
-        return view, note or opening_rationale(ctx, i, view), None
+        return view, opening_rationale(ctx, i, view) if note is None else note, None
     inbox, heard = trace.inboxes[r - 1]
     if ctx.faulty[i]:
         # Its statement of record is the view it sent most often, argued like any other; what
@@ -86,18 +103,23 @@ def _said(
             view = sent[listeners[tops == int(np.bincount(tops).argmax())][0]]
             counts = np.bincount(tops, minlength=ctx.k)
             told = {ctx.option_ids[o]: int(c) for o, c in enumerate(counts) if c}
-        return view, note or opening_rationale(ctx, i, view), told
-    if note:
+        return view, opening_rationale(ctx, i, view) if note is None else note, told
+    if note is not None:
         return view, note, None
     text = revision_rationale(ctx, i, trace.views[r - 1][i], view, inbox[i], heard[i])
     return view, text, None
 
 
-def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
+def _statements(ctx: RunContext, trace: Trace, r: int, said: Said) -> list[Statement]:
     conf = confidence(trace.views[r])
     out = []
     for i in range(ctx.n):
         view, text, told = _said(ctx, trace, r, i)
+        spoken = said.get((r, i))
+        stated = None if view is None else round(float(conf[i]), 4)
+        if spoken is not None and spoken.confidence is not None and view is not None:
+            stated = round(spoken.confidence, 4)  # the model's own word, not a derived number
+        seat = ctx.seats[i]
         out.append(
             Statement(
                 seat=i,
@@ -105,9 +127,12 @@ def _statements(ctx: RunContext, trace: Trace, r: int) -> list[Statement]:
                 scores={}
                 if view is None
                 else {o: round(float(s), 4) for o, s in zip(ctx.option_ids, view, strict=True)},
-                confidence=0.0 if view is None else round(float(conf[i]), 4),
+                confidence=0.0 if stated is None else stated,
                 rationale=text,
                 sent=told,
+                model=spoken.model if spoken else ("human" if seat.model == "human" else "offline"),
+                prompt_hash=spoken.prompt_hash if spoken else None,
+                reply_hash=spoken.reply_hash if spoken else None,
             )
         )
     return out
@@ -135,12 +160,20 @@ def _ballot(ctx: RunContext, b: int, trace: Trace) -> Ballot:
             str(i): ctx.option_ids[int(o)] for i, o in enumerate(result.committed) if o != NONE
         },
         messages=result.messages,
+        unlocked={
+            str(i): Unlock(was=ctx.option_ids[int(o)], now=ctx.option_ids[result.commit_sent[i]])
+            for i, o in enumerate(result.unlocked)
+            if o != NONE
+        },
     )
 
 
-def round_records(ctx: RunContext, trace: Trace) -> list[Round]:
+def round_records(ctx: RunContext, trace: Trace, said: Said | None = None) -> list[Round]:
     """Every round so far, as the record lists them (also for a run still under way)."""
-    return [Round(round=r, statements=_statements(ctx, trace, r)) for r in range(len(trace.views))]
+    return [
+        Round(round=r, statements=_statements(ctx, trace, r, said or {}))
+        for r in range(len(trace.views))
+    ]
 
 
 def ballot_records(ctx: RunContext, trace: Trace) -> list[Ballot]:
@@ -157,10 +190,17 @@ def build_record(
     run_id: str | None = None,
     metrics_extra: dict[str, object] | None = None,
     errors: list[str] | None = None,
+    said: Said | None = None,
+    failure: str | None = None,
 ) -> RunRecord:
-    """The run record of a trace (``baseline`` None: not computed, as for LLM runs)."""
+    """The run record of a trace (``baseline`` None: not computed, as for LLM runs).
+
+    ``failure`` is why the run could not work (every LLM seat of a phase failed, too many seat
+    failures, the cost cap): the outcome is then status ``error`` with that reason and no
+    decision, whatever the ballots so far say.
+    """
     summary: Summary = summarize(ctx, trace)
-    option = summary.option
+    option = NONE if failure else summary.option
     last_cast = trace.ballots[-1].cast if trace.ballots else np.full(ctx.n, NONE)
     dissent = [
         int(i)
@@ -169,7 +209,7 @@ def build_record(
     ]
     metrics = Metrics(
         safety_violation=summary.safety_violation,
-        agrees_with_baseline=None if baseline is None else bool(option == baseline),
+        agrees_with_baseline=None if baseline is None or failure else bool(option == baseline),
         baseline_option=None if baseline is None else _opt(ctx, baseline),
         rounds_used=summary.rounds_used,
         messages=summary.messages,
@@ -190,14 +230,16 @@ def build_record(
             tolerates=Tolerance(**tolerance(ctx)),
             seats=list(ctx.seats),
         ),
-        rounds=round_records(ctx, trace),
+        rounds=round_records(ctx, trace, said),
         ballots=ballot_records(ctx, trace),
         outcome=Outcome(
-            status=summary.status,
+            status="error" if failure else summary.status,
             option=_opt(ctx, option),
             label=None if option == NONE else ctx.scenario.options[option].label,
             tally={o: int(c) for o, c in zip(ctx.option_ids, summary.tally, strict=True)},
             dissent=dissent,
+            degraded=any(trace.failures.values()),
+            reason=failure,
         ),
         commits={str(i): _opt(ctx, int(summary.commits[i])) for i in np.flatnonzero(ctx.honest)},
         metrics=metrics,

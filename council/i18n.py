@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Literal, get_args
 
 from council.config import RunConfig
+from council.i18n_llm import LLM_TEXT
 from council.models import Scenario
 from council.record import RunRecord
 from council.render import quorum_words
@@ -57,6 +58,9 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "quorum": ("Quorum rule", "ច្បាប់កូរ៉ុម"),
         "fraction": ("Fraction of seats", "សមាមាត្រនៃអាសនៈ"),
         "custom_fraction": ("a fraction…", "សមាមាត្រមួយ…"),
+        "group_quorum": ("by stakeholder group…", "តាមក្រុមអ្នកពាក់ព័ន្ធ…"),
+        "groups_needed": ("Groups that must agree (G)", "ចំនួនក្រុមដែលត្រូវយល់ព្រម (G)"),
+        "group_share": ("Share of each group (P)", "សមាមាត្រនៃក្រុមនីមួយៗ (P)"),
         "method": ("Aggregation method", "វិធីសាស្ត្ររាប់សំឡេង"),
         "update": ("Update rule", "ច្បាប់កែប្រែមតិ"),
         "topology": ("Topology", "បណ្តាញទំនាក់ទំនង"),
@@ -322,6 +326,7 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "principle_robustness": ("robustness", "ភាពរឹងមាំ"),
         "principle_innovation": ("innovation", "នវានុវត្តន៍"),
     }
+    | dict(LLM_TEXT)
 )
 
 

@@ -15,8 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from council.config import RunConfig
+from council.drive import Progress, Stop, Transport, drive, finalize, snapshot
 from council.engine import ballot_records, prepare, round_records
-from council.graph import Progress, Stop, context_of, drive, finalize, snapshot, trace_of
+from council.graph import context_of, said_of, trace_of
 from council.human import HumanAnswer, HumanPrompt
 from council.record import Ballot, Round, RunRecord
 from council.store import Event, Store
@@ -38,12 +39,27 @@ class Pause(BaseModel):
     events: list[dict[str, Any]]
 
 
-def _pause(run_id: str, stop: Stop, store: Store, api_key: str | None = None) -> Pause:
+def _pause(
+    run_id: str,
+    stop: Stop,
+    store: Store,
+    api_key: str | None = None,
+    transport: Transport | None = None,
+) -> Pause:
     state = stop.state
     events = list(state.get("events", []))
     if stop.finished:
         wall = time.time() - state.get("started_at", time.time())
-        record = asyncio.run(finalize(stop, thread_id=run_id, wall_s=wall, checkpoints=store.path))
+        record = asyncio.run(
+            finalize(
+                stop,
+                thread_id=run_id,
+                wall_s=wall,
+                checkpoints=store.path,
+                api_key=api_key,
+                transport=transport,
+            )
+        )
         store.save_run(record, [Event(kind=e["kind"], payload=e) for e in events])
         return Pause(
             run_id=run_id,
@@ -59,7 +75,7 @@ def _pause(run_id: str, stop: Stop, store: Store, api_key: str | None = None) ->
     return Pause(
         run_id=run_id,
         kind="human" if stop.interrupts else "step",
-        rounds=round_records(ctx, trace) if trace else [],
+        rounds=round_records(ctx, trace, said_of(state)) if trace else [],
         ballots=ballot_records(ctx, trace) if trace else [],
         prompts=[HumanPrompt.model_validate(value) for _, value in stop.interrupts],
         events=events,
@@ -74,8 +90,13 @@ def start(
     step: bool = False,
     progress: Progress | None = None,
     api_key: str | None = None,
+    transport: Transport | None = None,
 ) -> Pause:
-    """Start a run; it goes on until it ends, a person's turn comes, or (``step``) a round ends."""
+    """Start a run; it goes on until it ends, a person's turn comes, or (``step``) a round ends.
+
+    LLM seats use ``api_key`` (held by the clients only, never stored) and ``transport``
+    (timeouts, rate limits); ``EndpointError`` if an endpoint fails its preflight.
+    """
     prepare(config)  # every option checked before anything runs
     run_id = run_id or uuid.uuid4().hex[:16]
     store = Store(db)
@@ -87,9 +108,10 @@ def start(
             step=step,
             progress=progress,
             api_key=api_key,
+            transport=transport,
         )
     )
-    return _pause(run_id, stop, store, api_key)
+    return _pause(run_id, stop, store, api_key, transport)
 
 
 def proceed(
@@ -100,8 +122,12 @@ def proceed(
     step: bool = False,
     progress: Progress | None = None,
     api_key: str | None = None,
+    transport: Transport | None = None,
 ) -> Pause:
-    """Go on with a paused run, giving people's answers by seat where they were asked."""
+    """Go on with a paused run, giving people's answers by seat where they were asked.
+
+    The key is not kept between calls (it is never stored): give it again, as ``start`` had it.
+    """
     store = Store(db)
     waiting = asyncio.run(snapshot(run_id, store.path))
     by_seat = {
@@ -126,6 +152,8 @@ def proceed(
             answers=resume or None,
             step=step,
             progress=progress,
+            api_key=api_key,
+            transport=transport,
         )
     )
-    return _pause(run_id, stop, store)
+    return _pause(run_id, stop, store, api_key, transport)

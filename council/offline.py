@@ -143,8 +143,9 @@ def majority_update(own_now: np.ndarray, inbox: np.ndarray, heard: np.ndarray) -
     """Strict majority, the rule-based baseline of the CP-WBFT study.
 
     A seat adopts the option that more than half of the views it holds (its own and those it
-    heard) put first, moving it to the top of its view; without a strict majority it keeps its
-    view. Openness plays no part.
+    heard) put first, moving it to the top of its view: 0.1 above its old top score, at most 1,
+    and strictly above every other option (any other at that score or above drops to 0.1 below
+    it). Without a strict majority it keeps its view. Openness plays no part.
 
     >>> views = np.array([[[0.0, 1], [0, 1], [0, 1]]])
     >>> majority_update(np.array([[0.9, 0.1]]), views, np.ones((1, 3), bool))
@@ -153,6 +154,12 @@ def majority_update(own_now: np.ndarray, inbox: np.ndarray, heard: np.ndarray) -
     array([[0.9, 1. ]])
     >>> majority_update(np.array([[0.9, 0.1]]), views[:, :1], np.ones((1, 1), bool))
     array([[0.9, 0.1]])
+
+    A seat whose top score is already 1 still adopts a later option (ties would go to the
+    earlier one):
+
+    >>> majority_update(np.array([[1.0, 0.2]]), views, np.ones((1, 3), bool))
+    array([[0.9, 1. ]])
     """
     m, _, k = inbox.shape
     counts = np.zeros((m, k))
@@ -163,5 +170,7 @@ def majority_update(own_now: np.ndarray, inbox: np.ndarray, heard: np.ndarray) -
     strict = 2 * counts.max(axis=1) > 1 + heard.sum(axis=1)
     out = own_now.copy()
     rows = np.flatnonzero(strict & (winner != own_now.argmax(axis=1)))
-    out[rows, winner[rows]] = np.minimum(1.0, own_now[rows].max(axis=1) + 0.1)
+    top = np.minimum(1.0, own_now[rows].max(axis=1) + 0.1)
+    out[rows] = np.where(out[rows] >= top[:, None], top[:, None] - 0.1, out[rows])
+    out[rows, winner[rows]] = top
     return out

@@ -12,7 +12,7 @@ from council.context import RunContext
 from council.offline import distribution
 from council.phases import Trace, messages_heard
 
-Status = Literal["decided", "no_quorum", "escalated"]
+Status = Literal["decided", "no_quorum", "escalated", "error"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +85,22 @@ def summarize(ctx: RunContext, trace: Trace) -> Summary:
         honest_drift=round(drift, 6),
         honest_flips=flips,
     )
+
+
+def too_many_failures(failures: int, seat_phases: int, limit: float) -> str | None:
+    """Why a run with this many failed LLM seat-phases is an error, or None if it is not.
+
+    More than ``limit`` (``--max-seat-failures``) of the seat-phases failing makes the run an
+    error; any failure at all only marks it degraded.
+
+    >>> too_many_failures(9, 33, 0.25)
+    '9 of 33 LLM seat-phases failed, more than the 25% --max-seat-failures allows'
+    >>> too_many_failures(8, 33, 0.25) is None
+    True
+    """
+    if seat_phases and failures > limit * seat_phases:
+        return (
+            f"{failures} of {seat_phases} LLM seat-phases failed, more than the "
+            f"{limit:.0%} --max-seat-failures allows"
+        )
+    return None

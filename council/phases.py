@@ -23,17 +23,56 @@ def open_views(ctx: RunContext, seats: np.ndarray) -> np.ndarray:
 
 
 def hear(
-    ctx: RunContext, views: np.ndarray, round_no: int, *, silent: set[int] | None = None
+    ctx: RunContext,
+    views: np.ndarray,
+    round_no: int,
+    *,
+    silent: set[int] | None = None,
+    earlier: np.ndarray | None = None,
+    earlier_silent: set[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What each seat is sent in a deliberation round: (inbox (n, n, K), heard (n, n)).
 
     ``silent`` seats said nothing last round (their reasoner failed): nobody hears them.
+    Under network faults only what arrives is heard; a late message is the one sent the round
+    before, from ``earlier`` (the views of two rounds back; ``earlier_silent`` as ``silent``).
     """
+    inbox, heard = _sent(ctx, views, round_no, silent)
+    if ctx.network is not None:
+        inbox, heard = _network(ctx, inbox, heard, round_no, earlier, earlier_silent)
+    return inbox, heard
+
+
+def _sent(
+    ctx: RunContext, views: np.ndarray, round_no: int, silent: set[int] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each seat is sent in a round, and by whom, before the network has its say."""
     inbox, heard = deliberation_inbox(ctx, views, round_no)
     if silent:
         heard = heard.copy()
         heard[:, sorted(silent)] = False
     return inbox, heard
+
+
+def _network(
+    ctx: RunContext,
+    inbox: np.ndarray,
+    heard: np.ndarray,
+    round_no: int,
+    earlier: np.ndarray | None,
+    earlier_silent: set[int] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A round's messages after the network: lost ones unheard, late ones a round older."""
+    assert ctx.network is not None
+    lost, late = ctx.network.deliberation(round_no)
+    if late is not None and late.any():
+        if earlier is None or round_no < 2:
+            heard = heard & ~late  # the first round has no earlier message to arrive late
+        else:
+            before, sent_before = _sent(ctx, earlier, round_no - 1, earlier_silent)
+            inbox = np.where(late[:, :, None], before, inbox)
+            heard = np.where(late, sent_before, heard)
+    return inbox, heard & ~lost
 
 
 def revise(
@@ -87,7 +126,8 @@ class Trace:
 def deliberate(ctx: RunContext, trace: Trace) -> None:
     """One more deliberation round over every seat, appended to the trace."""
     now = trace.views[-1]
-    inbox, heard = hear(ctx, now, len(trace.views))
+    earlier = trace.views[-2] if len(trace.views) > 1 else None
+    inbox, heard = hear(ctx, now, len(trace.views), earlier=earlier)
     seats = np.arange(ctx.n)
     trace.views.append(revise(ctx, seats, trace.views[0], now, inbox, heard))
     trace.inboxes.append((inbox, heard))

@@ -12,9 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from council.config import RunConfig
 from council.library import Library, load_library, resolve_scenario
 from council.models import Scenario
-from council.record import RunRecord
+from council.record import Ballot, RunRecord
 
 
 def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:
@@ -37,10 +38,35 @@ def persona_names(record: RunRecord, library: Library | None = None) -> dict[int
 def quorum_words(record: RunRecord) -> str:
     """The quorum arithmetic in words."""
     c = record.council
+    needed = f"{c.quorum} of {c.size} needed"
+    if record.config.weights is not None:
+        needed = f"at least {needed} (weighted by group)"
+    elif not is_threshold(record.config.quorum):
+        needed = f"at least {needed} ({record.config.quorum})"
     return (
-        f"{c.quorum} of {c.size} needed; tolerates {max(c.tolerates.safety, 0)} faulty seats for "
+        f"{needed}; tolerates {max(c.tolerates.safety, 0)} faulty seats for "
         f"safety and {c.tolerates.liveness} for liveness (f = {c.max_faulty})"
     )
+
+
+def setting_words(cfg: RunConfig) -> list[str]:
+    """Settings beyond the usual ones, when a run has them: weights, fault placement, network."""
+    parts = []
+    if cfg.weights is not None:
+        parts.append("weights " + ", ".join(f"{g} {w:g}" for g, w in cfg.weights.items()))
+    if cfg.faulty_groups is not None:
+        parts.append("faulty seats drawn from " + ", ".join(cfg.faulty_groups))
+    if cfg.network_faults:
+        network = [f"drop {cfg.drop:g}", f"delay {cfg.delay:g}"]
+        if cfg.partition:
+            network.append(f"partition {cfg.partition}")
+        parts.append("network faults: " + ", ".join(network))
+    return parts
+
+
+def is_threshold(spec: str) -> bool:
+    """Whether a quorum spec is a plain threshold rule (a name or a fraction)."""
+    return not spec.startswith("groups:") and not spec.endswith((".yaml", ".yml"))
 
 
 def baseline_words(record: RunRecord) -> str:
@@ -56,16 +82,41 @@ def llm_words(record: RunRecord) -> str | None:
         return None
     m = record.metrics
     cost = "cost unknown" if m.cost_usd is None else f"about ${m.cost_usd:.4f}"
-    return (
-        f"LLM ({record.config.model}): {m.llm_calls} calls, {m.llm_errors} failed, "
+    models = sorted(m.cost_by_model) or [record.config.model or "?"]
+    resent = f", {m.llm_resent} re-sent on resume" if m.llm_resent else ""
+    text = (
+        f"LLM ({', '.join(models)}): {m.llm_calls} calls, {m.llm_errors} failed, "
         f"{m.llm_cached} from the cache, {m.seat_failures} seat failures, "
-        f"{m.tokens.prompt + m.tokens.completion:,} tokens, {cost}"
+        f"{m.tokens.prompt + m.tokens.completion:,} tokens{resent}, {cost}"
+    )
+    if len(m.cost_by_model) > 1:
+        text += (
+            " ("
+            + ", ".join(
+                f"{model} {'?' if c is None else f'${c:.4f}'}"
+                for model, c in m.cost_by_model.items()
+            )
+            + ")"
+        )
+    return text
+
+
+def degraded_words(record: RunRecord) -> str | None:
+    """Why a run's result is weaker than it looks (None if nothing failed)."""
+    if not record.outcome.degraded:
+        return None
+    n = record.metrics.seat_failures
+    return (
+        f"Degraded: {n} LLM seat-phase{'s' if n != 1 else ''} failed and counted as crashed "
+        "(silent); see the errors"
     )
 
 
 def decision_words(record: RunRecord) -> str:
     """One sentence: what was decided, or why nothing was."""
     o = record.outcome
+    if o.status == "error":
+        return f"Error, no decision: {o.reason}"
     if o.status == "decided":
         n_commit = sum(1 for v in record.commits.values() if v == o.option)
         return f"Decided: {o.label} ({n_commit} of {len(record.commits)} honest seats committed)"
@@ -85,11 +136,13 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         Text(
             f"run {record.run_id} | {record.council.size} seats, {cfg.byzantine} faulty "
             f"({cfg.fault}) | protocol {cfg.protocol}, quorum {cfg.quorum}, method {cfg.method}, "
-            f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}",
+            f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}"
+            + "".join(f" | {part}" for part in setting_words(cfg)),
             style="dim",
         ),
     ]
     behaviours = {s.seat: s.behaviour for s in record.council.seats}
+    mixed = record.config.backend != "offline" and len({s.model for s in record.council.seats}) > 1
     for rnd in record.rounds:
         table = Table(
             title=f"Round {rnd.round}" + (" (blind opening)" if rnd.round == 0 else ""),
@@ -99,17 +152,28 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         table.add_column("seat", justify="right")
         table.add_column("persona")
         table.add_column("option")
+        table.add_column("conf", justify="right")
+        if mixed:
+            table.add_column("model")
         table.add_column("rationale", ratio=3)
         for st in rnd.statements:
             mark = "" if behaviours[st.seat] == "honest" else " ⚠"
-            table.add_row(str(st.seat), names[st.seat] + mark, st.option or "—", st.rationale)
+            row = [
+                str(st.seat),
+                names[st.seat] + mark,
+                st.option or "— (silent)",
+                "" if st.option is None else f"{st.confidence:.2f}",
+            ]
+            if mixed:
+                row.append(st.model)
+            table.add_row(*row, st.rationale, style="dim" if st.option is None else None)
         parts.append(table)
     for ballot in record.ballots:
         counts = ", ".join(f"{o} {c}" for o, c in ballot.tally.items() if c)
         parts.append(
             Text(
                 f"Ballot {ballot.ballot} (after round {ballot.after_round}): {counts}; "
-                f"{len(ballot.committed)} honest seats committed",
+                f"{len(ballot.committed)} honest seats committed{unlocks(ballot)}",
                 style="cyan",
             )
         )
@@ -128,11 +192,20 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
         lines.append("SAFETY VIOLATION: honest seats committed different options")
     if llm := llm_words(record):
         lines.append(llm)
+    if degraded := degraded_words(record):
+        lines.append(degraded)
     lines.append(
         f"honest drift {m.honest_drift:.3f}, flips {m.honest_flips}, "
         f"{m.messages} messages, {m.rounds_used} rounds"
     )
-    parts.append(Panel("\n".join(lines), title="Decision"))
+    error = record.outcome.status == "error"
+    parts.append(
+        Panel(
+            "\n".join(lines),
+            title="Error" if error else "Decision",
+            border_style="red" if error else ("yellow" if record.outcome.degraded else "none"),
+        )
+    )
     return Group(*parts)  # type: ignore[arg-type]
 
 
@@ -168,6 +241,7 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         f"- Council: {record.council.size} seats, {cfg.byzantine} faulty ({cfg.fault}); protocol "
         f"`{cfg.protocol}`, quorum rule `{cfg.quorum}`, method `{cfg.method}`, update "
         f"`{cfg.update}`, topology `{cfg.topology}`, seed {cfg.seed}.",
+        *(f"- {part[0].upper()}{part[1:]}." for part in setting_words(cfg)),
     ]
     m = record.metrics
     if m.agrees_with_baseline is not None:
@@ -176,6 +250,8 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         out.append("- **Safety violation**: honest seats committed different options.")
     if llm := llm_words(record):
         out.append(f"- {llm}.")
+    if degraded := degraded_words(record):
+        out.append(f"- **{degraded}.**")
     if record.outcome.dissent and record.ballots:
         last = record.ballots[-1].cast
         out.append(
@@ -194,15 +270,28 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         rationale = st.rationale.replace("|", "/")
         out.append(
             f"| {st.seat} | {names[st.seat]} | {groups[st.seat].replace('_', ' ')} | "
-            f"{st.option or '—'} | {rationale} |"
+            f"{st.option or '— (silent)'} | {rationale} |"
         )
     out += ["", "## Ballots", ""]
     for b in record.ballots:
         counts = ", ".join(f"{o}: {c}" for o, c in b.tally.items() if c)
         out.append(
             f"- Ballot {b.ballot} after round {b.after_round}: {counts} "
-            f"({len(b.committed)} honest seats committed)"
+            f"({len(b.committed)} honest seats committed){unlocks(b)}"
         )
     if scenario.sources:
         out += ["", "## Sources", "", *[f"- {s}" for s in scenario.sources]]
     return "\n".join(out) + "\n"
+
+
+def unlocks(ballot: Ballot) -> str:
+    """The seats that gave up a lock in a ballot, as a clause ('' if none).
+
+    >>> from council.record import Unlock
+    >>> b = Ballot(ballot=2, after_round=3, cast={}, tally={}, views={}, commit_sent={},
+    ...            committed={}, messages=0, unlocked={"4": Unlock(was="a", now="b")})
+    >>> unlocks(b)
+    '; seat 4 unlocked from a to b'
+    """
+    moves = ballot.unlocked.items()
+    return "".join(f"; seat {seat} unlocked from {u.was} to {u.now}" for seat, u in moves)

@@ -21,18 +21,30 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from council.loader import LoadError, Problem
 from council.presets import METRICS, PlotSpec, Preset, load_preset
 from council.runner import SweepSummary, paths
-from council.sweep import COLUMNS, FACTORS
+from council.sweep import COLUMNS, EXTRAS, FACTORS
 
 LABELS = {
     "safety_violation_rate": "safety violations (share of runs)",
     "decision_rate": "decided (share of runs)",
-    "validity": "agrees with the fault-free run (share)",
+    "validity": "same outcome as the fault-free run (share)",
     "rounds_used": "deliberation rounds (mean)",
+    "rounds_to_decide": "rounds to decide (mean over runs that decided)",
     "messages": "messages (mean)",
     "honest_drift": "honest drift (mean TV distance)",
     "honest_flips": "honest seats that flipped (mean)",
     "effective_votes": "effective independent votes",
 }
+VALIDITY_NOTE = (
+    "Validity: the share of runs whose outcome is the fault-free run's (same seed and settings, "
+    "every seat honest): both decide the same option, or both decide nothing."
+)
+"""What validity counts, said wherever a report shows it."""
+AXES = {
+    "byzantine": "faulty seats",
+    "drop": "share of messages lost (drop)",
+    "delay": "share of messages a round late (delay)",
+}
+"""Numeric factors, plotted on a quantitative x axis, with their titles."""
 DEFAULT = PlotSpec(
     title="Sweep",
     metrics=(
@@ -65,12 +77,17 @@ def load_table(path: Path) -> pd.DataFrame:
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, dtype={"option": str, "quorum": str, "fault": str},
+            frame = pd.read_csv(path, dtype={"option": str, "quorum": str, "fault": str,
+                                             "weights": str, "faulty_groups": str,
+                                             "partition": str},
                                 keep_default_na=False, true_values=["true"],
                                 false_values=["false"])  # fmt: skip
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise LoadError([Problem(file=name, message=f"cannot read the table: {err}")]) from None
-    if list(frame.columns) != list(COLUMNS):
+    extras = list(frame.columns)[len(COLUMNS) :]
+    if list(frame.columns)[: len(COLUMNS)] != list(COLUMNS) or extras != [
+        f for f in EXTRAS if f in extras
+    ]:
         raise LoadError(
             [Problem(file=name, message="not a sweep table (its columns differ from the sweep's)")]
         )
@@ -91,33 +108,43 @@ def load_summary(table: Path) -> SweepSummary | None:
         return None
 
 
+def factors_of(frame: pd.DataFrame) -> list[str]:
+    """The config columns of a table or cells table: the fixed ones and the optional ones."""
+    return [*FACTORS, *(f for f in EXTRAS if f in frame.columns)]
+
+
 def cell_table(frame: pd.DataFrame, summary: SweepSummary | None = None) -> pd.DataFrame:
     """Per-cell metrics, in the table's order of cells."""
-    frame = frame.assign(decided=frame["status"] == "decided")
-    grouped = frame.groupby(list(FACTORS), sort=False, dropna=False)
+    decided = frame["status"] == "decided"
+    frame = frame.assign(decided=decided, decided_rounds=frame["rounds_used"].where(decided))
+    factors = factors_of(frame)
+    grouped = frame.groupby(factors, sort=False, dropna=False)
     cells = grouped.agg(
         runs=("seed", "size"),
         safety_violation_rate=("safety_violation", "mean"),
         decision_rate=("decided", "mean"),
         validity=("agrees_with_baseline", "mean"),
         rounds_used=("rounds_used", "mean"),
+        rounds_to_decide=("decided_rounds", "mean"),
         messages=("messages", "mean"),
         honest_drift=("honest_drift", "mean"),
         honest_flips=("honest_flips", "mean"),
     ).reset_index()
-    cells["effective_votes"] = _effective_votes(cells, summary)
+    cells["effective_votes"] = _effective_votes(cells, summary, factors)
     return cells
 
 
-def _effective_votes(cells: pd.DataFrame, summary: SweepSummary | None) -> list[float | None]:
+def _effective_votes(
+    cells: pd.DataFrame, summary: SweepSummary | None, factors: list[str]
+) -> list[float | None]:
     if summary is None:
         return [None] * len(cells)
-    known = {_key(c.factors): c.effective_votes for c in summary.cells}
-    return [known.get(_key(row)) for row in cells[list(FACTORS)].to_dict("records")]
+    known = {_key(c.factors, factors): c.effective_votes for c in summary.cells}
+    return [known.get(_key(row, factors)) for row in cells[factors].to_dict("records")]
 
 
-def _key(factors: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(factors[f]) for f in FACTORS)
+def _key(values: dict[str, Any], factors: list[str]) -> tuple[str, ...]:
+    return tuple(str(values.get(f)) for f in factors)
 
 
 def report(
@@ -172,13 +199,16 @@ def _plotted(cells: pd.DataFrame, spec: PlotSpec) -> list[str]:
 
 def varying(cells: pd.DataFrame) -> list[str]:
     """The config columns that take more than one value in the table."""
-    return [f for f in FACTORS if cells[f].nunique(dropna=False) > 1]
+    return [f for f in factors_of(cells) if cells[f].nunique(dropna=False) > 1]
 
 
 def _axes(cells: pd.DataFrame, spec: PlotSpec) -> tuple[str | None, list[str], list[str]]:
     """(x, colour factors, facet factors): x is the faulty seats if they vary."""
     moving = varying(cells)
-    x = "byzantine" if "byzantine" in moving else (moving[0] if moving else None)
+    if spec.x in moving:
+        x: str | None = spec.x
+    else:
+        x = "byzantine" if "byzantine" in moving else (moving[0] if moving else None)
     rest = [f for f in moving if f != x]
     facet = [f for f in spec.facet if f in rest]
     color = [f for f in spec.color if f in rest] or [f for f in rest if f not in facet]
@@ -200,7 +230,7 @@ def _chart(cells: pd.DataFrame, metric: str, spec: PlotSpec) -> Any:
     data = cells.assign(line=_label(cells, color), panel=_label(cells, facet))
     data = data[[c for c in (x, metric, "line", "panel", "runs") if c]].copy()
     order, legend = list(data["line"].unique()), ", ".join(color) or None  # the config's order
-    x_enc = (alt.X(f"{x}:Q", title="faulty seats") if x == "byzantine"
+    x_enc = (alt.X(f"{x}:Q", title=AXES[x]) if x in AXES
              else alt.X(f"{x}:N", title=x) if x else alt.X("line:N", title=""))  # fmt: skip
     chart = (
         alt.Chart(data)
@@ -235,6 +265,7 @@ def _page(
     if chosen:
         head += f"<p>{html.escape(chosen.explanation)}</p>"
     body = cells.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="—")
+    body += f"<p>{html.escape(VALIDITY_NOTE)}</p>"
     if not charts:
         return f"<!DOCTYPE html><html><body>{head}{body}</body></html>"
     page: str = alt.vconcat(*(chart for _, chart in charts)).to_html(inline=True)
@@ -250,6 +281,7 @@ def _markdown(table: Path, cells: pd.DataFrame, chosen: Preset | None) -> str:
     lines.append("|" + "---|" * len(shown))
     for row in cells[shown].to_dict("records"):
         lines.append("| " + " | ".join(_cell_text(row[c]) for c in shown) + " |")
+    lines += ["", VALIDITY_NOTE]
     return "\n".join(lines) + "\n"
 
 

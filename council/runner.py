@@ -38,6 +38,7 @@ from council.sweep import (
     Cell,
     RowSums,
     SweepConfig,
+    cell_factors,
     plan,
 )
 
@@ -59,6 +60,9 @@ class CellMetrics(BaseModel):
     decision_rate: float = Field(description="Share of runs that decided (liveness).")
     validity: float = Field(description="Share of runs agreeing with the fault-free baseline.")
     rounds_used: float = Field(description="Mean deliberation rounds run.")
+    rounds_to_decide: float | None = Field(
+        default=None, description="Mean rounds run by the runs that decided (None: none did)."
+    )
     messages: float = Field(description="Mean point-to-point messages.")
     honest_drift: float = Field(description="Mean honest drift.")
     honest_flips: float = Field(description="Mean honest flips.")
@@ -104,15 +108,16 @@ class _Cell:
         self.rows.add(rows)
         self.ballots = self.ballots.merge(ballots)
 
-    def metrics(self, cell: Cell) -> CellMetrics:
+    def metrics(self, cell: Cell, extras: tuple[str, ...] = ()) -> CellMetrics:
         s, runs = self.rows, max(self.rows.runs, 1)
         return CellMetrics(
-            factors=dict(zip(FACTORS, cell.factors, strict=True)),
+            factors=dict(zip((*FACTORS, *extras), cell.factors, strict=True)),
             runs=s.runs,
             safety_violation_rate=s.violations / runs,
             decision_rate=s.decided / runs,
             validity=s.agrees / runs,
             rounds_used=s.rounds_used / runs,
+            rounds_to_decide=s.decided_rounds / s.decided if s.decided else None,
             messages=s.messages / runs,
             honest_drift=round(s.drift_micro / runs / 1_000_000, 6),
             honest_flips=s.flips / runs,
@@ -172,9 +177,9 @@ def run_sweep(
         if resume and _finished(config, out, rows_path, journal_path, sidecar, total):
             done = total
         elif resume and rows_path.exists():
-            done = _recover(rows_path, journal_path, cells, config.seeds, sums)
+            done = _recover(rows_path, journal_path, cells, config, sums)
         else:
-            _start(rows_path, journal_path, sidecar)
+            _start(rows_path, journal_path, sidecar, config.columns())
         if done < total:
             size = block_size or _block_size(total - done, config.seeds, backend.slots)
             _drive(backend, size, cells, config.seeds, rows_path, journal_path, sums, done,
@@ -182,7 +187,7 @@ def run_sweep(
         elif progress:
             progress(done, total)
     if out.suffix == ".parquet" and rows_path.exists():
-        _to_parquet(rows_path, out)
+        _to_parquet(rows_path, out, config.columns())
         rows_path.unlink()
     if journal_path.exists() or not sidecar.exists():
         summary = SweepSummary(
@@ -190,7 +195,7 @@ def run_sweep(
             preset=preset,
             config=config,
             runs=total,
-            cells=[s.metrics(c) for s, c in zip(sums, cells, strict=True)],
+            cells=[s.metrics(c, config.extras()) for s, c in zip(sums, cells, strict=True)],
         )
         _write_atomic(sidecar, summary.model_dump_json(indent=1))
         journal_path.unlink(missing_ok=True)
@@ -256,12 +261,12 @@ def _finished(
         return sum(1 for _ in handle) == total + 1
 
 
-def _start(rows_path: Path, journal_path: Path, sidecar: Path) -> None:
+def _start(rows_path: Path, journal_path: Path, sidecar: Path, columns: tuple[str, ...]) -> None:
     """A fresh table: the header only, no journal, no sidecar of an older sweep."""
     journal_path.unlink(missing_ok=True)
     sidecar.unlink(missing_ok=True)
     with rows_path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow(COLUMNS)
+        csv.writer(handle, lineterminator="\n").writerow(columns)
 
 
 def _drive(
@@ -342,7 +347,8 @@ class _Scheduler:
         cell, start, stop = self.upcoming
         self.upcoming = next(self.blocks, None)
         known = self.baselines.setdefault(cell.group, np.full(self.seeds, UNKNOWN, np.int8))
-        block = Block(cell.index, cell.config, cell.council, start, stop, known[start:stop].copy())
+        block = Block(cell.index, cell.config, cell.council, start, stop,
+                      known[start:stop].copy(), cell.extras)  # fmt: skip
         self.waiting[self.backend.submit(block)] = self.submitted
         self.submitted += 1
         self.running[cell.group] = self.running.get(cell.group, 0) + 1
@@ -384,7 +390,7 @@ def _mismatch(name: str, field: str = "") -> LoadError:
 
 
 def _recover(
-    rows_path: Path, journal_path: Path, cells: list[Cell], seeds: int, sums: list[_Cell]
+    rows_path: Path, journal_path: Path, cells: list[Cell], config: SweepConfig, sums: list[_Cell]
 ) -> int:
     """Keep the rows the journal vouches for, drop the rest; return how many were kept.
 
@@ -392,12 +398,13 @@ def _recover(
     hold rows the journal does not cover yet (and a partial last line): those are run again.
     Every complete row is checked against the config, so a table of another sweep is refused.
     """
+    seeds, columns = config.seeds, list(config.columns())
     lines, covered = _read_journal(journal_path, cells, seeds)
     name = str(rows_path)
     kept_rows = kept_lines = 0
     with rows_path.open("rb") as handle:
         header = handle.readline()
-        if _split(header) != list(COLUMNS):
+        if _split(header) != columns:
             raise LoadError([Problem(file=name, message="not a sweep table (its header differs)")])
         offset = kept_offset = len(header)
         for rows, raw in enumerate(handle, start=1):
@@ -405,8 +412,9 @@ def _recover(
                 break
             cell = cells[(rows - 1) // seeds]
             row = _split(raw)
-            key = [*map(str, cell.factors), str((rows - 1) % seeds)]
-            if len(row) != len(COLUMNS) or row[: len(key)] != key:
+            key = [*map(str, cell_factors(cell.config)), str((rows - 1) % seeds)]
+            tail = [str(v) for v in cell.extras]
+            if len(row) != len(columns) or row[: len(key)] != key or row[len(COLUMNS) :] != tail:
                 raise _mismatch(name, f"row {rows}")
             offset += len(raw)
             if kept_lines < len(lines) and rows == covered[kept_lines + 1]:  # a whole block
@@ -468,19 +476,22 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def _to_parquet(rows_path: Path, out: Path) -> None:
+def _to_parquet(rows_path: Path, out: Path, columns: tuple[str, ...]) -> None:
     """Stream the rows CSV into a Parquet file with the table's types (booleans as booleans)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    types = {c: pa.string() for c in COLUMNS}
+    types = {c: pa.string() for c in columns}
     for column in ("size", "byzantine", "rounds", "seed", "rounds_used", "messages",
                    "honest_flips"):  # fmt: skip
         types[column] = pa.int64()
     types["honest_drift"] = pa.float64()
+    for column in ("drop", "delay"):
+        if column in types:
+            types[column] = pa.float64()
     types["safety_violation"] = types["agrees_with_baseline"] = pa.bool_()
-    schema = pa.schema([(c, types[c]) for c in COLUMNS])
+    schema = pa.schema([(c, types[c]) for c in columns])
     convert = pacsv.ConvertOptions(
         column_types=types,
         true_values=["true"],
@@ -494,5 +505,5 @@ def _to_parquet(rows_path: Path, out: Path) -> None:
         pq.ParquetWriter(tmp, schema) as writer,
     ):
         for batch in reader:
-            writer.write_batch(batch.select(list(COLUMNS)))
+            writer.write_batch(batch.select(list(columns)))
     tmp.replace(out)

@@ -1,11 +1,14 @@
-"""The store: one SQLite file (WAL) holding runs, their events, and the LLM cache.
+"""The store: one SQLite file (WAL) holding runs, their events, the LLM cache and LLM texts.
 
 ``COUNCIL_DB`` or ``--db`` chooses the file; the default lives in the user's data directory.
 A run and its events are written in one transaction, so a failed run leaves nothing behind.
+``llm_texts`` keeps every prompt sent and reply received, content-addressed by sha256 (a run
+record's statements name them by hash): what a seat was told and what it said.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -29,7 +32,8 @@ CREATE TABLE IF NOT EXISTS runs (
     byzantine   INTEGER NOT NULL,
     protocol    TEXT NOT NULL,
     backend     TEXT NOT NULL,
-    record      TEXT NOT NULL
+    record      TEXT NOT NULL,
+    degraded    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
 CREATE TABLE IF NOT EXISTS events (
@@ -44,7 +48,22 @@ CREATE TABLE IF NOT EXISTS llm_cache (
     response   TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS llm_texts (
+    hash TEXT PRIMARY KEY,
+    text TEXT NOT NULL
+);
 """
+MIGRATIONS = {"degraded": "ALTER TABLE runs ADD COLUMN degraded INTEGER NOT NULL DEFAULT 0"}
+"""Columns added to ``runs`` since the first release, for stores made before them."""
+
+
+def text_hash(text: str) -> str:
+    """The content address of a text in ``llm_texts``: sha256 of its UTF-8, in hex.
+
+    >>> text_hash("")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class StoreError(Exception):
@@ -74,6 +93,8 @@ class RunSummary(BaseModel):
     byzantine: int
     protocol: str
     backend: str
+    degraded: bool = False
+    """Some LLM seat-phases failed (the record's ``outcome.degraded``)."""
 
 
 def default_path() -> Path:
@@ -93,6 +114,10 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
                 db.executescript(SCHEMA)
+                have = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+                for column, statement in MIGRATIONS.items():
+                    if column not in have:
+                        db.execute(statement)
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from None
 
@@ -112,7 +137,8 @@ class Store:
         cfg = record.config
         with self._connect() as db:
             db.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (run_id, created_at, scenario, status, option, size, byzantine,"
+                " protocol, backend, record, degraded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.run_id,
                     record.created_at,
@@ -124,6 +150,7 @@ class Store:
                     cfg.protocol,
                     cfg.backend,
                     record.model_dump_json(),
+                    int(record.outcome.degraded),
                 ),
             )
             db.executemany(
@@ -165,7 +192,7 @@ class Store:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT run_id, created_at, scenario, status, option, size, byzantine, protocol,"
-                " backend FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                " backend, degraded FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 (limit,),
             ).fetchall()
         fields = list(RunSummary.model_fields)
@@ -183,3 +210,19 @@ class Store:
             db.execute(
                 "INSERT OR IGNORE INTO llm_cache (key, response) VALUES (?, ?)", (key, response)
             )
+
+    def put_texts(self, texts: Sequence[str]) -> list[str]:
+        """Keep texts (prompts, replies) by content hash; return their hashes, in order."""
+        hashes = [text_hash(t) for t in texts]
+        with self._connect() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO llm_texts (hash, text) VALUES (?, ?)",
+                list(zip(hashes, texts, strict=True)),
+            )
+        return hashes
+
+    def get_text(self, digest: str) -> str | None:
+        """A kept text by its hash, if the store has it."""
+        with self._connect() as db:
+            row = db.execute("SELECT text FROM llm_texts WHERE hash = ?", (digest,)).fetchone()
+        return None if row is None else str(row[0])

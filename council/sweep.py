@@ -20,15 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from council.adversary import NONE
 from council.config import MAX_SIZE, Protocol, RunConfig, Topology, Update
-from council.context import Council, draw, seat_council
+from council.context import Council, compose, draw, seat_council
 from council.effective import BallotStats, BallotTally
 from council.faults import FAULTS, parse_fault
 from council.library import Library, load_library, resolve_scenario
 from council.loader import LoadError, Problem, explain, read_yaml
 from council.models import Scenario
+from council.network import parse_partition
 from council.outcome import summarize
 from council.phases import simulate
-from council.quorum import parse_rule
+from council.principles import GROUPS
+from council.quorum import parse_quorum, parse_weights
+from council.quorum_system import build_system
 from council.registry import SpecError
 from council.voting import METHODS
 
@@ -56,7 +59,14 @@ RESULTS = (
     "honest_flips",
 )
 COLUMNS = (*FACTORS, "seed", *RESULTS)
-"""The table's columns, exactly (DESIGN "Sweep config and table")."""
+"""The table's columns, exactly (DESIGN "Sweep config and table"), for a config that sets none
+of the optional factors below."""
+EXTRAS = ("weights", "faulty_groups", "drop", "partition", "delay")
+"""Optional factors: a config that lists one gets its column after every fixed column, in
+this order, and its values in the product after ``update`` (so tables without them stay as
+they were, byte for byte)."""
+NO_WEIGHTS, ALL_GROUPS, NO_PARTITION = "none", "all", "none"
+"""The values of the optional text factors that leave a run as it would be without them."""
 
 UNKNOWN = -2
 """A baseline option not yet computed (NONE, -1, is a baseline that decides nothing)."""
@@ -102,11 +112,50 @@ class SweepConfig(BaseModel):
     )
     update: tuple[Update, ...] = Field(default=("fj",), description="Update rules.")
     seeds: int = Field(ge=1, le=10_000_000, description="Seeds per cell: 0..seeds-1.")
+    weights: tuple[str, ...] | None = Field(
+        default=None, description="Group weights, GROUP=W,... ('none': unweighted)."
+    )
+    faulty_groups: tuple[str, ...] | None = Field(
+        default=None, description="Groups the faulty seats come from, GROUP,... ('all': any)."
+    )
+    drop: tuple[float, ...] | None = Field(default=None, description="Message loss chances.")
+    partition: tuple[str, ...] | None = Field(
+        default=None, description="Partitions, SIDE|SIDE@R1-R2 ('none': no cut)."
+    )
+    delay: tuple[float, ...] | None = Field(default=None, description="Late-message chances.")
 
-    @field_validator(*FACTORS[1:], "scenarios", mode="before")
+    @field_validator(*FACTORS[1:], *EXTRAS, "scenarios", mode="before")
     @classmethod
     def _as_list(cls, value: Any) -> Any:
-        return _listed(value)
+        return value if value is None else _listed(value)
+
+    @field_validator(*EXTRAS)
+    @classmethod
+    def _unique_extra(cls, value: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+        return value if value is None else _no_duplicates(value)
+
+    @field_validator("drop", "delay")
+    @classmethod
+    def _chances(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if value is not None and any(not 0 <= p <= 1 for p in value):
+            raise ValueError("chances must be in [0, 1]")
+        return value
+
+    @field_validator("weights")
+    @classmethod
+    def _weight_specs(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for spec in value or ():
+            if spec != NO_WEIGHTS:
+                parse_weights(spec)
+        return value
+
+    @field_validator("faulty_groups")
+    @classmethod
+    def _group_lists(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for spec in value or ():
+            if spec != ALL_GROUPS:
+                _groups(spec)
+        return value
 
     @field_validator("quorum", mode="before")
     @classmethod
@@ -155,7 +204,7 @@ class SweepConfig(BaseModel):
     @classmethod
     def _rules(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for spec in value:
-            parse_rule(spec)
+            parse_quorum(spec)
         return value
 
     @field_validator("method")
@@ -166,9 +215,22 @@ class SweepConfig(BaseModel):
         return value
 
     def lists(self) -> tuple[tuple[Any, ...], ...]:
-        """The lists, in FACTORS order."""
+        """The lists, in the order of ``factors()``."""
         return (self.scenarios, self.size, self.byzantine, self.fault, self.protocol,
-                self.quorum, self.method, self.topology, self.rounds, self.update)  # fmt: skip
+                self.quorum, self.method, self.topology, self.rounds, self.update,
+                *(getattr(self, f) for f in self.extras()))  # fmt: skip
+
+    def extras(self) -> tuple[str, ...]:
+        """The optional factors this config lists (EXTRAS order)."""
+        return tuple(f for f in EXTRAS if getattr(self, f) is not None)
+
+    def factors(self) -> tuple[str, ...]:
+        """Every factor of the product, fixed then optional."""
+        return (*FACTORS, *self.extras())
+
+    def columns(self) -> tuple[str, ...]:
+        """The table's columns: the fixed ones, then the optional factors listed."""
+        return (*COLUMNS, *self.extras())
 
     @property
     def cells(self) -> int:
@@ -191,10 +253,13 @@ class Cell:
     group: int
     """Cells sharing a group differ only in faulty seats and fault: they share a baseline."""
 
+    extras: tuple[Any, ...] = ()
+    """The cell's values of the optional factors its sweep lists, as the table writes them."""
+
     @property
     def factors(self) -> tuple[Any, ...]:
-        """The cell's config columns, as the table writes them."""
-        return cell_factors(self.config)
+        """The cell's config columns, as the table writes them (fixed, then optional)."""
+        return (*cell_factors(self.config), *self.extras)
 
 
 def load_sweep(path: Path) -> SweepConfig:
@@ -243,23 +308,75 @@ def plan(config: SweepConfig, name: str, library: Library | None = None) -> list
                 file=name, field="byzantine", message=f"{k} faulty seats exceed a council of {n}"
             )
         )
+    problems += _council_problems(config, library, name)
     if problems:
         raise LoadError(problems)
-    return list(_cells(config, library, scenarios))
+    try:
+        return list(_cells(config, library, scenarios))
+    except (SpecError, LoadError) as err:  # a quorum or a partition this council cannot take
+        if isinstance(err, LoadError):
+            raise
+        raise LoadError([Problem(file=name, message=str(err))]) from None
+
+
+def _council_problems(config: SweepConfig, library: Library, name: str) -> list[Problem]:
+    """Quorums, weights and partitions that some council size of the sweep cannot take."""
+    problems: list[Problem] = []
+    for size in config.size:
+        groups = [p.group for p in compose(library, size)]
+        for spec, weights in itertools.product(config.quorum, config.weights or (NO_WEIGHTS,)):
+            try:
+                build_system(parse_quorum(spec), groups, _run_value("weights", weights))
+            except SpecError as err:
+                problems.append(Problem(file=name, field="quorum", message=f"{err} ({size} seats)"))
+        for spec in config.partition or ():
+            try:
+                if spec != NO_PARTITION:
+                    parse_partition(spec, groups)
+            except SpecError as err:
+                problems.append(Problem(file=name, field="partition", message=str(err)))
+    return problems
 
 
 def _cells(config: SweepConfig, library: Library, scenarios: dict[str, Scenario]) -> Any:
     groups: dict[tuple[Any, ...], int] = {}
     councils: dict[tuple[Any, ...], Council] = {}
+    extras = config.extras()
     for index, values in enumerate(itertools.product(*config.lists())):
-        fields = dict(zip(FACTORS, values, strict=True))
-        run = RunConfig(**fields)
-        seated = (run.scenario, run.size, run.fault, run.quorum)
+        fields = dict(zip(config.factors(), values, strict=True))
+        run = RunConfig(**{f: _run_value(f, v) for f, v in fields.items()})
+        seated = (run.scenario, run.size, run.fault, run.quorum,
+                  fields.get("weights"), fields.get("partition"))  # fmt: skip
         if seated not in councils:
             councils[seated] = seat_council(run, library, scenarios[run.scenario])
-        key = tuple(v for f, v in fields.items() if f not in ("byzantine", "fault"))
+        key = tuple(
+            v for f, v in fields.items() if f not in ("byzantine", "fault", "faulty_groups")
+        )
         group = groups.setdefault(key, len(groups))
-        yield Cell(index=index, config=run, council=councils[seated], group=group)
+        yield Cell(index=index, config=run, council=councils[seated], group=group,
+                   extras=tuple(fields[f] for f in extras))  # fmt: skip
+
+
+def _run_value(factor: str, value: Any) -> Any:
+    """A table value of a factor as a run config takes it."""
+    if factor == "weights":
+        return None if value == NO_WEIGHTS else parse_weights(value)
+    if factor == "faulty_groups":
+        return None if value == ALL_GROUPS else _groups(value)
+    if factor == "partition":
+        return None if value == NO_PARTITION else value
+    return value
+
+
+def _groups(spec: str) -> tuple[str, ...]:
+    """``government,industry`` as groups; SpecError naming a bad one."""
+    groups = tuple(g.strip() for g in spec.split(",") if g.strip())
+    bad = [g for g in groups if g not in GROUPS]
+    if bad or not groups:
+        raise SpecError(
+            f"{bad[0] if bad else spec!r} is not a group (known: {', '.join(GROUPS)}, or all)"
+        )
+    return groups
 
 
 @dataclass(frozen=True)
@@ -273,6 +390,8 @@ class Block:
     stop: int
     baselines: np.ndarray
     """(stop - start,) int8 baseline option per seed; UNKNOWN where still to compute."""
+    extras: tuple[Any, ...] = ()
+    """The cell's values of the optional factors, as the table writes them."""
 
 
 class RowSums(BaseModel):
@@ -288,6 +407,7 @@ class RowSums(BaseModel):
     messages: int = 0
     drift_micro: int = Field(default=0, description="Honest drift in millionths (exact sums).")
     flips: int = 0
+    decided_rounds: int = Field(default=0, description="Rounds used by the runs that decided.")
 
     def add(self, other: RowSums) -> None:
         """Add another block's sums to these."""
@@ -309,7 +429,9 @@ class BlockResult:
     ballots: BallotStats
 
 
-def format_row(factors: list[str], seed: int, result: tuple[Any, ...]) -> list[str]:
+def format_row(
+    factors: list[str], seed: int, result: tuple[Any, ...], extras: list[str] | None = None
+) -> list[str]:
     """A table row as text: booleans ``true``/``false``, drift with six decimals."""
     status, option, violation, agrees, rounds_used, messages, drift, flips = result
     return [
@@ -323,6 +445,7 @@ def format_row(factors: list[str], seed: int, result: tuple[Any, ...]) -> list[s
         str(messages),
         f"{drift:.6f}",
         str(flips),
+        *(extras or ()),
     ]
 
 
@@ -331,13 +454,14 @@ def run_block(block: Block) -> BlockResult:
     config, council = block.config, block.council
     option_ids = council.scenario.option_ids
     factors = [str(v) for v in cell_factors(config)]
+    extras = [str(v) for v in block.extras]
     baselines = block.baselines.copy()
     tally = BallotTally(len(council.personas), len(option_ids))
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     casts: list[np.ndarray] = []
     honest: list[np.ndarray] = []
-    totals = [0] * 8  # RowSums' fields, in order (plain ints: a model's setattr is slow)
+    totals = [0] * 9  # RowSums' fields, in order (plain ints: a model's setattr is slow)
     for i, seed in enumerate(range(block.start, block.stop)):
         seeded = config.model_copy(update={"seed": seed})
         ctx = draw(seeded, council)
@@ -353,12 +477,13 @@ def run_block(block: Block) -> BlockResult:
         writer.writerow(
             format_row(factors, seed, (summary.status, option, summary.safety_violation, agrees,
                                        summary.rounds_used, summary.messages,
-                                       summary.honest_drift, summary.honest_flips))
+                                       summary.honest_drift, summary.honest_flips), extras)
         )  # fmt: skip
+        decided = summary.status == "decided"
         for field, value in enumerate(
-            (1, summary.safety_violation, summary.status == "decided", agrees,
+            (1, summary.safety_violation, decided, agrees,
              summary.rounds_used, summary.messages, round(summary.honest_drift * 1_000_000),
-             summary.honest_flips)
+             summary.honest_flips, summary.rounds_used if decided else 0)
         ):  # fmt: skip
             totals[field] += int(value)
     tally = BallotTally(len(council.personas), len(option_ids))

@@ -9,9 +9,9 @@ import pytest
 
 from council.config import RunConfig
 from council.context import build_context, compose
+from council.drive import run_graph
 from council.engine import run
 from council.faults import FAULTS
-from council.graph import run_graph
 from council.library import load_library
 from council.models import Scenario
 from council.outcome import summarize
@@ -48,6 +48,25 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 3, "fault": "random", "method": "borda", "topology": "scale-free"},
         {"size": 9, "byzantine": 2, "fault": "crash", "topology": "ring", "ballots": 4},
         {"byzantine": 5, "fault": "collude:suspend-scoring", "update": "majority"},
+        # A seat gives up its lock in ballot 3: the unlock goes through the checkpoint too.
+        {"size": 4, "byzantine": 1, "fault": "random", "method": "approval", "seed": 2},
+        # Network faults and quorum systems: every recipient's view its own, on both drivers.
+        {"byzantine": 4, "fault": "random", "drop": 0.2},
+        {
+            "rounds": 3,
+            "delay": 0.3,
+            "quorum": "groups:3/0.75",
+            "partition": "government,industry|academia,civil_society@1-2",
+        },  # fmt: skip
+        {
+            "byzantine": 3,
+            "fault": "equivocate",
+            "method": "copeland",
+            "drop": 0.1,
+            "delay": 0.1,
+            "quorum": "majority",
+            "weights": {"government": 2.0},
+        },  # fmt: skip
     ],
 )
 def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # type: ignore[type-arg]
@@ -56,11 +75,13 @@ def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # ty
     graph, events = asyncio.run(run_graph(config))
     assert comparable(graph) == comparable(batch)
     assert [e["kind"] for e in events].count("ballot") == len(batch.ballots)
+    if overrides.get("method") == "approval":
+        assert any(b.unlocked for b in graph.ballots)
 
 
 def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import council.graph as graph_module
-    from council.graph import saved_config
+    from council.drive import saved_config
 
     db = tmp_path / "checkpoints.db"
     config = RunConfig(scenario=SCENARIO, byzantine=5, rounds=3)

@@ -93,3 +93,44 @@ def test_no_decision_with_a_person_present_is_escalated(tmp_path: Path) -> None:
     pause = proceed(pause.run_id, db=db, answers={3: answer(0)})
     assert pause.record is not None
     assert pause.record.outcome.status == "escalated"
+
+
+def test_an_llm_run_paused_for_a_person_keeps_its_key_when_it_resumes(tmp_path: Path) -> None:
+    """The key is held by the session, never stored: every drive of the run must be given it."""
+    from fake_openai import FakeOpenAI
+
+    from council.drive import Transport
+
+    key = "sk-session-key-0123456789"
+    transport = Transport(timeout=5, backoff=0.01)
+    db = tmp_path / "s.db"
+    with FakeOpenAI(key=key) as fake:
+        config = RunConfig(
+            scenario="kh-credit-scoring-isolated-data",
+            size=5,
+            rounds=1,
+            ballots=1,
+            backend="openai",
+            model="gpt-4o-mini",
+            base_url=fake.url,
+            human_seats=(1,),
+        )
+        pause = start(config, db=db, api_key=key, transport=transport)
+        waits = 0
+        while pause.kind == "human":
+            waits += 1
+            pause = proceed(
+                pause.run_id, db=db, answers={1: answer(waits)}, api_key=key, transport=transport
+            )
+    assert waits == 2  # the opening and round 1
+    record = pause.record
+    assert record is not None and record.outcome.status in {"decided", "escalated"}
+    m = record.metrics
+    assert m.llm_errors == 0 and m.seat_failures == 0 and m.llm_calls == 4 * 2
+    calls = [
+        h for h, b in zip(fake.headers, fake.requests, strict=True) if b.get("response_format")
+    ]
+    assert len(calls) == 8
+    assert all(h["authorization"] == f"Bearer {key}" for h in fake.headers)
+    assert record.rounds[1].statements[1].model == "human"
+    assert record.rounds[1].statements[0].model == "gpt-4o-mini"

@@ -45,6 +45,8 @@ def test_report_writes_tables_and_plots(table: Path, cli) -> None:  # type: igno
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert "The n ≥ 3f+1 cliff" in page and "vega" in page
     assert 'src="http' not in page  # the scripts are inline: no network
+    for text in (page, (folder / "summary.md").read_text(encoding="utf-8")):
+        assert "or both decide nothing" in text  # what validity counts, said with it
     with (folder / "cells.csv").open(newline="") as handle:
         cells = list(csv.DictReader(handle))
     assert len(cells) == 8
@@ -79,7 +81,15 @@ def test_report_json_and_bad_tables(table: Path, tmp_path: Path, cli) -> None:  
 def test_presets_command_lists_every_preset(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("presets", "--json")
     rows = json.loads(result.out)
-    assert [r["name"] for r in rows] == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert [r["name"] for r in rows] == [
+        "group-quorum",
+        "k7-colluders",
+        "locks",
+        "lossy-network",
+        "n3-bound",
+        "persuasion",
+        "thresholds",
+    ]
     assert all(r["explanation"] and r["runs"] > 0 for r in rows)
 
 
@@ -125,3 +135,41 @@ def test_effective_votes_of_copies_and_of_independent_seats() -> None:
     for _ in range(5):
         constant.add(np.zeros(4, int), np.ones(4, bool))
     assert effective_votes(constant.stats()) is None  # nothing varied: undefined
+
+
+def _redrawn(n: int, k: int, runs: int, vote, seed: int = 0) -> BallotStats:  # type: ignore[no-untyped-def]
+    """Runs of n seats, k faulty ones re-drawn each run (as a sweep's seeds do), in blocks."""
+    rng = np.random.default_rng(seed)
+    total = BallotStats()
+    for _ in range(runs // 100):
+        tally = BallotTally(n, 3)
+        casts, honest = [], []
+        for _ in range(100):
+            mask = np.ones(n, bool)
+            mask[rng.choice(n, size=k, replace=False)] = False
+            casts.append(vote(rng))
+            honest.append(mask)
+        tally.add_many(np.stack(casts), np.stack(honest))
+        total = total.merge(tally.stats())
+    return total
+
+
+def test_effective_votes_do_not_count_a_redrawn_faulty_set_as_correlation() -> None:
+    # 33 seats that vote independently, each with its own fixed leaning; 10 faulty, re-drawn.
+    lean = np.random.default_rng(7).dirichlet([0.3, 0.3, 0.3], size=33)
+    cumulative = lean.cumsum(axis=1)
+
+    def independent(rng: np.random.Generator) -> np.ndarray:
+        return (rng.random(33)[:, None] > cumulative).sum(axis=1)
+
+    stats = _redrawn(33, 10, 2000, independent)
+    assert stats.honest == 23
+    assert 21.5 < (effective_votes(stats) or 0) <= 23
+
+    # Three blocs that each vote as one: worth about three votes, re-drawn or not.
+    bloc = np.arange(33) % 3
+
+    def blocs(rng: np.random.Generator) -> np.ndarray:
+        return rng.integers(0, 3, size=3)[bloc]
+
+    assert (effective_votes(_redrawn(33, 10, 2000, blocs)) or 99) < 4

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import write_yaml
 
+from council.loader import LoadError
 from council.presets import load_preset, names
 from council.runner import paths, run_sweep
 from council.sweep import COLUMNS, FACTORS, SweepConfig, parse_sweep, plan
@@ -252,6 +253,17 @@ def test_a_finished_sweep_resumes_to_itself(tmp_path: Path, cli) -> None:  # typ
         ({"byzantine": [0, 0]}, "byzantine", "listed twice"),
         ({"scenarios": ["no-such-incident"]}, "scenarios", "unknown scenario id"),
         ({"scenarios": []}, "scenarios", "list at least one value"),
+        ({"quorum": ["groups:9/0.5"]}, "quorum", "write groups:G/P"),
+        (
+            {"weights": ["government=2"], "quorum": ["groups:3/0.5"]},
+            "quorum",
+            "applies to threshold rules",
+        ),  # fmt: skip
+        ({"weights": ["army=1"]}, "weights", "is not GROUP=WEIGHT"),
+        ({"faulty_groups": ["army"]}, "faulty_groups", "'army' is not a group"),
+        ({"drop": [0.1, 1.5]}, "drop", "chances must be in [0, 1]"),
+        ({"delay": [0.1, 0.1]}, "delay", "listed twice"),
+        ({"partition": ["government|government"]}, "partition", "on both sides"),
     ],
 )
 def test_a_bad_config_is_one_line_exit_2_and_no_table(  # type: ignore[no-untyped-def]
@@ -311,7 +323,15 @@ def test_usage_errors(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore
 
 
 def test_every_preset_is_a_valid_sweep_of_the_library() -> None:
-    assert names() == ["k7-colluders", "n3-bound", "persuasion", "thresholds"]
+    assert names() == [
+        "group-quorum",
+        "k7-colluders",
+        "locks",
+        "lossy-network",
+        "n3-bound",
+        "persuasion",
+        "thresholds",
+    ]
     for name in names():
         preset = load_preset(name)
         assert plan(preset.config, name)
@@ -335,3 +355,84 @@ def test_n3_bound_preset_bft_is_safe_up_to_f_10_and_tally_fails_far_earlier(
     first = next(k for k, r in enumerate(tally) if r > 0)
     assert first <= 3
     assert all(r > 0 for r in tally[first:])
+
+
+NETWORK = {
+    "scenarios": [SCENARIO],
+    "size": [9],
+    "byzantine": [0, 2],
+    "fault": ["random"],
+    "quorum": ["bft", "groups:3/0.75"],
+    "drop": [0, 0.3],
+    "partition": ["none", "government,industry|academia,civil_society@1-2"],
+    "seeds": 3,
+}
+
+
+def test_optional_columns_come_last_only_when_listed_and_match_single_runs(
+    tmp_path: Path,
+) -> None:
+    from council.config import RunConfig
+    from council.engine import run
+    from council.report import sweep_cells
+
+    config = SweepConfig.model_validate(NETWORK)
+    result = run_sweep(config, tmp_path / "t.csv", workers=1)
+    with (tmp_path / "t.csv").open(encoding="utf-8") as handle:
+        assert handle.readline().rstrip("\n").split(",") == [*COLUMNS, "drop", "partition"]
+    rows = read_rows(tmp_path / "t.csv")
+    assert len(rows) == config.runs == 2 * 2 * 2 * 2 * 3
+    # The optional factors run after update, the last fastest, seeds innermost.
+    assert [(r["quorum"], r["drop"], r["partition"][:4]) for r in rows[:12:3]] == [
+        ("bft", "0.0", "none"), ("bft", "0.0", "gove"), ("bft", "0.3", "none"),
+        ("bft", "0.3", "gove"),
+    ]  # fmt: skip
+    for row in rows[::5]:
+        cut = None if row["partition"] == "none" else row["partition"]
+        fields = {c: row[c] for c in FACTORS}
+        record = run(RunConfig(**fields, drop=float(row["drop"]), partition=cut,  # type: ignore[arg-type]
+                               seed=int(row["seed"])))  # fmt: skip
+        assert row["status"] == record.outcome.status
+        assert row["option"] == (record.outcome.option or "")
+        assert int(row["messages"]) == record.metrics.messages
+        assert int(row["rounds_used"]) == record.metrics.rounds_used
+        assert row["agrees_with_baseline"] == str(record.metrics.agrees_with_baseline).lower()
+    # Decision rate and rounds to decide, per cell, in the sidecar and in the report.
+    sidecar = json.loads(result.sidecar.read_text())["cells"]
+    cells = sweep_cells(tmp_path / "t.csv")
+    assert len(sidecar) == len(cells) == config.cells
+    for i, cell in enumerate(sidecar):
+        mine = rows[i * 3 : (i + 1) * 3]
+        assert cell["factors"]["drop"] == float(mine[0]["drop"])
+        assert cell["factors"]["partition"] == mine[0]["partition"]
+        decided = [int(r["rounds_used"]) for r in mine if r["status"] == "decided"]
+        assert cell["decision_rate"] == pytest.approx(len(decided) / 3)
+        assert cell["decision_rate"] == pytest.approx(cells["decision_rate"][i])
+        if decided:
+            assert cell["rounds_to_decide"] == pytest.approx(sum(decided) / len(decided))
+            assert cells["rounds_to_decide"][i] == pytest.approx(cell["rounds_to_decide"])
+        else:
+            assert cell["rounds_to_decide"] is None and cells["rounds_to_decide"].isna()[i]
+    assert any(c["decision_rate"] < 1 for c in sidecar) and any(
+        c["rounds_to_decide"] for c in sidecar
+    )
+
+
+def test_a_table_with_optional_columns_resumes_to_the_same_bytes(tmp_path: Path) -> None:
+    config = SweepConfig.model_validate({**NETWORK, "partition": None, "delay": [0.2],
+                                         "faulty_groups": ["all", "industry"]})  # fmt: skip
+    expected = run_sweep(config, tmp_path / "expected.csv", workers=1)
+    out = tmp_path / "t.csv"
+    with pytest.raises(Crash):
+        run_sweep(config, out, workers=1, block_size=2, progress=crash_after(5))
+    result = run_sweep(config, out, workers=1, resume=True)
+    assert result.resumed > 0
+    assert out.read_bytes() == expected.out.read_bytes()
+    header = expected.out.read_text().splitlines()[0].split(",")
+    assert header[len(COLUMNS) :] == ["faulty_groups", "drop", "delay"]
+    # A table of the same sweep without its optional columns is another sweep's.
+    plain = SweepConfig.model_validate({k: v for k, v in NETWORK.items()
+                                        if k not in ("drop", "partition")})  # fmt: skip
+    paths(out)[2].unlink()  # as if it had not finished: its rows are checked
+    with pytest.raises(LoadError, match="header differs"):
+        run_sweep(plain, out, workers=1, resume=True)

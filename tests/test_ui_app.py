@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,82 @@ def test_llm_seats_run_on_an_openai_compatible_endpoint_with_estimate_and_costs(
         assert key.encode() not in path.read_bytes()
 
 
+def llm_settings(app: AppTest, url: str, key: str, size: int) -> None:
+    app.session_state["f_size"] = size
+    app.radio(key="f_backend.en").set_value("openai").run()
+    app.text_input(key="f_base_url").input(url).run()
+    app.text_input(key="api_key").input(key).run()
+
+
+def test_an_llm_run_paused_for_a_trainee_keeps_its_key_to_the_end(app: AppTest) -> None:
+    from fake_openai import FakeOpenAI
+
+    key = "sk-test-ui-session-key"
+    with FakeOpenAI(key=key) as fake:  # a request without the key gets 401
+        llm_settings(app, fake.url, key, 5)
+        app.session_state["f_rounds"] = 1
+        app.session_state["f_ballots"] = 1
+        app.checkbox(key="f_human").check().run()
+        app.selectbox(key="f_human_seat.en").set_value(2).run()
+        click(app, "Run deliberation")
+        turns = 0
+        while any(str(s.value).startswith("Your turn") for s in app.subheader) and turns < 5:
+            turns += 1
+            by_key_suffix(app.radio, "_option").set_value("suspend-scoring")
+            by_key_suffix(app.text_area, "_argument").input("Audit it first.")
+            click(app, "Submit and resume")
+        record = record_of(app)
+    assert turns == 2
+    assert record.metrics.seat_failures == 0 and record.metrics.llm_errors == 0
+    assert record.metrics.llm_calls == 4 * 2
+    assert fake.headers and all(h["authorization"] == f"Bearer {key}" for h in fake.headers)
+
+
+def test_an_llm_run_that_cannot_work_is_shown_in_red_never_finished(app: AppTest) -> None:
+    from fake_openai import FakeOpenAI, closed_port_url
+
+    llm_settings(app, closed_port_url(), "sk-x", 5)
+    click(app, "Run deliberation")
+    assert any("cannot serve this run" in str(e.value) for e in app.error)
+    assert "refused" in texts(app)
+    with FakeOpenAI(plan=lambda n, body: "500") as fake:
+        app.text_input(key="f_base_url").input(fake.url).run()
+        click(app, "Run deliberation")
+    record = record_of(app)
+    assert record.outcome.status == "error"
+    errors = [str(e.value) for e in app.error]
+    assert any(e.startswith("The run could not work: every LLM seat failed") for e in errors)
+    labels = [s.label for s in app.status]
+    assert "Deliberation stopped with an error" in labels and "Deliberation finished" not in labels
+
+
+def test_what_an_llm_seat_was_told_and_said_and_a_models_file(app: AppTest, db: Path) -> None:
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as fake:
+        llm_settings(app, fake.url, "sk-x", 5)
+        app.session_state["f_rounds"] = 1
+        models = "default: {model: gpt-4o-mini}\ngroups: {industry: {model: gpt-4.1-mini}}\n"
+        app.text_area(key="f_models").input(models).run()
+        click(app, "Run deliberation")
+        record = record_of(app)
+    assert {s.model for s in record.council.seats} == {"gpt-4o-mini", "gpt-4.1-mini"}
+    assert set(record.metrics.cost_by_model) == {"gpt-4o-mini", "gpt-4.1-mini"}
+    told = [e for e in app.expander if e.label == "What this seat was told and said"]
+    assert len(told) == 5  # the round shown: every LLM seat
+    first = told[0]
+    assert [c.value for c in first.caption] == ["system", "user", "Reply"]
+    sent = [
+        json.loads(json.dumps(b["messages"])) for b in fake.requests if b.get("response_format")
+    ]
+    assert [first.code[0].value, first.code[1].value] in [
+        [m[0]["content"], m[1]["content"]] for m in sent
+    ]
+    assert first.code[2].value in fake.responses
+    app.text_area(key="f_models").input("default: {model: m}\ncolour: red\n").run()
+    assert "The models file is not valid: models file: colour: unknown key" in texts(app)
+
+
 def test_settings_that_cannot_run_say_why(app: AppTest) -> None:
     app.session_state["f_size"] = 4
     app.session_state["f_byzantine"] = 9
@@ -347,3 +424,14 @@ def test_two_sessions_at_once_do_not_see_each_other_s_runs_or_settings(db: Path)
     bob.toggle(key="h_all").set_value(True).run()
     assert len(bob.dataframe[0].value) == 2
     assert KHMER.search(alice.title[0].value)
+
+
+def test_the_quorum_select_offers_a_group_quorum(app: AppTest) -> None:
+    app.selectbox(key="f_quorum.en").set_value("groups").run()
+    app.session_state["f_groups_needed"] = 3
+    app.session_state["f_group_share"] = 0.75
+    run_deliberation(app, size=33)
+    record = record_of(app)
+    assert record.config.quorum == "groups:3/0.75"
+    assert (record.council.quorum, record.council.tolerates.safety) == (18, 7)
+    assert "at least 18 of 33 needed (groups:3/0.75); tolerates 7 faulty seats" in texts(app)

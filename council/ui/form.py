@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -15,23 +16,28 @@ from council.i18n import scenario_title
 from council.library import Library
 from council.llm import estimate_config
 from council.llm.client import public_base_url
+from council.llm.endpoints import Transport
 from council.loader import LoadError
 from council.quorum import RULES
 from council.registry import SpecError
+from council.seat_models import SeatModels, check_personas, models_from_text
 from council.ui.scenario import show_scenario
 from council.ui.state import choose, lang, tr
 from council.voting import METHODS
 
 DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
 FRACTION = "fraction"
+GROUP_QUORUM = "groups"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the form gives: a config that can run, or why not."""
+    """What the form gives: a config that can run, or why not (and how LLM calls go)."""
 
     config: RunConfig | None
     error: str | None = None
+    transport: Transport | None = None
+    """LLM runs: rate limits (requests and tokens a minute)."""
 
 
 def _scenario(library: Library) -> str:
@@ -86,7 +92,10 @@ def _takes_option(fault: str) -> bool:
 def _rules() -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["protocol"] = st.selectbox(tr("protocol"), get_args(Protocol), key="f_protocol")
-    rules = {q: q for q in RULES.names()} | {FRACTION: tr("custom_fraction")}
+    rules = {q: q for q in RULES.names()} | {
+        FRACTION: tr("custom_fraction"),
+        GROUP_QUORUM: tr("group_quorum"),
+    }
     quorum = choose(
         st.selectbox,
         tr("quorum"),
@@ -97,6 +106,10 @@ def _rules() -> dict[str, Any]:
     if quorum == FRACTION:
         share = st.number_input(tr("fraction"), 0.05, 1.0, 0.6, 0.05, key="f_fraction")
         quorum = f"{share:g}"
+    elif quorum == GROUP_QUORUM:
+        needed = st.number_input(tr("groups_needed"), 1, 4, 3, key="f_groups_needed")
+        share = st.number_input(tr("group_share"), 0.05, 1.0, 0.5, 0.05, key="f_group_share")
+        quorum = f"groups:{int(needed)}/{share:g}"
     out["quorum"] = quorum
     out["method"] = st.selectbox(tr("method"), METHODS.names(), key="f_method")
     out["update"] = st.selectbox(tr("update"), get_args(Update), key="f_update")
@@ -112,7 +125,28 @@ def _schedule() -> dict[str, Any]:
     }
 
 
-def _reasoner() -> tuple[dict[str, Any], str | None]:
+def _models_file(library: Library) -> tuple[SeatModels | None, str | None]:
+    """A models file pasted or uploaded, checked as the CLI checks ``--models``."""
+    pasted = st.text_area(tr("models_file"), key="f_models", help=tr("models_help"), height=100)
+    upload = st.file_uploader(tr("models_upload"), type=["yaml", "yml"], key="f_models_upload")
+    text, name = pasted, "models file"
+    if upload is not None:
+        text, name = upload.getvalue().decode("utf-8", errors="replace"), upload.name
+    if not text.strip():
+        return None, None
+    try:
+        models = models_from_text(text, name)
+        check_personas(models, set(library.personas), name)
+    except LoadError as err:
+        return None, tr("models_bad", error="; ".join(err.lines()))
+    entries = [models.default, *models.groups.values(), *models.personas.values()]
+    unset = sorted({e.key_env for e in entries if e.key_env and not os.environ.get(e.key_env)})
+    if unset:
+        return None, tr("models_bad", error=f"key_env {unset[0]} is not set on the server")
+    return models, None
+
+
+def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport | None]:
     backend = choose(
         st.radio,
         tr("reasoner"),
@@ -122,17 +156,29 @@ def _reasoner() -> tuple[dict[str, Any], str | None]:
         horizontal=True,
     )
     if backend == "offline":
-        return {}, None
+        return {}, None, None
     cols = st.columns(3)
     base_url = cols[0].text_input(tr("base_url"), "https://api.openai.com/v1", key="f_base_url")
     model = cols[1].text_input(tr("model"), "gpt-4o-mini", key="f_model")
     cols[2].text_input(tr("api_key"), type="password", key="api_key")
-    return {
+    limits = st.columns(4)
+    rpm = int(limits[0].number_input(tr("rpm"), 0, 1_000_000, 0, key="f_rpm"))
+    tpm = int(limits[1].number_input(tr("tpm"), 0, 100_000_000, 0, key="f_tpm"))
+    cap = float(limits[2].number_input(tr("max_cost"), 0.0, 10_000.0, 0.0, 0.5, key="f_max_cost"))
+    failures = limits[3].slider(tr("max_seat_failures"), 0.0, 1.0, 0.25, 0.05, key="f_max_fail")
+    models, error = _models_file(library)
+    fields = {
         "backend": "openai",
         "base_url": public_base_url(base_url or None),
-        "model": model or "gpt-4o-mini",
+        "model": models.default.model if models else model or "gpt-4o-mini",
+        "models": models,
+        "max_cost": cap or None,
+        "max_seat_failures": failures,
         "language": lang(),  # rationales in the interface's language
-    }, None
+    }
+    if models and models.default.base_url:
+        fields["base_url"] = models.default.base_url
+    return fields, error, Transport(rpm=rpm or None, tpm=tpm or None)
 
 
 def _human_seat(config: RunConfig, library: Library) -> tuple[int, ...]:
@@ -163,7 +209,7 @@ def run_form(library: Library) -> Settings:
             rules = _rules()
         with right:
             schedule = _schedule()
-        reasoner, unavailable = _reasoner()
+        reasoner, unavailable, transport = _reasoner(library)
         if council.get("personas") == ():
             return Settings(None, tr("pick_personas"))
         try:
@@ -187,4 +233,9 @@ def run_form(library: Library) -> Settings:
                 cost=guess.cost_max or 0.0,
             )
         )
-    return Settings(config)
+        cap = config.max_cost
+        if cap is not None and guess.cost_min is not None and guess.cost_min > cap:
+            return Settings(None, tr("over_cost", low=guess.cost_min))
+        if cap is not None and guess.cost_max is not None and guess.cost_max > cap:
+            st.warning(tr("near_cost", high=guess.cost_max))
+    return Settings(config, transport=transport)

@@ -16,11 +16,16 @@ from council.ui.state import db, remember_run, tr
 if TYPE_CHECKING:
     from council.human import HumanAnswer
     from council.interactive import Pause
+    from council.llm.endpoints import Transport
 
 Progress = Callable[[dict[str, Any]], None]
 
 
 def _line(event: dict[str, Any]) -> str:
+    if event.get("kind") == "seat":
+        if event.get("option") is None:
+            return tr("progress_seat_failed", **event)
+        return tr("progress_seat", **{**event, "confidence": event.get("confidence") or 0.0})
     if event.get("kind") == "round":
         return tr("progress_round", round=event.get("round"))
     if event.get("kind") == "ballot":
@@ -31,40 +36,55 @@ def _line(event: dict[str, Any]) -> str:
 
 
 def _advance(config: RunConfig, go: Callable[[Progress], Pause]) -> None:
+    from council.llm.errors import EndpointError
+
     expected = config.rounds + 2  # the opening, the rounds, one ballot: more only if it fails
     with st.status(tr("deliberating"), expanded=True) as status:
         bar = st.progress(0.0)
         seen: list[dict[str, Any]] = []
 
         def progress(event: dict[str, Any]) -> None:
-            seen.append(event)
-            bar.progress(min(len(seen) / expected, 1.0))
+            # Each LLM seat's statement shows as its reply arrives, not at the phase's end.
+            if event.get("kind") not in ("seat", "llm"):
+                seen.append(event)
+                bar.progress(min(len(seen) / expected, 1.0))
             st.write(_line(event))
 
         try:
             pause = go(progress)
+        except EndpointError as err:  # the preflight: nothing ran
+            status.update(label=tr("progress_error"), state="error")
+            st.error(tr("endpoint_error", error=str(err)))
+            return
         except (SpecError, LoadError, ValueError) as err:
             status.update(state="error")
             st.error(str(err))
             return
         done = pause.kind == "done"
+        failed = pause.record is not None and pause.record.outcome.status == "error"
         bar.progress(1.0 if done else min(len(seen) / expected, 1.0))
-        label = tr("progress_done" if done else "progress_paused")
-        status.update(label=label, state="complete", expanded=False)
+        if failed:
+            status.update(label=tr("progress_error"), state="error", expanded=False)
+        else:
+            label = tr("progress_done" if done else "progress_paused")
+            status.update(label=label, state="complete", expanded=False)
     st.session_state["pause"] = pause
     if pause.record is not None:
         remember_run(pause.record.run_id)
 
 
-def begin(config: RunConfig, *, step: bool) -> None:
+def begin(config: RunConfig, *, step: bool, transport: Transport | None = None) -> None:
     """Start a run; it goes on to its end, a person's turn or (``step``) the end of a round."""
     from council.interactive import start  # the graph loads on the first run, not the first page
 
     st.session_state["run_config"] = config
+    st.session_state["run_transport"] = transport  # for every later step of this run
     key = st.session_state.get("api_key") or None  # held in this session only, never stored
     _advance(
         config,
-        lambda progress: start(config, db=db(), step=step, progress=progress, api_key=key),
+        lambda progress: start(
+            config, db=db(), step=step, progress=progress, api_key=key, transport=transport
+        ),
     )
 
 
@@ -78,10 +98,17 @@ def resume(
     """Go on with a paused run (giving the people's answers where they were asked)."""
     from council.interactive import proceed
 
-    key = st.session_state.get("api_key") or None
+    key = st.session_state.get("api_key") or None  # the same key, every step of the run
+    transport = st.session_state.get("run_transport")
     _advance(
         config,
         lambda progress: proceed(
-            pause.run_id, db=db(), answers=answers, step=step, progress=progress, api_key=key
+            pause.run_id,
+            db=db(),
+            answers=answers,
+            step=step,
+            progress=progress,
+            api_key=key,
+            transport=transport,
         ),
     )

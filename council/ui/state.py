@@ -22,6 +22,7 @@ _DEFAULTS: tuple[tuple[str, Callable[[], Any]], ...] = (
     ("api_key", lambda: ""),
     ("pause", lambda: None),
     ("run_config", lambda: None),
+    ("run_transport", lambda: None),
     ("my_runs", list),
     ("guesses", dict),
 )

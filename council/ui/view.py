@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,13 +24,14 @@ from council.figures import (
 from council.i18n import dissent_words, group_name, quorum_sentence
 from council.library import load_library, resolve_scenario
 from council.models import Scenario
-from council.record import Ballot, Round, RunRecord
+from council.record import Ballot, Round, RunRecord, Statement
 from council.render import markdown, scenario_of
 from council.ui.look import FAULTY, PERSON, group_icon, mark
-from council.ui.state import lang, lang_key, tr
+from council.ui.state import db, lang, lang_key, tr
 
 if TYPE_CHECKING:
     from council.interactive import Pause
+    from council.store import Store
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ def decision_card(record: RunRecord) -> None:
         if o.status == "decided":
             status += f" · {tr('committed_of', n=committed, total=len(record.commits))}"
         st.markdown(status)
+        if o.status == "error":  # never a green "finished": the run could not work
+            st.error(tr("run_error", reason=o.reason))
+        if o.degraded:
+            st.warning(tr("degraded", n=m.seat_failures))
         st.markdown(f"**{tr('quorum')}:** {quorum_sentence(record, lang())}")
         st.markdown(f"**{tr('dissent')}:** {dissent_words(record, lang())}")
         if m.agrees_with_baseline is None:
@@ -105,6 +111,9 @@ def decision_card(record: RunRecord) -> None:
                     cost="—" if m.cost_usd is None else f"${m.cost_usd:.4f}",
                 )
             )
+        if record.errors:
+            with st.expander(f"{tr('errors')} ({len(record.errors)})"):
+                st.code("\n".join(record.errors), language=None)
         if record.pdca:
             p = record.pdca
             owners = ", ".join(group_name(g, lang()) for g in p.owners)
@@ -248,11 +257,14 @@ def transcript(
     swatches = option_swatches(view.scenario.option_ids)
     behaviours = {s.seat: s.behaviour for s in view.seats}
     st.caption(tr("transcript"))
+    store: Store | None = None  # opened once, for the LLM statements' exchanges
     with st.container(height=560, autoscroll=False):
         for statement in rnd.statements:
             label = labels[statement.seat]
             head = f"**{tr('seat', seat=statement.seat)} · {label.name}**"
-            if statement.option is None:
+            if statement.option is None and statement.prompt_hash:
+                said = f"_{tr('seat_silent')}_"  # an LLM that failed: silent, backing nothing
+            elif statement.option is None:
                 said = f"_{tr('said_nothing')}_"
             else:
                 said = (
@@ -267,7 +279,30 @@ def transcript(
                     marks += f" · {tr('told_mark', told=told)}"
             if statement.seat in humans:
                 marks += f" · {PERSON} {tr('human_mark')}"
+            if statement.model not in ("offline", "human"):
+                marks += f" · `{statement.model}`"
             rationale = statement.rationale
             with st.chat_message(label.name, avatar=group_icon(label.group)):
                 st.markdown(f"{head} — {said}{marks}")
                 st.caption(rationale)
+                if statement.prompt_hash:
+                    if store is None:
+                        from council.store import Store
+
+                        store = Store(db())
+                    told_and_said(statement, store)
+
+
+def told_and_said(statement: Statement, store: Store) -> None:
+    """The exact messages an LLM seat was sent and the raw reply it gave, from the store."""
+    with st.expander(tr("told_and_said")):
+        prompt = store.get_text(statement.prompt_hash or "")
+        if prompt is None:
+            st.caption(tr("exchange_missing"))
+            return
+        for message in json.loads(prompt):
+            st.caption(message["role"])
+            st.code(message["content"], language=None, wrap_lines=True)
+        reply = store.get_text(statement.reply_hash) if statement.reply_hash else None
+        st.caption(tr("reply"))
+        st.code(reply if reply is not None else tr("reply_none"), language=None, wrap_lines=True)

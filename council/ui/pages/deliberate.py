@@ -23,7 +23,7 @@ def main() -> None:
     step, reveal = bool(st.session_state["step"]), bool(st.session_state["reveal"])
     if st.button(tr("run"), type="primary", disabled=settings.config is None, key="run"):
         assert settings.config is not None
-        runner.begin(settings.config, step=step)
+        runner.begin(settings.config, step=step, transport=settings.transport)
     current, config = pause(), st.session_state.get("run_config")
     if current is None or not isinstance(config, RunConfig):
         return
