@@ -148,6 +148,13 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "ត្រូវការ {quorum} ក្នុងចំណោម {size}; ទ្រាំទ្រអាសនៈមានកំហុស {safety} "
             "សម្រាប់សុវត្ថិភាព និង {liveness} សម្រាប់ការបន្តដំណើរការ (f = {f})",
         ),
+        "quorum_words_unsafe": (
+            "{quorum} of {size} needed; not safe even with no faulty seat (two quorums can be "
+            "disjoint); tolerates {liveness} faulty seats for liveness (f = {f})",
+            "ត្រូវការ {quorum} ក្នុងចំណោម {size}; មិនមានសុវត្ថិភាព សូម្បីតែគ្មានអាសនៈមានកំហុស "
+            "(កូរ៉ុមពីរអាចគ្មានអាសនៈរួមគ្នា); ទ្រាំទ្រអាសនៈមានកំហុស {liveness} "
+            "សម្រាប់ការបន្តដំណើរការ (f = {f})",
+        ),
         "dissent": ("Dissent", "មតិប្រឆាំង"),
         "no_dissent": ("no honest seat dissented", "គ្មានអាសនៈស្មោះត្រង់ណាប្រឆាំងទេ"),
         "dissent_item": ("{count} for {option}", "{count} គាំទ្រ {option}"),
@@ -393,11 +400,11 @@ def quorum_sentence(record: RunRecord, lang: Lang) -> str:
         return quorum_words(record)
     c = record.council
     return text(
-        "quorum_words",
+        "quorum_words" if c.tolerates.safety >= 0 else "quorum_words_unsafe",
         lang,
         quorum=c.quorum,
         size=c.size,
-        safety=max(c.tolerates.safety, 0),
+        safety=c.tolerates.safety,
         liveness=c.tolerates.liveness,
         f=c.max_faulty,
     )

@@ -221,7 +221,13 @@ def _intersection_of(minimal: np.ndarray, sizes: np.ndarray) -> int:
 
 
 def _largest_non_quorum(system: QuorumSystem, minimal: np.ndarray) -> int:
-    """The most seats that are no quorum, searched over the counts where quorum-ness changes.
+    """The most seats that are no quorum (-1 if even no supporters at all are a quorum)."""
+    largest = _largest_outside(system, _candidates(system, minimal))
+    return -1 if largest is None else int(largest.sum())
+
+
+def _candidates(system: QuorumSystem, minimal: np.ndarray) -> np.ndarray:
+    """The count vectors where quorum-ness can change, (..., C).
 
     A largest non-quorum can take, in each class, either all its seats or one fewer than some
     minimal quorum asks of that class: raising a count to the next such value changes nothing.
@@ -230,11 +236,39 @@ def _largest_non_quorum(system: QuorumSystem, minimal: np.ndarray) -> int:
     for c, size in enumerate(system.sizes):
         asked = {int(a) - 1 for a in minimal[:, c] if 0 < a <= size}
         values.append(np.array(sorted(asked | {int(size)}), dtype=np.int64))
-    grid = np.stack(np.meshgrid(*values, indexing="ij"), axis=-1)
+    return np.stack(np.meshgrid(*values, indexing="ij"), axis=-1)
+
+
+def _largest_outside(system: QuorumSystem, grid: np.ndarray) -> np.ndarray | None:
+    """The count vector of most seats in ``grid`` that is no quorum (None if all are)."""
     outside = ~system.is_quorum(grid)
     if not outside.any():
-        return -1  # even no supporters at all would be a quorum
-    return int(grid.sum(axis=-1)[outside].max())
+        return None
+    sums = np.where(outside, grid.sum(axis=-1), -1)
+    return np.asarray(grid[np.unravel_index(int(np.argmax(sums)), sums.shape)])
+
+
+def smallest_blocking(system: QuorumSystem) -> dict[str, int]:
+    """Seats per class of one smallest blocking set: seats whose loss leaves no quorum.
+
+    Its size is ``tolerance(system).liveness + 1``; classes it takes no seat from are left out
+    (empty when the whole council is no quorum). Classes of equal weight in a weighted system
+    are merged (``industry+academia``). ValueError if nothing blocks (no supporters at all
+    would be a quorum).
+
+    >>> from council.quorum import parse_quorum
+    >>> groups = ["government", "industry", "academia", "civil_society"] * 3
+    >>> smallest_blocking(build_system(parse_quorum("groups:3/0.6"), groups))
+    {'government': 2, 'industry': 2}
+    """
+    minimal = system.minimal()
+    merged = system if minimal is not None else _merged(system)
+    grid = _candidates(system, minimal) if minimal is not None else _grid(merged)
+    largest = _largest_outside(merged, grid)
+    if largest is None:
+        raise ValueError("nothing blocks this quorum system: no supporters at all are a quorum")
+    taken = merged.sizes - largest
+    return {name: int(k) for name, k in zip(merged.names, taken, strict=True) if k}
 
 
 def _merged(system: QuorumSystem) -> QuorumSystem:

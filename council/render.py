@@ -15,6 +15,7 @@ from rich.text import Text
 from council.config import RunConfig
 from council.library import Library, load_library, resolve_scenario
 from council.models import Scenario
+from council.quorum import Tolerance
 from council.record import Ballot, RunRecord
 
 
@@ -43,9 +44,31 @@ def quorum_words(record: RunRecord) -> str:
         needed = f"at least {needed} (weighted by group)"
     elif not is_threshold(record.config.quorum):
         needed = f"at least {needed} ({record.config.quorum})"
+    return f"{needed}; {tolerance_words(c.tolerates)} (f = {c.max_faulty})"
+
+
+def tolerance_words(tolerates: Tolerance) -> str:
+    """What a quorum tolerates, in words; a safety bound below 0 is said, not shown as 0.
+
+    Safety below 0 means two quorums can be disjoint: honest seats can commit different
+    options with no faulty seat at all. (Liveness is never below 0 in a record: every quorum
+    system a run accepts has the whole council as a quorum.)
+
+    >>> tolerance_words(Tolerance(safety=10, liveness=11))
+    'tolerates 10 faulty seats for safety and 11 for liveness'
+    >>> for part in tolerance_words(Tolerance(safety=-1, liveness=2)).split("; "):
+    ...     print(part)
+    not safe even with no faulty seat (two quorums can be disjoint)
+    tolerates 2 faulty seats for liveness
+    """
+    if tolerates.safety < 0:
+        return (
+            "not safe even with no faulty seat (two quorums can be disjoint); "
+            f"tolerates {tolerates.liveness} faulty seats for liveness"
+        )
     return (
-        f"{needed}; tolerates {max(c.tolerates.safety, 0)} faulty seats for "
-        f"safety and {c.tolerates.liveness} for liveness (f = {c.max_faulty})"
+        f"tolerates {tolerates.safety} faulty seats for safety and {tolerates.liveness} for "
+        "liveness"
     )
 
 

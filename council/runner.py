@@ -61,7 +61,8 @@ class CellMetrics(BaseModel):
     validity: float = Field(description="Share of runs agreeing with the fault-free baseline.")
     rounds_used: float = Field(description="Mean deliberation rounds run.")
     rounds_to_decide: float | None = Field(
-        default=None, description="Mean rounds run by the runs that decided (None: none did)."
+        default=None,
+        description="Mean rounds run by the runs that decided, six decimals (None: none did).",
     )
     messages: float = Field(description="Mean point-to-point messages.")
     honest_drift: float = Field(description="Mean honest drift.")
@@ -117,7 +118,7 @@ class _Cell:
             decision_rate=s.decided / runs,
             validity=s.agrees / runs,
             rounds_used=s.rounds_used / runs,
-            rounds_to_decide=s.decided_rounds / s.decided if s.decided else None,
+            rounds_to_decide=round(s.decided_rounds / s.decided, 6) if s.decided else None,
             messages=s.messages / runs,
             honest_drift=round(s.drift_micro / runs / 1_000_000, 6),
             honest_flips=s.flips / runs,

@@ -83,6 +83,26 @@ def test_readable_transcript_and_markdown_handout(cli, db: Path, tmp_path: Path)
     assert "## Deliberation" in text and "| seat | persona |" in text
 
 
+def test_a_quorum_that_is_not_safe_even_without_faults_says_so(
+    cli, db: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # Half of 4 seats: two disjoint pairs are both quorums, so tolerates.safety is 2t - n - 1 = -1.
+    result = cli("run", SCENARIO, "--size", "4", "--quorum", "0.5", "--json")
+    assert json.loads(result.out)["council"]["tolerates"] == {"safety": -1, "liveness": 2}
+    result = cli("run", SCENARIO, "--size", "4", "--quorum", "0.5")
+    assert result.code == 0, result.err
+    shown = " ".join(result.out.replace("│", " ").split())
+    assert (
+        "2 of 4 needed; not safe even with no faulty seat (two quorums can be disjoint); "
+        "tolerates 2 faulty seats for liveness (f = 1)" in shown
+    )
+    assert "tolerates 0 faulty seats" not in shown and "tolerates -1" not in shown
+    run_id = json.loads(cli("history", "--json").out)[0]["run_id"]
+    out = tmp_path / "handout.md"
+    assert cli("export", run_id, "--format", "md", "--out", str(out)).code == 0
+    assert "- Quorum: 2 of 4 needed; not safe even with no faulty seat" in out.read_text()
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [

@@ -19,6 +19,7 @@ from council.quorum_system import (
     build_system,
     exact_tolerance,
     smallest,
+    smallest_blocking,
     tolerance,
 )
 from council.quorum_system import _grid_tolerance as grid_tolerance
@@ -89,6 +90,18 @@ def brute_force(n: int, is_quorum) -> tuple[int, int]:  # type: ignore[no-untype
     return safety, liveness
 
 
+def assert_blocks(groups: list[str], system, reference, liveness: int) -> None:  # type: ignore[no-untyped-def]
+    """``smallest_blocking`` names liveness + 1 seats whose loss leaves no quorum (by reference)."""
+    taken = smallest_blocking(system)
+    lost: set[int] = set()
+    for name, k in taken.items():
+        members = [s for s, g in enumerate(groups) if name == "all" or g in name.split("+")]
+        assert 0 < k <= len(members), (name, k)
+        lost |= set(members[:k])
+    assert len(lost) == liveness + 1, taken
+    assert not reference(set(range(len(groups))) - lost), taken
+
+
 COMPOSITIONS = [round_robin(n) for n in range(1, 11)] + [
     ["academia"] * 5,
     ["government", "government", "industry", "civil_society", "civil_society", "civil_society"],
@@ -109,6 +122,7 @@ def test_group_quorum_tolerance_equals_brute_force(groups: list[str]) -> None:
         reference = groups_reference(groups, g_needed, Fraction(share))
         got = tolerance(system)
         assert (got.safety, got.liveness) == brute_force(n, reference), spec
+        assert_blocks(groups, system, reference, got.liveness)
         assert smallest(system) == min(
             len(c) for r in range(n + 1) for c in itertools.combinations(range(n), r)
             if reference(set(c))
@@ -139,6 +153,7 @@ def test_thresholds_and_weighted_thresholds_equal_brute_force(groups: list[str])
         # The record keeps the closed forms; they agree wherever 2t >= n.
         assert tolerance(system) == tolerates(n, t)
         assert exact.liveness == n - t and exact.safety == max(-1, 2 * t - n - 1)
+        assert_blocks(groups, system, threshold_reference(t), exact.liveness)
         for weights in WEIGHTINGS:
             if all(weights.get(g, 1.0) == 0 for g in groups):
                 continue
@@ -147,6 +162,7 @@ def test_thresholds_and_weighted_thresholds_equal_brute_force(groups: list[str])
             reference = weighted_reference(groups, t, exact_w)
             got = tolerance(weighted)
             assert (got.safety, got.liveness) == brute_force(n, reference), (spec, weights)
+            assert_blocks(groups, weighted, reference, got.liveness)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -162,8 +178,10 @@ def test_listed_quorums_equal_brute_force(seed: int) -> None:
         with pytest.raises(SpecError, match="cannot meet any"):
             build_system(rule, groups)
         return
-    got = tolerance(build_system(rule, groups))
+    system = build_system(rule, groups)
+    got = tolerance(system)
     assert (got.safety, got.liveness) == brute_force(n, reference)
+    assert_blocks(groups, system, reference, got.liveness)
 
 
 @settings(max_examples=60, deadline=None)
@@ -215,6 +233,7 @@ def test_group_quorum_tolerance_at_the_seed_council() -> None:
     # Two quorums share at least two groups, and 6 + 6 - 8 = 4 seats in each: 8 in all.
     # Blocking takes two groups, 8 - 6 + 1 = 3 seats each.
     assert tolerance(system).model_dump() == {"safety": 7, "liveness": 5}
+    assert sorted(smallest_blocking(system).values()) == [3, 3]
     # groups:3/0.5 lets two halves of an even group miss each other: not even fault-free safe.
     assert tolerance(build_system(parse_quorum("groups:3/0.5"), round_robin(33))).safety == -1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from council.effective import BallotStats, BallotTally, effective_votes
 from council.presets import load_preset
-from council.report import cell_table, load_table, report
+from council.report import cell_table, load_table, report, sweep_cells
 from council.runner import run_sweep
 from council.sweep import SweepConfig
 
@@ -91,6 +92,34 @@ def test_presets_command_lists_every_preset(cli) -> None:  # type: ignore[no-unt
         "thresholds",
     ]
     assert all(r["explanation"] and r["runs"] > 0 for r in rows)
+
+
+def test_network_and_group_presets_plot_along_their_own_factors(tmp_path: Path) -> None:
+    lossy = load_preset("lossy-network")
+    assert lossy.plot.x == "drop"
+    config = lossy.config.model_copy(
+        update={"seeds": 3, "scenarios": lossy.config.scenarios[:1], "drop": (0.0, 0.3, 0.5)}
+    )
+    run_sweep(config, tmp_path / "lossy.csv", workers=1, preset="lossy-network")
+    done = report(tmp_path / "lossy.csv", tmp_path / "lossy")
+    assert tmp_path / "lossy" / "rounds_to_decide.png" in done.files
+    html = (tmp_path / "lossy" / "report.html").read_text(encoding="utf-8")
+    assert "share of messages lost (drop)" in html and escape(lossy.explanation) in html
+    cells = sweep_cells(tmp_path / "lossy.csv")
+    assert sorted(cells["drop"].unique()) == [0.0, 0.3, 0.5]
+    assert cells["safety_violation_rate"].max() == 0
+    group = load_preset("group-quorum")
+    config = group.config.model_copy(
+        update={"seeds": 2, "byzantine": (0, 9), "scenarios": group.config.scenarios[:1]}
+    )
+    run_sweep(config, tmp_path / "group.csv", workers=1, preset="group-quorum")
+    report(tmp_path / "group.csv", tmp_path / "group")
+    sidecar = json.loads((tmp_path / "group.cells.json").read_text(encoding="utf-8"))
+    assert {c["factors"]["faulty_groups"] for c in sidecar["cells"]} == {
+        "all", "government", "government,industry"
+    }  # fmt: skip
+    html = (tmp_path / "group" / "report.html").read_text(encoding="utf-8")
+    assert "faulty_groups" in html and escape(group.explanation) in html
 
 
 def test_k7_colluders_preset_without_deliberation_is_correct_iff_m_at_most_3(

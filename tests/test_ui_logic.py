@@ -82,6 +82,20 @@ def test_quorum_sentence_is_the_cli_s_in_english_and_khmer_otherwise() -> None:
         assert dissent_words(record, lang)
 
 
+def test_quorum_sentence_says_when_a_quorum_is_not_safe_at_all() -> None:
+    # 0.5 of 4 seats: t = 2, two disjoint quorums, tolerates.safety = -1 (not "0 faulty seats").
+    record = run(RunConfig(scenario=SCENARIO, size=4, quorum="0.5"))
+    assert record.council.tolerates.safety == -1
+    english = quorum_sentence(record, "en")
+    assert "not safe even with no faulty seat" in english and "tolerates 0" not in english
+    assert english.endswith("tolerates 2 faulty seats for liveness (f = 1)")
+    khmer = quorum_sentence(record, "km")
+    assert khmer == text("quorum_words_unsafe", "km", quorum=2, size=4, liveness=2, f=1)
+    assert "-1" not in khmer and khmer != text(
+        "quorum_words", "km", quorum=2, size=4, safety=0, liveness=2, f=1
+    )
+
+
 # --- spot the faulty seats --------------------------------------------------------------------
 def test_a_guess_is_scored_against_the_truth(faulty_record) -> None:  # type: ignore[no-untyped-def]
     truth = faulty_seats(faulty_record)

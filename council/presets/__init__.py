@@ -71,6 +71,19 @@ class Notes(BaseModel):
         default_factory=dict, description="Figures the text quotes, computed from a run."
     )
 
+    @model_validator(mode="after")
+    def _references(self) -> Notes:
+        for name, figure in self.figures.items():
+            for other in sorted(figure.references()):
+                if other not in self.figures:
+                    raise ValueError(f"figure {name}: where names no figure {other!r}")
+                if self.figures[other].kind not in ("first", "last"):
+                    raise ValueError(
+                        f"figure {name}: where names {other!r}, which is no first or last (a "
+                        "factor's value)"
+                    )
+        return self
+
 
 class Preset(BaseModel):
     """A named sweep, its plot and the paragraph that explains the result."""
