@@ -334,8 +334,8 @@ def test_a_council_with_a_new_seed_makes_no_cache_hits_and_the_same_seed_replays
     tmp_path: Path,
 ) -> None:
     from council.config import RunConfig
-    from council.engine import prepare
     from council.drive import Transport, run_graph
+    from council.engine import prepare
     from council.library import load_library
     from council.llm.seat import seat_messages
 
