@@ -1,5 +1,5 @@
 """``python -m council`` runs the CLI."""
 
-from council.cli import main
+from council.cli.main import main
 
 main()

@@ -19,7 +19,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict
 
-from council.record import RunRecord
+from council.contracts.record import RunRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from council.cli import main
+from council.cli.main import main
 
 GOOD_PERSONA: dict[str, Any] = {
     "id": "test-regulator",
@@ -83,7 +83,7 @@ def write_yaml(path: Path, data: Any) -> Path:
 
 
 def make_persona(pid: str, group: str, values: dict[str, float], openness: float = 0.0) -> Any:
-    from council.models import Persona
+    from council.contracts.formats import Persona
 
     return Persona(
         id=pid,
@@ -97,7 +97,7 @@ def make_persona(pid: str, group: str, values: dict[str, float], openness: float
 
 
 def make_library(personas: list[Any], scenarios: list[Any]) -> Any:
-    from council.library import Library
+    from council.library.catalog import Library
 
     return Library(
         root=Path("/nonexistent"),
@@ -108,7 +108,7 @@ def make_library(personas: list[Any], scenarios: list[Any]) -> Any:
 
 def two_option_scenario() -> Any:
     """Option 'a' serves fairness, option 'b' serves innovation: a clean split."""
-    from council.models import Scenario
+    from council.contracts.formats import Scenario
 
     return Scenario.model_validate(
         {

@@ -76,7 +76,7 @@ def _scratch() -> Iterator[Path]:
 
 def _cli_json(*argv: str) -> Any:
     """Run the CLI in-process and parse what it prints (it must exit 0)."""
-    from council.cli import main
+    from council.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -96,9 +96,9 @@ def _run(*argv: str) -> Callable[[], Any]:
 
 def _human_resumed() -> Any:
     """A run with a person at seat 3, paused at each of their turns and resumed with answers."""
-    from council.config import RunConfig
-    from council.human import HumanAnswer
-    from council.interactive import proceed, start
+    from council.contracts.config import RunConfig
+    from council.reasoners.human import HumanAnswer
+    from council.session.interactive import proceed, start
 
     config = RunConfig(
         scenario="kh-credit-scoring-isolated-data", size=9, byzantine=2, human_seats=(3,), seed=4
@@ -133,8 +133,8 @@ def _sweep() -> Any:
     """A slice of a sweep: the table's rows and the per-cell metrics, on one worker."""
     import yaml
 
-    from council.runner import paths, run_sweep
-    from council.sweep import load_sweep
+    from council.experiments.schedule import paths, run_sweep
+    from council.experiments.sweep import load_sweep
 
     with _scratch() as tmp:
         spec = tmp / "sweep.yaml"

@@ -10,13 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import council.presets as presets_module
-from council.context import compose
-from council.library import load_library
-from council.loader import LoadError
-from council.presets import Preset, load_preset, names, read_preset
-from council.presets.arithmetic import systems
-from council.presets.claims import (
+import council.experiments.presets as presets_module
+from council.engine.context import compose
+from council.experiments.presets import Preset, load_preset, names, read_preset
+from council.experiments.presets.arithmetic import systems
+from council.experiments.presets.claims import (
     ARITHMETIC,
     PLACEHOLDER,
     Figure,
@@ -27,10 +25,12 @@ from council.presets.claims import (
     quorum_arithmetic,
     source_digest,
 )
-from council.presets.regenerate import README, main, readme_text
-from council.quorum import bft_quorum, supermajority
-from council.runner import CellMetrics
-from council.sweep import SweepConfig
+from council.experiments.presets.regenerate import README, main, readme_text
+from council.experiments.schedule import CellMetrics
+from council.experiments.sweep import SweepConfig
+from council.library.catalog import load_library
+from council.library.loader import LoadError
+from council.rules.quorum import bft_quorum, supermajority
 
 TYPED_RATE = re.compile(r"\d\.\d")
 """A decimal number: a measured figure, which a template must name, never type."""
@@ -38,7 +38,8 @@ TYPED_RATE = re.compile(r"\d\.\d")
 BUDGET = 7_000
 """Seat-runs (seats × seeds, summed over cells) a figure may cost to be recomputed here.
 
-About a third of the figures; ``python -m council.presets.regenerate --check`` recomputes all.
+About a third of the figures;
+``python -m council.experiments.presets.regenerate --check`` recomputes all.
 """
 
 
@@ -77,7 +78,7 @@ def test_a_presets_text_names_its_figures_and_types_none(name: str) -> None:
 def test_the_readme_shows_the_committed_figures() -> None:
     text = README.read_text(encoding="utf-8")
     loaded = [load_preset(n) for n in names()]
-    assert readme_text(text, loaded) == text, "run python -m council.presets.regenerate"
+    assert readme_text(text, loaded) == text, "run python -m council.experiments.presets.regenerate"
     assert "<!-- presets:begin" in text
     for preset in loaded:
         assert f"| `{preset.name}` | {preset.summary} |" in text
@@ -268,7 +269,9 @@ def preset_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_preset_whose_figures_are_stale_or_missing_does_not_load(preset_copy: Path) -> None:
     config = preset_copy / "persuasion.yaml"
     config.write_text(config.read_text().replace("seeds: 50", "seeds: 40"))
-    with pytest.raises(LoadError, match="regenerate: python -m council.presets.regenerate"):
+    with pytest.raises(
+        LoadError, match="regenerate: python -m council.experiments.presets.regenerate"
+    ):
         load_preset("persuasion")
     (preset_copy / "persuasion.figures.json").unlink()
     with pytest.raises(LoadError, match="missing"):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import write_yaml
 
-from council.principles import GROUPS
-from council.quorum import parse_quorum
-from council.quorum_system import build_system, exact_tolerance, smallest
+from council.contracts.principles import GROUPS
+from council.rules.quorum import parse_quorum
+from council.rules.quorum_system import build_system, exact_tolerance, smallest
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 

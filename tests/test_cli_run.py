@@ -163,7 +163,7 @@ def test_a_run_that_stops_says_how_to_resume_it_and_resume_finishes_it(
 ) -> None:  # type: ignore[no-untyped-def]
     import re
 
-    import council.graph as graph_module
+    import council.graph.wiring as graph_module
 
     real_ballot = graph_module.run_ballot
 

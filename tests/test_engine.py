@@ -7,18 +7,18 @@ import asyncio
 import numpy as np
 import pytest
 
-from council.config import RunConfig
-from council.context import build_context, compose
-from council.drive import run_graph
-from council.engine import run
-from council.faults import FAULTS
-from council.library import load_library
-from council.models import Scenario
-from council.outcome import summarize
-from council.phases import simulate
-from council.principles import GROUPS
-from council.quorum import RULES
-from council.voting import METHODS
+from council.contracts.config import RunConfig
+from council.contracts.formats import Scenario
+from council.contracts.principles import GROUPS
+from council.engine.context import build_context, compose
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
+from council.library.catalog import load_library
+from council.rules.faults import FAULTS
+from council.rules.quorum import RULES
+from council.rules.voting import METHODS
+from council.session.batch import run
+from council.session.drive import run_graph
 
 LIBRARY = load_library()
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -80,8 +80,8 @@ def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # ty
 
 
 def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import council.graph as graph_module
-    from council.drive import saved_config
+    import council.graph.wiring as graph_module
+    from council.session.drive import saved_config
 
     db = tmp_path / "checkpoints.db"
     config = RunConfig(scenario=SCENARIO, byzantine=5, rounds=3)

@@ -1,4 +1,4 @@
-"""Fair hearing: which peers an LLM seat's prompt quotes (council.llm.hearing, council.llm.seat)."""
+"""Fair hearing: which peers an LLM seat's prompt quotes (council.reasoners.llm.hearing)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from council.config import RunConfig
-from council.engine import prepare
-from council.llm.hearing import MAX_HEARD, sample_peers, shares
-from council.llm.seat import heard_statements
-from council.phases import hear, open_views, revise
+from council.contracts.config import RunConfig
+from council.engine.phases import hear, open_views, revise
+from council.reasoners.llm.hearing import MAX_HEARD, sample_peers, shares
+from council.reasoners.llm.seat import heard_statements
+from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 
@@ -67,7 +67,7 @@ def test_the_old_rule_would_have_failed_this_test() -> None:
     ctx = persuaded_council()
     views = open_views(ctx, np.arange(ctx.n))
     inbox, heard = hear(ctx, views, 1)
-    from council.offline import confidence
+    from council.rules.opinion import confidence
 
     faulty = set(np.flatnonzero(ctx.faulty).tolist())
     loudest = []

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from council.config import RunConfig
-from council.engine import run
-from council.human import HumanAnswer
-from council.interactive import proceed, start
+from council.contracts.config import RunConfig
+from council.reasoners.human import HumanAnswer
+from council.session.batch import run
+from council.session.interactive import proceed, start
 from council.store import Store
 
 CONFIG = RunConfig(
@@ -99,7 +99,7 @@ def test_an_llm_run_paused_for_a_person_keeps_its_key_when_it_resumes(tmp_path: 
     """The key is held by the session, never stored: every drive of the run must be given it."""
     from fake_openai import FakeOpenAI
 
-    from council.drive import Transport
+    from council.session.drive import Transport
 
     key = "sk-session-key-0123456789"
     transport = Transport(timeout=5, backoff=0.01)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from council.library import library_root, load_library
-from council.principles import GROUPS, PRINCIPLES
-from council.schema import SCHEMA_DIR, schema_text
+from council.contracts.principles import GROUPS, PRINCIPLES
+from council.library.catalog import library_root, load_library
+from council.library.schema import SCHEMA_DIR, schema_text
 
 ASEAN = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"}
 ROOT = library_root()

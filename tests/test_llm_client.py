@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fake_openai import FakeOpenAI, closed_port_url
 
-from council.llm.client import (
+from council.reasoners.llm.client import (
     Answer,
     Budget,
     CallScope,
@@ -22,9 +22,9 @@ from council.llm.client import (
     cache_key,
     reply_schema,
 )
-from council.llm.limits import AdaptiveBound, Rates
-from council.llm.prices import Price
-from council.llm.reply import reply_model
+from council.reasoners.llm.limits import AdaptiveBound, Rates
+from council.reasoners.llm.prices import Price
+from council.reasoners.llm.reply import reply_model
 from council.store import Store
 
 OPTIONS = ("keep", "pause", "retrain")
@@ -333,11 +333,11 @@ def test_seats_with_one_persona_never_share_an_answer_and_a_new_seed_asks_afresh
 def test_a_council_with_a_new_seed_makes_no_cache_hits_and_the_same_seed_replays(
     tmp_path: Path,
 ) -> None:
-    from council.config import RunConfig
-    from council.drive import Transport, run_graph
-    from council.engine import prepare
-    from council.library import load_library
-    from council.llm.seat import seat_messages
+    from council.contracts.config import RunConfig
+    from council.library.catalog import load_library
+    from council.reasoners.llm.seat import seat_messages
+    from council.session.batch import prepare
+    from council.session.drive import Transport, run_graph
 
     db = tmp_path / "s.db"
     a = sorted(load_library().personas)[0]

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from council.config import RunConfig
-from council.engine import prepare
-from council.llm import tokens
-from council.llm.estimate import REPAIR_RATE, RETRY_RATE, estimate
-from council.llm.prices import DEFAULT_PRICES
-from council.llm.seat import seat_messages
+from council.contracts.config import RunConfig
+from council.reasoners.llm import tokens
+from council.reasoners.llm.estimate import REPAIR_RATE, RETRY_RATE, estimate
+from council.reasoners.llm.prices import DEFAULT_PRICES
+from council.reasoners.llm.seat import seat_messages
+from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 
@@ -66,7 +66,7 @@ def test_the_estimate_is_a_range_with_retries_repairs_and_real_token_counts() ->
     assert est.completion_tokens_max > est.completion_tokens_min > 0
     assert 0 < est.cost_min < est.cost_max  # type: ignore[operator]
     # The largest prompt, counted as sent: the messages with overhead, and the schema.
-    from council.llm.reply import reply_model, reply_schema
+    from council.reasoners.llm.reply import reply_model, reply_schema
 
     schema = tokens.count_json(reply_schema(reply_model(ctx.option_ids)), "gpt-4o-mini")
     opening = max(

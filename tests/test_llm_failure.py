@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fake_openai import FakeOpenAI, closed_port_url
 
-from council.config import RunConfig
-from council.drive import Transport, run_graph
-from council.engine import prepare
+from council.contracts.config import RunConfig
+from council.session.batch import prepare
+from council.session.drive import Transport, run_graph
 from council.store import Store
 
 SCENARIO = "kh-credit-scoring-isolated-data"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fake_openai import FakeOpenAI
 
-from council.config import RunConfig
-from council.drive import Transport, run_graph
-from council.engine import prepare
+from council.contracts.config import RunConfig
+from council.session.batch import prepare
+from council.session.drive import Transport, run_graph
 from council.store import Store
 
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -101,7 +101,7 @@ def test_a_new_seed_makes_no_cache_hits(tmp_path: Path, cli, monkeypatch) -> Non
 def test_baseline_twin_is_paid_once_and_a_crash_in_it_resumes(
     tmp_path: Path, cli, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import council.graph as graph_module
+    import council.graph.wiring as graph_module
 
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     db = tmp_path / "s.db"
@@ -144,7 +144,7 @@ def test_baseline_twin_is_paid_once_and_a_crash_in_it_resumes(
 
 
 def test_resume_counts_the_calls_it_sends_again(tmp_path: Path, monkeypatch) -> None:
-    import council.graph as graph_module
+    import council.graph.wiring as graph_module
 
     real_speak = graph_module.llm_speak
     lost: list[int] = []

@@ -12,16 +12,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from council.config import RunConfig
-from council.engine import prepare
-from council.llm.client import output_cap, response_format
-from council.llm.reply import (
+from council.contracts.config import RunConfig
+from council.reasoners.llm.client import output_cap, response_format
+from council.reasoners.llm.reply import (
     MAX_RATIONALE,
     clamp_scores,
     reply_example,
     reply_model,
     reply_schema,
 )
+from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 OPTIONS = prepare(RunConfig(scenario=SCENARIO)).option_ids
@@ -165,7 +165,7 @@ def test_schema_sent_is_closed_bounded_and_in_each_dialect_only_what_the_server_
 
 
 def output_cap_fields(dialect: str) -> set[str]:
-    from council.llm.client import LLMSettings
+    from council.reasoners.llm.client import LLMSettings
 
     return set(output_cap(LLMSettings(model="m"), dialect))  # type: ignore[arg-type]
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import GOOD_PERSONA, GOOD_SCENARIO, write_yaml
 
-from council.loader import LoadError, load_file
-from council.models import Persona, Scenario
+from council.contracts.formats import Persona, Scenario
+from council.library.loader import LoadError, load_file
 
 
 def edit(base: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:

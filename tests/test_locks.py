@@ -11,16 +11,16 @@ from conftest import make_library, make_persona, two_option_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from council.adversary import NONE
-from council.config import RunConfig
-from council.context import RunContext, build_context
-from council.engine import run
-from council.faults import FAULTS
-from council.library import load_library
-from council.outcome import summarize
-from council.phases import simulate
-from council.protocols import ProtocolState, ballot_from_data, ballot_to_data, run_ballot
-from council.quorum import threshold, tolerates
+from council.contracts.config import RunConfig
+from council.engine.adversary import NONE
+from council.engine.context import RunContext, build_context
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
+from council.engine.protocols import ProtocolState, ballot_from_data, ballot_to_data, run_ballot
+from council.library.catalog import load_library
+from council.rules.faults import FAULTS
+from council.rules.quorum import threshold, tolerates
+from council.session.batch import run
 
 LIBRARY = load_library()
 SCENARIOS = sorted(LIBRARY.scenarios)

@@ -9,10 +9,10 @@ import pytest
 from conftest import write_yaml
 from fake_openai import FakeOpenAI
 
-from council.config import RunConfig
-from council.engine import prepare
-from council.schema import SCHEMA_DIR, schema_text
-from council.seat_models import SeatModels
+from council.contracts.config import RunConfig
+from council.contracts.seat_models import SeatModels
+from council.library.schema import SCHEMA_DIR, schema_text
+from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 KEY = "sk-default-key-0123456789"

@@ -11,18 +11,18 @@ from conftest import make_library, make_persona, two_option_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from council.adversary import NONE
-from council.config import RunConfig
-from council.context import build_context
-from council.engine import run
-from council.faults import FAULTS
-from council.library import load_library
-from council.outcome import summarize
-from council.phases import simulate
-from council.principles import GROUPS
-from council.protocols import ProtocolState, _decide_views, _receive, honest_ballots
-from council.views import commits_received, quorate
-from council.voting import METHODS, Profile
+from council.contracts.config import RunConfig
+from council.contracts.principles import GROUPS
+from council.engine.adversary import NONE
+from council.engine.context import build_context
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
+from council.engine.protocols import ProtocolState, _decide_views, _receive, honest_ballots
+from council.engine.views import commits_received, quorate
+from council.library.catalog import load_library
+from council.rules.faults import FAULTS
+from council.rules.voting import METHODS, Profile
+from council.session.batch import run
 
 LIBRARY = load_library()
 SCENARIO = "kh-credit-scoring-isolated-data"

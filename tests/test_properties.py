@@ -8,13 +8,13 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from council.config import RunConfig
-from council.context import build_context
-from council.faults import FAULTS
-from council.library import load_library
-from council.outcome import summarize
-from council.phases import simulate
-from council.quorum import bft_quorum, max_faulty, threshold, tolerates
+from council.contracts.config import RunConfig
+from council.engine.context import build_context
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
+from council.library.catalog import load_library
+from council.rules.faults import FAULTS
+from council.rules.quorum import bft_quorum, max_faulty, threshold, tolerates
 
 LIBRARY = load_library()
 SCENARIOS = sorted(LIBRARY.scenarios)

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from conftest import make_library, make_persona, two_option_scenario
 
-from council.config import RunConfig
-from council.context import build_context
-from council.models import Scenario
-from council.outcome import summarize
-from council.phases import simulate
+from council.contracts.config import RunConfig
+from council.contracts.formats import Scenario
+from council.engine.context import build_context
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
 
 FAIR = {"fairness": 1.0, "innovation": 0.0}
 INNOV = {"fairness": 0.0, "innovation": 1.0}
@@ -123,7 +123,7 @@ def test_cp_wbft_rule_baseline_correct_iff_at_most_three_colluders(m: int, updat
 
 def test_bft_lock_carries_a_commit_across_ballots() -> None:
     """A seat that sent commit X prepares and approves only X later, whatever its scores say."""
-    from council.protocols import ProtocolState, honest_ballots
+    from council.engine.protocols import ProtocolState, honest_ballots
 
     scores = np.array([[0.9, 0.1], [0.1, 0.9]])
     state = ProtocolState(committed=np.array([-1, -1]), locked=np.array([1, -1]))

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from council.principles import GROUPS
-from council.quorum import CountRule, ListedRule, parse_quorum, tolerates
-from council.quorum_system import (
+from council.contracts.principles import GROUPS
+from council.rules.quorum import CountRule, ListedRule, parse_quorum, tolerates
+from council.rules.quorum_system import (
     GroupShares,
     Listed,
     build_system,
@@ -22,12 +22,12 @@ from council.quorum_system import (
     smallest_blocking,
     tolerance,
 )
-from council.quorum_system import _grid_tolerance as grid_tolerance
-from council.registry import SpecError
+from council.rules.quorum_system import _grid_tolerance as grid_tolerance
+from council.rules.registry import SpecError
 
 
 def round_robin(n: int) -> list[str]:
-    """Groups of a composed council (``council.context.compose``)."""
+    """Groups of a composed council (``council.engine.context.compose``)."""
     return [GROUPS[i % 4] for i in range(n)]
 
 

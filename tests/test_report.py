@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from council.effective import BallotStats, BallotTally, effective_votes
-from council.presets import load_preset
-from council.report import cell_table, load_table, report, sweep_cells
-from council.runner import run_sweep
-from council.sweep import SweepConfig
+from council.experiments.effective import BallotStats, BallotTally, effective_votes
+from council.experiments.presets import load_preset
+from council.experiments.report import cell_table, load_table, report, sweep_cells
+from council.experiments.schedule import run_sweep
+from council.experiments.sweep import SweepConfig
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from council.config import RunConfig
-from council.engine import run
+from council.contracts.config import RunConfig
+from council.session.batch import run
 from council.store import Event, Store, StoreError, default_path
 
 

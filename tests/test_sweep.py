@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import write_yaml
 
-from council.loader import LoadError
-from council.presets import load_preset, names
-from council.runner import paths, run_sweep
-from council.sweep import COLUMNS, FACTORS, SweepConfig, parse_sweep, plan
+from council.experiments.presets import load_preset, names
+from council.experiments.schedule import paths, run_sweep
+from council.experiments.sweep import COLUMNS, FACTORS, SweepConfig, parse_sweep, plan
+from council.library.loader import LoadError
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 SMALL = {
@@ -66,8 +66,8 @@ def test_the_table_has_every_combination_times_seeds_in_order(tmp_path: Path) ->
 
 
 def test_rows_match_single_runs_of_the_engine(tmp_path: Path) -> None:
-    from council.config import RunConfig
-    from council.engine import run
+    from council.contracts.config import RunConfig
+    from council.session.batch import run
 
     config = SweepConfig.model_validate({**SMALL, "fault": ["equivocate"], "seeds": 3})
     run_sweep(config, tmp_path / "t.csv", workers=1)
@@ -303,7 +303,7 @@ def test_an_unreadable_config_is_one_line(tmp_path: Path, cli, text: str, messag
 
 
 def test_usage_errors(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("council.pool.CONNECT_TIMEOUT", "0.5s")
+    monkeypatch.setattr("council.experiments.pool.CONNECT_TIMEOUT", "0.5s")
     config = write_yaml(tmp_path / "a.yaml", SMALL)
     for args, message in [
         ((str(config), "--out", str(tmp_path / "t.txt")), "must end in .csv or .parquet"),
@@ -372,9 +372,9 @@ NETWORK = {
 def test_optional_columns_come_last_only_when_listed_and_match_single_runs(
     tmp_path: Path,
 ) -> None:
-    from council.config import RunConfig
-    from council.engine import run
-    from council.report import sweep_cells
+    from council.contracts.config import RunConfig
+    from council.experiments.report import sweep_cells
+    from council.session.batch import run
 
     config = SweepConfig.model_validate(NETWORK)
     result = run_sweep(config, tmp_path / "t.csv", workers=1)

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from council.exercise import faulty_seats
-from council.record import RunRecord
+from council.contracts.record import RunRecord
+from council.present.exercise import faulty_seats
 from council.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from council.presets import load_preset
-from council.report import DEFAULT, plot_spec, sweep_cells, sweep_charts
-from council.runner import run_sweep
-from council.sweep import COLUMNS, parse_sweep
+from council.experiments.presets import load_preset
+from council.experiments.report import DEFAULT, plot_spec, sweep_cells, sweep_charts
+from council.experiments.schedule import run_sweep
+from council.experiments.sweep import COLUMNS, parse_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -9,17 +9,18 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from council.config import RunConfig
-from council.engine import run
-from council.exercise import faulty_seats, score_guess, tells
-from council.figures import (
+from council.contracts.config import RunConfig
+from council.contracts.record import Round, Statement
+from council.library.catalog import load_library
+from council.present.exercise import faulty_seats, score_guess, tells
+from council.present.figures import (
     MAX_DRAWN,
     communication_dot,
     option_swatches,
     round_tally,
     seats_of,
 )
-from council.i18n import (
+from council.present.i18n import (
     LANGS,
     dissent_words,
     has_translation,
@@ -29,9 +30,8 @@ from council.i18n import (
     scenario_title,
     text,
 )
-from council.library import load_library
-from council.record import Round, Statement
-from council.render import quorum_words
+from council.present.render import quorum_words
+from council.session.batch import run
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -175,7 +175,7 @@ def test_the_graph_has_the_run_s_topology_and_colours_each_seat_by_option(topolo
     dot = communication_dot(config, rnd, swatches, marked={1}, humans={2})
     assert dot is not None
     graph = nx.Graph(re.findall(r"^\s+(\d+) -- (\d+);$", dot, flags=re.M))
-    from council.topology import build_graph
+    from council.rules.topology import build_graph
 
     expected = build_graph(config.topology, 12, seed=3)
     assert {frozenset(map(int, e)) for e in graph.edges} == {frozenset(e) for e in expected.edges}
@@ -208,7 +208,7 @@ def test_only_the_ui_package_imports_streamlit() -> None:
 
 
 def test_ui_modules_hold_no_mutable_state_shared_by_sessions() -> None:
-    names = ["council.i18n", "council.figures", "council.exercise"]
+    names = ["council.present.i18n", "council.present.figures", "council.present.exercise"]
     names += [
         "council.ui." + ".".join(p.relative_to(COUNCIL / "ui").with_suffix("").parts)
         for p in (COUNCIL / "ui").rglob("*.py")

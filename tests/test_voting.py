@@ -14,8 +14,8 @@ from pref_voting.profiles import Profile as PVProfile
 from pref_voting.scoring_methods import borda as pv_borda
 from pref_voting.scoring_methods import plurality as pv_plurality
 
-from council.registry import SpecError
-from council.voting import METHODS, Profile, support, winners
+from council.rules.registry import SpecError
+from council.rules.voting import METHODS, Profile, support, winners
 
 
 def ballots(*groups: tuple[int, list[int]] | tuple[int, list[int], set[int]]) -> Profile:

@@ -9,21 +9,21 @@ from typing import Any, get_args
 import streamlit as st
 from pydantic import ValidationError
 
-from council.config import Protocol, RunConfig, Topology, Update
-from council.faults import FAULTS
-from council.figures import seat_labels, seats_of
-from council.i18n import scenario_title
-from council.library import Library
-from council.llm import estimate_config
-from council.llm.client import public_base_url
-from council.llm.endpoints import Transport
-from council.loader import LoadError
-from council.quorum import RULES
-from council.registry import SpecError
-from council.seat_models import SeatModels, check_personas, models_from_text
+from council.contracts.config import Protocol, RunConfig, Topology, Update
+from council.contracts.seat_models import SeatModels, check_personas, models_from_text
+from council.library.catalog import Library
+from council.library.loader import LoadError
+from council.present.figures import seat_labels, seats_of
+from council.present.i18n import scenario_title
+from council.reasoners.llm import estimate_config
+from council.reasoners.llm.client import public_base_url
+from council.reasoners.llm.endpoints import Transport
+from council.rules.faults import FAULTS
+from council.rules.quorum import RULES
+from council.rules.registry import SpecError
+from council.rules.voting import METHODS
 from council.ui.scenario import show_scenario
 from council.ui.state import choose, lang, tr
-from council.voting import METHODS
 
 DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
 FRACTION = "fraction"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from council.i18n import LANGUAGES
+from council.present.i18n import LANGUAGES
 from council.ui.state import init, tr
 
 PAGES = Path(__file__).resolve().parent / "pages"

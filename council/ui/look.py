@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from council.figures import Swatch
+from council.present.figures import Swatch
 
 GROUP_ICONS: Mapping[str, str] = MappingProxyType(
     {

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from council.config import RunConfig
-from council.i18n import llm_progress
-from council.loader import LoadError
-from council.registry import SpecError
+from council.contracts.config import RunConfig
+from council.library.loader import LoadError
+from council.present.i18n import llm_progress
+from council.rules.registry import SpecError
 from council.ui.state import db, remember_run, tr
 
 if TYPE_CHECKING:
-    from council.human import HumanAnswer
-    from council.interactive import Pause
-    from council.llm.endpoints import Transport
+    from council.reasoners.human import HumanAnswer
+    from council.reasoners.llm.endpoints import Transport
+    from council.session.interactive import Pause
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -36,7 +36,7 @@ def _line(event: dict[str, Any]) -> str:
 
 
 def _advance(config: RunConfig, go: Callable[[Progress], Pause]) -> None:
-    from council.llm.errors import EndpointError
+    from council.reasoners.llm.errors import EndpointError
 
     expected = config.rounds + 2  # the opening, the rounds, one ballot: more only if it fails
     with st.status(tr("deliberating"), expanded=True) as status:
@@ -75,7 +75,9 @@ def _advance(config: RunConfig, go: Callable[[Progress], Pause]) -> None:
 
 def begin(config: RunConfig, *, step: bool, transport: Transport | None = None) -> None:
     """Start a run; it goes on to its end, a person's turn or (``step``) the end of a round."""
-    from council.interactive import start  # the graph loads on the first run, not the first page
+    from council.session.interactive import (
+        start,  # the graph loads on the first run, not the first page
+    )
 
     st.session_state["run_config"] = config
     st.session_state["run_transport"] = transport  # for every later step of this run
@@ -96,7 +98,7 @@ def resume(
     answers: dict[int, HumanAnswer] | None = None,
 ) -> None:
     """Go on with a paused run (giving the people's answers where they were asked)."""
-    from council.interactive import proceed
+    from council.session.interactive import proceed
 
     key = st.session_state.get("api_key") or None  # the same key, every step of the run
     transport = st.session_state.get("run_transport")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from council.i18n import has_translation, scenario_summary, scenario_title
-from council.models import Scenario
+from council.contracts.formats import Scenario
+from council.present.i18n import has_translation, scenario_summary, scenario_title
 from council.ui.state import lang, tr
 
 

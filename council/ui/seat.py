@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from council.figures import option_swatches
-from council.human import HumanAnswer, HumanPrompt
-from council.library import load_library
+from council.library.catalog import load_library
+from council.present.figures import option_swatches
+from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.ui.look import mark
 from council.ui.state import tr
 

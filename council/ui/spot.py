@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from council.exercise import GuessScore, Tell, score_guess
-from council.figures import SeatLabel, seat_labels
-from council.library import load_library
-from council.record import RunRecord
+from council.contracts.record import RunRecord
+from council.library.catalog import load_library
+from council.present.exercise import GuessScore, Tell, score_guess
+from council.present.figures import SeatLabel, seat_labels
 from council.ui.look import FAULTY
 from council.ui.state import lang_key, tr
 

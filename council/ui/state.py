@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
-from council.i18n import LANGS, Lang, text
+from council.present.i18n import LANGS, Lang, text
 from council.store import default_path
 
 if TYPE_CHECKING:  # the graph (langgraph) is imported only when a run starts: a faster first page
-    from council.interactive import Pause
+    from council.session.interactive import Pause
 
 # Factories, not values: each session gets its own fresh objects.
 _DEFAULTS: tuple[tuple[str, Callable[[], Any]], ...] = (

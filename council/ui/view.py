@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING
 import altair as alt
 import streamlit as st
 
-from council.config import RunConfig
-from council.context import Seat
-from council.figures import (
+from council.contracts.config import RunConfig
+from council.contracts.formats import Scenario
+from council.contracts.record import Ballot, Round, RunRecord, Statement
+from council.engine.context import Seat
+from council.library.catalog import load_library, resolve_scenario
+from council.present.figures import (
     Swatch,
     ballots_after,
     communication_dot,
@@ -21,16 +24,13 @@ from council.figures import (
     seat_labels,
     seats_of,
 )
-from council.i18n import dissent_words, group_name, quorum_sentence
-from council.library import load_library, resolve_scenario
-from council.models import Scenario
-from council.record import Ballot, Round, RunRecord, Statement
-from council.render import markdown, scenario_of
+from council.present.i18n import dissent_words, group_name, quorum_sentence
+from council.present.render import markdown, scenario_of
 from council.ui.look import FAULTY, PERSON, group_icon, mark
 from council.ui.state import db, lang, lang_key, tr
 
 if TYPE_CHECKING:
-    from council.interactive import Pause
+    from council.session.interactive import Pause
     from council.store import Store
 
 

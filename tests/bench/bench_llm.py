@@ -32,9 +32,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from council.config import RunConfig  # noqa: E402
-from council.drive import Transport, run_graph  # noqa: E402
-from council.record import RunRecord  # noqa: E402
+from council.contracts.config import RunConfig  # noqa: E402
+from council.contracts.record import RunRecord  # noqa: E402
+from council.session.drive import Transport, run_graph  # noqa: E402
 
 LATENCY = 0.3
 SCENARIO = "kh-credit-scoring-isolated-data"

@@ -18,12 +18,12 @@ import argparse
 import json
 import sys
 
-from council.config import RunConfig
-from council.context import draw, seat_council
-from council.library import load_library
-from council.outcome import summarize
-from council.phases import simulate
-from council.quorum import threshold, tolerates
+from council.contracts.config import RunConfig
+from council.engine.context import draw, seat_council
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
+from council.library.catalog import load_library
+from council.rules.quorum import threshold, tolerates
 
 SCENARIO = "kh-credit-scoring-isolated-data"  # the scenario of the reproduction
 

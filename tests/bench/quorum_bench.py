@@ -17,14 +17,14 @@ import json
 import statistics
 import time
 
-from council.config import RunConfig
-from council.context import compose, draw, seat_council
-from council.library import load_library
-from council.outcome import summarize
-from council.phases import simulate
-from council.quorum import parse_quorum
-from council.quorum_system import build_system, exact_tolerance, smallest
-from council.registry import SpecError
+from council.contracts.config import RunConfig
+from council.engine.context import compose, draw, seat_council
+from council.engine.outcome import summarize
+from council.engine.phases import simulate
+from council.library.catalog import load_library
+from council.rules.quorum import parse_quorum
+from council.rules.quorum_system import build_system, exact_tolerance, smallest
+from council.rules.registry import SpecError
 
 SCENARIO = "kh-credit-scoring-isolated-data"  # the scenario of `council bench`
 SYSTEMS = {

@@ -138,7 +138,7 @@ class Recorder:
 
 def judge(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
     """Check every reply against the schema its request sent, and against our reply model."""
-    from council.llm.reply import reply_model
+    from council.reasoners.llm.reply import reply_model
 
     replies = accepted = rejected = cut = prompt = completion = 0
     broke: dict[str, int] = {}

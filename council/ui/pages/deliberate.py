@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from council.config import RunConfig
-from council.library import load_library
+from council.contracts.config import RunConfig
+from council.library.catalog import load_library
 from council.ui import runner
 from council.ui.form import run_form
 from council.ui.seat import ask

@@ -9,20 +9,20 @@ from typing import Any, TypedDict, get_args
 import pandas as pd
 import streamlit as st
 
-from council.config import Protocol, Topology, Update
-from council.faults import FAULTS
-from council.i18n import scenario_title
-from council.library import Library, load_library
-from council.loader import LoadError
-from council.presets import METRICS, PlotSpec, load_preset, names
-from council.quorum import RULES
-from council.registry import SpecError
-from council.report import plot_spec, sweep_cells, sweep_charts, varying
-from council.runner import SweepResult, run_sweep
-from council.sweep import SweepConfig, parse_sweep, plan
+from council.contracts.config import Protocol, Topology, Update
+from council.experiments.presets import METRICS, PlotSpec, load_preset, names
+from council.experiments.report import plot_spec, sweep_cells, sweep_charts, varying
+from council.experiments.schedule import SweepResult, run_sweep
+from council.experiments.sweep import SweepConfig, parse_sweep, plan
+from council.library.catalog import Library, load_library
+from council.library.loader import LoadError
+from council.present.i18n import scenario_title
+from council.rules.faults import FAULTS
+from council.rules.quorum import RULES
+from council.rules.registry import SpecError
+from council.rules.voting import METHODS
 from council.ui.form import DEFAULT_SCENARIO
 from council.ui.state import choose, lang, lang_key, tr
-from council.voting import METHODS
 
 # Module-level strings would be drawn on the page (Streamlit's magic): comments here.
 DEFAULT_SEEDS = 10  # every preset then runs in about a second (the presets' own: 30 to 100)

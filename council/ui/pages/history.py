@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from council.i18n import scenario_title
-from council.library import load_library
+from council.library.catalog import load_library
+from council.present.i18n import scenario_title
 from council.store import Store
 from council.ui.spot import exercise
 from council.ui.state import choose, db, lang, my_runs, tr

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from council.i18n import group_name, scenario_title
-from council.library import Library, load_library
-from council.loader import LoadError, load_data, parse_yaml
-from council.models import Persona
+from council.contracts.formats import Persona
+from council.library.catalog import Library, load_library
+from council.library.loader import LoadError, load_data, parse_yaml
+from council.present.i18n import group_name, scenario_title
 from council.ui.look import group_icon
 from council.ui.scenario import show_scenario
 from council.ui.state import choose, lang, tr

@@ -1,0 +1,221 @@
+"""The ``council`` command line: validate, list, schema, bench; the run commands in cli_runs.
+
+Exit codes: 0 ok, 2 bad input or usage, 1 anything else. Every error is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from council.cli.runs import add_run_commands, print_json
+from council.contracts.errors import RunStopped, UsageError
+from council.library.loader import LoadError
+from council.rules.registry import SpecError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (try --help)")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate files and folders; print one line per problem."""
+    from council.library.catalog import validate_paths
+
+    problems = validate_paths([Path(p) for p in args.paths])
+    if problems:
+        for line in LoadError(problems).lines():
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    if not args.quiet:
+        print(f"ok: {len(args.paths)} path(s) valid")
+    return EXIT_OK
+
+
+def listing(what: str) -> list[dict[str, Any]]:
+    """The rows ``council list WHAT --json`` prints."""
+    if what == "personas":
+        from council.library.catalog import load_library
+
+        lib = load_library()
+        return [
+            {
+                "id": p.id,
+                "name": p.name,
+                "group": p.group,
+                "openness": p.openness,
+                "languages": list(p.languages),
+            }
+            for group in lib.personas_by_group().values()
+            for p in group
+        ]
+    if what == "scenarios":
+        from council.library.catalog import load_library
+
+        lib = load_library()
+        return [
+            {
+                "id": s.id,
+                "title": s.title,
+                "jurisdiction": s.jurisdiction,
+                "sector": s.sector,
+                "options": list(s.option_ids),
+                "languages": sorted(s.translations),
+            }
+            for s in sorted(lib.scenarios.values(), key=lambda s: (s.jurisdiction, s.id))
+        ]
+    if what == "faults":
+        from council.rules.faults import FAULTS
+
+        return [e.model_dump() for e in FAULTS.entries()]
+    from council.rules.quorum import RULES, SYSTEMS
+    from council.rules.voting import METHODS
+
+    rows = [{"kind": "quorum", **e.model_dump()} for e in RULES.entries()]
+    rows.append(
+        {
+            "kind": "quorum",
+            "name": "FRACTION",
+            "arg": None,
+            "summary": "A fraction p in (0, 1] of the seats, ceil(p*n), e.g. 0.6.",
+        }
+    )
+    rows += [{"kind": "quorum", **e.model_dump()} for e in SYSTEMS.entries()]
+    rows.append(
+        {
+            "kind": "quorum",
+            "name": "FILE.yaml",
+            "arg": None,
+            "summary": "A quorum file: named minimal quorums or a per-group rule "
+            "(`council schema quorum`).",
+        }
+    )
+    rows += [{"kind": "method", **e.model_dump()} for e in METHODS.entries()]
+    return rows
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List personas, scenarios, faults or rules."""
+    rows = listing(args.what)
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    columns = {
+        "personas": ["id", "group", "name", "openness"],
+        "scenarios": ["id", "jurisdiction", "sector", "title"],
+        "faults": ["name", "arg", "summary"],
+        "rules": ["kind", "name", "arg", "summary"],
+    }[args.what]
+    table = Table(*columns, title=f"{len(rows)} {args.what}")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
+    Console(width=160).print(table)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON schema of a file format, or write both into a folder."""
+    from council.library.schema import schema_text, write_schemas
+
+    if args.write:
+        for path in write_schemas(Path(args.write)):
+            print(path)
+        return EXIT_OK
+    sys.stdout.write(schema_text(args.kind))
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure the engine's figures."""
+    from council.cli.bench import run_bench
+
+    figures = run_bench(quick=args.quick)
+    if args.json:
+        print_json([f.model_dump() for f in figures])
+        return EXIT_OK
+    for f in figures:
+        print(f"{f.name:45} {f.value:12,.3f} {f.unit:7} (target {f.target})")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    parser = _Parser(prog="council", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="check persona and scenario files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is valid")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("list", help="list the library and the registries")
+    p.add_argument("what", choices=["personas", "scenarios", "faults", "rules"])
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("schema", help="print the JSON schema of a file format")
+    p.add_argument(
+        "kind", choices=["persona", "scenario", "quorum", "models"], nargs="?", default="scenario"
+    )
+    p.add_argument("--write", metavar="DIR", help="write every schema into DIR instead")
+    p.set_defaults(func=cmd_schema)
+
+    add_run_commands(sub)
+
+    p = sub.add_parser("bench", help="measure graph latency and batch throughput")
+    p.add_argument("--quick", action="store_true", help="fewer repeats")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
+
+    from council.cli.sweeps import add_sweep_commands
+
+    add_sweep_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (the console script exits with it)."""
+    code = _main(argv)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
+    except UsageError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
+    except LoadError as err:
+        for line in err.lines():
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    except SpecError as err:
+        print(f"council: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except RunStopped as err:
+        print(f"council: {err}", file=sys.stderr)
+        return err.code
+    except KeyboardInterrupt:
+        print("council: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as err:  # noqa: BLE001 - the CLI's promise: one line, never a traceback
+        print(f"council: error: {type(err).__name__}: {err}", file=sys.stderr)
+        return EXIT_FAIL

@@ -1,0 +1,190 @@
+"""The experiment commands of the CLI: ``council sweep``, ``council report``, ``council presets``.
+
+``council.cli.main`` adds them with ``add_sweep_commands``; errors follow its rules (one line; exit
+2 for bad input, with config problems as ``FILE: field: what is wrong``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from council.rules.registry import SpecError
+
+EXIT_OK = 0
+
+
+def add_sweep_commands(sub: Any) -> None:
+    """Add ``sweep``, ``report`` and ``presets`` to the CLI's subparsers."""
+    p = sub.add_parser("sweep", help="run every combination of a sweep config, times seeds")
+    p.add_argument("config", nargs="?", metavar="CONFIG.yaml", help="the sweep config")
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="the table (.csv or .parquet)")
+    p.add_argument("--workers", type=int, metavar="N", help="local processes (default: cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler instead")
+    p.add_argument("--resume", action="store_true", help="keep the rows of an interrupted sweep")
+    p.add_argument("--preset", metavar="NAME", help="run a preset (see `council presets`)")
+    p.add_argument("--seeds", type=int, metavar="S", help="seeds per cell, overriding the config")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("report", help="summary tables and plots of a sweep table")
+    p.add_argument("table", metavar="FILE.csv", help="a table written by `council sweep`")
+    p.add_argument("--out", metavar="DIR", help="report folder (default: FILE_report/)")
+    p.add_argument("--preset", metavar="NAME", help="plot as this preset does")
+    p.add_argument("--json", action="store_true", help="print the cells table as JSON")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("presets", help="list the sweep presets")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_presets)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a sweep into a table, with a progress bar on standard error."""
+    from council.experiments.presets import load_preset
+    from council.experiments.schedule import run_sweep
+    from council.experiments.sweep import load_sweep
+
+    if bool(args.config) == bool(args.preset):
+        raise SpecError("sweep: give a CONFIG.yaml or --preset NAME (one of them)")
+    if args.workers is not None and args.workers < 1:
+        raise SpecError(f"sweep: --workers must be at least 1, not {args.workers}")
+    if args.preset:
+        config, name = load_preset(args.preset).config, f"preset {args.preset}"
+    else:
+        config, name = load_sweep(Path(args.config)), args.config
+    if args.seeds is not None:
+        if args.seeds < 1:
+            raise SpecError(f"sweep: --seeds must be at least 1, not {args.seeds}")
+        config = config.model_copy(update={"seeds": args.seeds})
+    with _progress_bar() as progress:
+        result = run_sweep(
+            config,
+            Path(args.out),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=progress,
+            name=name,
+            preset=args.preset,
+        )
+    kept = f" ({result.resumed:,} kept from before)" if result.resumed else ""
+    print(
+        f"{result.runs:,} rows in {result.out}{kept}, {result.wall_s:.1f} s; "
+        f"per-cell metrics in {result.sidecar}"
+    )
+    return EXIT_OK
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on standard error when it is a terminal (none in logs and pipes).
+
+    It appears with the first progress (so a config error prints nothing else) and redraws
+    at most ten times a second, with no refresh thread: the pool's workers may be forked, and
+    forking a process with threads is unsafe.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        auto_refresh=False,
+    )
+    task = bar.add_task("sweep", total=None)
+    last = 0.0
+
+    def update(done: int, total: int) -> None:
+        nonlocal last
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+        now = time.monotonic()
+        if now - last >= 0.1 or done >= total:
+            bar.refresh()
+            last = now
+
+    try:
+        yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a report folder; print the per-cell table."""
+    from council.experiments.report import report, summary_rows
+
+    result = report(Path(args.table), Path(args.out) if args.out else None, preset=args.preset)
+    if args.json:
+        import pandas as pd
+
+        cells = pd.read_csv(result.out / "cells.csv")
+        print(json.dumps(summary_rows(cells), indent=2))
+        return EXIT_OK
+    _print_cells(result.out / "cells.csv")
+    print(f"report: {result.files[0]} ({len(result.files)} files in {result.out})")
+    return EXIT_OK
+
+
+def _print_cells(path: Path) -> None:
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from council.experiments.report import varying
+
+    cells = pd.read_csv(path, keep_default_na=False, dtype=str)
+    shown = varying(cells) + ["runs", "safety_violation_rate", "decision_rate", "validity",
+                              "honest_drift", "effective_votes"]  # fmt: skip
+    names = {"safety_violation_rate": "unsafe", "decision_rate": "decided",
+             "honest_drift": "drift", "effective_votes": "eff. votes"}  # fmt: skip
+    table = Table(*(names.get(c, c) for c in shown), title=f"{len(cells)} cells")
+    for row in cells[shown].itertuples(index=False):
+        table.add_row(*(_short(v) for v in row))
+    Console(width=160).print(table)
+
+
+def _short(value: str) -> str:
+    try:
+        number = float(value)
+    except ValueError:
+        return value or "—"
+    return value if number.is_integer() and "." not in value else f"{number:.3g}"
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    """List the presets with their plots and paragraphs."""
+    from council.experiments.presets import load_preset, names
+
+    presets = [load_preset(n) for n in names()]
+    if args.json:
+        rows = [
+            {
+                "name": p.name,
+                "title": p.plot.title,
+                "runs": p.config.runs,
+                "path": str(p.path),
+                "explanation": p.explanation,
+            }  # fmt: skip
+            for p in presets
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for p in presets:
+        print(f"{p.name}: {p.plot.title} ({p.config.runs:,} runs)")
+        print(f"  council sweep --preset {p.name} --out {p.name}.csv")
+    sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,335 @@
+"""A run's fixed context: the seated council and every number drawn from the seed.
+
+Everything random is drawn here, once, from independent streams of the seed, so that the phase
+functions that follow are deterministic and the baseline (the same seed, every seat honest)
+sees the same perception noise and topology as the faulty run.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from council.contracts.config import RunConfig
+from council.contracts.formats import Persona, Scenario
+from council.contracts.principles import PRINCIPLES
+from council.contracts.seat_models import Endpoint, endpoint_of
+from council.library.catalog import Library
+from council.rules.faults import Fault, parse_fault
+from council.rules.network import Network, Partition, parse_partition
+from council.rules.opinion import base_scores
+from council.rules.quorum import Tolerance, max_faulty, parse_quorum
+from council.rules.quorum_system import QuorumSystem, build_system, smallest
+from council.rules.quorum_system import tolerance as system_tolerance
+from council.rules.registry import SpecError
+from council.rules.topology import adjacency
+from council.rules.voting import METHODS
+
+NOISE_SD = 0.08
+"""Standard deviation of a seat's perception noise on each option's score."""
+
+LLM_FAULTS = ("persuader", "collude")
+"""Fault models that act through what an LLM says (the others act on messages)."""
+
+# Independent random streams of one seed.
+_NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
+
+
+class Seat(BaseModel):
+    """A persona in a council, with its behaviour and reasoner (``council.seats`` in a record)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seat: int
+    persona: str
+    behaviour: str
+    """``honest`` or the fault spec of a faulty seat."""
+    reasoner: Literal["offline", "openai", "human"] = "offline"
+    model: str = "offline"
+    """Who speaks for the seat: ``offline``, ``human``, or the LLM's model id."""
+
+
+@dataclass(frozen=True, eq=False)
+class Council:
+    """The seed-free part of a run: who sits, their numbers, the scenario's, the rules.
+
+    Built once per configuration cell and shared by every seed of it (sweeps lean on this).
+    """
+
+    scenario: Scenario
+    personas: tuple[Persona, ...]
+    fault: Fault
+    values: np.ndarray
+    """(n, P) value weights."""
+    openness: np.ndarray
+    """(n,) openness of each seat."""
+    impacts: np.ndarray
+    """(K, P) effect of each option on each principle."""
+    emphasis: np.ndarray
+    """(P,) 0.5 + harm: how much each principle counts in this scenario."""
+    quorum: int
+    """The threshold t; for a quorum system beyond one threshold, its smallest quorum's seats."""
+    max_faulty: int
+    system: QuorumSystem
+    """The quorum predicate over per-group support (a plain threshold t: count >= t)."""
+    tolerates: Tolerance
+    partition: Partition | None = None
+
+    @functools.cached_property
+    def base(self) -> np.ndarray:
+        """(n, K) each seat's noise-free scores: the same for every seed of a cell."""
+        return base_scores(self.values, self.impacts, self.emphasis)
+
+
+@dataclass(frozen=True, eq=False)
+class RunContext:
+    """The seated council and its seeded draws; read-only for the phase functions."""
+
+    config: RunConfig
+    council: Council
+    faulty: np.ndarray
+    """Boolean (n,): the faulty seats."""
+    noise: np.ndarray
+    """(n, K) seeded perception noise."""
+    hears: np.ndarray
+    """(n, n) boolean: hears[i, j] when seat i hears seat j in deliberation."""
+
+    # The council's fields, read through.
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario deliberated."""
+        return self.council.scenario
+
+    @property
+    def personas(self) -> tuple[Persona, ...]:
+        """Each seat's persona."""
+        return self.council.personas
+
+    @property
+    def fault(self) -> Fault:
+        """The fault model of the faulty seats."""
+        return self.council.fault
+
+    @property
+    def values(self) -> np.ndarray:
+        """(n, P) value weights."""
+        return self.council.values
+
+    @property
+    def openness(self) -> np.ndarray:
+        """(n,) openness."""
+        return self.council.openness
+
+    @property
+    def impacts(self) -> np.ndarray:
+        """(K, P) option impacts."""
+        return self.council.impacts
+
+    @property
+    def emphasis(self) -> np.ndarray:
+        """(P,) principle emphasis."""
+        return self.council.emphasis
+
+    @property
+    def quorum(self) -> int:
+        """The threshold t."""
+        return self.council.quorum
+
+    @property
+    def max_faulty(self) -> int:
+        """F = floor((n - 1) / 3)."""
+        return self.council.max_faulty
+
+    @property
+    def system(self) -> QuorumSystem:
+        """The quorum system."""
+        return self.council.system
+
+    @functools.cached_property
+    def network(self) -> Network | None:
+        """The run's network faults, or None when every message arrives on time."""
+        if not self.config.network_faults:
+            return None
+        return Network(
+            self.config.seed, self.n, self.config.drop, self.config.delay, self.council.partition
+        )
+
+    @property
+    def n(self) -> int:
+        """Council size."""
+        return len(self.council.personas)
+
+    @property
+    def k(self) -> int:
+        """Number of options."""
+        return len(self.scenario.options)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """Option ids, in scenario order."""
+        return self.scenario.option_ids
+
+    @property
+    def honest(self) -> np.ndarray:
+        """Boolean (n,): the honest seats."""
+        return ~self.faulty
+
+    @property
+    def fault_option(self) -> int | None:
+        """Index of the option the fault pushes, if it pushes one."""
+        return self.option_ids.index(self.fault.option) if self.fault.option else None
+
+    @functools.cached_property
+    def endpoints(self) -> tuple[Endpoint | None, ...]:
+        """Each seat's LLM endpoint; None where no LLM speaks for it.
+
+        That is every seat offline, a person's seat, and a faulty seat whose fault acts on
+        messages rather than through what an LLM says (see ``LLM_FAULTS``).
+        """
+        if self.config.backend != "openai":
+            return (None,) * self.n
+        by_rule = bool(self.faulty.any()) and self.fault.name not in LLM_FAULTS
+        return tuple(
+            None
+            if i in self.config.human_seats or (by_rule and self.faulty[i])
+            else endpoint_of(
+                self.config.models, p, model=self.config.model, base_url=self.config.base_url
+            )
+            for i, p in enumerate(self.personas)
+        )
+
+    @functools.cached_property
+    def seats(self) -> tuple[Seat, ...]:
+        """The seats as a record lists them."""
+        reasoner: Literal["offline", "openai"] = (
+            "openai" if self.config.backend == "openai" else "offline"
+        )
+        out = []
+        for i, p in enumerate(self.personas):
+            endpoint = self.endpoints[i]
+            human = i in self.config.human_seats
+            out.append(
+                Seat(
+                    seat=i,
+                    persona=p.id,
+                    behaviour=self.fault.spec if self.faulty[i] else "honest",
+                    reasoner="human" if human else reasoner,
+                    model="human" if human else endpoint.model if endpoint else "offline",
+                )
+            )
+        return tuple(out)
+
+    def random_stream(self, step: int) -> np.random.Generator:
+        """The random fault's draws for one step (a round or a protocol phase)."""
+        return np.random.default_rng([self.config.seed, _RANDOM_FAULT, step])
+
+
+def compose(library: Library, size: int) -> list[Persona]:
+    """Seats drawn round-robin across the groups in fixed order; personas repeat past the library.
+
+    Seat i takes the next persona of group i mod 4 (cycling within the group).
+    """
+    groups = [g for g in library.personas_by_group().values() if g]
+    if not groups:
+        raise SpecError("the library has no personas")
+    taken = [0] * len(groups)
+    seated: list[Persona] = []
+    for i in range(size):
+        g = i % len(groups)
+        seated.append(groups[g][taken[g] % len(groups[g])])
+        taken[g] += 1
+    return seated
+
+
+def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Council:
+    """Resolve the seed-free part of a config; SpecError naming the option if it is invalid."""
+    if config.personas:
+        unknown = [p for p in config.personas if p not in library.personas]
+        if unknown:
+            raise SpecError(
+                f"--personas: unknown persona {unknown[0]!r} (see `council list personas`)"
+            )
+        personas = [library.personas[p] for p in config.personas]
+    else:
+        personas = compose(library, config.size)
+    n = len(personas)
+    if config.byzantine > n:
+        raise SpecError(f"--byzantine {config.byzantine} exceeds the council of {n} seats")
+    METHODS.split(config.method)
+    bad_humans = [s for s in config.human_seats if not 0 <= s < n]
+    if bad_humans:
+        raise SpecError(f"human seat {bad_humans[0]} is not a seat of the council of {n}")
+    groups = [p.group for p in personas]
+    system = build_system(parse_quorum(config.quorum), groups, config.weights)
+    return Council(
+        scenario=scenario,
+        personas=tuple(personas),
+        fault=parse_fault(config.fault, scenario.option_ids),
+        values=np.array([[p.values.get(q, 0.0) for q in PRINCIPLES] for p in personas]),
+        openness=np.array([p.openness for p in personas]),
+        impacts=np.array([[o.impacts.get(q, 0.0) for q in PRINCIPLES] for o in scenario.options]),
+        emphasis=0.5 + np.array([scenario.harms.get(q, 0.0) for q in PRINCIPLES]),
+        quorum=smallest(system),
+        max_faulty=max_faulty(n),
+        system=system,
+        tolerates=system_tolerance(system),
+        partition=parse_partition(config.partition, groups) if config.partition else None,
+    )
+
+
+def draw(config: RunConfig, council: Council) -> RunContext:
+    """Draw a seed's faulty seats, perception noise and topology for a seated council."""
+    n, k = len(council.personas), len(council.scenario.options)
+    faulty = np.zeros(n, dtype=bool)
+    if config.byzantine:
+        picker = np.random.default_rng([config.seed, _FAULTY])
+        # A person at the UI always plays an honest seat.
+        eligible = (
+            np.setdiff1d(np.arange(n), np.array(config.human_seats, dtype=int))
+            if config.human_seats
+            else np.arange(n)
+        )
+        if config.faulty_groups is not None:
+            eligible = _in_groups(eligible, council, config.faulty_groups)
+        if config.byzantine > len(eligible):
+            raise SpecError(
+                f"--byzantine {config.byzantine}: only {len(eligible)} seats "
+                + (
+                    f"are in {', '.join(config.faulty_groups)} and "
+                    if config.faulty_groups is not None
+                    else ""
+                )
+                + "are not played by a person"
+            )
+        # Drawing positions, not elements, is the same draw and skips an array's overhead.
+        faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
+    noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, k))
+    return RunContext(
+        config=config,
+        council=council,
+        faulty=faulty,
+        noise=noise,
+        # A complete graph is the same for every seed: one cached matrix serves them all.
+        hears=adjacency(
+            config.topology, n, 0 if config.topology == "complete" or n < 4 else config.seed
+        ),
+    )
+
+
+def _in_groups(seats: np.ndarray, council: Council, groups: tuple[str, ...]) -> np.ndarray:
+    """The seats, of these, whose persona is in one of the groups."""
+    return np.array([s for s in seats if council.personas[s].group in groups], dtype=np.intp)
+
+
+def build_context(config: RunConfig, library: Library, scenario: Scenario) -> RunContext:
+    """Resolve a config against the library and draw everything random; SpecError if invalid."""
+    return draw(config, seat_council(config, library, scenario))
+
+
+def tolerance(ctx: RunContext) -> dict[str, int]:
+    """``council.tolerates`` of a record."""
+    return ctx.council.tolerates.model_dump()

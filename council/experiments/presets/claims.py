@@ -1,0 +1,384 @@
+"""A preset's figures, generated from a run of the preset, never typed.
+
+A preset's front matter may declare ``figures``: named numbers read off its per-cell metrics (the
+sweep's sidecar), such as one cell's violation rate, the first number of faulty seats at which
+violations appear, the largest gap between two protocols or the runs with a violation, or computed
+from the quorum arithmetic of its councils (``council.experiments.presets.arithmetic``), such as a
+quorum system's exact tolerance. Its paragraph and its ``summary`` (the README's preset table row)
+name them as ``{name}``. This module computes them from a sweep of the cells they read at the
+preset's own seed count; ``council.experiments.presets.regenerate`` is the script that writes them
+to ``NAME.figures.json``, which ``load_preset`` fills in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from council.contracts.principles import GROUPS
+from council.experiments.presets.arithmetic import KINDS as ARITHMETIC
+from council.experiments.presets.arithmetic import arithmetic
+from council.experiments.schedule import CellMetrics, SweepSummary, run_sweep
+from council.experiments.sweep import EXTRAS, FACTORS, SweepConfig
+
+Scalar = str | int | float
+_CONDITION = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?[0-9.]+)\s*$")
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+"""How a paragraph names a figure: ``{name}``."""
+
+
+Kind = Literal[
+    "value", "values", "first", "last", "max", "min", "spread", "count", "runs",
+    "safety_bound", "liveness_bound", "smallest_quorum", "overlap", "blocking",
+    "blocking_split", "seats",
+]  # fmt: skip
+RATES = ("safety_violation_rate", "decision_rate", "validity")
+"""Metrics that are shares of runs: ``count`` turns them back into numbers of runs."""
+REFERENCE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
+"""A ``where`` value naming another figure, ``"{name}"``: the factor value that figure gave."""
+
+
+class Figure(BaseModel):
+    """One generated number: which cells it reads and how it reduces them to text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Kind = Field(
+        default="value",
+        description="value: one cell's metric; values: the metric along `over`, joined; first / "
+        "last: the first value of `over` whose metric meets `when` / the last of the leading run "
+        "that meets it; max, min: over the cells; spread: the largest difference between cells "
+        "that differ only in `between`; count: runs in which a rate's event happened (its rate "
+        "times its runs, summed); runs: the cells' runs, summed; the quorum arithmetic of the "
+        "cells' councils (no run): safety_bound, liveness_bound, smallest_quorum, overlap, "
+        "blocking, blocking_split, seats (see council.experiments.presets.arithmetic).",
+    )
+    metric: str | None = Field(default=None, description="A per-cell metric (CellMetrics).")
+    where: dict[str, Scalar | list[Scalar]] = Field(
+        default_factory=dict,
+        description="Factor -> the value(s) of the cells it reads; '{name}': the value another "
+        "figure (a first or last) gave.",
+    )
+    over: str | None = Field(default=None, description="values, first, last: the factor.")
+    when: str | None = Field(default=None, description="first, last: a test like '> 0'.")
+    combine: Literal["max", "min"] | None = Field(
+        default=None,
+        description="values, first, last: how the cells sharing a value of `over` reduce to one "
+        "number (default: there must be one such cell).",
+    )
+    between: str | None = Field(default=None, description="spread: the factor compared.")
+    group: str | None = Field(default=None, description="seats: one group's seats.")
+    otherwise: str = Field(default="never", description="first, last: text when none meets it.")
+    format: str = Field(default=".2f", description="Format spec of a metric's value.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Figure:
+        for factor in (*self.where, self.over, self.between):
+            if factor is not None and factor not in (*FACTORS, *EXTRAS):
+                known = ", ".join((*FACTORS, *EXTRAS))
+                raise ValueError(f"unknown factor {factor!r} (known: {known})")
+        if self.kind in ARITHMETIC or self.kind == "runs":
+            if self.metric is not None:
+                raise ValueError(f"{self.kind} reads no metric, not {self.metric!r}")
+        elif self.metric not in CellMetrics.model_fields:
+            raise ValueError(f"{self.kind} needs a per-cell metric, not {self.metric!r}")
+        if self.kind == "count" and self.metric not in RATES:
+            raise ValueError(f"count needs a rate ({', '.join(RATES)}), not {self.metric!r}")
+        if self.kind in ("values", "first", "last") and self.over is None:
+            raise ValueError(f"{self.kind} needs `over`: the factor it runs along")
+        if self.kind in ("first", "last") and (
+            self.when is None or not _CONDITION.match(self.when)
+        ):
+            raise ValueError(f"{self.kind} needs `when`, a test such as '> 0' or '== 0'")
+        if self.kind == "spread" and self.between is None:
+            raise ValueError("spread needs `between`: the factor whose cells it compares")
+        if self.group is not None and (self.kind != "seats" or self.group not in GROUPS):
+            raise ValueError(f"`group` is for seats, one of {', '.join(GROUPS)}")
+        return self
+
+    def references(self) -> set[str]:
+        """The figures whose values this one's ``where`` names."""
+        return {m.group(1) for v in self.where.values() for m in [REFERENCE.match(str(v))] if m}
+
+    def resolved(self, values: dict[str, str], name: str = "figure") -> Figure:
+        """The figure with every ``"{name}"`` in ``where`` replaced by that figure's text."""
+        where: dict[str, Scalar | list[Scalar]] = {}
+        for factor, wanted in self.where.items():
+            match = REFERENCE.match(str(wanted))
+            if match and match.group(1) not in values:
+                raise ValueError(f"{name}: where {factor}: no figure {match.group(1)!r} yet")
+            where[factor] = values[match.group(1)] if match else wanted
+        return self.model_copy(update={"where": where})
+
+
+class FigureValues(BaseModel):
+    """``NAME.figures.json``: a preset's figures as text, and what they were computed from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: str
+    seeds: int = Field(description="Seeds per cell of the run they come from.")
+    source: str = Field(description="Digest of the sweep config and figure specs used.")
+    figures: dict[str, str]
+
+
+def source_digest(config: SweepConfig, figures: dict[str, Figure]) -> str:
+    """A digest of what the figures depend on besides the code: the config and the specs.
+
+    Both as written: a field left unset (None) is left out, so a new optional factor of the
+    sweep config, or a new optional field of a figure, changes no existing digest.
+
+    >>> config = SweepConfig(scenarios=("x",), seeds=3)
+    >>> source_digest(config, {}) == source_digest(config.model_copy(update={"drop": (0.1,)}), {})
+    False
+    """
+    data = {
+        "config": config.model_dump(mode="json", exclude_none=True),
+        "figures": {
+            k: f.model_dump(mode="json", exclude_none=True) for k, f in sorted(figures.items())
+        },
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def render(template: str, values: dict[str, str], where: str) -> str:
+    """``template`` with every ``{name}`` replaced; ValueError naming ``where`` if one is unknown.
+
+    >>> render("violations from {first} on", {"first": "11"}, "n3-bound")
+    'violations from 11 on'
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise ValueError(
+                f"{where}: no figure {name!r} "
+                "(run python -m council.experiments.presets.regenerate)"
+            )
+        return values[name]
+
+    return PLACEHOLDER.sub(fill, template)
+
+
+def _key(value: Any) -> str:
+    """A factor value as figures compare it: numbers by value (``0`` is drop ``0.0``).
+
+    >>> [_key(v) for v in (0, 0.0, "0.3", 3, "bft", "groups:3/0.75")]
+    ['0.0', '0.0', '0.3', '3.0', 'bft', 'groups:3/0.75']
+    """
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        return repr(float(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _listed(value: Scalar | list[Scalar]) -> list[str]:
+    return [_key(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def cells_config(
+    config: SweepConfig, figure: Figure, name: str = "figure", values: dict[str, str] | None = None
+) -> SweepConfig:
+    """The smallest sweep of ``config`` holding every cell the figure reads.
+
+    A ``where`` value naming another figure takes that figure's text from ``values``; without
+    it (not computed yet) the factor keeps all its values.
+    """
+    lists = dict(zip(config.factors(), config.lists(), strict=True))
+    update: dict[str, Any] = {}
+    for factor, wanted in figure.where.items():
+        if factor not in lists:
+            raise ValueError(f"{name}: where {factor}: the preset does not list {factor}")
+        reference = REFERENCE.match(str(wanted))
+        if reference and reference.group(1) not in (values or {}):
+            continue
+        wanted = (values or {})[reference.group(1)] if reference else wanted
+        known = {_key(v): v for v in lists[factor]}
+        missing = [w for w in _listed(wanted) if w not in known]
+        if missing:
+            raise ValueError(
+                f"{name}: where {factor}: {missing[0]} is not in the preset's {factor}"
+            )
+        update["scenarios" if factor == "scenario" else factor] = tuple(
+            known[w] for w in _listed(wanted)
+        )
+    return config.model_copy(update=update)
+
+
+def _selected(cells: Sequence[CellMetrics], figure: Figure) -> list[CellMetrics]:
+    wanted = {f: set(_listed(v)) for f, v in figure.where.items()}
+    return [c for c in cells if all(_key(c.factors[f]) in vs for f, vs in wanted.items())]
+
+
+def _meets(value: float | None, test: str) -> bool:
+    match = _CONDITION.match(test)
+    assert match is not None  # checked by the model
+    op, limit = match.group(1), float(match.group(2))
+    if value is None:
+        return False
+    return {
+        ">": value > limit,
+        ">=": value >= limit,
+        "<": value < limit,
+        "<=": value <= limit,
+        "==": abs(value - limit) < 1e-12,
+    }[op]
+
+
+def quorum_arithmetic(figure: Figure, config: SweepConfig, name: str = "figure") -> str:
+    """A figure of the quorum arithmetic (``presets.arithmetic``): no run needed.
+
+    >>> config = SweepConfig(scenarios=("x",), size=(33,), quorum=("bft", "majority"), seeds=1)
+    >>> quorum_arithmetic(Figure(kind="safety_bound", where={"quorum": "bft"}), config)
+    '10'
+    >>> quorum_arithmetic(Figure(kind="liveness_bound", where={"quorum": "majority"}), config)
+    '16'
+    """
+    texts = arithmetic(figure.kind, cells_config(config, figure, name), figure.group)
+    if len(texts) != 1:
+        raise ValueError(
+            f"{name}: the cells it reads give different {figure.kind}s {sorted(texts)}"
+        )
+    return texts.pop()
+
+
+def _line(chosen: list[CellMetrics], figure: Figure, name: str) -> list[tuple[Any, float | None]]:
+    """values, first, last: (value of `over`, metric) along `over`, numbers in ascending order.
+
+    Cells sharing a value of `over` are reduced by `combine`; without it there must be one.
+    """
+    over = str(figure.over)
+    steps: dict[str, list[CellMetrics]] = {}
+    for cell in chosen:
+        steps.setdefault(_key(cell.factors[over]), []).append(cell)
+    if figure.combine is None and any(len(group) > 1 for group in steps.values()):
+        raise ValueError(f"{name}: several cells per value of {over}: pin the others or combine")
+    line = []
+    for group in steps.values():
+        metrics = [v for v in (_metric(c, figure) for c in group) if v is not None]
+        reduced = (max if figure.combine == "max" else min)(metrics) if metrics else None
+        line.append((group[0].factors[over], reduced))
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v, _ in line):
+        line.sort(key=lambda step: float(step[0]))
+    return line
+
+
+def _metric(cell: CellMetrics, figure: Figure) -> float | None:
+    value = getattr(cell, str(figure.metric))
+    return None if value is None else float(value)
+
+
+def compute(figure: Figure, cells: Sequence[CellMetrics], name: str = "figure") -> str:
+    """The figure's text from the per-cell metrics (any superset of the cells it reads).
+
+    Not for the quorum arithmetic, which needs no run (``quorum_arithmetic``).
+    """
+    if figure.kind in ARITHMETIC:
+        raise ValueError(f"{name}: {figure.kind} is quorum arithmetic, see quorum_arithmetic()")
+    if figure.references():
+        raise ValueError(f"{name}: resolve its references first (Figure.resolved)")
+    chosen = _selected(cells, figure)
+    if not chosen:
+        raise ValueError(f"{name}: no cell matches {figure.where}")
+
+    def text(value: float | None) -> str:
+        return "undefined" if value is None else format(value, figure.format)
+
+    if figure.kind == "runs":
+        return str(sum(c.runs for c in chosen))
+    if figure.kind == "count":
+        return str(sum(round(float(getattr(c, str(figure.metric))) * c.runs) for c in chosen))
+    if figure.kind == "value":
+        if len(chosen) != 1:
+            raise ValueError(f"{name}: `where` matches {len(chosen)} cells, not one")
+        return text(_metric(chosen[0], figure))
+    if figure.kind in ("max", "min"):
+        values = [v for v in (_metric(c, figure) for c in chosen) if v is not None]
+        return text((max if figure.kind == "max" else min)(values) if values else None)
+    if figure.kind == "spread":
+        groups: dict[tuple[str, ...], list[float]] = {}
+        for cell in chosen:
+            key = tuple(_key(v) for f, v in cell.factors.items() if f != figure.between)
+            value = _metric(cell, figure)
+            if value is not None:
+                groups.setdefault(key, []).append(value)
+        return text(max((max(g) - min(g) for g in groups.values()), default=0.0))
+    line = _line(chosen, figure, name)
+    if figure.kind == "values":
+        return ", ".join(text(v) for _, v in line)
+    test = str(figure.when)
+    if figure.kind == "first":
+        return next((str(step) for step, v in line if _meets(v, test)), figure.otherwise)
+    held = None
+    for step, value in line:
+        if not _meets(value, test):
+            break
+        held = step
+    return figure.otherwise if held is None else str(held)
+
+
+def run_cells(config: SweepConfig, *, workers: int | None = 1) -> list[CellMetrics]:
+    """Run a sweep (exactly as ``council sweep`` does) and return its per-cell metrics."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_sweep(config, Path(tmp) / "claims.csv", workers=workers)
+        summary = SweepSummary.model_validate_json(result.sidecar.read_text(encoding="utf-8"))
+    return summary.cells
+
+
+def compute_all(
+    config: SweepConfig, figures: dict[str, Figure], *, workers: int | None = 1
+) -> dict[str, str]:
+    """Every figure, from sweeps of the cells each reads (the quorum arithmetic needs none).
+
+    Figures that name another in ``where`` are computed once the ones they name are.
+    """
+    out: dict[str, str] = {}
+    known: dict[tuple[str, ...], CellMetrics] = {}
+    pending = dict(figures)
+    while pending:
+        ready = {n: f for n, f in pending.items() if f.references() <= set(out)}
+        if not ready:
+            raise ValueError(
+                f"{sorted(pending)[0]}: where names figures that are missing or name each other"
+            )
+        resolved = {n: f.resolved(out, n) for n, f in ready.items()}
+        out.update(_compute_some(config, resolved, known, workers))
+        pending = {n: f for n, f in pending.items() if n not in ready}
+    return {name: out[name] for name in figures}
+
+
+def _compute_some(
+    config: SweepConfig,
+    figures: dict[str, Figure],
+    known: dict[tuple[str, ...], CellMetrics],
+    workers: int | None,
+) -> dict[str, str]:
+    """Figures without references; ``known`` holds (and gains) the cells already run."""
+    out = {
+        name: quorum_arithmetic(figure, config, name)
+        for name, figure in figures.items()
+        if figure.kind in ARITHMETIC
+    }
+    measured = {name: figure for name, figure in figures.items() if name not in out}
+    # Each figure's own cells, the widest first: a figure whose cells an earlier run already
+    # covered runs nothing more (the metrics of a cell do not depend on the rest of the sweep).
+    needed = {name: cells_config(config, figure, name) for name, figure in measured.items()}
+    factors = config.factors()
+    for name in sorted(needed, key=lambda n: -needed[n].runs):
+        wanted = [tuple(map(_key, c)) for c in itertools.product(*needed[name].lists())]
+        if any(key not in known for key in wanted):
+            for cell in run_cells(needed[name], workers=workers):
+                known[tuple(_key(cell.factors[f]) for f in factors)] = cell
+    cells = list(known.values())
+    out.update({name: compute(figure, cells, name) for name, figure in measured.items()})
+    return out

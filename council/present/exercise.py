@@ -1,0 +1,154 @@
+"""Spot the faulty seats: score a trainee's guess, explain each faulty seat's tell-tale behaviour.
+
+Everything is read from the run record: what each seat said round by round, what it told whom
+(``Statement.sent``, kept for faulty seats only), what it cast and sent in each ballot. A faulty
+seat's rationale argues like anyone's, so a transcript shown with the faults hidden names none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from council.contracts.record import RunRecord
+
+
+class Tell(BaseModel):
+    """Why a seat was (or was not) faulty, from what the record shows of it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seat: int
+    persona: str
+    behaviour: str = Field(description="``honest`` or the fault spec.")
+    lines: list[str] = Field(description="One observation per line.")
+
+
+class GuessScore(BaseModel):
+    """A trainee's guess scored against the truth."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    suspects: list[int]
+    faulty: list[int]
+    hits: list[int] = Field(description="Faulty seats the trainee suspected.")
+    missed: list[int] = Field(description="Faulty seats the trainee did not suspect.")
+    false_alarms: list[int] = Field(description="Honest seats the trainee suspected.")
+    score: float = Field(
+        ge=0,
+        le=1,
+        description="Hits over the union of suspects and faulty seats (1 if both empty).",
+    )
+    tells: list[Tell] = Field(description="Each faulty seat's tell-tale behaviour.")
+    cleared: list[Tell] = Field(description="Why each wrongly suspected seat was honest.")
+
+
+def faulty_seats(record: RunRecord) -> list[int]:
+    """The seats that were faulty in the run."""
+    return [s.seat for s in record.council.seats if s.behaviour != "honest"]
+
+
+def _honest_majority(record: RunRecord, ballot: int) -> str | None:
+    cast = record.ballots[ballot].cast
+    counts = Counter(cast[s] for s in record.commits if cast.get(s))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _said(record: RunRecord, seat: int) -> list[str | None]:
+    return [rnd.statements[seat].option for rnd in record.rounds]
+
+
+def tells(record: RunRecord, seat: int) -> list[str]:
+    """What, in the record, gives a faulty seat away (or shows an honest one acting honestly)."""
+    said = _said(record, seat)
+    lines: list[str] = []
+    silent = [r for r, option in enumerate(said) if option is None]
+    if silent:
+        lines.append(f"It said nothing in round(s) {', '.join(map(str, silent))}.")
+    if any(option is not None for option in said):
+        lines.append("It stated " + " → ".join(o or "nothing" for o in said) + ", round by round.")
+    honest = {int(s) for s in record.commits}
+    for rnd in record.rounds[1:]:
+        mine = rnd.statements[seat]
+        others = [s.confidence for s in rnd.statements if s.seat in honest]
+        if mine.option and others and mine.confidence > max(others) + 1e-9:
+            lines.append(
+                f"In round {rnd.round} it spoke with confidence {mine.confidence:.2f}, "
+                f"above every honest seat (at most {max(others):.2f})."
+            )
+            break
+    for rnd in record.rounds[1:]:
+        told = rnd.statements[seat].sent
+        if told and len(told) > 1:
+            parts = " and ".join(f"{n} seats {o}" for o, n in told.items())
+            lines.append(
+                f"In round {rnd.round} it told {parts}: different things to different seats."
+            )
+            break
+    for rnd in record.rounds[1:]:
+        scores = rnd.statements[seat].scores
+        top = max(scores, key=scores.__getitem__) if scores else None
+        if top and scores[top] >= 1.0 and all(v <= -1.0 for o, v in scores.items() if o != top):
+            lines.append(
+                f"In round {rnd.round} it scored {top} +1.00 and every other option -1.00: "
+                "an all-or-nothing case no honest weighing of the principles gives."
+            )
+            break
+    last = record.rounds[-1].statements[seat]
+    if seat not in honest and len(record.rounds) > 1 and last.option is not None:
+        lines.append(f"What it sent in round {record.rounds[-1].round}: {last.rationale}")
+    odd_ballots = 0
+    for b, ballot in enumerate(record.ballots):
+        cast = ballot.cast.get(str(seat))
+        argued = record.rounds[ballot.after_round].statements[seat].option
+        majority = _honest_majority(record, b)
+        odd_ballots += cast is None or cast != argued
+        if cast is None:
+            lines.append(f"In ballot {ballot.ballot} it cast nothing.")
+        elif argued is not None and cast != argued:
+            lines.append(
+                f"In ballot {ballot.ballot} it cast {cast} though it had argued for {argued}."
+            )
+        elif majority is not None and cast != majority:
+            lines.append(
+                f"In ballot {ballot.ballot} it cast {cast}, against the honest majority's "
+                f"{majority}."
+            )
+        sent = ballot.commit_sent.get(str(seat))
+        if sent is not None and seat not in honest and sent != majority:
+            lines.append(f"In ballot {ballot.ballot} it sent a commit for {sent}.")
+    if seat in honest and record.ballots and not odd_ballots:
+        lines.append("Every ballot it cast matched what it had argued.")
+    if seat not in honest and len(lines) <= 1:
+        lines.append("It behaved much like an honest seat in what the record shows: hard to spot.")
+    return lines
+
+
+def _tell(record: RunRecord, seat: int) -> Tell:
+    info = record.council.seats[seat]
+    return Tell(
+        seat=seat, persona=info.persona, behaviour=info.behaviour, lines=tells(record, seat)
+    )
+
+
+def score_guess(record: RunRecord, suspects: Collection[int]) -> GuessScore:
+    """Score the seats a trainee suspects against the faulty seats, and explain the truth."""
+    guess = sorted(set(suspects))
+    unknown = [s for s in guess if not 0 <= s < record.council.size]
+    if unknown:
+        raise ValueError(f"seat {unknown[0]} is not a seat of the council of {record.council.size}")
+    truth = faulty_seats(record)
+    hits = sorted(set(guess) & set(truth))
+    union = set(guess) | set(truth)
+    return GuessScore(
+        suspects=guess,
+        faulty=truth,
+        hits=hits,
+        missed=sorted(set(truth) - set(guess)),
+        false_alarms=sorted(set(guess) - set(truth)),
+        score=round(len(hits) / len(union), 4) if union else 1.0,
+        tells=[_tell(record, s) for s in truth],
+        cleared=[_tell(record, s) for s in sorted(set(guess) - set(truth))],
+    )

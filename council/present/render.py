@@ -1,0 +1,320 @@
+"""Readable views of a run record: the CLI transcript (rich) and the Markdown handout.
+
+Both read the record (and the library for names and labels), never the engine's internals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from council.contracts.config import RunConfig
+from council.contracts.formats import Scenario
+from council.contracts.record import Ballot, RunRecord
+from council.library.catalog import Library, load_library, resolve_scenario
+from council.rules.quorum import Tolerance
+
+
+def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:
+    """The record's scenario, from the library or the file it was run from."""
+    library = library or load_library()
+    if record.scenario in library.scenarios:
+        return library.scenarios[record.scenario]
+    return resolve_scenario(record.config.scenario, library)
+
+
+def persona_names(record: RunRecord, library: Library | None = None) -> dict[int, str]:
+    """Seat -> persona display name."""
+    library = library or load_library()
+    return {
+        s.seat: library.personas[s.persona].name if s.persona in library.personas else s.persona
+        for s in record.council.seats
+    }
+
+
+def quorum_words(record: RunRecord) -> str:
+    """The quorum arithmetic in words."""
+    c = record.council
+    needed = f"{c.quorum} of {c.size} needed"
+    if record.config.weights is not None:
+        needed = f"at least {needed} (weighted by group)"
+    elif not is_threshold(record.config.quorum):
+        needed = f"at least {needed} ({record.config.quorum})"
+    return f"{needed}; {tolerance_words(c.tolerates)} (f = {c.max_faulty})"
+
+
+def tolerance_words(tolerates: Tolerance) -> str:
+    """What a quorum tolerates, in words; a safety bound below 0 is said, not shown as 0.
+
+    Safety below 0 means two quorums can be disjoint: honest seats can commit different
+    options with no faulty seat at all. (Liveness is never below 0 in a record: every quorum
+    system a run accepts has the whole council as a quorum.)
+
+    >>> tolerance_words(Tolerance(safety=10, liveness=11))
+    'tolerates 10 faulty seats for safety and 11 for liveness'
+    >>> for part in tolerance_words(Tolerance(safety=-1, liveness=2)).split("; "):
+    ...     print(part)
+    not safe even with no faulty seat (two quorums can be disjoint)
+    tolerates 2 faulty seats for liveness
+    """
+    if tolerates.safety < 0:
+        return (
+            "not safe even with no faulty seat (two quorums can be disjoint); "
+            f"tolerates {tolerates.liveness} faulty seats for liveness"
+        )
+    return (
+        f"tolerates {tolerates.safety} faulty seats for safety and {tolerates.liveness} for "
+        "liveness"
+    )
+
+
+def setting_words(cfg: RunConfig) -> list[str]:
+    """Settings beyond the usual ones, when a run has them: weights, fault placement, network."""
+    parts = []
+    if cfg.weights is not None:
+        parts.append("weights " + ", ".join(f"{g} {w:g}" for g, w in cfg.weights.items()))
+    if cfg.faulty_groups is not None:
+        parts.append("faulty seats drawn from " + ", ".join(cfg.faulty_groups))
+    if cfg.network_faults:
+        network = [f"drop {cfg.drop:g}", f"delay {cfg.delay:g}"]
+        if cfg.partition:
+            network.append(f"partition {cfg.partition}")
+        parts.append("network faults: " + ", ".join(network))
+    return parts
+
+
+def is_threshold(spec: str) -> bool:
+    """Whether a quorum spec is a plain threshold rule (a name or a fraction)."""
+    return not spec.startswith("groups:") and not spec.endswith((".yaml", ".yml"))
+
+
+def baseline_words(record: RunRecord) -> str:
+    """How the run compares with its fault-free twin."""
+    m = record.metrics
+    verdict = "agrees" if m.agrees_with_baseline else "differs"
+    return f"Fault-free baseline: {m.baseline_option or 'no decision'} ({verdict})"
+
+
+def llm_words(record: RunRecord) -> str | None:
+    """What the LLM calls cost (None for offline runs)."""
+    if record.config.backend == "offline":
+        return None
+    m = record.metrics
+    cost = "cost unknown" if m.cost_usd is None else f"about ${m.cost_usd:.4f}"
+    models = sorted(m.cost_by_model) or [record.config.model or "?"]
+    resent = f", {m.llm_resent} re-sent on resume" if m.llm_resent else ""
+    text = (
+        f"LLM ({', '.join(models)}): {m.llm_calls} calls, {m.llm_errors} failed, "
+        f"{m.llm_cached} from the cache, {m.seat_failures} seat failures, "
+        f"{m.tokens.prompt + m.tokens.completion:,} tokens{resent}, {cost}"
+    )
+    if len(m.cost_by_model) > 1:
+        text += (
+            " ("
+            + ", ".join(
+                f"{model} {'?' if c is None else f'${c:.4f}'}"
+                for model, c in m.cost_by_model.items()
+            )
+            + ")"
+        )
+    return text
+
+
+def degraded_words(record: RunRecord) -> str | None:
+    """Why a run's result is weaker than it looks (None if nothing failed)."""
+    if not record.outcome.degraded:
+        return None
+    n = record.metrics.seat_failures
+    return (
+        f"Degraded: {n} LLM seat-phase{'s' if n != 1 else ''} failed and counted as crashed "
+        "(silent); see the errors"
+    )
+
+
+def decision_words(record: RunRecord) -> str:
+    """One sentence: what was decided, or why nothing was."""
+    o = record.outcome
+    if o.status == "error":
+        return f"Error, no decision: {o.reason}"
+    if o.status == "decided":
+        n_commit = sum(1 for v in record.commits.values() if v == o.option)
+        return f"Decided: {o.label} ({n_commit} of {len(record.commits)} honest seats committed)"
+    if o.status == "escalated":
+        return "No quorum: escalated to the human chair"
+    return f"No quorum after {len(record.ballots)} ballot(s)"
+
+
+def transcript(record: RunRecord, library: Library | None = None) -> Group:
+    """A rich renderable: seats, rounds, tallies, decision and dissent."""
+    library = library or load_library()
+    scenario = scenario_of(record, library)
+    names = persona_names(record, library)
+    cfg = record.config
+    parts: list[object] = [
+        Text(f"{scenario.title}", style="bold"),
+        Text(
+            f"run {record.run_id} | {record.council.size} seats, {cfg.byzantine} faulty "
+            f"({cfg.fault}) | protocol {cfg.protocol}, quorum {cfg.quorum}, method {cfg.method}, "
+            f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}"
+            + "".join(f" | {part}" for part in setting_words(cfg)),
+            style="dim",
+        ),
+    ]
+    behaviours = {s.seat: s.behaviour for s in record.council.seats}
+    mixed = record.config.backend != "offline" and len({s.model for s in record.council.seats}) > 1
+    for rnd in record.rounds:
+        table = Table(
+            title=f"Round {rnd.round}" + (" (blind opening)" if rnd.round == 0 else ""),
+            show_lines=False,
+            expand=True,
+        )
+        table.add_column("seat", justify="right")
+        table.add_column("persona")
+        table.add_column("option")
+        table.add_column("conf", justify="right")
+        if mixed:
+            table.add_column("model")
+        table.add_column("rationale", ratio=3)
+        for st in rnd.statements:
+            mark = "" if behaviours[st.seat] == "honest" else " ⚠"
+            row = [
+                str(st.seat),
+                names[st.seat] + mark,
+                st.option or "— (silent)",
+                "" if st.option is None else f"{st.confidence:.2f}",
+            ]
+            if mixed:
+                row.append(st.model)
+            table.add_row(*row, st.rationale, style="dim" if st.option is None else None)
+        parts.append(table)
+    for ballot in record.ballots:
+        counts = ", ".join(f"{o} {c}" for o, c in ballot.tally.items() if c)
+        parts.append(
+            Text(
+                f"Ballot {ballot.ballot} (after round {ballot.after_round}): {counts}; "
+                f"{len(ballot.committed)} honest seats committed{unlocks(ballot)}",
+                style="cyan",
+            )
+        )
+    dissent = (
+        Counter(record.ballots[-1].cast[str(i)] for i in record.outcome.dissent)
+        if record.ballots
+        else Counter()
+    )
+    lines = [decision_words(record), quorum_words(record)]
+    if dissent:
+        lines.append("Dissent: " + ", ".join(f"{c} for {o}" for o, c in dissent.items()))
+    m = record.metrics
+    if m.agrees_with_baseline is not None:
+        lines.append(baseline_words(record))
+    if m.safety_violation:
+        lines.append("SAFETY VIOLATION: honest seats committed different options")
+    if llm := llm_words(record):
+        lines.append(llm)
+    if degraded := degraded_words(record):
+        lines.append(degraded)
+    lines.append(
+        f"honest drift {m.honest_drift:.3f}, flips {m.honest_flips}, "
+        f"{m.messages} messages, {m.rounds_used} rounds"
+    )
+    error = record.outcome.status == "error"
+    parts.append(
+        Panel(
+            "\n".join(lines),
+            title="Error" if error else "Decision",
+            border_style="red" if error else ("yellow" if record.outcome.degraded else "none"),
+        )
+    )
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def markdown(record: RunRecord, library: Library | None = None) -> str:
+    """A printable handout: the incident, the council, the deliberation and the decision."""
+    library = library or load_library()
+    scenario = scenario_of(record, library)
+    names = persona_names(record, library)
+    groups = {
+        s.seat: library.personas[s.persona].group if s.persona in library.personas else ""
+        for s in record.council.seats
+    }
+    cfg = record.config
+    out = [
+        f"# {scenario.title}",
+        "",
+        f"*{scenario.jurisdiction} · {scenario.sector} · run `{record.run_id}` · "
+        f"{record.created_at}*",
+        "",
+        scenario.summary,
+        "",
+        "## Facts",
+        *[f"- {f}" for f in scenario.facts],
+        "",
+        "## Options",
+        *[f"- **{o.id}**: {o.label}" for o in scenario.options],
+        "",
+        "## Decision",
+        "",
+        f"**{decision_words(record)}.**",
+        "",
+        f"- Quorum: {quorum_words(record)}.",
+        f"- Council: {record.council.size} seats, {cfg.byzantine} faulty ({cfg.fault}); protocol "
+        f"`{cfg.protocol}`, quorum rule `{cfg.quorum}`, method `{cfg.method}`, update "
+        f"`{cfg.update}`, topology `{cfg.topology}`, seed {cfg.seed}.",
+        *(f"- {part[0].upper()}{part[1:]}." for part in setting_words(cfg)),
+    ]
+    m = record.metrics
+    if m.agrees_with_baseline is not None:
+        out.append(f"- {baseline_words(record)}.")
+    if m.safety_violation:
+        out.append("- **Safety violation**: honest seats committed different options.")
+    if llm := llm_words(record):
+        out.append(f"- {llm}.")
+    if degraded := degraded_words(record):
+        out.append(f"- **{degraded}.**")
+    if record.outcome.dissent and record.ballots:
+        last = record.ballots[-1].cast
+        out.append(
+            "- Dissent: "
+            + "; ".join(f"seat {i} ({names[i]}) for {last[str(i)]}" for i in record.outcome.dissent)
+        )
+    if record.pdca:
+        p = record.pdca
+        out += ["", "## Plan · Do · Check · Act", ""]
+        for title, step in (("Plan", p.plan), ("Do", p.do), ("Check", p.check), ("Act", p.act)):
+            out += [f"### {title}", "", step.summary, "", *[f"- {i}" for i in step.items], ""]
+    out += ["## Deliberation", ""]
+    final = record.rounds[-1]
+    out += ["| seat | persona | group | final view | rationale |", "|---|---|---|---|---|"]
+    for st in final.statements:
+        rationale = st.rationale.replace("|", "/")
+        out.append(
+            f"| {st.seat} | {names[st.seat]} | {groups[st.seat].replace('_', ' ')} | "
+            f"{st.option or '— (silent)'} | {rationale} |"
+        )
+    out += ["", "## Ballots", ""]
+    for b in record.ballots:
+        counts = ", ".join(f"{o}: {c}" for o, c in b.tally.items() if c)
+        out.append(
+            f"- Ballot {b.ballot} after round {b.after_round}: {counts} "
+            f"({len(b.committed)} honest seats committed){unlocks(b)}"
+        )
+    if scenario.sources:
+        out += ["", "## Sources", "", *[f"- {s}" for s in scenario.sources]]
+    return "\n".join(out) + "\n"
+
+
+def unlocks(ballot: Ballot) -> str:
+    """The seats that gave up a lock in a ballot, as a clause ('' if none).
+
+    >>> from council.contracts.record import Unlock
+    >>> b = Ballot(ballot=2, after_round=3, cast={}, tally={}, views={}, commit_sent={},
+    ...            committed={}, messages=0, unlocked={"4": Unlock(was="a", now="b")})
+    >>> unlocks(b)
+    '; seat 4 unlocked from a to b'
+    """
+    moves = ballot.unlocked.items()
+    return "".join(f"; seat {seat} unlocked from {u.was} to {u.now}" for seat, u in moves)

@@ -1,0 +1,591 @@
+"""The OpenAI-compatible client: preflight, rates, retries, repair, cache, budget, accounting.
+
+The only module that imports ``openai``. The SDK's own retries are off; ours back off with
+jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and make one repair attempt when the
+output is not valid JSON of the requested schema (giving the validation error back). 4xx other
+than 429 are not retried. The API key lives in the client object only: never in a config, a
+record, the cache or a log line.
+
+Servers differ in what they accept; the client speaks two dialects of the same request:
+
+- ``openai`` (api.openai.com and Azure, or after a server refused our schema): the reply
+  schema without ``maxLength`` (strict mode refuses it) and ``max_completion_tokens`` only
+  (``max_tokens`` is refused by reasoning models).
+- ``compatible`` (llama.cpp, vLLM, Ollama, proxies): the full schema (llama.cpp's grammar needs
+  ``maxLength`` or a small model rambles to the token cap) and both ``max_completion_tokens``
+  and ``max_tokens`` (older llama.cpp servers and Ollama read only the latter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import email.utils
+import functools
+import hashlib
+import json
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import openai
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from council.reasoners.llm.errors import (
+    EndpointError,
+    EndpointKind,
+    connection_kind,
+    connection_words,
+    status_kind,
+)
+from council.reasoners.llm.limits import AdaptiveBound, Budget, Rates
+from council.reasoners.llm.prices import Price
+from council.reasoners.llm.reply import reply_schema, strict_openai
+from council.reasoners.llm.tokens import MAX_COMPLETION_TOKENS
+
+__all__ = [
+    "Answer",
+    "Budget",
+    "CallScope",
+    "EndpointError",
+    "ErrorKind",
+    "LLMClient",
+    "LLMSettings",
+    "ResponseCache",
+    "Usage",
+    "cache_key",
+    "public_base_url",
+    "response_format",
+]
+
+CacheMode = Literal["on", "read", "off"]
+Dialect = Literal["openai", "compatible"]
+RETRY_AFTER_CAP = 30.0
+"""Longest wait a server's Retry-After can impose, in seconds."""
+ErrorKind = Literal[
+    "budget",  # the run's cost cap is spent: no request was sent
+    "cache_miss",  # --cache read and no entry: no request was sent
+    "invalid",  # replies that did not fit the schema, after one repair
+    "refused",  # the model declined to answer (OpenAI's ``refusal``)
+    "connection",  # refused, unreachable or timed out on every attempt
+    "rate_limited",  # 429 on every attempt allowed
+    "server_error",  # 5xx on every attempt
+    "http",  # a 4xx other than 429 (not retried)
+]
+"""Why an :class:`Answer` has no reply."""
+
+
+class LLMSettings(BaseModel):
+    """How to reach the endpoint and how hard to try (no secrets here)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str
+    base_url: str | None = None
+    max_concurrency: int = Field(default=64, ge=1, le=1024)
+    attempts: int = Field(
+        default=4, ge=1, le=10, description="HTTP attempts per request (429s aside)."
+    )
+    rate_limit_attempts: int = Field(
+        default=12, ge=1, le=100, description="429 answers a request may get before it gives up."
+    )
+    backoff: float = Field(default=0.5, ge=0, description="First retry delay, seconds.")
+    backoff_cap: float = Field(default=20.0, ge=0)
+    timeout: float = Field(default=60.0, gt=0, description="Seconds one request may take.")
+    preflight_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds the preflight may wait for each answer."
+    )
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    cache: CacheMode = "on"
+    rpm: int | None = Field(default=None, ge=1, description="Requests a minute, at most.")
+    tpm: int | None = Field(
+        default=None, ge=1, description="Tokens a minute, at most (prompt estimate + output cap)."
+    )
+    max_completion_tokens: int = Field(
+        default=MAX_COMPLETION_TOKENS,
+        ge=16,
+        le=32_768,
+        description="Output tokens a reply may take (sent on every request).",
+    )
+
+
+class CallScope(BaseModel):
+    """What makes one seat-phase's call unique besides its messages.
+
+    It is part of the cache key, so seats sharing a persona never share an answer and a new
+    seed asks afresh.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seed: int
+    seat: int
+    round: int
+    phase: str = "statement"
+
+
+class Usage(BaseModel):
+    """What calls cost: HTTP attempts, failed attempts, cache hits, tokens."""
+
+    calls: int = 0
+    errors: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(**{k: getattr(self, k) + getattr(other, k) for k in Usage.model_fields})
+
+
+class Answer(BaseModel):
+    """The outcome of one seat-phase's request: a validated reply or the error that ended it."""
+
+    reply: Any = None
+    error: str | None = None
+    error_kind: ErrorKind | None = None
+    raw: str | None = None
+    """The reply content exactly as received (or as cached), valid or not; None if none came."""
+    usage: Usage = Usage()
+
+
+class ResponseCache(Protocol):
+    """Where answers are kept by key (``council.store.Store`` is one)."""
+
+    def cache_get(self, key: str) -> str | None:
+        """The answer stored under ``key``, if any."""
+
+    def cache_put(self, key: str, response: str) -> None:
+        """Store an answer (the first writer wins)."""
+
+
+def dialect_of(base_url: str | None) -> Dialect:
+    """Which request dialect an endpoint gets by its host (see the module docstring).
+
+    >>> dialect_of(None), dialect_of("https://x.openai.azure.com/openai"), dialect_of("http://127.0.0.1:8080/v1")
+    ('openai', 'openai', 'compatible')
+    """
+    host = (urlsplit(base_url).hostname or "") if base_url else "api.openai.com"
+    return (
+        "openai"
+        if host == "openai.com" or host.endswith((".openai.com", ".azure.com"))
+        else "compatible"
+    )
+
+
+def response_format(model: type[BaseModel], dialect: Dialect = "compatible") -> dict[str, Any]:
+    """The ``response_format`` (strict json_schema) for a reply model in a dialect (a copy)."""
+    return copy.deepcopy(_response_format(model, dialect))
+
+
+@functools.lru_cache(maxsize=128)
+def _response_format(model: type[BaseModel], dialect: Dialect) -> dict[str, Any]:
+    # Built once per model and dialect: requests share it read-only (it is only serialised).
+    schema = reply_schema(model)
+    return {
+        "type": "json_schema",
+        "json_schema": {
+            "name": model.__name__,
+            "strict": True,
+            "schema": strict_openai(schema) if dialect == "openai" else schema,
+        },
+    }
+
+
+def output_cap(settings: LLMSettings, dialect: Dialect) -> dict[str, int]:
+    """The output-token cap fields a request carries in a dialect."""
+    cap = settings.max_completion_tokens
+    if dialect == "openai":
+        return {"max_completion_tokens": cap}
+    return {"max_completion_tokens": cap, "max_tokens": cap}
+
+
+def public_base_url(url: str | None) -> str | None:
+    """The base URL without credentials or query (safe to record).
+
+    >>> public_base_url("https://user:secret@example.org/v1?api-key=x")
+    'https://example.org/v1'
+    """
+    if not url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def cache_key(
+    settings: LLMSettings,
+    messages: list[dict[str, str]],
+    schema: dict[str, Any],
+    scope: CallScope,
+) -> str:
+    """Cache key over model, messages, schema, sampling settings and the call's scope."""
+    blob = json.dumps(
+        {
+            "model": settings.model,
+            "messages": messages,
+            "schema": schema,
+            "temperature": settings.temperature,
+            "scope": scope.model_dump(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _retry_after(err: openai.APIStatusError) -> float | None:
+    headers = err.response.headers
+    if "retry-after-ms" in headers:
+        try:
+            return float(headers["retry-after-ms"]) / 1000
+        except ValueError:
+            return None
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def _server_message(err: openai.APIStatusError) -> str:
+    body = err.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return " ".join(str(message).split())[:200]
+    return _short(err)
+
+
+@dataclass(frozen=True)
+class _Received:
+    content: str
+    tokens: Usage
+    cut: bool
+    """The server stopped at the output cap (``finish_reason: length``)."""
+    refusal: str | None = None
+    """The model declined to answer (OpenAI's ``message.refusal``)."""
+
+
+class _Failed(Exception):
+    """One failed attempt: retry it (``kind`` says how) or give up."""
+
+    def __init__(self, message: str, kind: ErrorKind, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.kind: ErrorKind = kind
+        self.wait = wait
+
+
+class LLMClient:
+    """Requests to one endpoint and model for one run, all through one bounded pool."""
+
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        api_key: str | None,
+        cache: ResponseCache | None = None,
+        budget: Budget | None = None,
+        price: Price | None = None,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.budget = budget
+        self.price = price
+        self.dialect: Dialect = dialect_of(settings.base_url)
+        self._api_key = api_key or "unused"  # local servers (Ollama, llama.cpp) need none
+        self._sdk = self._make_sdk(settings.timeout)
+        self.bound = AdaptiveBound(settings.max_concurrency)
+        self.rates = Rates(settings.rpm, settings.tpm)
+        self._rng = random.Random(0)
+
+    def _make_sdk(self, timeout: float) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
+            api_key=self._api_key,
+            base_url=self.settings.base_url,
+            max_retries=0,
+            timeout=timeout,
+            # aiohttp keeps a council's worth of concurrent requests cheaper than httpx's pool.
+            http_client=openai.DefaultAioHttpClient(timeout=timeout),
+        )
+
+    # --- one seat-phase ----------------------------------------------------------------------
+    async def ask(
+        self, messages: list[dict[str, str]], reply_model: type[BaseModel], *, scope: CallScope
+    ) -> Answer:
+        """One seat-phase: cache, then HTTP with retries, then one repair; never raises."""
+        key = cache_key(
+            self.settings,
+            messages,
+            _response_format(reply_model, "compatible")["json_schema"]["schema"],
+            scope,
+        )
+        if self.settings.cache != "off" and self.cache is not None:
+            # Off the event loop: the checkpointer shares the file and must be free to commit.
+            hit = await asyncio.to_thread(self.cache.cache_get, key)
+            if hit is not None:
+                try:
+                    reply = reply_model.model_validate_json(hit)
+                    return Answer(reply=reply, raw=hit, usage=Usage(cached=1))
+                except ValidationError:
+                    pass  # a stale entry: ask again
+        if self.settings.cache == "read":
+            return Answer(
+                error="not in the cache (--cache read makes no calls)", error_kind="cache_miss"
+            )
+        usage = Usage()
+        got, failure, usage = await self._attempts(messages, reply_model, usage)
+        if got is None:
+            return _failed(failure, usage)
+        reply, invalid = self._check(got, reply_model)
+        if invalid:
+            usage = usage + Usage(errors=1)
+            repair = [
+                *messages,
+                {"role": "assistant", "content": got.content},
+                {
+                    "role": "user",
+                    "content": f"Your reply was not valid: {invalid}. Answer again with only "
+                    "the JSON object the format asks for.",
+                },
+            ]
+            first = got
+            got, failure, usage = await self._attempts(repair, reply_model, usage)
+            if got is None:
+                return _failed(failure, usage, raw=first.content)
+            reply, invalid = self._check(got, reply_model)
+            if invalid:
+                return Answer(
+                    error=f"invalid output after a repair: {invalid}",
+                    error_kind="invalid",
+                    raw=got.content,
+                    usage=usage + Usage(errors=1),
+                )
+        if self.settings.cache == "on" and self.cache is not None:
+            await asyncio.to_thread(self.cache.cache_put, key, got.content)
+        return Answer(reply=reply, raw=got.content, usage=usage)
+
+    def _check(self, got: _Received, model: type[BaseModel]) -> tuple[Any, str | None]:
+        if got.cut:  # say why rather than report a JSON syntax error
+            cap = self.settings.max_completion_tokens
+            return None, f"it was cut off at the output cap of {cap} tokens; keep it shorter"
+        return self._validate(got.content, model)
+
+    @staticmethod
+    def _validate(content: str, model: type[BaseModel]) -> tuple[Any, str | None]:
+        try:
+            return model.model_validate_json(content), None
+        except ValidationError as err:
+            first = err.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return None, f"{where}: {first['msg']}" if where else str(first["msg"])
+
+    async def _attempts(
+        self, messages: list[dict[str, str]], model: type[BaseModel], usage: Usage
+    ) -> tuple[_Received | None, _Failed | None, Usage]:
+        """HTTP attempts with backoff: (received, None, usage) or (None, failure, usage)."""
+        failed = limited = 0
+        while True:
+            if self.budget is not None and self.budget.exceeded:
+                paid = f"${self.budget.spent_usd:.4f} of ${self.budget.limit_usd:g}"
+                return None, _Failed(f"cost cap reached ({paid} spent)", "budget"), usage
+            usage = usage + Usage(calls=1)
+            try:
+                got = await self._once(messages, model)
+            except _Failed as err:
+                usage = usage + Usage(errors=1)
+                if err.kind == "http":
+                    return None, err, usage
+                if err.kind == "rate_limited":
+                    limited += 1
+                    spent, allowed = limited, self.settings.rate_limit_attempts
+                else:
+                    failed += 1
+                    spent, allowed = failed, self.settings.attempts
+                if spent >= allowed:
+                    return None, _Failed(f"gave up after {spent} attempts: {err}", err.kind), usage
+                delay = min(self.settings.backoff_cap, self.settings.backoff * 2 ** (spent - 1))
+                delay *= 0.5 + self._rng.random()  # jitter
+                if err.wait is not None:
+                    delay = max(delay, min(err.wait, RETRY_AFTER_CAP))
+                await asyncio.sleep(delay)
+                continue
+            usage = usage + got.tokens
+            if got.refusal is not None:  # paid for, and asking again will not change its mind
+                failure = _Failed(f"the model refused: {got.refusal}", "refused")
+                return None, failure, usage + Usage(errors=1)
+            return got, None, usage
+
+    def _body(
+        self, messages: list[dict[str, str]], model: type[BaseModel], dialect: Dialect
+    ) -> dict[str, Any]:
+        return {
+            "model": self.settings.model,
+            "messages": messages,
+            "temperature": self.settings.temperature,
+            "response_format": _response_format(model, dialect),
+            **output_cap(self.settings, dialect),
+        }
+
+    async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
+        dialect = self.dialect
+        body = self._body(messages, model, dialect)
+        if self.rates.rpm or self.rates.tpm:
+            # What OpenAI's limiter counts: the prompt (~3 characters a token, a safe side) and
+            # the output cap. Counting with tiktoken here would cost event-loop time per call.
+            reserve = sum(len(m["content"]) for m in messages) // 3 + 8 * len(messages)
+            await self.rates.wait(reserve + self.settings.max_completion_tokens)
+        async with self.bound.slot() as epoch:
+            try:
+                # Posted through the SDK's generic request method: its per-request transform
+                # of typed params costs ~1-3 ms of event-loop time each, which serialises a
+                # council's calls.
+                raw = await self._sdk.post("/chat/completions", body=body, cast_to=httpx.Response)
+            except openai.RateLimitError as err:
+                self.bound.limited(epoch)
+                raise _Failed("HTTP 429 rate limited", "rate_limited", _retry_after(err)) from None
+            except openai.InternalServerError as err:
+                raise _Failed(
+                    f"HTTP {err.status_code}", "server_error", _retry_after(err)
+                ) from None
+            except openai.APIStatusError as err:  # 4xx other than 429: retrying will not help
+                message = _server_message(err)
+                if err.status_code == 400 and dialect == "compatible" and _schema_refused(message):
+                    self.dialect = "openai"  # an OpenAI-like server behind a proxy: ask its way
+                    raise _Failed(f"HTTP 400: {message}", "server_error", 0.0) from None
+                raise _Failed(f"HTTP {err.status_code}: {message}", "http") from None
+            except openai.APIConnectionError as err:
+                words = connection_words(err, self.settings.timeout)
+                raise _Failed(words, "connection") from None
+        await self.bound.succeeded()
+        data = raw.json()
+        usage = data.get("usage") or {}
+        tokens = Usage(
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+        )
+        if self.budget is not None:
+            self.budget.charge(
+                self.settings.model, tokens.prompt_tokens, tokens.completion_tokens, self.price
+            )
+        choice = (data.get("choices") or [{}])[0]
+        said = choice.get("message") or {}
+        return _Received(
+            content=said.get("content") or "",
+            tokens=tokens,
+            cut=choice.get("finish_reason") == "length",
+            refusal=_clip(said["refusal"]) if said.get("refusal") else None,
+        )
+
+    # --- before any seat ---------------------------------------------------------------------
+    async def preflight(self) -> None:
+        """Check that the endpoint answers, accepts the key and serves the model.
+
+        Raises :class:`EndpointError` (one line, within ``preflight_timeout`` a request) if not.
+        Lists ``/models``; if the model is listed, that is enough (no tokens spent). If the
+        listing is missing (some proxies have none) or does not name the model (some servers
+        serve any name), one chat call with a one-token cap decides.
+        """
+        sdk = self._make_sdk(self.settings.preflight_timeout)
+        where = public_base_url(self.settings.base_url) or "https://api.openai.com/v1"
+        try:
+            listed: list[str] | None = None
+            try:
+                raw = await sdk.get("/models", cast_to=httpx.Response)
+                data = raw.json()
+                if isinstance(data, dict) and isinstance(data.get("data"), list):
+                    listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
+            except openai.APIStatusError as err:
+                if err.status_code in (401, 403):
+                    raise self._endpoint_error(err, where) from None
+            except openai.APIConnectionError as err:
+                raise self._connection_error(err, where) from None
+            except ValueError:
+                listed = None  # not JSON: not a listing
+            if listed is not None and self.settings.model in listed:
+                return
+            try:
+                await sdk.post(
+                    "/chat/completions",
+                    body={
+                        "model": self.settings.model,
+                        "messages": [{"role": "user", "content": "Reply with OK."}],
+                        **output_cap(
+                            self.settings.model_copy(update={"max_completion_tokens": 16}),
+                            self.dialect,
+                        ),
+                    },
+                    cast_to=httpx.Response,
+                )
+            except openai.APIStatusError as err:
+                if err.status_code == 429:
+                    return  # it is there and serves us, only busy
+                raise self._endpoint_error(err, where, listed) from None
+            except openai.APIConnectionError as err:
+                raise self._connection_error(err, where) from None
+        finally:
+            await sdk.close()
+
+    def _connection_error(self, err: openai.APIConnectionError, where: str) -> EndpointError:
+        kind = connection_kind(err)
+        words = connection_words(err, self.settings.preflight_timeout)
+        return EndpointError(kind, f"{where}: {words}")
+
+    def _endpoint_error(
+        self, err: openai.APIStatusError, where: str, listed: list[str] | None = None
+    ) -> EndpointError:
+        message = _server_message(err)
+        kind: EndpointKind = status_kind(err.status_code, message)
+        model = self.settings.model
+        if kind == "unknown_model" or (kind == "not_found" and listed):
+            shown = (
+                ", ".join(listed[:8]) + (" …" if len(listed or []) > 8 else "") if listed else ""
+            )
+            also = f" (it serves: {shown})" if shown else ""
+            return EndpointError("unknown_model", f"{where}: unknown model {model!r}{also}")
+        words = {
+            "unauthorised": "HTTP 401 unauthorised: check the API key (OPENAI_API_KEY)",
+            "forbidden": f"HTTP 403 forbidden: the key may not use {model!r} here",
+            "not_found": "HTTP 404 not found: no OpenAI-compatible API there (the base URL "
+            "usually ends in /v1)",
+        }.get(kind, f"HTTP {err.status_code}: {message}")
+        return EndpointError(kind, f"{where}: {words}")
+
+    async def close(self) -> None:
+        """Release the HTTP connections."""
+        await self._sdk.close()
+
+
+def _failed(failure: _Failed | None, usage: Usage, raw: str | None = None) -> Answer:
+    return Answer(
+        error=str(failure) if failure else "no attempt made",
+        error_kind=failure.kind if failure else None,
+        raw=raw,
+        usage=usage,
+    )
+
+
+def _schema_refused(message: str) -> bool:
+    text = message.lower()
+    return "schema" in text and any(
+        k.lower() in text for k in ("maxLength", "not permitted", "minLength")
+    )
+
+
+def _clip(text: str) -> str:
+    return " ".join(str(text).split())[:200]
+
+
+def _short(err: Exception) -> str:
+    return _clip(str(err))

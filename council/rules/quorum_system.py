@@ -1,0 +1,395 @@
+"""Quorum systems: which sets of supporters make a quorum, and exactly what that tolerates.
+
+Seats fall into classes whose members are interchangeable (the whole council for a plain
+threshold, the stakeholder groups otherwise), so a set of supporters is known by its per-class
+counts and a system is a monotone predicate on count vectors, vectorised over leading axes:
+
+- ``Threshold``: at least t supporters (one class);
+- ``Weighted``: supporters' weight at least ``need`` (each seat weighs its group's weight);
+- ``GroupShares``: at least ``need[g]`` supporters in at least ``groups`` of the classes;
+- ``Listed``: at least one listed minimal quorum (a count per class) is covered.
+
+``exact_tolerance`` computes, by enumeration over per-class counts, the largest number of faulty
+seats under which two quorums always share an honest seat (safety: the smallest intersection of
+two quorums, minus one; two count vectors a, b of classes of sizes n meet in at least
+sum_g max(0, a_g + b_g - n_g) seats) and under which the rest always hold a quorum (liveness:
+the smallest blocking set, minus one).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from council.contracts.principles import GROUPS
+from council.rules.quorum import CountRule, GroupRule, QuorumRule, Tolerance, tolerates
+from council.rules.registry import SpecError
+
+MAX_GRID = 2_000_000
+"""Count vectors enumerated at most for a system without few minimal quorums (weighted)."""
+
+
+@dataclass(frozen=True, eq=False)
+class QuorumSystem(ABC):
+    """A monotone quorum predicate over per-class support counts."""
+
+    classes: np.ndarray
+    """(n,) the class of each seat."""
+    sizes: np.ndarray
+    """(C,) seats per class."""
+    names: tuple[str, ...]
+    """Each class's name (a stakeholder group, or ``all``)."""
+
+    @abstractmethod
+    def is_quorum(self, counts: np.ndarray) -> np.ndarray:
+        """Whether supporters with these per-class counts (..., C) are a quorum: (...)."""
+
+    def minimal(self) -> np.ndarray | None:
+        """The minimal quorums as count vectors (M, C), when there are few; else None."""
+        return None
+
+    @property
+    def n(self) -> int:
+        """Seats in the council."""
+        return int(self.sizes.sum())
+
+    @property
+    def threshold(self) -> int | None:
+        """The count t when the system is a plain threshold (the fast path), else None."""
+        return None
+
+    def counts(self, supporters: np.ndarray) -> np.ndarray:
+        """Per-class counts (..., C) of boolean supporter masks (..., n).
+
+        >>> s = GroupShares(np.array([0, 1, 1]), np.array([1, 2]), ("a", "b"), np.array([1, 2]), 1)
+        >>> s.counts(np.array([[True, True, False]])).tolist()
+        [[1, 1]]
+        """
+        onehot = self.classes[:, None] == np.arange(len(self.sizes))
+        return supporters.astype(np.int64) @ onehot.astype(np.int64)
+
+    def seats_quorum(self, supporters: np.ndarray) -> np.ndarray:
+        """Whether boolean supporter masks (..., n) are quorums: the per-seat reference."""
+        return self.is_quorum(self.counts(supporters))
+
+
+@dataclass(frozen=True, eq=False)
+class Threshold(QuorumSystem):
+    """At least t supporters, whoever they are."""
+
+    t: int
+
+    def is_quorum(self, counts: np.ndarray) -> np.ndarray:
+        """Count >= t."""
+        return np.asarray(counts[..., 0] >= self.t)
+
+    def minimal(self) -> np.ndarray:
+        """One minimal quorum: any t seats."""
+        return np.array([[self.t]])
+
+    @property
+    def threshold(self) -> int:
+        """The count t."""
+        return self.t
+
+
+@dataclass(frozen=True, eq=False)
+class Weighted(QuorumSystem):
+    """Supporters' weight (each seat its class's integer weight) at least ``need``."""
+
+    weights: np.ndarray
+    """(C,) integer weight of one seat of each class."""
+    need: int
+
+    def is_quorum(self, counts: np.ndarray) -> np.ndarray:
+        """Weight of the supporters >= need."""
+        return np.asarray(counts @ self.weights >= self.need)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupShares(QuorumSystem):
+    """At least ``need[c]`` supporters in each of at least ``groups`` classes."""
+
+    need: np.ndarray
+    """(C,) supporters a class must give to count; above its size, it can never count."""
+    groups: int
+
+    def is_quorum(self, counts: np.ndarray) -> np.ndarray:
+        """Classes meeting their need >= groups."""
+        return np.asarray((counts >= self.need).sum(axis=-1) >= self.groups)
+
+    def minimal(self) -> np.ndarray:
+        """Every choice of ``groups`` classes that can meet their need, each giving exactly it."""
+        able = [c for c in range(len(self.sizes)) if self.need[c] <= self.sizes[c]]
+        rows = []
+        for chosen in itertools.combinations(able, self.groups):
+            row = np.zeros(len(self.sizes), dtype=np.int64)
+            row[list(chosen)] = self.need[list(chosen)]
+            rows.append(row)
+        return np.array(rows, dtype=np.int64).reshape(-1, len(self.sizes))
+
+
+@dataclass(frozen=True, eq=False)
+class Listed(QuorumSystem):
+    """A quorum covers at least one of the listed count vectors."""
+
+    quorums: np.ndarray
+    """(M, C) the listed quorums (those a class cannot fill are never met)."""
+
+    def is_quorum(self, counts: np.ndarray) -> np.ndarray:
+        """Covers some listed vector."""
+        return np.asarray((counts[..., None, :] >= self.quorums).all(axis=-1).any(axis=-1))
+
+    def minimal(self) -> np.ndarray:
+        """The listed vectors that can be met and cover no other listed one."""
+        able = self.quorums[(self.quorums <= self.sizes).all(axis=1)]
+        keep = [
+            i
+            for i, q in enumerate(able)
+            if not any(j != i and (o <= q).all() and (o != q).any() for j, o in enumerate(able))
+        ]
+        unique = np.unique(able[keep], axis=0) if keep else able[:0]
+        return unique.reshape(-1, len(self.sizes))
+
+
+def reachable(system: QuorumSystem) -> bool:
+    """Whether the whole council is a quorum (else nothing can ever be decided)."""
+    return bool(system.is_quorum(system.sizes))
+
+
+def smallest(system: QuorumSystem) -> int:
+    """Seats in the system's smallest quorum (``council.quorum`` of a record).
+
+    >>> smallest(Threshold(np.zeros(5, int), np.array([5]), ("all",), 3))
+    3
+    """
+    minimal = system.minimal()
+    if minimal is not None:
+        return int(minimal.sum(axis=1).min()) if len(minimal) else system.n + 1
+    merged = _merged(system)
+    grid = _grid(merged)
+    sums = grid.sum(axis=-1)
+    quorate = merged.is_quorum(grid)
+    return int(sums[quorate].min()) if quorate.any() else system.n + 1
+
+
+def tolerance(system: QuorumSystem) -> Tolerance:
+    """``council.tolerates`` of a record.
+
+    A plain threshold keeps the closed forms 2t - n - 1 and n - t (``exact_tolerance`` agrees
+    wherever 2t >= n; below, both mean that no faulty seat is tolerated); every other system is
+    computed exactly.
+    """
+    if system.threshold is not None:
+        return tolerates(system.n, system.threshold)
+    return exact_tolerance(system)
+
+
+def exact_tolerance(system: QuorumSystem) -> Tolerance:
+    """Safety and liveness of any system, exactly, by enumeration over per-class counts.
+
+    Safety is the smallest intersection of two quorums minus one, liveness the smallest
+    blocking set minus one (-1 when the whole council is no quorum).
+
+    >>> sizes = np.array([3, 3, 3, 3])
+    >>> g = GroupShares(np.arange(12) % 4, sizes, ("g", "i", "a", "c"), np.array([2, 2, 2, 2]), 3)
+    >>> exact_tolerance(g)
+    Tolerance(safety=1, liveness=3)
+    """
+    minimal = system.minimal()
+    if minimal is not None:
+        return Tolerance(
+            safety=_intersection_of(minimal, system.sizes) - 1,
+            liveness=system.n - _largest_non_quorum(system, minimal) - 1,
+        )
+    return _grid_tolerance(_merged(system))
+
+
+def _intersection_of(minimal: np.ndarray, sizes: np.ndarray) -> int:
+    """The fewest seats two of the minimal quorums must share (0 with none)."""
+    if not len(minimal):
+        return 0
+    overlap = np.maximum(0, minimal[:, None, :] + minimal[None, :, :] - sizes).sum(axis=-1)
+    return int(overlap.min())
+
+
+def _largest_non_quorum(system: QuorumSystem, minimal: np.ndarray) -> int:
+    """The most seats that are no quorum (-1 if even no supporters at all are a quorum)."""
+    largest = _largest_outside(system, _candidates(system, minimal))
+    return -1 if largest is None else int(largest.sum())
+
+
+def _candidates(system: QuorumSystem, minimal: np.ndarray) -> np.ndarray:
+    """The count vectors where quorum-ness can change, (..., C).
+
+    A largest non-quorum can take, in each class, either all its seats or one fewer than some
+    minimal quorum asks of that class: raising a count to the next such value changes nothing.
+    """
+    values = []
+    for c, size in enumerate(system.sizes):
+        asked = {int(a) - 1 for a in minimal[:, c] if 0 < a <= size}
+        values.append(np.array(sorted(asked | {int(size)}), dtype=np.int64))
+    return np.stack(np.meshgrid(*values, indexing="ij"), axis=-1)
+
+
+def _largest_outside(system: QuorumSystem, grid: np.ndarray) -> np.ndarray | None:
+    """The count vector of most seats in ``grid`` that is no quorum (None if all are)."""
+    outside = ~system.is_quorum(grid)
+    if not outside.any():
+        return None
+    sums = np.where(outside, grid.sum(axis=-1), -1)
+    return np.asarray(grid[np.unravel_index(int(np.argmax(sums)), sums.shape)])
+
+
+def smallest_blocking(system: QuorumSystem) -> dict[str, int]:
+    """Seats per class of one smallest blocking set: seats whose loss leaves no quorum.
+
+    Its size is ``tolerance(system).liveness + 1``; classes it takes no seat from are left out
+    (empty when the whole council is no quorum). Classes of equal weight in a weighted system
+    are merged (``industry+academia``). ValueError if nothing blocks (no supporters at all
+    would be a quorum).
+
+    >>> from council.rules.quorum import parse_quorum
+    >>> groups = ["government", "industry", "academia", "civil_society"] * 3
+    >>> smallest_blocking(build_system(parse_quorum("groups:3/0.6"), groups))
+    {'government': 2, 'industry': 2}
+    """
+    minimal = system.minimal()
+    merged = system if minimal is not None else _merged(system)
+    grid = _candidates(system, minimal) if minimal is not None else _grid(merged)
+    largest = _largest_outside(merged, grid)
+    if largest is None:
+        raise ValueError("nothing blocks this quorum system: no supporters at all are a quorum")
+    taken = merged.sizes - largest
+    return {name: int(k) for name, k in zip(merged.names, taken, strict=True) if k}
+
+
+def _merged(system: QuorumSystem) -> QuorumSystem:
+    """A weighted system with classes of equal weight merged (seats of equal weight are alike)."""
+    if not isinstance(system, Weighted):
+        return system
+    weights, inverse = np.unique(system.weights, return_inverse=True)
+    if len(weights) == len(system.weights):
+        return system
+    sizes = np.bincount(inverse, weights=system.sizes, minlength=len(weights)).astype(np.int64)
+    names = tuple(
+        "+".join(n for n, i in zip(system.names, inverse, strict=True) if i == j)
+        for j in range(len(weights))
+    )
+    return Weighted(inverse[system.classes], sizes, names, weights.astype(np.int64), system.need)
+
+
+def _grid(system: QuorumSystem) -> np.ndarray:
+    """Every per-class count vector, (*(sizes + 1), C); SpecError if there are too many."""
+    cells = int(np.prod(system.sizes + 1))
+    if cells > MAX_GRID:
+        raise SpecError(
+            f"quorum: exact tolerances need {cells:,} count vectors for these classes "
+            f"({', '.join(f'{n} {s}' for n, s in zip(system.names, system.sizes, strict=True))}); "
+            f"the limit is {MAX_GRID:,}: use fewer distinct weights or a smaller council"
+        )
+    axes = np.meshgrid(*(np.arange(s + 1) for s in system.sizes), indexing="ij")
+    return np.stack(axes, axis=-1).astype(np.int64)
+
+
+def _grid_tolerance(system: QuorumSystem) -> Tolerance:
+    """Exact tolerance over the full grid of count vectors.
+
+    For a quorum u, the quorum meeting it least takes all n - u seats outside it and the fewest
+    more: m(n - u) - |n - u| seats inside it, where m(r) is the size of the smallest quorum
+    covering r (a suffix minimum over the grid, one axis at a time).
+    """
+    grid = _grid(system)
+    sums = grid.sum(axis=-1)
+    quorate = system.is_quorum(grid)
+    n = system.n
+    outside = sums[~quorate]
+    liveness = n - (int(outside.max()) if len(outside) else -1) - 1
+    if not quorate.any():
+        return Tolerance(safety=-1, liveness=liveness)
+    cover = np.where(quorate, sums, n + 1)
+    for axis in range(cover.ndim):
+        cover = np.flip(np.minimum.accumulate(np.flip(cover, axis), axis=axis), axis)
+    # cover[n - u] for every u: the grid read backwards on every axis.
+    opposite = cover[tuple(slice(None, None, -1) for _ in range(cover.ndim))]
+    overlap = opposite - (n - sums)
+    return Tolerance(safety=int(overlap[quorate].min()) - 1, liveness=liveness)
+
+
+def build_system(
+    rule: QuorumRule, groups: Sequence[str], weights: Mapping[Any, float] | None = None
+) -> QuorumSystem:
+    """The quorum system a rule gives a council whose seats are in these stakeholder groups.
+
+    ``groups:G/P``: a group with seats counts when ceil(P x its seats) of them support; a group
+    without seats never counts, and G is capped at the groups that have seats (a council of
+    three groups under groups:4/P needs all three). ``weights`` (each seat weighs its group's
+    weight; unnamed groups weigh 1) make a threshold rule a weighted one: supporters' weight
+    at least t/n of the council's weight, the share of seats the rule asks for. SpecError if
+    the rule and the council cannot work together.
+
+    Two groups with two seats each: half of each is 1; the seatless groups never count (they
+    would need 1 of 0 seats), and G = 3 becomes 2.
+
+    >>> from council.rules.quorum import parse_quorum
+    >>> s = build_system(parse_quorum("groups:3/0.5"), ["government", "industry"] * 2)
+    >>> s.need.tolist(), s.sizes.tolist(), s.groups
+    ([1, 1, 1, 1], [2, 2, 0, 0], 2)
+    """
+    n = len(groups)
+    index = {g: i for i, g in enumerate(GROUPS)}
+    classes = np.array([index[g] for g in groups], dtype=np.int64)
+    sizes = np.bincount(classes, minlength=len(GROUPS)).astype(np.int64)
+    if isinstance(rule, CountRule):
+        t = rule.count(n)
+        if weights is None:
+            return Threshold(np.zeros(n, dtype=np.int64), np.array([n]), ("all",), t)
+        return _weighted(classes, sizes, t, weights)
+    if weights is not None:
+        raise SpecError(
+            f"--weights applies to threshold rules (bft, majority, ..., a fraction), not to "
+            f"--quorum {rule.spec}: a group quorum already says what each group must give"
+        )
+    if isinstance(rule, GroupRule):
+        need = sizes + 1  # a group that is not listed, or has no seats, never counts
+        for g, share in rule.share.items():
+            i = index[g]
+            if sizes[i]:
+                need[i] = max(1, math.ceil(share * int(sizes[i])))
+        seated = int(sum(1 for g in rule.share if sizes[index[g]]))
+        if not seated:
+            raise SpecError(f"quorum {rule.spec}: none of its groups has a seat in this council")
+        return GroupShares(classes, sizes, GROUPS, need, min(rule.groups, seated))
+    quorums = np.array(
+        [[q.get(g, 0) for g in GROUPS] for q in rule.quorums.values()], dtype=np.int64
+    )
+    system = Listed(classes, sizes, GROUPS, quorums)
+    if not reachable(system):
+        raise SpecError(
+            f"quorum {rule.spec}: this council cannot meet any of its quorums (seats: "
+            + ", ".join(f"{g} {s}" for g, s in zip(GROUPS, sizes, strict=True))
+            + ")"
+        )
+    return system
+
+
+def _weighted(
+    classes: np.ndarray, sizes: np.ndarray, t: int, weights: Mapping[Any, float]
+) -> Weighted:
+    """Weight >= t/n of the total, in integers: each weight scaled by the common denominator."""
+    exact = [Fraction(str(weights.get(g, 1.0))) for g in GROUPS]
+    scale = math.lcm(*(w.denominator for w in exact))
+    ints = np.array([int(w * scale) for w in exact], dtype=np.int64)
+    total = int(ints @ sizes)
+    if total == 0:
+        raise SpecError("--weights: every seated group weighs 0, so no set of seats has weight")
+    n = int(sizes.sum())
+    need = -(-t * total // n)  # weight * n >= t * total, the weight an integer
+    return Weighted(classes, sizes, GROUPS, ints, need)
