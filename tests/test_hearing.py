@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from council.contracts.config import RunConfig
+from council.engine.context import prepare
 from council.engine.phases import hear, open_views, revise
 from council.reasoners.llm.hearing import MAX_HEARD, sample_peers, shares
 from council.reasoners.llm.seat import heard_statements
-from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 

@@ -12,10 +12,10 @@ import pytest
 from fake_openai import FakeOpenAI
 
 from council.contracts.config import RunConfig
+from council.engine.context import prepare
 from council.reasoners.llm.estimate import estimate
 from council.reasoners.llm.prices import DEFAULT_PRICES
 from council.reasoners.llm.seat import seat_messages
-from council.session.batch import prepare
 from council.session.drive import Transport, run_graph
 
 SCENARIO = "kh-credit-scoring-isolated-data"

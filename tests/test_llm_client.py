@@ -334,9 +334,9 @@ def test_a_council_with_a_new_seed_makes_no_cache_hits_and_the_same_seed_replays
     tmp_path: Path,
 ) -> None:
     from council.contracts.config import RunConfig
+    from council.engine.context import prepare
     from council.library.catalog import load_library
     from council.reasoners.llm.seat import seat_messages
-    from council.session.batch import prepare
     from council.session.drive import Transport, run_graph
 
     db = tmp_path / "s.db"

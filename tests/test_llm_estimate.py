@@ -7,11 +7,11 @@ import json
 import pytest
 
 from council.contracts.config import RunConfig
+from council.engine.context import prepare
 from council.reasoners.llm import tokens
 from council.reasoners.llm.estimate import REPAIR_RATE, RETRY_RATE, estimate
 from council.reasoners.llm.prices import DEFAULT_PRICES
 from council.reasoners.llm.seat import seat_messages
-from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 

@@ -14,7 +14,7 @@ import pytest
 from fake_openai import FakeOpenAI, closed_port_url
 
 from council.contracts.config import RunConfig
-from council.session.batch import prepare
+from council.engine.context import prepare
 from council.session.drive import Transport, run_graph
 from council.store import Store
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from council.contracts.config import RunConfig
+from council.engine.context import prepare
 from council.reasoners.llm.client import output_cap, response_format
 from council.reasoners.llm.reply import (
     MAX_RATIONALE,
@@ -21,7 +22,6 @@ from council.reasoners.llm.reply import (
     reply_model,
     reply_schema,
 )
-from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 OPTIONS = prepare(RunConfig(scenario=SCENARIO)).option_ids

@@ -11,8 +11,8 @@ from fake_openai import FakeOpenAI
 
 from council.contracts.config import RunConfig
 from council.contracts.seat_models import SeatModels
+from council.engine.context import prepare
 from council.library.schema import SCHEMA_DIR, schema_text
-from council.session.batch import prepare
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 KEY = "sk-default-key-0123456789"

@@ -18,7 +18,6 @@ from council.present.figures import (
     communication_dot,
     option_swatches,
     round_tally,
-    seats_of,
 )
 from council.present.i18n import (
     LANGS,
@@ -31,7 +30,7 @@ from council.present.i18n import (
     text,
 )
 from council.present.render import quorum_words
-from council.session.batch import run
+from council.session.batch import run, seats_of
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
 SCENARIO = "kh-credit-scoring-isolated-data"

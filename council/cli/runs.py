@@ -27,8 +27,8 @@ def _models(args: argparse.Namespace) -> Any:
     """The ``--models`` file, validated (LoadError, exit 2, if it is not valid)."""
     if not getattr(args, "models", None):
         return None
-    from council.contracts.seat_models import check_personas, load_models
     from council.library.catalog import load_library
+    from council.library.files import check_personas, load_models
 
     if args.model:
         raise UsageError(
@@ -229,8 +229,8 @@ def _execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = N
     import asyncio
     import uuid
 
+    from council.engine.context import prepare
     from council.reasoners.llm.client import EndpointError
-    from council.session.batch import prepare
     from council.session.drive import run_graph
 
     store = open_store(args)
@@ -276,7 +276,7 @@ def _execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = N
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a deliberation through the graph, store it, print it (or, --estimate, its cost)."""
-    from council.session.batch import prepare
+    from council.engine.context import prepare
 
     config = _config(args)
     ctx = prepare(config)  # every flag and the scenario checked before anything runs

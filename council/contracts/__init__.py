@@ -1,8 +1,9 @@
 """The contracts every part agrees on: the library's file formats, a run's config, the run record.
 
 Lives here: ``principles`` (the vocabulary), ``formats`` (persona and scenario models),
-``seat_models`` (the ``--models`` file), ``config`` (``RunConfig``), ``record`` (the run record
-and its parts), ``errors`` (exceptions the CLI turns into one line).
+``quorum_file`` (the ``--quorum FILE`` format), ``seat_models`` (the ``--models`` file),
+``config`` (``RunConfig``), ``record`` (the run record and its parts), ``errors`` (exceptions
+the CLI turns into one line).
 
 May import: pydantic and the standard library only; nothing else of ``council``.
 """

@@ -7,14 +7,37 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from council.contracts.config import RunConfig
-from council.engine.context import Seat
-from council.rules.quorum import Tolerance
 
 RECORD_VERSION = 1
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Seat(BaseModel):
+    """A persona in a council, with its behaviour and reasoner (``council.seats`` in a record)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seat: int
+    persona: str
+    behaviour: str
+    """``honest`` or the fault spec of a faulty seat."""
+    reasoner: Literal["offline", "openai", "human"] = "offline"
+    model: str = "offline"
+    """Who speaks for the seat: ``offline``, ``human``, or the LLM's model id."""
+
+
+class Tolerance(BaseModel):
+    """How many faulty seats a threshold survives (``council.tolerates`` in a run record)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    safety: int
+    """Safety holds (no two honest seats commit different options) up to 2t - n - 1 faulty."""
+    liveness: int
+    """Liveness holds (faulty seats alone cannot block a decision) up to n - t faulty."""
 
 
 class CouncilInfo(_Record):

@@ -16,7 +16,6 @@ A persona's override wins over its group's, and a group's over the default.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -25,13 +24,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     field_validator,
 )
 
 from council.contracts.formats import Persona, Slug
 from council.contracts.principles import Group
-from council.library.loader import LoadError, Problem, explain, parse_yaml, read_yaml
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)]
 """The name of an environment variable (``OPENAI_API_KEY``), never its value."""
@@ -96,47 +93,3 @@ def endpoint_of(
         return Endpoint(model=model or "gpt-4o-mini", base_url=base_url)
     chosen = models.endpoint(persona)
     return chosen if chosen.base_url else chosen.model_copy(update={"base_url": base_url})
-
-
-def parse_models(data: object, name: str) -> SeatModels:
-    """Validate parsed YAML as a models file; LoadError with ``FILE: field: problem`` lines."""
-    if not isinstance(data, dict):
-        got = "nothing" if data is None else type(data).__name__
-        raise LoadError([Problem(file=name, message=f"the root must be a mapping, got {got}")])
-    try:
-        return SeatModels.model_validate(data)
-    except ValidationError as err:
-        problems = [Problem(file=name, field=f, message=_quiet(f, m)) for f, m in explain(err)]
-        raise LoadError(problems) from None
-
-
-def _quiet(field: str, message: str) -> str:
-    """A problem's message that never echoes a URL or key_env value (a key may be pasted there)."""
-    if field.endswith("key_env"):
-        return (
-            "must be the name of an environment variable (letters, digits, _), never the key"
-            if "pattern" in message or "ISO" in message or "not a" in message
-            else message.split(" (got ")[0]
-        )
-    if field.endswith("base_url"):
-        return message.split(" (got ")[0]
-    return message
-
-
-def load_models(path: Path) -> SeatModels:
-    """Read a ``--models`` file with the library's safe loader (size cap, no tags, no aliases)."""
-    return parse_models(read_yaml(path), str(path))
-
-
-def models_from_text(text: str, name: str = "models file") -> SeatModels:
-    """A models file pasted as text (the app), with the same checks as a file."""
-    return parse_models(parse_yaml(text.encode("utf-8"), name), name)
-
-
-def check_personas(models: SeatModels, known: set[str], name: str = "models file") -> None:
-    """Every persona the file overrides must exist in the library (LoadError otherwise)."""
-    unknown = sorted(set(models.personas) - known)
-    if unknown:
-        raise LoadError(
-            [Problem(file=name, field=f"personas.{p}", message="unknown persona") for p in unknown]
-        )

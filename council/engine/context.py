@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from council.contracts.config import RunConfig
 from council.contracts.formats import Persona, Scenario
 from council.contracts.principles import PRINCIPLES
+from council.contracts.record import Seat, Tolerance
 from council.contracts.seat_models import Endpoint, endpoint_of
-from council.library.catalog import Library
+from council.library.catalog import Library, load_library, resolve_scenario
 from council.rules.faults import Fault, parse_fault
 from council.rules.network import Network, Partition, parse_partition
 from council.rules.opinion import base_scores
-from council.rules.quorum import Tolerance, max_faulty, parse_quorum
+from council.rules.quorum import max_faulty, parse_quorum
 from council.rules.quorum_system import QuorumSystem, build_system, smallest
 from council.rules.quorum_system import tolerance as system_tolerance
 from council.rules.registry import SpecError
@@ -37,20 +37,6 @@ LLM_FAULTS = ("persuader", "collude")
 
 # Independent random streams of one seed.
 _NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
-
-
-class Seat(BaseModel):
-    """A persona in a council, with its behaviour and reasoner (``council.seats`` in a record)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    seat: int
-    persona: str
-    behaviour: str
-    """``honest`` or the fault spec of a faulty seat."""
-    reasoner: Literal["offline", "openai", "human"] = "offline"
-    model: str = "offline"
-    """Who speaks for the seat: ``offline``, ``human``, or the LLM's model id."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -333,3 +319,12 @@ def build_context(config: RunConfig, library: Library, scenario: Scenario) -> Ru
 def tolerance(ctx: RunContext) -> dict[str, int]:
     """``council.tolerates`` of a record."""
     return ctx.council.tolerates.model_dump()
+
+
+def prepare(
+    config: RunConfig, library: Library | None = None, scenario: Scenario | None = None
+) -> RunContext:
+    """Resolve a config into a run context (SpecError or LoadError if it is not valid)."""
+    library = library or load_library()
+    scenario = scenario or resolve_scenario(config.scenario, library)
+    return build_context(config, library, scenario)

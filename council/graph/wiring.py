@@ -17,10 +17,11 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send, interrupt
 
 from council.contracts.config import RunConfig
-from council.engine.context import RunContext
+from council.engine.context import RunContext, prepare
 from council.engine.outcome import too_many_failures
 from council.engine.phases import Trace, done, hear, open_views, revise
 from council.engine.protocols import ProtocolState, ballot_from_data, ballot_to_data, run_ballot
+from council.engine.records import Said, Spoken, build_record
 from council.reasoners.human import HumanAnswer, human_prompt
 from council.reasoners.llm.accounting import usage_metrics
 from council.reasoners.llm.endpoints import RunCalls
@@ -33,7 +34,6 @@ from council.reasoners.llm.seat import (
 )
 from council.reasoners.llm.seat import speak as llm_speak
 from council.rules.opinion import human_view
-from council.session.batch import Said, Spoken, build_record, prepare
 
 
 # --- state ---------------------------------------------------------------------------------

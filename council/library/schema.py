@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from council.contracts.quorum_file import QuorumFile
 from council.contracts.seat_models import SeatModels
 from council.library.loader import MODELS
-from council.rules.quorum_file import QuorumFile
 
 SchemaKind = Literal["persona", "scenario", "quorum", "models"]
 SCHEMAS: dict[str, type[BaseModel]] = {

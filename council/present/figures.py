@@ -16,11 +16,9 @@ from typing import NamedTuple
 import networkx as nx
 
 from council.contracts.config import RunConfig, Topology
-from council.contracts.record import Ballot, Round, Statement
-from council.engine.context import Seat
+from council.contracts.record import Ballot, Round, Seat, Statement
 from council.library.catalog import Library
 from council.rules.topology import build_graph
-from council.session.batch import prepare
 
 
 class Swatch(NamedTuple):
@@ -60,14 +58,6 @@ class SeatLabel(NamedTuple):
 def option_swatches(option_ids: Sequence[str]) -> dict[str, Swatch]:
     """Each option's colour, in the scenario's option order (at most 8 options)."""
     return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(option_ids)}
-
-
-def seats_of(config: RunConfig) -> tuple[Seat, ...]:
-    """The seats a config seats (who sits where, and who is faulty), as a record lists them.
-
-    Lets a view of a run still under way name its seats before the record exists.
-    """
-    return prepare(config).seats
 
 
 def seat_labels(seats: Sequence[Seat], library: Library) -> dict[int, SeatLabel]:

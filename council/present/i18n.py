@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal, get_args
 
-from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
 from council.contracts.record import RunRecord
 from council.present.i18n_llm import LLM_TEXT
@@ -379,18 +378,15 @@ def has_translation(scenario: Scenario, lang: Lang) -> bool:
     return lang == "en" or lang in scenario.translations
 
 
-def llm_progress(event: dict[str, object], config: RunConfig | None) -> dict[str, object]:
+def llm_progress(event: dict[str, object]) -> dict[str, object]:
     """The fields of the ``progress_llm`` line from a running LLM usage event."""
-    from council.reasoners.llm.prices import DEFAULT_PRICES, cost
-
     prompt, completion = int(event.get("prompt_tokens", 0)), int(event.get("completion_tokens", 0))  # type: ignore[call-overload]
-    dollars = cost(DEFAULT_PRICES, config.model if config else None, prompt, completion)
     return {
         "calls": event.get("calls", 0),
         "errors": event.get("errors", 0),
         "cached": event.get("cached", 0),
         "tokens": f"{prompt + completion:,}",
-        "cost": dollars or 0.0,
+        "cost": event.get("cost_usd") or 0.0,
     }
 
 

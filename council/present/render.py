@@ -14,9 +14,8 @@ from rich.text import Text
 
 from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
-from council.contracts.record import Ballot, RunRecord
+from council.contracts.record import Ballot, RunRecord, Tolerance
 from council.library.catalog import Library, load_library, resolve_scenario
-from council.rules.quorum import Tolerance
 
 
 def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:

@@ -5,8 +5,8 @@ seats a Byzantine protocol can survive, whatever the number actually seated.
 
 Beyond one threshold, ``parse_quorum`` reads every ``--quorum`` spec: a threshold rule (a name in
 ``RULES`` or a fraction), a quorum system named in ``SYSTEMS`` (``groups:G/P``), or a quorum file
-(``FILE.yaml``, see ``council.rules.quorum_file``). ``council.rules.quorum_system`` turns the rule
-into a predicate over a seated council.
+(``FILE.yaml``, see ``council.contracts.quorum_file``). ``quorum_system`` turns the rule into a
+predicate over a seated council.
 """
 
 from __future__ import annotations
@@ -16,27 +16,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
 from council.contracts.principles import GROUPS
-from council.rules.quorum_file import NamedQuorums, load_quorum_file
+from council.contracts.quorum_file import NamedQuorums
+from council.contracts.record import Tolerance
+from council.library.files import load_quorum_file
 from council.rules.registry import Registry, SpecError
 
 Threshold = Callable[[int], int]
 """A quorum rule: council size n -> threshold t."""
 
 RULES: Registry[Threshold] = Registry("quorum rule")
-
-
-class Tolerance(BaseModel):
-    """How many faulty seats a threshold survives (``council.tolerates`` in a run record)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    safety: int
-    """Safety holds (no two honest seats commit different options) up to 2t - n - 1 faulty."""
-    liveness: int
-    """Liveness holds (faulty seats alone cannot block a decision) up to n - t faulty."""
 
 
 def max_faulty(n: int) -> int:

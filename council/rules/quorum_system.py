@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from council.contracts.principles import GROUPS
-from council.rules.quorum import CountRule, GroupRule, QuorumRule, Tolerance, tolerates
+from council.contracts.record import Tolerance
+from council.rules.quorum import CountRule, GroupRule, QuorumRule, tolerates
 from council.rules.registry import SpecError
 
 MAX_GRID = 2_000_000

@@ -187,7 +187,7 @@ async def drive(
             settings["configurable"]["llm"] = calls
         keep = _keeper(saver, calls) if store is not None else None
         try:
-            await _stream(graph, payload, settings, step, progress, run_config, keep)
+            await _stream(graph, payload, settings, step, progress, run_config, keep, prices)
         finally:
             if keep is not None:
                 await keep()
@@ -229,9 +229,14 @@ async def _stream(
     progress: Progress | None,
     run_config: RunConfig | None,
     keep: Callable[[], Awaitable[None]] | None,
+    prices: Mapping[str, Price],
 ) -> None:
-    """Stream the graph's updates: progress events as they come, texts stored once a round."""
+    """Stream the graph's updates: progress events as they come, texts stored once a round.
+
+    LLM usage events carry the running totals and their cost (None if a model has no price).
+    """
     totals = Usage()
+    used_so_far: list[Mapping[str, Any]] = []
     # "sync": each step is on disk before the next starts, so a crash loses no finished work.
     async for update in graph.astream(
         payload,
@@ -251,7 +256,9 @@ async def _stream(
                     progress(seat)
             for used in node_update.get("usage", []):
                 totals = totals + Usage(**{k: used[k] for k in Usage.model_fields if k in used})
-                progress({"kind": "llm", **totals.model_dump()})
+                used_so_far.append(used)
+                dollars = costs(used_so_far, prices)[0]
+                progress({"kind": "llm", **totals.model_dump(), "cost_usd": dollars})
             for event in node_update.get("events", []):
                 progress(event)
 

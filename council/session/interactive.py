@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict
 
 from council.contracts.config import RunConfig
 from council.contracts.record import Ballot, Round, RunRecord
+from council.engine.context import prepare
+from council.engine.records import ballot_records, round_records
 from council.graph.wiring import context_of, said_of, trace_of
 from council.reasoners.human import HumanAnswer, HumanPrompt
-from council.session.batch import ballot_records, prepare, round_records
 from council.session.drive import Progress, Stop, Transport, drive, finalize, snapshot
 from council.store import Event, Store
 

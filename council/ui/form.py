@@ -10,10 +10,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from council.contracts.config import Protocol, RunConfig, Topology, Update
-from council.contracts.seat_models import SeatModels, check_personas, models_from_text
+from council.contracts.seat_models import SeatModels
 from council.library.catalog import Library
+from council.library.files import check_personas, models_from_text
 from council.library.loader import LoadError
-from council.present.figures import seat_labels, seats_of
+from council.present.figures import seat_labels
 from council.present.i18n import scenario_title
 from council.reasoners.llm import estimate_config
 from council.reasoners.llm.client import public_base_url
@@ -22,6 +23,7 @@ from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
 from council.rules.voting import METHODS
+from council.session.batch import seats_of
 from council.ui.scenario import show_scenario
 from council.ui.state import choose, lang, tr
 

@@ -31,7 +31,7 @@ def _line(event: dict[str, Any]) -> str:
     if event.get("kind") == "ballot":
         return tr("progress_ballot", ballot=event.get("ballot"), committed=event.get("committed"))
     if event.get("kind") == "llm":
-        return tr("progress_llm", **llm_progress(event, st.session_state.get("run_config")))
+        return tr("progress_llm", **llm_progress(event))
     return " · ".join(f"{k} {v}" for k, v in event.items() if k != "kind")
 
 

@@ -12,8 +12,7 @@ import streamlit as st
 
 from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
-from council.contracts.record import Ballot, Round, RunRecord, Statement
-from council.engine.context import Seat
+from council.contracts.record import Ballot, Round, RunRecord, Seat, Statement
 from council.library.catalog import load_library, resolve_scenario
 from council.present.figures import (
     Swatch,
@@ -22,10 +21,10 @@ from council.present.figures import (
     option_swatches,
     round_tally,
     seat_labels,
-    seats_of,
 )
 from council.present.i18n import dissent_words, group_name, quorum_sentence
 from council.present.render import markdown, scenario_of
+from council.session.batch import seats_of
 from council.ui.look import FAULTY, PERSON, group_icon, mark
 from council.ui.state import db, lang, lang_key, tr
 

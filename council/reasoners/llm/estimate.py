@@ -131,7 +131,7 @@ def estimate(
 
 def estimate_config(config: RunConfig, prices: dict[str, Price] | None = None) -> Estimate:
     """The estimate for a config (resolved against the library), with the built-in prices."""
+    from council.engine.context import prepare
     from council.reasoners.llm.prices import DEFAULT_PRICES
-    from council.session.batch import prepare
 
     return estimate(prepare(config), prices or DEFAULT_PRICES)

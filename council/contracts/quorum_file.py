@@ -16,20 +16,18 @@ share: {government: 0.5, industry: 0.5, academia: 0.67, civil_society: 0.67}   #
 ```
 
 A count above a group's seats can never be met; only listed groups count toward ``groups``.
-Files are read with the project's safe loader and every problem is ``FILE: field: what is
-wrong``.
+``council.library.files`` reads them with the project's safe loader (every problem is
+``FILE: field: what is wrong``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from council.contracts.formats import Slug
 from council.contracts.principles import GROUPS, Group
-from council.library.loader import LoadError, Problem, explain, read_yaml
 
 Share = Annotated[float, Field(gt=0, le=1)]
 
@@ -90,40 +88,3 @@ class GroupRuleFile(_File):
 
 class QuorumFile(RootModel[Annotated[NamedQuorums | GroupRuleFile, Field(discriminator="kind")]]):
     """A quorum file: ``kind: quorums`` (named minimal quorums) or ``kind: groups`` (a rule)."""
-
-
-def load_quorum_file(path: Path) -> NamedQuorums | GroupRuleFile:
-    """Read and validate a quorum file; LoadError with one problem per line."""
-    name = str(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        got = "nothing" if data is None else type(data).__name__
-        raise LoadError([Problem(file=name, message=f"the root must be a mapping, got {got}")])
-    if data.get("kind") not in ("quorums", "groups"):
-        message = (
-            "required field is missing"
-            if "kind" not in data
-            else f"must be 'quorums' or 'groups' (got {data['kind']!r})"
-        )
-        raise LoadError([Problem(file=name, field="kind", message=message)])
-    try:
-        return QuorumFile.model_validate(data).root
-    except ValidationError as err:
-        problems = [
-            Problem(file=name, field=_field(f), message=_group_message(f, m))
-            for f, m in explain(err)
-        ]
-        raise LoadError(problems) from None
-
-
-def _field(path: str) -> str:
-    """Drop the union's tag from a field path (``quorums.x`` rather than ``quorums.quorums.x``)."""
-    head, _, rest = path.partition(".")
-    return rest if head in ("quorums", "groups") and rest else path
-
-
-def _group_message(path: str, message: str) -> str:
-    """The loader names a bad mapping key a principle; in a quorum file the keys are groups."""
-    if message.startswith("unknown principle"):
-        return f"unknown group {path.rsplit('.', 1)[-1]!r} (known: {', '.join(GROUPS)})"
-    return message
