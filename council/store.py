@@ -19,6 +19,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict
 
+from council.contracts.events import BallotCounted, RoundFinished, run_event
 from council.contracts.record import RunRecord
 
 SCHEMA = """
@@ -68,15 +69,6 @@ def text_hash(text: str) -> str:
 
 class StoreError(Exception):
     """The store cannot be opened or does not hold what was asked for."""
-
-
-class Event(BaseModel):
-    """One step of a run as it happened (a phase finished, a ballot counted)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: str
-    payload: dict[str, object]
 
 
 class RunSummary(BaseModel):
@@ -132,8 +124,13 @@ class Store:
         finally:
             db.close()
 
-    def save_run(self, record: RunRecord, events: Sequence[Event] = ()) -> None:
-        """Write a run and its events in one transaction."""
+    def save_run(
+        self, record: RunRecord, events: Sequence[RoundFinished | BallotCounted] = ()
+    ) -> None:
+        """Write a run and its events in one transaction.
+
+        An event's row holds its kind and its JSON (``{"kind": "round", "round": 0}``).
+        """
         cfg = record.config
         with self._connect() as db:
             db.execute(
@@ -156,7 +153,7 @@ class Store:
             db.executemany(
                 "INSERT INTO events VALUES (?, ?, ?, ?)",
                 [
-                    (record.run_id, seq, e.kind, json.dumps(e.payload))
+                    (record.run_id, seq, e.kind, json.dumps(e.model_dump()))
                     for seq, e in enumerate(events)
                 ],
             )
@@ -178,14 +175,14 @@ class Store:
             row = db.execute("SELECT record FROM runs WHERE run_id = ?", (full,)).fetchone()
         return RunRecord.model_validate_json(row[0])
 
-    def events(self, run_id: str) -> list[Event]:
-        """A run's events in order."""
+    def events(self, run_id: str) -> list[RoundFinished | BallotCounted]:
+        """A run's events in order (the row's kind names the event, as it always did)."""
         with self._connect() as db:
             full = self._resolve(db, run_id)
             rows = db.execute(
                 "SELECT kind, payload FROM events WHERE run_id = ? ORDER BY seq", (full,)
             ).fetchall()
-        return [Event(kind=k, payload=json.loads(p)) for k, p in rows]
+        return [run_event({**json.loads(p), "kind": k}) for k, p in rows]
 
     def history(self, limit: int = 50) -> list[RunSummary]:
         """The latest runs, newest first."""

@@ -98,14 +98,15 @@ def _human_resumed() -> Any:
     """A run with a person at seat 3, paused at each of their turns and resumed with answers."""
     from council.contracts.config import RunConfig
     from council.reasoners.human import HumanAnswer
+    from council.session import RunSession
     from council.session.interactive import proceed, start
 
     config = RunConfig(
         scenario="kh-credit-scoring-isolated-data", size=9, byzantine=2, human_seats=(3,), seed=4
     )
     with _scratch() as tmp:
-        db = tmp / "g.db"
-        pause = start(config, db=db)
+        session = RunSession(config, store=tmp / "g.db")
+        pause = start(session)
         while pause.kind == "human":
             (prompt,) = pause.prompts
             answer = HumanAnswer(
@@ -113,7 +114,7 @@ def _human_resumed() -> Any:
                 confidence=0.8,
                 argument=f"Round {prompt.round}: my considered view.",
             )
-            pause = proceed(pause.run_id, db=db, answers={3: answer})
+            pause = proceed(session, answers={3: answer})
         assert pause.record is not None
         return masked(json.loads(pause.record.model_dump_json()))
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from council.contracts.config import RunConfig
+from council.contracts.events import ProgressEvent
 from council.contracts.formats import Scenario
 from council.contracts.principles import GROUPS
 from council.engine.context import build_context, compose
@@ -17,8 +18,9 @@ from council.library.catalog import load_library
 from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.voting import METHODS
+from council.session import RunSession
 from council.session.batch import run
-from council.session.drive import run_graph
+from council.session.finish import run_graph
 
 LIBRARY = load_library()
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -32,9 +34,9 @@ def comparable(record) -> dict:  # type: ignore[no-untyped-def]
 
 def test_same_seed_same_record_and_other_seed_differs() -> None:
     config = RunConfig(scenario=SCENARIO, byzantine=6, fault="equivocate", seed=7)
-    a, b = run(config), run(config)
+    a, b = run(RunSession(config)), run(RunSession(config))
     assert comparable(a) == comparable(b)
-    c = run(config.model_copy(update={"seed": 8}))
+    c = run(RunSession(config.model_copy(update={"seed": 8})))
     assert comparable(c)["rounds"] != comparable(a)["rounds"]
 
 
@@ -71,17 +73,20 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
 )
 def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # type: ignore[type-arg]
     config = RunConfig(scenario=SCENARIO, **overrides)
-    batch = run(config)
-    graph, events = asyncio.run(run_graph(config))
+    heard: list[ProgressEvent] = []
+    batch = run(RunSession(config, progress=heard.append))
+    graph, events = asyncio.run(run_graph(RunSession(config)))
     assert comparable(graph) == comparable(batch)
-    assert [e["kind"] for e in events].count("ballot") == len(batch.ballots)
+    assert [e.kind for e in events].count("ballot") == len(batch.ballots)
+    assert heard == events  # the batch path reports the rounds and ballots the graph records
     if overrides.get("method") == "approval":
         assert any(b.unlocked for b in graph.ballots)
 
 
 def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import council.graph.speak as speak_module
     import council.graph.wiring as graph_module
-    from council.session.drive import saved_config
+    from council.session.checkpoints import saved_config
 
     db = tmp_path / "checkpoints.db"
     config = RunConfig(scenario=SCENARIO, byzantine=5, rounds=3)
@@ -92,23 +97,23 @@ def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> N
 
     monkeypatch.setattr(graph_module, "run_ballot", crash)
     with pytest.raises(RuntimeError, match="power cut"):
-        asyncio.run(run_graph(config, checkpoints=db, thread_id="t1"))
+        asyncio.run(run_graph(RunSession(config, run_id="t1", store=db)))
     monkeypatch.setattr(graph_module, "run_ballot", real_ballot)
 
     assert asyncio.run(saved_config(db, "t1")) == config
     spoke: list[int] = []
-    real_revise = graph_module.revise
+    real_revise = speak_module.revise
 
     def counting_revise(ctx, seats, *rest):  # type: ignore[no-untyped-def]
         spoke.extend(int(s) for s in seats)
         return real_revise(ctx, seats, *rest)
 
-    monkeypatch.setattr(graph_module, "revise", counting_revise)
-    resumed, events = asyncio.run(run_graph(config, checkpoints=db, thread_id="t1", resume=True))
+    monkeypatch.setattr(speak_module, "revise", counting_revise)
+    resumed, events = asyncio.run(run_graph(RunSession(config, run_id="t1", store=db), resume=True))
     revised_after_resume = len(spoke)
     # The four rounds were checkpointed before the crash: none is deliberated again.
-    expected, expected_events = asyncio.run(run_graph(config))
-    assert comparable(resumed) == comparable(run(config)) == comparable(expected)
+    expected, expected_events = asyncio.run(run_graph(RunSession(config)))
+    assert comparable(resumed) == comparable(run(RunSession(config))) == comparable(expected)
     assert events == expected_events
     ballots = len(resumed.ballots)
     assert revised_after_resume == (ballots - 1) * 33  # only the rounds after failed ballots
@@ -142,7 +147,9 @@ def test_every_registered_fault_method_and_rule_runs() -> None:
 
 
 def test_record_numbers_mean_what_the_design_says() -> None:
-    record = run(RunConfig(scenario=SCENARIO, byzantine=10, fault="equivocate", rounds=2))
+    record = run(
+        RunSession(RunConfig(scenario=SCENARIO, byzantine=10, fault="equivocate", rounds=2))
+    )
     c = record.council
     assert (c.size, c.max_faulty, c.quorum) == (33, 10, 22)
     assert c.tolerates.safety == 10 and c.tolerates.liveness == 11
@@ -160,7 +167,7 @@ def test_record_numbers_mean_what_the_design_says() -> None:
 
 
 def test_crashed_seats_say_nothing_and_send_nothing() -> None:
-    record = run(RunConfig(scenario=SCENARIO, size=10, byzantine=3, fault="crash"))
+    record = run(RunSession(RunConfig(scenario=SCENARIO, size=10, byzantine=3, fault="crash")))
     crashed = {s.seat for s in record.council.seats if s.behaviour == "crash"}
     for rnd in record.rounds:
         for st in rnd.statements:
@@ -191,7 +198,7 @@ def with_dominant_option(scenario: Scenario) -> Scenario:
 def test_fault_free_council_picks_a_pareto_dominant_option(scenario_id: str) -> None:
     scenario = with_dominant_option(LIBRARY.scenarios[scenario_id])
     for seed in range(5):
-        record = run(RunConfig(scenario=scenario_id, seed=seed), scenario=scenario)
+        record = run(RunSession(RunConfig(scenario=scenario_id, seed=seed)), scenario=scenario)
         assert record.outcome.option == "dominant", (seed, record.outcome)
         assert record.metrics.agrees_with_baseline is True
 

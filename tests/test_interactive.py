@@ -8,6 +8,7 @@ import pytest
 
 from council.contracts.config import RunConfig
 from council.reasoners.human import HumanAnswer
+from council.session import RunSession
 from council.session.batch import run
 from council.session.interactive import proceed, start
 from council.store import Store
@@ -27,19 +28,20 @@ def answer(round_no: int) -> HumanAnswer:
 
 def test_a_person_is_asked_every_round_and_their_words_are_the_record(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    pause = start(CONFIG, db=db)
+    session = RunSession(CONFIG, store=db)
+    pause = start(session)
     asked = []
     while pause.kind == "human":
         (prompt,) = pause.prompts
         assert prompt.seat == 3 and prompt.persona == "consumer-protection-advocate"
         assert set(prompt.options) == set(
-            run(CONFIG.model_copy(update={"human_seats": ()})).outcome.tally
+            run(RunSession(CONFIG.model_copy(update={"human_seats": ()}))).outcome.tally
         )
         assert (prompt.round == 0) == (prompt.heard == [])  # the opening is blind
         asked.append(prompt.round)
         # Every other seat finished this phase before the run waited for the person.
         assert len(pause.rounds) == prompt.round
-        pause = proceed(pause.run_id, db=db, answers={3: answer(prompt.round)})
+        pause = proceed(session, answers={3: answer(prompt.round)})
     assert pause.kind == "done" and pause.record is not None
     record = pause.record
     assert asked == list(range(record.metrics.rounds_used + 1))
@@ -53,18 +55,19 @@ def test_a_person_is_asked_every_round_and_their_words_are_the_record(tmp_path: 
 
 
 def test_wrong_answers_are_refused_before_resuming(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
-    pause = start(CONFIG, db=db)
+    session = RunSession(CONFIG, store=tmp_path / "s.db")
+    start(session)
     with pytest.raises(ValueError, match="not an option"):
-        proceed(
-            pause.run_id,
-            db=db,
-            answers={3: HumanAnswer(option="nope", confidence=0.5, argument="x")},
-        )
+        proceed(session, answers={3: HumanAnswer(option="nope", confidence=0.5, argument="x")})
     with pytest.raises(ValueError, match="not waiting"):
-        proceed(pause.run_id, db=db, answers={4: answer(0)})
+        proceed(session, answers={4: answer(0)})
     with pytest.raises(ValueError, match="waiting for a person"):
-        proceed(pause.run_id, db=db)
+        proceed(session)
+    other = RunSession(
+        CONFIG.model_copy(update={"seed": 1}), run_id=session.run_id, store=session.store
+    )
+    with pytest.raises(ValueError, match="another config"):
+        proceed(other, answers={3: answer(0)})
     with pytest.raises(ValueError):
         HumanAnswer(option="suspend-scoring", confidence=2.0, argument="x")
 
@@ -72,34 +75,34 @@ def test_wrong_answers_are_refused_before_resuming(tmp_path: Path) -> None:
 def test_stepping_pauses_after_every_round_and_ballot_and_matches_a_straight_run(
     tmp_path: Path,
 ) -> None:
-    db = tmp_path / "s.db"
     config = CONFIG.model_copy(update={"human_seats": ()})
-    pause = start(config, db=db, step=True)
+    session = RunSession(config, store=tmp_path / "s.db")
+    pause = start(session, step=True)
     seen = []
     while pause.kind == "step":
         seen.append((len(pause.rounds), len(pause.ballots)))
-        pause = proceed(pause.run_id, db=db, step=True)
+        pause = proceed(session, step=True)
     assert seen[0] == (1, 0) and seen == sorted(seen)
     record = pause.record
     assert record is not None
-    straight = run(config)
+    straight = run(RunSession(config))
     assert record.outcome == straight.outcome and record.rounds == straight.rounds
 
 
 def test_no_decision_with_a_person_present_is_escalated(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
     config = CONFIG.model_copy(update={"quorum": "unanimity", "ballots": 1, "rounds": 0})
-    pause = start(config, db=db)
-    pause = proceed(pause.run_id, db=db, answers={3: answer(0)})
+    session = RunSession(config, store=tmp_path / "s.db")
+    start(session)
+    pause = proceed(session, answers={3: answer(0)})
     assert pause.record is not None
     assert pause.record.outcome.status == "escalated"
 
 
 def test_an_llm_run_paused_for_a_person_keeps_its_key_when_it_resumes(tmp_path: Path) -> None:
-    """The key is held by the session, never stored: every drive of the run must be given it."""
+    """The key is held by the session, never stored: every drive of the run is given it."""
     from fake_openai import FakeOpenAI
 
-    from council.session.drive import Transport
+    from council.reasoners.llm.endpoints import Transport
 
     key = "sk-session-key-0123456789"
     transport = Transport(timeout=5, backoff=0.01)
@@ -115,13 +118,12 @@ def test_an_llm_run_paused_for_a_person_keeps_its_key_when_it_resumes(tmp_path: 
             base_url=fake.url,
             human_seats=(1,),
         )
-        pause = start(config, db=db, api_key=key, transport=transport)
+        session = RunSession(config, store=db, api_key=key, transport=transport)
+        pause = start(session)
         waits = 0
         while pause.kind == "human":
             waits += 1
-            pause = proceed(
-                pause.run_id, db=db, answers={1: answer(waits)}, api_key=key, transport=transport
-            )
+            pause = proceed(session, answers={1: answer(waits)})
     assert waits == 2  # the opening and round 1
     record = pause.record
     assert record is not None and record.outcome.status in {"decided", "escalated"}
@@ -134,3 +136,5 @@ def test_an_llm_run_paused_for_a_person_keeps_its_key_when_it_resumes(tmp_path: 
     assert all(h["authorization"] == f"Bearer {key}" for h in fake.headers)
     assert record.rounds[1].statements[1].model == "human"
     assert record.rounds[1].statements[0].model == "gpt-4o-mini"
+    for path in tmp_path.iterdir():  # the store, its WAL files, the checkpoints of every pause
+        assert key.encode() not in path.read_bytes(), path

@@ -13,10 +13,12 @@ from fake_openai import FakeOpenAI
 
 from council.contracts.config import RunConfig
 from council.engine.context import prepare
+from council.reasoners.llm.endpoints import Transport
 from council.reasoners.llm.estimate import estimate
 from council.reasoners.llm.prices import DEFAULT_PRICES
 from council.reasoners.llm.seat import seat_messages
-from council.session.drive import Transport, run_graph
+from council.session import RunSession
+from council.session.finish import run_graph
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 FAST = Transport(backoff=0.01, backoff_cap=0.05, timeout=5)
@@ -58,16 +60,10 @@ def cli_llm(cli, url: str, db: Path, *extra: str):  # type: ignore[no-untyped-de
 
 
 def run(config: RunConfig, db: Path | None = None, thread: str = "t", **kw):  # type: ignore[no-untyped-def]
-    return asyncio.run(
-        run_graph(
-            config,
-            checkpoints=db,
-            thread_id=thread,
-            api_key=KEY,
-            transport=kw.pop("transport", FAST),
-            **kw,
-        )
+    session = RunSession(
+        config, run_id=thread, store=db, api_key=KEY, transport=kw.pop("transport", FAST)
     )
+    return asyncio.run(run_graph(session, **kw))
 
 
 def test_structured_output_schema_and_counting(tmp_path: Path) -> None:

@@ -336,8 +336,10 @@ def test_a_council_with_a_new_seed_makes_no_cache_hits_and_the_same_seed_replays
     from council.contracts.config import RunConfig
     from council.engine.context import prepare
     from council.library.catalog import load_library
+    from council.reasoners.llm.endpoints import Transport
     from council.reasoners.llm.seat import seat_messages
-    from council.session.drive import Transport, run_graph
+    from council.session import RunSession
+    from council.session.finish import run_graph
 
     db = tmp_path / "s.db"
     a = sorted(load_library().personas)[0]
@@ -356,11 +358,13 @@ def test_a_council_with_a_new_seed_makes_no_cache_hits_and_the_same_seed_replays
     def run(fake: FakeOpenAI, seed: int, thread: str):  # type: ignore[no-untyped-def]
         record, _ = asyncio.run(
             run_graph(
-                config.model_copy(update={"seed": seed, "base_url": fake.url}),
-                checkpoints=db,
-                thread_id=thread,
-                api_key=KEY,
-                transport=Transport(backoff=0.01, timeout=5),
+                RunSession(
+                    config.model_copy(update={"seed": seed, "base_url": fake.url}),
+                    run_id=thread,
+                    store=db,
+                    api_key=KEY,
+                    transport=Transport(backoff=0.01, timeout=5),
+                )
             )
         )
         return record

@@ -15,7 +15,9 @@ from fake_openai import FakeOpenAI, closed_port_url
 
 from council.contracts.config import RunConfig
 from council.engine.context import prepare
-from council.session.drive import Transport, run_graph
+from council.reasoners.llm.endpoints import Transport
+from council.session import RunSession
+from council.session.finish import run_graph
 from council.store import Store
 
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -215,11 +217,13 @@ def test_the_running_cost_cap_ends_the_run_with_an_error_and_no_decision(tmp_pat
         )
         record, _ = asyncio.run(
             run_graph(
-                config,
-                checkpoints=tmp_path / "s.db",
-                thread_id="capped",
-                api_key=KEY,
-                transport=Transport(timeout=5, backoff=0.01),
+                RunSession(
+                    config,
+                    run_id="capped",
+                    store=tmp_path / "s.db",
+                    api_key=KEY,
+                    transport=Transport(timeout=5, backoff=0.01),
+                )
             )
         )
     o = record.outcome

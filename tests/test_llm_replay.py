@@ -11,8 +11,11 @@ import pytest
 from fake_openai import FakeOpenAI
 
 from council.contracts.config import RunConfig
+from council.contracts.events import LlmUsage, ProgressEvent, RoundFinished, SeatSpoke
 from council.engine.context import prepare
-from council.session.drive import Transport, run_graph
+from council.reasoners.llm.endpoints import Transport
+from council.session import RunSession
+from council.session.finish import run_graph
 from council.store import Store
 
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -144,9 +147,9 @@ def test_baseline_twin_is_paid_once_and_a_crash_in_it_resumes(
 
 
 def test_resume_counts_the_calls_it_sends_again(tmp_path: Path, monkeypatch) -> None:
-    import council.graph.wiring as graph_module
+    import council.graph.speak as speak_module
 
-    real_speak = graph_module.llm_speak
+    real_speak = speak_module.llm_speak
     lost: list[int] = []
 
     async def lose_one(ctx, task, client):  # type: ignore[no-untyped-def]
@@ -168,16 +171,11 @@ def test_resume_counts_the_calls_it_sends_again(tmp_path: Path, monkeypatch) -> 
             base_url=fake.url,
             cache="off",
         )
-        monkeypatch.setattr(graph_module, "llm_speak", lose_one)
+        monkeypatch.setattr(speak_module, "llm_speak", lose_one)
+        session = RunSession(config, run_id="r", store=db, api_key=KEY, transport=FAST)
         with pytest.raises(RuntimeError, match="power cut"):
-            asyncio.run(
-                run_graph(config, checkpoints=db, thread_id="r", api_key=KEY, transport=FAST)
-            )
-        record, _ = asyncio.run(
-            run_graph(
-                config, checkpoints=db, thread_id="r", api_key=KEY, transport=FAST, resume=True
-            )
-        )
+            asyncio.run(run_graph(session))
+        record, _ = asyncio.run(run_graph(session, resume=True))
     m = record.metrics
     assert m.seat_failures == 0 and record.outcome.status in {"decided", "no_quorum"}
     assert m.llm_resent >= 1  # seat 3's round-1 call at least went out again
@@ -242,7 +240,7 @@ def test_a_seat_that_failed_is_told_it_said_nothing_and_nobody_quotes_it(tmp_pat
             model="gpt-4o-mini",
             base_url=fake.url,
         )
-        record, _ = asyncio.run(run_graph(config, api_key=KEY, transport=FAST))
+        record, _ = asyncio.run(run_graph(RunSession(config, api_key=KEY, transport=FAST)))
     later = [
         b for b in seat_calls(fake) if "opening assessment" not in b["messages"][-1]["content"]
     ]
@@ -273,7 +271,7 @@ def test_four_persuaders_fill_no_honest_prompt_in_a_real_run() -> None:
             model="gpt-4o-mini",
             base_url=fake.url,
         )
-        record, _ = asyncio.run(run_graph(config, api_key=KEY, transport=FAST))
+        record, _ = asyncio.run(run_graph(RunSession(config, api_key=KEY, transport=FAST)))
     ctx = prepare(config)
     faulty = {i for i in range(33) if ctx.faulty[i]}
     blocks = []
@@ -290,7 +288,7 @@ def test_four_persuaders_fill_no_honest_prompt_in_a_real_run() -> None:
 
 
 def test_statements_arrive_seat_by_seat_as_replies_come_in() -> None:
-    events: list[tuple[float, dict[str, Any]]] = []
+    events: list[tuple[float, ProgressEvent]] = []
     import time
 
     with FakeOpenAI(latency=0.05) as fake:
@@ -306,20 +304,29 @@ def test_statements_arrive_seat_by_seat_as_replies_come_in() -> None:
         )
         record, _ = asyncio.run(
             run_graph(
-                config,
-                api_key=KEY,
-                transport=FAST,
-                progress=lambda e: events.append((time.monotonic(), e)),
+                RunSession(
+                    config,
+                    api_key=KEY,
+                    transport=FAST,
+                    progress=lambda e: events.append((time.monotonic(), e)),
+                )
             )
         )
     for r in (0, 1):
-        seats = [(t, e) for t, e in events if e["kind"] == "seat" and e["round"] == r]
-        (closed,) = [t for t, e in events if e["kind"] == "round" and e["round"] == r]
-        assert sorted(e["seat"] for _, e in seats) == list(range(6))
+        seats = [(t, e) for t, e in events if isinstance(e, SeatSpoke) and e.round == r]
+        (closed,) = [t for t, e in events if isinstance(e, RoundFinished) and e.round == r]
+        assert sorted(e.seat for _, e in seats) == list(range(6))
         assert all(t <= closed for t, _ in seats)
         # The first statement was out well before the phase ended.
         assert closed - seats[0][0] >= 4 * 0.05
         for _, e in seats:
-            st = record.rounds[r].statements[e["seat"]]
-            assert (e["option"], e["model"]) == (st.option, st.model)
-            assert e["confidence"] == pytest.approx(st.confidence, abs=1e-4)
+            st = record.rounds[r].statements[e.seat]
+            assert (e.option, e.model) == (st.option, st.model)
+            assert e.confidence == pytest.approx(st.confidence, abs=1e-4)
+            assert e.rationale == st.rationale and e.error is None
+    # After each seat-phase, the running usage and its cost: the last is the run's.
+    usage = [e for _, e in events if isinstance(e, LlmUsage)]
+    assert len(usage) == 6 * 2 and [u.calls for u in usage] == sorted(u.calls for u in usage)
+    last = usage[-1]
+    assert (last.calls, last.cost_usd) == (record.metrics.llm_calls, record.metrics.cost_usd)
+    assert last.tokens == record.metrics.tokens.prompt + record.metrics.tokens.completion

@@ -20,6 +20,7 @@ from council.engine.protocols import ProtocolState, ballot_from_data, ballot_to_
 from council.library.catalog import load_library
 from council.rules.faults import FAULTS
 from council.rules.quorum import threshold, tolerates
+from council.session import RunSession
 from council.session.batch import run
 
 LIBRARY = load_library()
@@ -103,8 +104,8 @@ TALLY_BREAKS = [
 @pytest.mark.parametrize("settings_", TALLY_BREAKS, ids=lambda s: ",".join(map(str, s.values())))
 def test_tally_breaks_within_the_bound_where_bft_holds(settings_: dict[str, object]) -> None:
     base = RunConfig(scenario="kh-credit-scoring-isolated-data", **settings_)  # type: ignore[arg-type]
-    tally = run(base.model_copy(update={"protocol": "tally"}))
-    bft = run(base.model_copy(update={"protocol": "bft"}))
+    tally = run(RunSession(base.model_copy(update={"protocol": "tally"})))
+    bft = run(RunSession(base.model_copy(update={"protocol": "bft"})))
     assert base.byzantine <= tally.council.tolerates.safety
     assert tally.metrics.safety_violation
     assert not bft.metrics.safety_violation
@@ -187,14 +188,16 @@ def test_a_committed_seat_never_unlocks_and_casts_only_its_commit() -> None:
 
 def test_unlocks_appear_in_the_record() -> None:
     record = run(
-        RunConfig(
-            scenario="kh-credit-scoring-isolated-data",
-            size=4,
-            byzantine=1,
-            fault="random",
-            method="approval",
-            seed=2,
-        )  # fmt: skip
+        RunSession(
+            RunConfig(
+                scenario="kh-credit-scoring-isolated-data",
+                size=4,
+                byzantine=1,
+                fault="random",
+                method="approval",
+                seed=2,
+            )  # fmt: skip
+        )
     )
     unlocks = {(b.ballot, s, u.was, u.now) for b in record.ballots for s, u in b.unlocked.items()}
     assert unlocks, "this seed has a seat giving up its lock"

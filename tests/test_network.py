@@ -22,6 +22,7 @@ from council.engine.views import commits_received, quorate
 from council.library.catalog import load_library
 from council.rules.faults import FAULTS
 from council.rules.voting import METHODS, Profile
+from council.session import RunSession
 from council.session.batch import run
 
 LIBRARY = load_library()
@@ -188,8 +189,10 @@ def test_a_partition_that_is_never_on_changes_nothing() -> None:
         {"byzantine": 4, "fault": "collude:suspend-scoring", "method": "approval"},
         {"quorum": "groups:3/0.75", "byzantine": 2, "fault": "random", "method": "borda"},
     ):
-        plain = run(RunConfig(scenario=SCENARIO, **overrides))
-        cut = run(RunConfig(scenario=SCENARIO, partition="government@40-41", **overrides))
+        plain = run(RunSession(RunConfig(scenario=SCENARIO, **overrides)))
+        cut = run(
+            RunSession(RunConfig(scenario=SCENARIO, partition="government@40-41", **overrides))
+        )
         plain_data = plain.model_dump(exclude={"run_id", "created_at", "config", "metrics"})
         cut_data = cut.model_dump(exclude={"run_id", "created_at", "config", "metrics"})
         assert plain_data == cut_data
@@ -200,7 +203,10 @@ def test_drop_zero_is_no_drop() -> None:
     config = RunConfig(scenario=SCENARIO, byzantine=4, fault="random")
     assert config.model_copy(update={"drop": 0.0}) == config
     assert not config.network_faults
-    a, b = run(config), run(RunConfig(scenario=SCENARIO, byzantine=4, fault="random", drop=0))
+    a, b = (
+        run(RunSession(config)),
+        run(RunSession(RunConfig(scenario=SCENARIO, byzantine=4, fault="random", drop=0))),
+    )
     assert a.model_dump(exclude={"run_id", "created_at", "metrics"}) == b.model_dump(
         exclude={"run_id", "created_at", "metrics"}
     )
@@ -213,12 +219,11 @@ def test_drop_one_never_decides_never_violates_and_delivers_nothing(
 ) -> None:
     spec = f"{fault}:suspend-scoring" if fault in ("stubborn", "collude", "persuader") else fault
     for size, byzantine in ((4, 1), (9, 2)):
-        record = run(
-            RunConfig(
-                scenario=SCENARIO, size=size, byzantine=byzantine, fault=spec, method=method,
-                drop=1.0, seed=size,
-            )
+        config = RunConfig(
+            scenario=SCENARIO, size=size, byzantine=byzantine, fault=spec, method=method,
+            drop=1.0, seed=size,
         )  # fmt: skip
+        record = run(RunSession(config))
         assert record.outcome.status == "no_quorum"
         assert not record.metrics.safety_violation
         assert record.metrics.messages == 0
@@ -249,25 +254,26 @@ def test_delay_one_hears_the_round_before_and_misses_every_ballot() -> None:
 
 def test_same_seed_same_losses_other_seed_others() -> None:
     config = RunConfig(scenario=SCENARIO, drop=0.3, delay=0.2, byzantine=3, fault="random")
-    a, b = run(config), run(config)
+    a, b = run(RunSession(config)), run(RunSession(config))
     assert a.model_dump(exclude={"run_id", "created_at", "metrics"}) == b.model_dump(
         exclude={"run_id", "created_at", "metrics"}
     )
     assert a.metrics.messages == b.metrics.messages
-    c = run(config.model_copy(update={"seed": 1}))
+    c = run(RunSession(config.model_copy(update={"seed": 1})))
     assert c.metrics.messages != a.metrics.messages
 
 
 def test_faulty_groups_concentrates_the_faulty_seats() -> None:
     config = RunConfig(scenario=SCENARIO, byzantine=6, faulty_groups=("industry",), seed=3)
-    record = run(config)
+    record = run(RunSession(config))
     faulty = [s.seat for s in record.council.seats if s.behaviour != "honest"]
     assert len(faulty) == 6
     assert {LIBRARY.personas[record.council.seats[s].persona].group for s in faulty} == {"industry"}
     # Without it the draw is the one it always was.
-    plain = run(config.model_copy(update={"faulty_groups": None}))
+    plain = run(RunSession(config.model_copy(update={"faulty_groups": None})))
     assert [s.behaviour for s in plain.council.seats] == [
-        s.behaviour for s in run(RunConfig(scenario=SCENARIO, byzantine=6, seed=3)).council.seats
+        s.behaviour
+        for s in run(RunSession(RunConfig(scenario=SCENARIO, byzantine=6, seed=3))).council.seats
     ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import write_yaml
 
+from council.contracts.events import ProgressEvent, SweepAdvanced
 from council.experiments.presets import load_preset, names
 from council.experiments.schedule import paths, run_sweep
 from council.experiments.sweep import COLUMNS, FACTORS, SweepConfig, parse_sweep, plan
@@ -67,13 +68,15 @@ def test_the_table_has_every_combination_times_seeds_in_order(tmp_path: Path) ->
 
 def test_rows_match_single_runs_of_the_engine(tmp_path: Path) -> None:
     from council.contracts.config import RunConfig
+    from council.session import RunSession
     from council.session.batch import run
 
     config = SweepConfig.model_validate({**SMALL, "fault": ["equivocate"], "seeds": 3})
     run_sweep(config, tmp_path / "t.csv", workers=1)
     for row in read_rows(tmp_path / "t.csv")[::4]:
         fields = {c: row[c] for c in FACTORS}
-        record = run(RunConfig(**fields, seed=int(row["seed"])))  # type: ignore[arg-type]
+        single = RunConfig(**fields, seed=int(row["seed"]))  # type: ignore[arg-type]
+        record = run(RunSession(single))
         assert row["status"] == record.outcome.status
         assert row["option"] == (record.outcome.option or "")
         assert row["agrees_with_baseline"] == str(record.metrics.agrees_with_baseline).lower()
@@ -174,8 +177,9 @@ def crash_after(blocks: int):  # type: ignore[no-untyped-def]
     """A progress callback that crashes the sweep once ``blocks`` blocks are written."""
     calls = 0
 
-    def progress(done: int, total: int) -> None:
+    def progress(event: ProgressEvent) -> None:
         nonlocal calls
+        assert isinstance(event, SweepAdvanced) and 0 <= event.done <= event.total
         calls += 1  # once at the start, then once per block written
         if calls > blocks:
             raise Crash
@@ -374,6 +378,7 @@ def test_optional_columns_come_last_only_when_listed_and_match_single_runs(
 ) -> None:
     from council.contracts.config import RunConfig
     from council.experiments.report import sweep_cells
+    from council.session import RunSession
     from council.session.batch import run
 
     config = SweepConfig.model_validate(NETWORK)
@@ -390,8 +395,9 @@ def test_optional_columns_come_last_only_when_listed_and_match_single_runs(
     for row in rows[::5]:
         cut = None if row["partition"] == "none" else row["partition"]
         fields = {c: row[c] for c in FACTORS}
-        record = run(RunConfig(**fields, drop=float(row["drop"]), partition=cut,  # type: ignore[arg-type]
-                               seed=int(row["seed"])))  # fmt: skip
+        single = RunConfig(**fields, drop=float(row["drop"]), partition=cut,  # type: ignore[arg-type]
+                           seed=int(row["seed"]))  # fmt: skip
+        record = run(RunSession(single))
         assert row["status"] == record.outcome.status
         assert row["option"] == (record.outcome.option or "")
         assert int(row["messages"]) == record.metrics.messages

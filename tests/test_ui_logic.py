@@ -30,6 +30,7 @@ from council.present.i18n import (
     text,
 )
 from council.present.render import quorum_words
+from council.session import RunSession
 from council.session.batch import run, seats_of
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
@@ -38,7 +39,9 @@ SCENARIO = "kh-credit-scoring-isolated-data"
 
 @pytest.fixture(scope="module")
 def faulty_record():  # type: ignore[no-untyped-def]
-    return run(RunConfig(scenario=SCENARIO, size=12, byzantine=3, fault="random", seed=1))
+    return run(
+        RunSession(RunConfig(scenario=SCENARIO, size=12, byzantine=3, fault="random", seed=1))
+    )
 
 
 # --- interface text ---------------------------------------------------------------------------
@@ -72,7 +75,7 @@ def test_scenario_translations_are_used_when_present_and_english_otherwise() -> 
 
 
 def test_quorum_sentence_is_the_cli_s_in_english_and_khmer_otherwise() -> None:
-    record = run(RunConfig(scenario=SCENARIO))
+    record = run(RunSession(RunConfig(scenario=SCENARIO)))
     assert quorum_sentence(record, "en") == quorum_words(record)
     assert quorum_sentence(record, "en").startswith("22 of 33 needed; tolerates 10 faulty seats")
     khmer = quorum_sentence(record, "km")
@@ -83,7 +86,7 @@ def test_quorum_sentence_is_the_cli_s_in_english_and_khmer_otherwise() -> None:
 
 def test_quorum_sentence_says_when_a_quorum_is_not_safe_at_all() -> None:
     # 0.5 of 4 seats: t = 2, two disjoint quorums, tolerates.safety = -1 (not "0 faulty seats").
-    record = run(RunConfig(scenario=SCENARIO, size=4, quorum="0.5"))
+    record = run(RunSession(RunConfig(scenario=SCENARIO, size=4, quorum="0.5")))
     assert record.council.tolerates.safety == -1
     english = quorum_sentence(record, "en")
     assert "not safe even with no faulty seat" in english and "tolerates 0" not in english
@@ -115,7 +118,7 @@ def test_a_guess_is_scored_against_the_truth(faulty_record) -> None:  # type: ig
 
 
 def test_no_faults_and_no_suspects_is_a_perfect_score() -> None:
-    record = run(RunConfig(scenario=SCENARIO, size=7))
+    record = run(RunSession(RunConfig(scenario=SCENARIO, size=7)))
     assert score_guess(record, []).score == 1.0
 
 
@@ -129,7 +132,9 @@ def test_no_faults_and_no_suspects_is_a_perfect_score() -> None:
     ],
 )
 def test_each_fault_model_s_tell_is_explained_from_the_record(fault: str, tell: str) -> None:
-    record = run(RunConfig(scenario=SCENARIO, size=12, byzantine=2, fault=fault, seed=1))
+    record = run(
+        RunSession(RunConfig(scenario=SCENARIO, size=12, byzantine=2, fault=fault, seed=1))
+    )
     for seat in faulty_seats(record):
         lines = " ".join(tells(record, seat)).lower()
         assert tell in lines, (fault, lines)
@@ -190,7 +195,7 @@ def test_huge_councils_are_not_drawn() -> None:
 
 def test_seats_of_a_config_match_the_record_s() -> None:
     config = RunConfig(scenario=SCENARIO, size=9, byzantine=2, seed=4)
-    assert list(seats_of(config)) == run(config).council.seats
+    assert list(seats_of(config)) == run(RunSession(config)).council.seats
 
 
 # --- the UI's boundaries ----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from council.engine.context import draw, seat_council
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.library.catalog import load_library
-from council.session.drive import run_graph
+from council.session.finish import run_graph
+from council.session.run_session import RunSession
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 
@@ -37,11 +38,8 @@ def graph_latency(repeats: int = 10, *, checkpoints: bool = False) -> float:
         for i in range(repeats):
             db = Path(tmp) / "bench.db" if checkpoints else None
             started = time.perf_counter()
-            asyncio.run(
-                run_graph(
-                    config.model_copy(update={"seed": i}), checkpoints=db, thread_id=f"bench-{i}"
-                )
-            )
+            seeded = config.model_copy(update={"seed": i})
+            asyncio.run(run_graph(RunSession(seeded, run_id=f"bench-{i}", store=db)))
             times.append(time.perf_counter() - started)
     return statistics.median(times)
 

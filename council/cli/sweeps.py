@@ -10,11 +10,12 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from council.contracts.events import Progress, ProgressEvent, SweepAdvanced
 from council.rules.registry import SpecError
 
 EXIT_OK = 0
@@ -82,7 +83,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+def _progress_bar() -> Iterator[Progress | None]:
     """A rich progress bar on standard error when it is a terminal (none in logs and pipes).
 
     It appears with the first progress (so a config error prints nothing else) and redraws
@@ -93,9 +94,10 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
 
-    bar = Progress(
+    bar = Bar(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
@@ -106,13 +108,15 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
     task = bar.add_task("sweep", total=None)
     last = 0.0
 
-    def update(done: int, total: int) -> None:
+    def update(event: ProgressEvent) -> None:
         nonlocal last
+        if not isinstance(event, SweepAdvanced):
+            return
         if not bar.live.is_started:
             bar.start()
-        bar.update(task, completed=done, total=total)
+        bar.update(task, completed=event.done, total=event.total)
         now = time.monotonic()
-        if now - last >= 0.1 or done >= total:
+        if now - last >= 0.1 or event.done >= event.total:
             bar.refresh()
             last = now
 

@@ -2,8 +2,10 @@
 
 Lives here: ``principles`` (the vocabulary), ``formats`` (persona and scenario models),
 ``quorum_file`` (the ``--quorum FILE`` format), ``seat_models`` (the ``--models`` file),
-``config`` (``RunConfig``), ``record`` (the run record and its parts), ``errors`` (exceptions
-the CLI turns into one line).
+``config`` (``RunConfig``), ``record`` (the run record and its parts), ``events`` (the typed
+progress events and the one ``Progress`` callback type), ``seat_key`` (``SeatKey``, a seat's
+turn in a round, and its ``"round:seat"`` text), ``errors`` (exceptions the CLI turns into one
+line).
 
 May import: pydantic and the standard library only; nothing else of ``council``.
 """

@@ -13,6 +13,7 @@ import numpy as np
 
 from council.contracts.principles import PRINCIPLES, Principle
 from council.contracts.record import Pdca, PdcaStep
+from council.engine.adversary import NONE
 from council.engine.context import RunContext
 
 ACTIONS: dict[Principle, str] = {
@@ -59,7 +60,7 @@ def build_pdca(ctx: RunContext, option: int, cast: np.ndarray) -> Pdca:
     chosen = ctx.scenario.options[option]
     honest = np.flatnonzero(ctx.honest)
     backers = Counter(ctx.personas[i].group for i in honest if cast[i] == option)
-    dissenters = Counter(ctx.personas[i].group for i in honest if cast[i] not in (option, -1))
+    dissenters = Counter(ctx.personas[i].group for i in honest if cast[i] not in (option, NONE))
     owners = [g for g, _ in backers.most_common(2)] or [ctx.personas[int(honest[0])].group]
 
     gains = sorted(

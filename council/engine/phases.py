@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from council.contracts.seat_key import SeatKey
 from council.engine.adversary import NONE, deliberation_inbox
 from council.engine.context import RunContext
 from council.engine.protocols import BallotResult, ProtocolState, run_ballot
@@ -114,7 +115,7 @@ class Trace:
     ballots: list[BallotResult] = field(default_factory=list)
     failures: dict[int, list[int]] = field(default_factory=dict)
     """Per round, seats whose reasoner failed and that counted as crashed (LLM seats)."""
-    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: dict[SeatKey, str] = field(default_factory=dict)
     """(round, seat) -> what a person or an LLM said, kept as the statement's rationale."""
 
     @property

@@ -20,6 +20,7 @@ from council.contracts.record import (
     Tolerance,
     Unlock,
 )
+from council.contracts.seat_key import SeatKey
 from council.engine.adversary import NONE
 from council.engine.context import RunContext, tolerance
 from council.engine.outcome import Summary, summarize
@@ -40,7 +41,7 @@ class Spoken:
     reply_hash: str | None = None
 
 
-Said = dict[tuple[int, int], Spoken]
+Said = dict[SeatKey, Spoken]
 """(round, seat) -> what an LLM seat's statement carries."""
 
 
@@ -57,7 +58,7 @@ def _said(
         return None, "Its reasoner failed this round; it counted as crashed.", None
     if ctx.faulty[i] and ctx.fault.name == "crash":
         return None, "Said nothing.", None
-    note = trace.notes.get((r, i))  # what a person or an LLM said (kept even if empty)
+    note = trace.notes.get(SeatKey(r, i))  # what a person or an LLM said (kept even if empty)
     if r == 0:
         return view, opening_rationale(ctx, i, view) if note is None else note, None
     inbox, heard = trace.inboxes[r - 1]
@@ -83,7 +84,7 @@ def _statements(ctx: RunContext, trace: Trace, r: int, said: Said) -> list[State
     out = []
     for i in range(ctx.n):
         view, text, told = _said(ctx, trace, r, i)
-        spoken = said.get((r, i))
+        spoken = said.get(SeatKey(r, i))
         stated = None if view is None else round(float(conf[i]), 4)
         if spoken is not None and spoken.confidence is not None and view is not None:
             stated = round(spoken.confidence, 4)  # the model's own word, not a derived number

@@ -17,7 +17,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from council.contracts.events import Progress, SweepAdvanced
 from council.experiments.effective import BallotStats, summary_of
 from council.experiments.pool import Backend, open_backend
 from council.experiments.sweep import (
@@ -41,9 +42,6 @@ from council.experiments.sweep import (
 )
 from council.library.catalog import Library
 from council.library.loader import LoadError, Problem
-
-Progress = Callable[[int, int], None]
-"""Called with (rows done, rows in all) as the table grows."""
 
 MAX_BLOCK = 1000
 """Seeds per block at most: a block's rows are what a worker holds before sending them."""
@@ -186,7 +184,7 @@ def run_sweep(
             _drive(backend, size, cells, config.seeds, rows_path, journal_path, sums, done,
                    total, progress)  # fmt: skip
         elif progress:
-            progress(done, total)
+            progress(SweepAdvanced(done=done, total=total))
     if out.suffix == ".parquet" and rows_path.exists():
         _to_parquet(rows_path, out, config.columns())
         rows_path.unlink()
@@ -285,7 +283,7 @@ def _drive(
     """Submit blocks (a bounded number at once) and write their rows in order."""
     scheduler = _Scheduler(backend, cells, seeds, size, done)
     if progress:
-        progress(done, total)
+        progress(SweepAdvanced(done=done, total=total))
     with (
         rows_path.open("a", newline="", encoding="utf-8") as rows_file,
         journal_path.open("a", encoding="utf-8") as journal,
@@ -294,7 +292,7 @@ def _drive(
             _write_block(rows_file, journal, result, sums[result.cell])
             done += result.stop - result.start
             if progress:
-                progress(done, total)
+                progress(SweepAdvanced(done=done, total=total))
 
 
 class _Scheduler:

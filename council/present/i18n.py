@@ -378,18 +378,6 @@ def has_translation(scenario: Scenario, lang: Lang) -> bool:
     return lang == "en" or lang in scenario.translations
 
 
-def llm_progress(event: dict[str, object]) -> dict[str, object]:
-    """The fields of the ``progress_llm`` line from a running LLM usage event."""
-    prompt, completion = int(event.get("prompt_tokens", 0)), int(event.get("completion_tokens", 0))  # type: ignore[call-overload]
-    return {
-        "calls": event.get("calls", 0),
-        "errors": event.get("errors", 0),
-        "cached": event.get("cached", 0),
-        "tokens": f"{prompt + completion:,}",
-        "cost": event.get("cost_usd") or 0.0,
-    }
-
-
 def quorum_sentence(record: RunRecord, lang: Lang) -> str:
     """The quorum arithmetic in words ("22 of 33 needed; tolerates 10 faulty seats …")."""
     if lang == "en":

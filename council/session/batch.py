@@ -5,13 +5,16 @@ from __future__ import annotations
 import time
 
 from council.contracts.config import RunConfig
+from council.contracts.events import BallotCounted, RoundFinished
 from council.contracts.formats import Scenario
 from council.contracts.record import RunRecord, Seat
+from council.engine.adversary import NONE
 from council.engine.context import RunContext, prepare
 from council.engine.outcome import summarize
-from council.engine.phases import simulate
+from council.engine.phases import Trace, simulate
 from council.engine.records import build_record
 from council.library.catalog import Library
+from council.session.run_session import RunSession
 
 
 def baseline_option(ctx: RunContext, library: Library | None = None) -> int:
@@ -23,14 +26,35 @@ def baseline_option(ctx: RunContext, library: Library | None = None) -> int:
 
 
 def run(
-    config: RunConfig, *, library: Library | None = None, scenario: Scenario | None = None
+    session: RunSession, *, library: Library | None = None, scenario: Scenario | None = None
 ) -> RunRecord:
-    """A whole offline run on the batch path, with its baseline, as a record."""
+    """The session's run, whole, offline on the batch path, with its baseline, as a record.
+
+    Once it is done, the session's progress hears the rounds and ballots the graph reports as
+    it goes. Only the session's config, run id and progress count: the batch path calls no LLM
+    and keeps nothing.
+    """
     started = time.perf_counter()
-    ctx = prepare(config, library, scenario)
+    ctx = prepare(session.config, library, scenario)
     trace = simulate(ctx)
     baseline = baseline_option(ctx, library)
-    return build_record(ctx, trace, baseline=baseline, wall_s=time.perf_counter() - started)
+    wall_s = time.perf_counter() - started
+    record = build_record(ctx, trace, baseline=baseline, wall_s=wall_s, run_id=session.run_id)
+    for event in events_of(trace):
+        session.report(event)
+    return record
+
+
+def events_of(trace: Trace) -> list[RoundFinished | BallotCounted]:
+    """The rounds finished and ballots counted of a run, in the order they happened."""
+    events: list[RoundFinished | BallotCounted] = []
+    for r in range(len(trace.views)):
+        events.append(RoundFinished(round=r))
+        for b in trace.ballots:
+            if b.after_round == r:
+                committed = int((b.committed != NONE).sum())
+                events.append(BallotCounted(ballot=b.ballot, committed=committed))
+    return events
 
 
 def seats_of(config: RunConfig) -> tuple[Seat, ...]:

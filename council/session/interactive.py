@@ -1,27 +1,29 @@
 """Interactive runs for the UI: step round by round, pause for people, resume, finish.
 
-A thin synchronous layer over the graph (``drive``), checkpointed in the store's SQLite file,
-so a browser session only keeps a run id: any rerun of the page picks the run up where it is.
+A thin synchronous layer over the graph (``drive``), checkpointed in the session's store, so a
+browser session only keeps the run's config and id: any rerun of the page picks the run up
+where it is, with a session built again (the key is never stored: give it every time).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from council.contracts.config import RunConfig
+from council.contracts.events import BallotCounted, RoundFinished
 from council.contracts.record import Ballot, Round, RunRecord
 from council.engine.context import prepare
 from council.engine.records import ballot_records, round_records
-from council.graph.wiring import context_of, said_of, trace_of
+from council.graph.state import context_of, events_of, said_of, trace_of
 from council.reasoners.human import HumanAnswer, HumanPrompt
-from council.session.drive import Progress, Stop, Transport, drive, finalize, snapshot
-from council.store import Event, Store
+from council.session.checkpoints import Stop, snapshot
+from council.session.drive import drive
+from council.session.finish import finalize
+from council.session.run_session import RunSession
+from council.store import Store
 
 
 class Pause(BaseModel):
@@ -37,33 +39,24 @@ class Pause(BaseModel):
     """Seats waiting for a person (kind ``human``)."""
     record: RunRecord | None = None
     """The finished run (kind ``done``), as stored."""
-    events: list[dict[str, Any]]
+    events: list[RoundFinished | BallotCounted]
 
 
-def _pause(
-    run_id: str,
-    stop: Stop,
-    store: Store,
-    api_key: str | None = None,
-    transport: Transport | None = None,
-) -> Pause:
+def _store(session: RunSession) -> Store:
+    if session.store is None:
+        raise ValueError("an interactive run is checkpointed: its session needs a store")
+    return Store(session.store)
+
+
+def _pause(session: RunSession, stop: Stop, store: Store) -> Pause:
     state = stop.state
-    events = list(state.get("events", []))
+    events = events_of(state)
     if stop.finished:
         wall = time.time() - state.get("started_at", time.time())
-        record = asyncio.run(
-            finalize(
-                stop,
-                thread_id=run_id,
-                wall_s=wall,
-                checkpoints=store.path,
-                api_key=api_key,
-                transport=transport,
-            )
-        )
-        store.save_run(record, [Event(kind=e["kind"], payload=e) for e in events])
+        record = asyncio.run(finalize(session, stop, wall_s=wall))
+        store.save_run(record, events)
         return Pause(
-            run_id=run_id,
+            run_id=session.run_id,
             kind="done",
             rounds=record.rounds,
             ballots=record.ballots,
@@ -74,7 +67,7 @@ def _pause(
     ctx = context_of(state["config"])
     trace = trace_of(ctx, state) if state.get("views") else None
     return Pause(
-        run_id=run_id,
+        run_id=session.run_id,
         kind="human" if stop.interrupts else "step",
         rounds=round_records(ctx, trace, said_of(state)) if trace else [],
         ballots=ballot_records(ctx, trace) if trace else [],
@@ -83,54 +76,31 @@ def _pause(
     )
 
 
-def start(
-    config: RunConfig,
-    *,
-    db: Path,
-    run_id: str | None = None,
-    step: bool = False,
-    progress: Progress | None = None,
-    api_key: str | None = None,
-    transport: Transport | None = None,
-) -> Pause:
-    """Start a run; it goes on until it ends, a person's turn comes, or (``step``) a round ends.
+def start(session: RunSession, *, step: bool = False) -> Pause:
+    """Start the session's run; it goes on to its end, a person's turn or (``step``) a pause.
 
-    LLM seats use ``api_key`` (held by the clients only, never stored) and ``transport``
-    (timeouts, rate limits); ``EndpointError`` if an endpoint fails its preflight.
+    A stepped run pauses after every round and ballot. ``EndpointError`` if an LLM endpoint
+    fails its preflight.
     """
-    prepare(config)  # every option checked before anything runs
-    run_id = run_id or uuid.uuid4().hex[:16]
-    store = Store(db)
-    stop = asyncio.run(
-        drive(
-            thread_id=run_id,
-            config=config,
-            checkpoints=store.path,
-            step=step,
-            progress=progress,
-            api_key=api_key,
-            transport=transport,
-        )
-    )
-    return _pause(run_id, stop, store, api_key, transport)
+    prepare(session.config)  # every option checked before anything runs
+    store = _store(session)
+    stop = asyncio.run(drive(session, step=step))
+    return _pause(session, stop, store)
 
 
 def proceed(
-    run_id: str,
+    session: RunSession,
     *,
-    db: Path,
     answers: dict[int, HumanAnswer] | None = None,
     step: bool = False,
-    progress: Progress | None = None,
-    api_key: str | None = None,
-    transport: Transport | None = None,
 ) -> Pause:
-    """Go on with a paused run, giving people's answers by seat where they were asked.
+    """Go on with the session's paused run, giving people's answers by seat where asked.
 
-    The key is not kept between calls (it is never stored): give it again, as ``start`` had it.
+    The session is the one the run started with (its config and id; the key is not kept
+    between calls: give it again).
     """
-    store = Store(db)
-    waiting = asyncio.run(snapshot(run_id, store.path))
+    store = _store(session)
+    waiting = asyncio.run(snapshot(session.run_id, store.path))
     by_seat = {
         HumanPrompt.model_validate(v).seat: (i, HumanPrompt.model_validate(v))
         for i, v in waiting.interrupts
@@ -146,15 +116,5 @@ def proceed(
     missing = set(by_seat) - set(answers or {})
     if missing:
         raise ValueError(f"seats {sorted(missing)} are waiting for a person's answer")
-    stop = asyncio.run(
-        drive(
-            thread_id=run_id,
-            checkpoints=store.path,
-            answers=resume or None,
-            step=step,
-            progress=progress,
-            api_key=api_key,
-            transport=transport,
-        )
-    )
-    return _pause(run_id, stop, store, api_key, transport)
+    stop = asyncio.run(drive(session, mode="continue", answers=resume or None, step=step))
+    return _pause(session, stop, store)

@@ -3,55 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from council.contracts.config import RunConfig
+from council.contracts.events import LlmUsage, ProgressEvent, SeatSpoke
 from council.library.loader import LoadError
-from council.present.i18n import llm_progress
+from council.present.progress import progress_text
 from council.rules.registry import SpecError
-from council.ui.state import db, remember_run, tr
+from council.session.run_session import RunSession, new_run_id
+from council.ui.state import db, lang, remember_run, tr
 
 if TYPE_CHECKING:
     from council.reasoners.human import HumanAnswer
     from council.reasoners.llm.endpoints import Transport
     from council.session.interactive import Pause
 
-Progress = Callable[[dict[str, Any]], None]
+
+def _session(config: RunConfig, run_id: str) -> RunSession:
+    """Run ``run_id``'s session in this browser session: the store, the transport and key."""
+    return RunSession(
+        config,
+        run_id=run_id,
+        store=db(),
+        transport=st.session_state.get("run_transport"),  # for every step of this run
+        api_key=st.session_state.get("api_key") or None,  # held in this session only
+    )
 
 
-def _line(event: dict[str, Any]) -> str:
-    if event.get("kind") == "seat":
-        if event.get("option") is None:
-            return tr("progress_seat_failed", **event)
-        return tr("progress_seat", **{**event, "confidence": event.get("confidence") or 0.0})
-    if event.get("kind") == "round":
-        return tr("progress_round", round=event.get("round"))
-    if event.get("kind") == "ballot":
-        return tr("progress_ballot", ballot=event.get("ballot"), committed=event.get("committed"))
-    if event.get("kind") == "llm":
-        return tr("progress_llm", **llm_progress(event))
-    return " · ".join(f"{k} {v}" for k, v in event.items() if k != "kind")
-
-
-def _advance(config: RunConfig, go: Callable[[Progress], Pause]) -> None:
+def _advance(session: RunSession, go: Callable[[RunSession], Pause]) -> None:
     from council.reasoners.llm.errors import EndpointError
 
-    expected = config.rounds + 2  # the opening, the rounds, one ballot: more only if it fails
+    expected = session.config.rounds + 2  # the opening, the rounds, one ballot: more if it fails
     with st.status(tr("deliberating"), expanded=True) as status:
         bar = st.progress(0.0)
-        seen: list[dict[str, Any]] = []
+        seen: list[ProgressEvent] = []
 
-        def progress(event: dict[str, Any]) -> None:
+        def progress(event: ProgressEvent) -> None:
             # Each LLM seat's statement shows as its reply arrives, not at the phase's end.
-            if event.get("kind") not in ("seat", "llm"):
+            if not isinstance(event, SeatSpoke | LlmUsage):
                 seen.append(event)
                 bar.progress(min(len(seen) / expected, 1.0))
-            st.write(_line(event))
+            st.write(progress_text(event, lang()))
 
         try:
-            pause = go(progress)
+            pause = go(session.reporting(progress))
         except EndpointError as err:  # the preflight: nothing ran
             status.update(label=tr("progress_error"), state="error")
             st.error(tr("endpoint_error", error=str(err)))
@@ -81,13 +78,7 @@ def begin(config: RunConfig, *, step: bool, transport: Transport | None = None) 
 
     st.session_state["run_config"] = config
     st.session_state["run_transport"] = transport  # for every later step of this run
-    key = st.session_state.get("api_key") or None  # held in this session only, never stored
-    _advance(
-        config,
-        lambda progress: start(
-            config, db=db(), step=step, progress=progress, api_key=key, transport=transport
-        ),
-    )
+    _advance(_session(config, new_run_id()), lambda session: start(session, step=step))
 
 
 def resume(
@@ -100,17 +91,7 @@ def resume(
     """Go on with a paused run (giving the people's answers where they were asked)."""
     from council.session.interactive import proceed
 
-    key = st.session_state.get("api_key") or None  # the same key, every step of the run
-    transport = st.session_state.get("run_transport")
     _advance(
-        config,
-        lambda progress: proceed(
-            pause.run_id,
-            db=db(),
-            answers=answers,
-            step=step,
-            progress=progress,
-            api_key=key,
-            transport=transport,
-        ),
+        _session(config, pause.run_id),
+        lambda session: proceed(session, answers=answers, step=step),
     )

@@ -33,8 +33,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from council.contracts.config import RunConfig  # noqa: E402
+from council.contracts.events import ProgressEvent  # noqa: E402
 from council.contracts.record import RunRecord  # noqa: E402
-from council.session.drive import Transport, run_graph  # noqa: E402
+from council.reasoners.llm.endpoints import Transport  # noqa: E402
+from council.session import RunSession  # noqa: E402
+from council.session.finish import run_graph  # noqa: E402
 
 LATENCY = 0.3
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -48,20 +51,19 @@ def timed_run(config: RunConfig, store: Path) -> tuple[float, float, int, RunRec
     marks: dict[str, list[float]] = {"preflight": [], "round": []}
     started = time.perf_counter()
 
-    def progress(event: dict[str, Any]) -> None:
-        if event["kind"] in marks:
-            marks[event["kind"]].append(time.perf_counter())
+    def progress(event: ProgressEvent) -> None:
+        if event.kind in marks:
+            marks[event.kind].append(time.perf_counter())
 
-    record, _ = asyncio.run(
-        run_graph(
-            config,
-            checkpoints=store,
-            thread_id=f"bench-{time.time_ns()}",
-            api_key="sk-bench",
-            transport=Transport(backoff=0.05),
-            progress=progress,
-        )
+    session = RunSession(
+        config,
+        run_id=f"bench-{time.time_ns()}",
+        store=store,
+        api_key="sk-bench",
+        transport=Transport(backoff=0.05),
+        progress=progress,
     )
+    record, _ = asyncio.run(run_graph(session))
     whole = time.perf_counter() - started
     phases = marks["round"][-1] - marks["preflight"][0]
     return phases, whole, len(marks["round"]), record

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from council.contracts.seat_key import SeatKey
 from council.engine.context import LLM_FAULTS as LLM_FAULTS
 from council.engine.context import RunContext
 from council.engine.rationale import opening_rationale
@@ -157,7 +158,7 @@ def heard_statements(
     round_no: int,
     inbox: np.ndarray,
     heard: np.ndarray,
-    notes: Mapping[str, str],
+    notes: Mapping[SeatKey, str],
     stated: Mapping[int, float],
     memo: dict[tuple[int, bytes], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
@@ -197,31 +198,34 @@ def heard_statements(
         row = rows[index[j]]
         key = (j, row.tobytes())
         if key not in memo:
-            text = notes.get(f"{round_no - 1}:{j}")
+            text = notes.get(SeatKey(round_no - 1, j))
             memo[key] = _peer(ctx, j, row, text, float(sure[index[j]])).model_dump()
         out.append(memo[key])
     return out
 
 
-def received_notes(notes: dict[str, str], round_no: int, late: np.ndarray | None) -> dict[str, str]:
+def received_notes(
+    notes: dict[SeatKey, str], round_no: int, late: np.ndarray | None
+) -> dict[SeatKey, str]:
     """The statements a seat reads in a round: a late sender's is the one from the round before.
 
     ``late`` (n,) marks the senders whose message reached this seat a round late (network
     faults); their text is then their note of round ``round_no - 2`` (or none).
 
     >>> late = np.array([False, True, True])
-    >>> received_notes({"0:1": "old", "1:1": "new", "1:2": "x"}, 2, late)
-    {'0:1': 'old', '1:1': 'old'}
+    >>> said = {SeatKey(0, 1): "old", SeatKey(1, 1): "new", SeatKey(1, 2): "x"}
+    >>> received_notes(said, 2, late)
+    {SeatKey(round=0, seat=1): 'old', SeatKey(round=1, seat=1): 'old'}
     """
     if late is None or not late.any():
         return notes
     mine = dict(notes)
     for j in np.flatnonzero(late):
-        older = notes.get(f"{round_no - 2}:{j}")
+        older = notes.get(SeatKey(round_no - 2, int(j)))
         if older is None:
-            mine.pop(f"{round_no - 1}:{j}", None)
+            mine.pop(SeatKey(round_no - 1, int(j)), None)
         else:
-            mine[f"{round_no - 1}:{j}"] = older
+            mine[SeatKey(round_no - 1, int(j))] = older
     return mine
 
 
@@ -254,7 +258,7 @@ def own_statement(
     ctx: RunContext,
     seat: int,
     view: Any,
-    notes: Mapping[str, str],
+    notes: Mapping[SeatKey, str],
     round_no: int,
     stated: Mapping[int, float],
     silent: set[int],
@@ -264,4 +268,4 @@ def own_statement(
         return None
     row = np.asarray(view, dtype=float)
     sure = stated.get(seat, float(confidence(row[None, :])[0]))
-    return _peer(ctx, seat, row, notes.get(f"{round_no - 1}:{seat}"), sure).model_dump()
+    return _peer(ctx, seat, row, notes.get(SeatKey(round_no - 1, seat)), sure).model_dump()

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from council.contracts.config import Protocol, Topology, Update
+from council.contracts.events import ProgressEvent, SweepAdvanced
 from council.experiments.presets import METRICS, PlotSpec, load_preset, names
 from council.experiments.report import plot_spec, sweep_cells, sweep_charts, varying
 from council.experiments.schedule import SweepResult, run_sweep
@@ -163,8 +164,11 @@ def _run(config: SweepConfig, name: str, preset: str | None) -> None:
         bar = st.progress(0.0)
         shown = -1
 
-        def progress(done: int, total: int) -> None:
+        def progress(event: ProgressEvent) -> None:
             nonlocal shown
+            if not isinstance(event, SweepAdvanced):
+                return
+            done, total = event.done, event.total
             if (percent := 100 * done // max(total, 1)) != shown:  # a hundred redraws at most
                 shown = percent
                 bar.progress(percent / 100, text=tr("sweep_progress", done=done, total=total))
