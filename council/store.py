@@ -19,7 +19,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict
 
-from council.contracts.events import BallotCounted, RoundFinished, run_event
+from council.contracts.events import RunEvent, run_event
 from council.contracts.record import RunRecord
 
 SCHEMA = """
@@ -124,9 +124,7 @@ class Store:
         finally:
             db.close()
 
-    def save_run(
-        self, record: RunRecord, events: Sequence[RoundFinished | BallotCounted] = ()
-    ) -> None:
+    def save_run(self, record: RunRecord, events: Sequence[RunEvent] = ()) -> None:
         """Write a run and its events in one transaction.
 
         An event's row holds its kind and its JSON (``{"kind": "round", "round": 0}``).
@@ -175,7 +173,7 @@ class Store:
             row = db.execute("SELECT record FROM runs WHERE run_id = ?", (full,)).fetchone()
         return RunRecord.model_validate_json(row[0])
 
-    def events(self, run_id: str) -> list[RoundFinished | BallotCounted]:
+    def events(self, run_id: str) -> list[RunEvent]:
         """A run's events in order (the row's kind names the event, as it always did)."""
         with self._connect() as db:
             full = self._resolve(db, run_id)

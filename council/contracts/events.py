@@ -110,19 +110,15 @@ ProgressEvent = Annotated[
 Progress = Callable[[ProgressEvent], None]
 """Where progress goes: the one callback type of runs, the app and sweeps."""
 
-_RUN_EVENT: TypeAdapter[RoundFinished | BallotCounted] = TypeAdapter(RunEvent)
-_PROGRESS_EVENT: TypeAdapter[
-    RoundFinished | BallotCounted | SeatSpoke | LlmUsage | Preflight | SweepAdvanced
-] = TypeAdapter(ProgressEvent)
+_RUN_EVENT: TypeAdapter[RunEvent] = TypeAdapter(RunEvent)
+_PROGRESS_EVENT: TypeAdapter[ProgressEvent] = TypeAdapter(ProgressEvent)
 
 
-def run_event(data: Mapping[str, Any]) -> RoundFinished | BallotCounted:
+def run_event(data: Mapping[str, Any]) -> RunEvent:
     """A recorded event from its JSON data (ValidationError if it is no round or ballot)."""
     return _RUN_EVENT.validate_python(data)
 
 
-def progress_event(
-    data: Mapping[str, Any],
-) -> RoundFinished | BallotCounted | SeatSpoke | LlmUsage | Preflight | SweepAdvanced:
+def progress_event(data: Mapping[str, Any]) -> ProgressEvent:
     """Any progress event from its JSON data (ValidationError for an unknown kind)."""
     return _PROGRESS_EVENT.validate_python(data)

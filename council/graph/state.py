@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypedDict
 import numpy as np
 
 from council.contracts.config import RunConfig
-from council.contracts.events import BallotCounted, RoundFinished, run_event
+from council.contracts.events import BallotCounted, RoundFinished, RunEvent, run_event
 from council.contracts.seat_key import SeatKey, keyed
 from council.engine.context import RunContext, prepare
 from council.engine.phases import Trace, hear
@@ -123,7 +123,7 @@ def silent(state: CouncilState, round_no: int) -> set[int]:
     return {key.seat for key in failures_of(state) if key.round == round_no}
 
 
-def events_of(state: CouncilState) -> list[RoundFinished | BallotCounted]:
+def events_of(state: CouncilState) -> list[RunEvent]:
     """The rounds finished and ballots counted so far, in order."""
     return [run_event(e) for e in state.get("events", [])]
 

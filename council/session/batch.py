@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from council.contracts.config import RunConfig
-from council.contracts.events import BallotCounted, RoundFinished
+from council.contracts.events import BallotCounted, RoundFinished, RunEvent
 from council.contracts.formats import Scenario
 from council.contracts.record import RunRecord, Seat
 from council.engine.adversary import NONE
@@ -45,9 +45,9 @@ def run(
     return record
 
 
-def events_of(trace: Trace) -> list[RoundFinished | BallotCounted]:
+def events_of(trace: Trace) -> list[RunEvent]:
     """The rounds finished and ballots counted of a run, in the order they happened."""
-    events: list[RoundFinished | BallotCounted] = []
+    events: list[RunEvent] = []
     for r in range(len(trace.views)):
         events.append(RoundFinished(round=r))
         for b in trace.ballots:

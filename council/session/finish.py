@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from council.contracts.events import BallotCounted, RoundFinished
+from council.contracts.events import RunEvent
 from council.contracts.record import Metrics, RunRecord
 from council.engine.adversary import NONE
 from council.graph.state import context_of, events_of
@@ -69,7 +69,7 @@ async def finalize(
 
 async def run_graph(
     session: RunSession, *, resume: bool = False
-) -> tuple[RunRecord, list[RoundFinished | BallotCounted]]:
+) -> tuple[RunRecord, list[RunEvent]]:
     """Run the session's run through the graph to the end: its record (with baseline), events.
 
     ``resume``: recover the run from its checkpoint in the session's store (the cost cap then

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from council.contracts.events import BallotCounted, RoundFinished
+from council.contracts.events import RunEvent
 from council.contracts.record import Ballot, Round, RunRecord
 from council.engine.context import prepare
 from council.engine.records import ballot_records, round_records
@@ -39,7 +39,7 @@ class Pause(BaseModel):
     """Seats waiting for a person (kind ``human``)."""
     record: RunRecord | None = None
     """The finished run (kind ``done``), as stored."""
-    events: list[RoundFinished | BallotCounted]
+    events: list[RunEvent]
 
 
 def _store(session: RunSession) -> Store:
