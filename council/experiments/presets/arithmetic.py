@@ -21,8 +21,9 @@ import itertools
 from collections.abc import Iterator
 
 from council.contracts.principles import GROUPS
-from council.engine.context import compose
-from council.experiments.sweep import NO_WEIGHTS, SweepConfig
+from council.engine.seating import compose
+from council.experiments.sweep import SweepConfig
+from council.experiments.table import NO_WEIGHTS
 from council.library.catalog import load_library
 from council.rules.quorum import parse_quorum, parse_weights
 from council.rules.quorum_system import (

@@ -24,10 +24,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from council.contracts.principles import GROUPS
+from council.experiments.cells import RATES, CellMetrics, SweepSummary
 from council.experiments.presets.arithmetic import KINDS as ARITHMETIC
 from council.experiments.presets.arithmetic import arithmetic
-from council.experiments.schedule import CellMetrics, SweepSummary, run_sweep
-from council.experiments.sweep import EXTRAS, FACTORS, SweepConfig
+from council.experiments.schedule import run_sweep
+from council.experiments.sweep import SweepConfig
+from council.experiments.table import EXTRAS, FACTORS
 
 Scalar = str | int | float
 _CONDITION = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?[0-9.]+)\s*$")
@@ -40,8 +42,6 @@ Kind = Literal[
     "safety_bound", "liveness_bound", "smallest_quorum", "overlap", "blocking",
     "blocking_split", "seats",
 ]  # fmt: skip
-RATES = ("safety_violation_rate", "decision_rate", "validity")
-"""Metrics that are shares of runs: ``count`` turns them back into numbers of runs."""
 REFERENCE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
 """A ``where`` value naming another figure, ``"{name}"``: the factor value that figure gave."""
 
