@@ -20,9 +20,10 @@ from council.rules.faults import Fault, parse_fault
 from council.rules.network import Partition, parse_partition
 from council.rules.opinion import base_scores
 from council.rules.quorum import max_faulty, parse_quorum
-from council.rules.quorum_system import QuorumSystem, build_system, smallest
-from council.rules.quorum_system import tolerance as system_tolerance
+from council.rules.quorum_system import QuorumSystem, build_system
 from council.rules.registry import SpecError
+from council.rules.tolerance import smallest
+from council.rules.tolerance import tolerance as system_tolerance
 from council.rules.voting import METHODS
 
 

@@ -26,7 +26,7 @@ from council.present.i18n_form import FORM_TEXT
 from council.present.i18n_llm import LLM_TEXT
 from council.present.i18n_pages import PAGES_TEXT
 from council.present.i18n_record import RECORD_TEXT
-from council.present.render import quorum_words
+from council.present.words import quorum_words
 
 LANGS: tuple[Language, ...] = get_args(Language)
 LANGUAGES: Mapping[Language, str] = MappingProxyType({"en": "English", "km": "ខ្មែរ"})

@@ -22,8 +22,9 @@ from council.engine.seating import compose, seat_council
 from council.engine.seeded import play
 from council.library.catalog import load_library
 from council.rules.quorum import parse_quorum
-from council.rules.quorum_system import build_system, exact_tolerance, smallest
+from council.rules.quorum_system import build_system
 from council.rules.registry import SpecError
+from council.rules.tolerance import exact_tolerance, smallest
 
 SCENARIO = "kh-credit-scoring-isolated-data"  # the scenario of `council bench`
 SYSTEMS = {

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from council.experiments.cells import CELL_METRICS
-from council.experiments.presets.claims import (
+from council.experiments.presets.figure import (
     PLACEHOLDER,
     Figure,
     FigureValues,
