@@ -2,8 +2,9 @@
 
 Lives here: ``principles`` (the vocabulary), ``formats`` (persona and scenario models),
 ``quorum_file`` (the ``--quorum FILE`` format), ``seat_models`` (the ``--models`` file),
-``config`` (``RunConfig``), ``record`` (the run record and its parts), ``errors`` (exceptions
-the CLI turns into one line).
+``choices`` (the closed sets of names: backend, language, protocol, ...), ``config``
+(``RunConfig``, where a run's defaults are written), ``record`` (the run record and its parts),
+``errors`` (exceptions the CLI turns into one line).
 
 May import: pydantic and the standard library only; nothing else of ``council``.
 """
