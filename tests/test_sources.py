@@ -40,6 +40,24 @@ def test_every_run_flag_takes_its_default_choices_and_help_from_the_config() -> 
             assert tuple(action.choices or ()) == choices_of(field), field
 
 
+def test_the_transport_flags_default_to_the_llm_client_s_settings() -> None:
+    from council.reasoners.llm.endpoints import Transport
+
+    actions = run_actions()
+    assert actions["timeout"].default == Transport.model_fields["timeout"].default
+    assert actions["retry_backoff"].default == Transport.model_fields["backoff"].default
+
+
+def test_building_the_parser_imports_no_llm_client() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys; from council.cli.main import build_parser; build_parser(); "
+    code += "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openai')[:1])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_the_flags_parse_to_the_config_s_defaults() -> None:
     args = build_parser().parse_args(["run", SCENARIO])
     given = {f: getattr(args, f) for f in RunConfig.model_fields if f not in NOT_FLAGS}

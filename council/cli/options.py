@@ -66,21 +66,20 @@ def _closed(field: str) -> bool:
     return True
 
 
+TIMEOUT_S, BACKOFF_S = 60.0, 0.5
+"""--timeout and --retry-backoff's defaults: the LLM client's own (``LLMSettings``; a test holds
+them equal). Not read from it here: that would import the OpenAI SDK for every command."""
+
+
 def add_transport_options(p: Any) -> None:
     """How LLM calls go: timeouts, backoff, rate limits, prices (run, rerun and resume)."""
-    from council.reasoners.llm.endpoints import Transport
-
-    transport = Transport.model_fields
     p.add_argument(
-        "--timeout",
-        type=float,
-        default=transport["timeout"].default,
-        help="seconds per request; default %(default)s",
+        "--timeout", type=float, default=TIMEOUT_S, help="seconds per request; default %(default)s"
     )
     p.add_argument(
         "--retry-backoff",
         type=float,
-        default=transport["backoff"].default,
+        default=BACKOFF_S,
         metavar="S",
         help="first retry delay, doubling with jitter (Retry-After wins); default %(default)s",
     )
