@@ -14,7 +14,7 @@ from typing import Any
 from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
 from council.engine.seating import Council, compose, seat_council
-from council.experiments.sweep import SweepConfig, _groups
+from council.experiments.sweep import SweepConfig, parse_groups
 from council.experiments.table import ALL_GROUPS, NO_PARTITION, NO_WEIGHTS, cell_factors
 from council.library.catalog import Library, load_library, resolve_scenario
 from council.library.loader import LoadError, Problem
@@ -127,7 +127,7 @@ def _run_value(factor: str, value: Any) -> Any:
     if factor == "weights":
         return None if value == NO_WEIGHTS else parse_weights(value)
     if factor == "faulty_groups":
-        return None if value == ALL_GROUPS else _groups(value)
+        return None if value == ALL_GROUPS else parse_groups(value)
     if factor == "partition":
         return None if value == NO_PARTITION else value
     return value

@@ -113,7 +113,7 @@ class SweepConfig(BaseModel):
     def _group_lists(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         for spec in value or ():
             if spec != ALL_GROUPS:
-                _groups(spec)
+                parse_groups(spec)
         return value
 
     @field_validator("quorum", mode="before")
@@ -220,7 +220,7 @@ def parse_sweep(data: Any, name: str) -> SweepConfig:
         raise LoadError([Problem(file=name, field=f, message=m) for f, m in explain(err)]) from None
 
 
-def _groups(spec: str) -> tuple[str, ...]:
+def parse_groups(spec: str) -> tuple[str, ...]:
     """``government,industry`` as groups; SpecError naming a bad one."""
     groups = tuple(g.strip() for g in spec.split(",") if g.strip())
     bad = [g for g in groups if g not in GROUPS]
