@@ -94,8 +94,8 @@ def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
 def _number(field: str, *, high: int | None = None) -> Any:
     """A number input for a config field: its bounds (``high`` where it has none) and default."""
     low, top = bounds_of(field)
-    return st.number_input(tr(field), low, top if high is None else high, default_of(field),
-                           key=f"f_{field}")  # fmt: skip
+    top = top if high is None else high
+    return st.number_input(tr(field), low, top, default_of(field), key=f"f_{field}")
 
 
 def _select(field: str, options: Sequence[str] | None = None) -> Any:
