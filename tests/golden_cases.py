@@ -134,8 +134,9 @@ def _sweep() -> Any:
     """A slice of a sweep: the table's rows and the per-cell metrics, on one worker."""
     import yaml
 
-    from council.experiments.schedule import paths, run_sweep
+    from council.experiments.schedule import run_sweep
     from council.experiments.sweep import load_sweep
+    from council.experiments.table import paths
 
     with _scratch() as tmp:
         spec = tmp / "sweep.yaml"

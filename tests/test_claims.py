@@ -11,22 +11,19 @@ import numpy as np
 import pytest
 
 import council.experiments.presets as presets_module
-from council.engine.context import compose
+from council.engine.seating import compose
+from council.experiments.cells import CellMetrics
 from council.experiments.presets import Preset, load_preset, names, read_preset
+from council.experiments.presets.arithmetic import KINDS as ARITHMETIC
 from council.experiments.presets.arithmetic import systems
 from council.experiments.presets.claims import (
-    ARITHMETIC,
-    PLACEHOLDER,
-    Figure,
-    FigureValues,
     cells_config,
     compute,
     compute_all,
     quorum_arithmetic,
-    source_digest,
 )
+from council.experiments.presets.figure import PLACEHOLDER, Figure, FigureValues, source_digest
 from council.experiments.presets.regenerate import README, main, readme_text
-from council.experiments.schedule import CellMetrics
 from council.experiments.sweep import SweepConfig
 from council.library.catalog import load_library
 from council.library.loader import LoadError

@@ -13,7 +13,8 @@ from conftest import write_yaml
 
 from council.contracts.principles import GROUPS
 from council.rules.quorum import parse_quorum
-from council.rules.quorum_system import build_system, exact_tolerance, smallest
+from council.rules.quorum_system import build_system
+from council.rules.tolerance import exact_tolerance, smallest
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 

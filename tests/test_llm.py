@@ -86,7 +86,7 @@ def test_structured_output_schema_and_counting(tmp_path: Path) -> None:
     replies = [json.loads(c) for c in fake.responses]
     assert said.rationale in {r["rationale"] for r in replies}  # the seat's words, as sent
     assert said.option in record.outcome.tally
-    from council.present.render import llm_words
+    from council.present.words import llm_words
 
     assert llm_words(record) == (
         f"LLM (gpt-4o-mini): 14 calls, 0 failed, 0 from the cache, 0 seat failures, "

@@ -15,6 +15,7 @@ from council.contracts.config import RunConfig
 from council.contracts.principles import GROUPS
 from council.engine.adversary import NONE
 from council.engine.context import build_context
+from council.engine.metrics import measure
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.engine.protocols import ProtocolState, _decide_views, _receive, honest_ballots
@@ -84,7 +85,7 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
     ctx = build_context(config, LIBRARY, LIBRARY.scenarios[SCENARIO])
     groups = [p.group for p in ctx.personas]
     rng = np.random.default_rng(seed)
-    scores = rng.uniform(-1, 1, size=(n, ctx.k))
+    scores = rng.uniform(-1, 1, size=(n, ctx.n_options))
     faulty = ctx.faulty.nonzero()[0]
     ranks, approve = honest_ballots(scores, ProtocolState.start(n))
     got = _receive(ctx, faulty, ranks, approve, step=10_002)
@@ -117,8 +118,8 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
         assert reach[r] == reference_quorum(config, groups, backers)
 
     # Commits: random commit messages, counted recipient by recipient.
-    commit_sent = np.where(rng.random(n) < 0.7, rng.integers(0, ctx.k, n), NONE)
-    faulty_sent = rng.integers(-1, ctx.k, size=(n, len(faulty))) if len(faulty) else None
+    commit_sent = np.where(rng.random(n) < 0.7, rng.integers(0, ctx.n_options, n), NONE)
+    faulty_sent = rng.integers(-1, ctx.n_options, size=(n, len(faulty))) if len(faulty) else None
     held = commits_received(ctx, commit_sent, faulty, faulty_sent, 10_003, 2)
     late = None if ctx.network is None else ctx.network.delivered(10_003, 2)
     for r in range(n):
@@ -174,11 +175,12 @@ def test_partition_cuts_deliberation_and_the_ballot_after_its_round() -> None:
     assert first.after_round == 1 and (first.support[:4] == 2).all()  # its own side's two
     assert (first.committed == NONE).all()  # 2 of 4 is no bft quorum (3)
     assert second.after_round == 2 and (second.committed == 0).all()  # the cut is over
-    assert summary.status == "decided" and not summary.safety_violation
+    metrics = measure(ctx, trace, summary, baseline=None)
+    assert summary.status == "decided" and not metrics.safety_violation
     # Round 1: 1 heard each; ballot 1: 1 prepare each, no commit; round 2: 3 each;
     # ballot 2: 3 prepares and 3 commits each.
     assert [first.messages, second.messages] == [4, 24]
-    assert summary.messages == 4 + 4 + 12 + 24
+    assert metrics.messages == 4 + 4 + 12 + 24
 
 
 def test_a_partition_that_is_never_on_changes_nothing() -> None:

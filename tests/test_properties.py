@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from council.contracts.config import RunConfig
 from council.engine.context import build_context
+from council.engine.metrics import safety_violation
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.library.catalog import load_library
@@ -75,8 +76,7 @@ def test_bft_never_violates_safety_within_the_bound(  # type: ignore[no-untyped-
         seed=seed,
     )
     ctx = build_context(config, LIBRARY, LIBRARY.scenarios[scenario])
-    summary = summarize(ctx, simulate(ctx))
-    assert not summary.safety_violation
+    assert not safety_violation(ctx, summarize(ctx, simulate(ctx)).commits)
 
 
 @settings(max_examples=60, deadline=None)
@@ -84,4 +84,4 @@ def test_bft_never_violates_safety_within_the_bound(  # type: ignore[no-untyped-
 def test_bft_safe_at_exactly_f_equivocators_of_33(seed: int, scenario: str) -> None:
     config = RunConfig(scenario=scenario, byzantine=10, fault="equivocate", seed=seed)
     ctx = build_context(config, LIBRARY, LIBRARY.scenarios[scenario])
-    assert not summarize(ctx, simulate(ctx)).safety_violation
+    assert not safety_violation(ctx, summarize(ctx, simulate(ctx)).commits)

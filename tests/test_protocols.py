@@ -9,6 +9,7 @@ from conftest import make_library, make_persona, two_option_scenario
 from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
 from council.engine.context import build_context
+from council.engine.metrics import safety_violation
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
 
@@ -51,7 +52,7 @@ def test_one_equivocator_breaks_tally_majority_on_an_even_split() -> None:
     assert ctx.quorum == 3
     honest_commits = {int(c) for c in summary.commits[ctx.honest]}
     assert honest_commits == {0, 1}
-    assert summary.safety_violation
+    assert safety_violation(ctx, summary.commits)
 
 
 @pytest.mark.parametrize("n_each", [2, 5, 16])
@@ -59,16 +60,16 @@ def test_bft_protocol_stays_safe_on_the_same_split(n_each: int) -> None:
     equivocators = (2 * n_each + 1 - 1) // 3  # f for n = 2*n_each + f, never more
     ctx, summary = run_split("bft", "bft", n_each=n_each, equivocators=max(1, equivocators))
     assert ctx.faulty.sum() <= ctx.max_faulty
-    assert not summary.safety_violation
+    assert not safety_violation(ctx, summary.commits)
     assert summary.status == "no_quorum"  # an even honest split cannot reach a Byzantine quorum
 
 
 def test_tally_majority_breaks_at_scale_but_bft_does_not() -> None:
-    _, tally = run_split("tally", "majority", n_each=16, equivocators=1)
-    assert tally.safety_violation
-    _, bft = run_split("bft", "majority", n_each=16, equivocators=1)
+    ctx, tally = run_split("tally", "majority", n_each=16, equivocators=1)
+    assert safety_violation(ctx, tally.commits)
+    ctx, bft = run_split("bft", "majority", n_each=16, equivocators=1)
     # bft's commit phase alone does not save a weak threshold: majority tolerates 2t-n-1 = 0.
-    assert bft.safety_violation
+    assert safety_violation(ctx, bft.commits)
 
 
 def colluding_council(m: int, update: str = "fj"):  # type: ignore[no-untyped-def]

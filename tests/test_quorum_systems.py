@@ -13,17 +13,10 @@ from hypothesis import strategies as st
 
 from council.contracts.principles import GROUPS
 from council.rules.quorum import CountRule, ListedRule, parse_quorum, tolerates
-from council.rules.quorum_system import (
-    GroupShares,
-    Listed,
-    build_system,
-    exact_tolerance,
-    smallest,
-    smallest_blocking,
-    tolerance,
-)
-from council.rules.quorum_system import _grid_tolerance as grid_tolerance
+from council.rules.quorum_system import GroupShares, Listed, build_system
 from council.rules.registry import SpecError
+from council.rules.tolerance import _grid_tolerance as grid_tolerance
+from council.rules.tolerance import exact_tolerance, smallest, smallest_blocking, tolerance
 
 
 def round_robin(n: int) -> list[str]:

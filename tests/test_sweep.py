@@ -15,9 +15,11 @@ import pytest
 from conftest import write_yaml
 
 from council.contracts.events import ProgressEvent, SweepAdvanced
+from council.experiments.plan import plan
 from council.experiments.presets import load_preset, names
-from council.experiments.schedule import paths, run_sweep
-from council.experiments.sweep import COLUMNS, FACTORS, SweepConfig, parse_sweep, plan
+from council.experiments.schedule import run_sweep
+from council.experiments.sweep import SweepConfig, parse_sweep
+from council.experiments.table import COLUMNS, FACTORS, paths
 from council.library.loader import LoadError
 
 SCENARIO = "kh-credit-scoring-isolated-data"

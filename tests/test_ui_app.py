@@ -11,7 +11,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from council.contracts.config import bounds_of, choices_of, default_of
 from council.contracts.record import RunRecord
+from council.contracts.seat_models import DEFAULT_MODEL
 from council.present.exercise import faulty_seats
 from council.store import Store
 
@@ -312,6 +314,24 @@ def test_what_an_llm_seat_was_told_and_said_and_a_models_file(app: AppTest, db: 
     assert first.code[2].value in fake.responses
     app.text_area(key="f_models").input("default: {model: m}\ncolour: red\n").run()
     assert "The models file is not valid: models file: colour: unknown key" in texts(app)
+
+
+def test_the_form_starts_at_the_run_config_s_defaults_and_bounds(app: AppTest) -> None:
+    for field in ("size", "rounds", "ballots"):
+        widget = app.number_input(key=f"f_{field}")
+        assert (widget.value, (widget.min, widget.max)) == (default_of(field), bounds_of(field))
+    for field in ("byzantine", "seed"):
+        widget = app.number_input(key=f"f_{field}")
+        assert (widget.value, widget.min) == (default_of(field), bounds_of(field)[0])
+    for field in ("fault", "protocol", "method", "update", "topology"):
+        assert app.selectbox(key=f"f_{field}").value == default_of(field), field
+    assert app.selectbox(key="f_protocol").options == list(choices_of("protocol"))
+    backend = app.radio(key="f_backend.en")
+    assert backend.value == default_of("backend")
+    backend.set_value("openai").run()
+    assert app.text_input(key="f_model").value == DEFAULT_MODEL
+    failures = app.slider(key="f_max_fail")
+    assert failures.value == default_of("max_seat_failures")
 
 
 def test_settings_that_cannot_run_say_why(app: AppTest) -> None:

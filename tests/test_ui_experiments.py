@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from council.experiments.presets import load_preset
 from council.experiments.report import DEFAULT, plot_spec, sweep_cells, sweep_charts
 from council.experiments.schedule import run_sweep
-from council.experiments.sweep import COLUMNS, parse_sweep
+from council.experiments.sweep import parse_sweep
+from council.experiments.table import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -29,7 +29,7 @@ from council.present.i18n import (
     scenario_title,
     text,
 )
-from council.present.render import quorum_words
+from council.present.words import quorum_words
 from council.session import RunSession
 from council.session.batch import run, seats_of
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from council.contracts.config import RunConfig
-from council.engine.context import draw, seat_council
-from council.engine.outcome import summarize
-from council.engine.phases import simulate
+from council.engine.seating import seat_council
+from council.engine.seeded import play
 from council.library.catalog import load_library
 from council.session.finish import run_graph
 from council.session.run_session import RunSession
@@ -45,14 +44,16 @@ def graph_latency(repeats: int = 10, *, checkpoints: bool = False) -> float:
 
 
 def batch_throughput(runs: int = 2000, *, byzantine: int = 0, fault: str = "equivocate") -> float:
-    """Batch-path runs per second for a 33-seat council on one core (one council, many seeds)."""
+    """Batch-path runs per second for a 33-seat council on one core (one council, many seeds).
+
+    Each run is drawn, simulated and summarized (``engine.seeded.play``), without its baseline.
+    """
     library = load_library()
     base = RunConfig(scenario=SCENARIO, byzantine=byzantine, fault=fault)
     council = seat_council(base, library, library.scenarios[SCENARIO])
     started = time.perf_counter()
     for seed in range(runs):
-        ctx = draw(base.model_copy(update={"seed": seed}), council)
-        summarize(ctx, simulate(ctx))
+        play(base.model_copy(update={"seed": seed}), council)
     return runs / (time.perf_counter() - started)
 
 

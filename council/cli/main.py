@@ -1,4 +1,4 @@
-"""The ``council`` command line: validate, list, schema, bench; the run commands in cli_runs.
+"""The ``council`` command line: validate, list, schema, bench; the run commands in ``runs``.
 
 Exit codes: 0 ok, 2 bad input or usage, 1 anything else. Every error is one line on stderr.
 """
@@ -164,10 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_list)
 
+    from council.library.schema import SCHEMAS
+
     p = sub.add_parser("schema", help="print the JSON schema of a file format")
-    p.add_argument(
-        "kind", choices=["persona", "scenario", "quorum", "models"], nargs="?", default="scenario"
-    )
+    p.add_argument("kind", choices=list(SCHEMAS), nargs="?", default="scenario")
     p.add_argument("--write", metavar="DIR", help="write every schema into DIR instead")
     p.set_defaults(func=cmd_schema)
 

@@ -1,11 +1,15 @@
-"""The options of ``council run`` (and the LLM transport options rerun and resume share)."""
+"""The options of ``council run`` (and the LLM transport options rerun and resume share).
+
+Every option that sets a ``RunConfig`` field takes its default, its choices and its help text
+from that field (``run_option``): the model is the one place they are written.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, get_args
+from typing import Any
 
-from council.contracts.config import Update
+from council.contracts.config import choices_of, default_of, description_of
 
 
 def _fraction(text: str) -> float:
@@ -26,15 +30,58 @@ def _positive(kind: type[float] | type[int]) -> Any:
     return parse
 
 
+def flag_of(field: str) -> str:
+    """The flag that sets a config field: ``max_seat_failures`` is ``--max-seat-failures``."""
+    return "--" + field.replace("_", "-")
+
+
+def run_option(p: Any, field: str, *, note: str = "", **kwargs: Any) -> None:
+    """Add the flag of a ``RunConfig`` field, with the field's default, choices and help.
+
+    ``note`` adds what only the command line needs to say (a format, the names it takes).
+    """
+    default = default_of(field)
+    kwargs.setdefault("default", default)
+    if "type" not in kwargs and kwargs.get("action") is None:
+        if isinstance(default, int | float) and not isinstance(default, bool):
+            kwargs["type"] = type(default)  # the bounds are the config's to check
+        elif _closed(field):
+            kwargs["choices"] = choices_of(field)
+    words = description_of(field).rstrip(".")
+    if words[1:2].islower():  # "Seats, ..." reads "seats, ..."; "LLM runs" stays
+        words = words[:1].lower() + words[1:]
+    if note:
+        words += f"; {note}"
+    if default is not None and default != () and not isinstance(default, bool):
+        words += f"; default {default}"
+    kwargs["help"] = words.replace("%", "%%")
+    p.add_argument(flag_of(field), **kwargs)
+
+
+def _closed(field: str) -> bool:
+    try:
+        choices_of(field)
+    except ValueError:
+        return False
+    return True
+
+
+TIMEOUT_S, BACKOFF_S = 60.0, 0.5
+"""--timeout and --retry-backoff's defaults: the LLM client's own (``LLMSettings``; a test holds
+them equal). Not read from it here: that would import the OpenAI SDK for every command."""
+
+
 def add_transport_options(p: Any) -> None:
     """How LLM calls go: timeouts, backoff, rate limits, prices (run, rerun and resume)."""
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    p.add_argument(
+        "--timeout", type=float, default=TIMEOUT_S, help="seconds per request; default %(default)s"
+    )
     p.add_argument(
         "--retry-backoff",
         type=float,
-        default=0.5,
+        default=BACKOFF_S,
         metavar="S",
-        help="first retry delay, doubling with jitter (Retry-After wins)",
+        help="first retry delay, doubling with jitter (Retry-After wins); default %(default)s",
     )
     p.add_argument(
         "--rpm", type=_positive(int), metavar="N", help="requests per minute, per endpoint"
@@ -48,104 +95,50 @@ def add_transport_options(p: Any) -> None:
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Every option of ``council run`` (the run's settings, LLM seats included)."""
     from council.rules.faults import FAULTS
+    from council.rules.quorum import RULES
     from council.rules.voting import METHODS
 
-    p.add_argument("--size", type=int, default=33, help="seats composed from the library")
-    p.add_argument("--personas", help="exactly these personas, comma-separated")
-    p.add_argument("--byzantine", type=int, default=0, metavar="K", help="faulty seats")
-    p.add_argument(
-        "--fault",
-        default="equivocate",
-        metavar="NAME[:ARG]",
-        help=f"fault model: {', '.join(FAULTS.names())}",
+    run_option(p, "size", metavar="N")
+    run_option(p, "personas", note="comma-separated")
+    run_option(p, "byzantine", metavar="K")
+    run_option(p, "fault", metavar="NAME[:ARG]", note="one of " + ", ".join(FAULTS.names()))
+    run_option(p, "protocol")
+    run_option(
+        p,
+        "quorum",
+        note=f"names: {', '.join(RULES.names())}; a fraction such as 0.6; groups:G/P, a share P "
+        "of each of at least G of the four groups",
     )
-    p.add_argument("--protocol", choices=["bft", "tally"], default="bft")
-    p.add_argument(
-        "--quorum",
-        default="bft",
-        help="bft, majority, supermajority, unanimity, a fraction such as 0.6, groups:G/P "
-        "(a share P of at least G of the four groups) or a quorum file FILE.yaml",
-    )
-    p.add_argument(
-        "--weights",
-        metavar="GROUP=W,...",
-        help="weigh each seat by its group (others 1): a weighted threshold rule",
-    )
-    p.add_argument(
-        "--faulty-groups",
-        metavar="GROUP,...",
-        help="draw the faulty seats from these groups only (default: all seats)",
-    )
-    p.add_argument("--method", choices=METHODS.names(), default="plurality")
-    p.add_argument(
-        "--update",
-        choices=list(get_args(Update)),
-        default="fj",
-        help="fj (Friedkin-Johnsen), wmsr (trims extremes), majority (strict)",
-    )
-    p.add_argument("--rounds", type=int, default=2, metavar="R")
-    p.add_argument("--ballots", type=int, default=3, metavar="B")
-    p.add_argument(
-        "--topology", choices=["complete", "small-world", "scale-free", "ring"], default="complete"
-    )
-    p.add_argument("--seed", type=int, default=0)
+    run_option(p, "weights", metavar="GROUP=W,...")
+    run_option(p, "faulty_groups", metavar="GROUP,...")
+    run_option(p, "method", choices=METHODS.names())
+    run_option(p, "update", note="fj: Friedkin-Johnsen, wmsr: trims extremes, majority: strict")
+    run_option(p, "rounds", metavar="R")
+    run_option(p, "ballots", metavar="B")
+    run_option(p, "topology")
+    run_option(p, "seed", metavar="S")
     net = p.add_argument_group("network faults (seeded; default none)")
-    net.add_argument("--drop", type=float, default=0.0, metavar="P", help="lose each message")
-    net.add_argument(
-        "--delay", type=float, default=0.0, metavar="P", help="deliver each message a round late"
-    )
-    net.add_argument(
-        "--partition",
+    run_option(net, "drop", metavar="P")
+    run_option(net, "delay", metavar="P")
+    run_option(
+        net,
+        "partition",
         metavar="SIDE|SIDE@R1-R2",
-        help="cut two sides apart for rounds R1..R2; a side is groups and seats, e.g. "
-        "'government,industry|academia,civil_society@1-2'",
+        note="a side is groups and seats, e.g. 'government,industry|academia,civil_society@1-2'",
     )
     llm = p.add_argument_group("LLM seats (--backend openai; key from OPENAI_API_KEY)")
-    llm.add_argument("--backend", choices=["offline", "openai"], default="offline")
-    llm.add_argument("--model", help="model name (default gpt-4o-mini)")
-    llm.add_argument("--base-url", help="OpenAI-compatible endpoint (default OPENAI_BASE_URL)")
-    llm.add_argument(
-        "--models",
-        metavar="FILE",
-        help="YAML: a default model plus per-group or per-persona models (see README)",
-    )
-    llm.add_argument(
-        "--max-concurrency",
-        type=int,
-        default=64,
-        metavar="N",
-        help="LLM calls at once (default 64)",
-    )
-    llm.add_argument(
-        "--cache",
-        choices=["on", "read", "off"],
-        default="on",
-        help="response cache: use and fill (on), replay only (read), or bypass",
-    )
-    llm.add_argument(
-        "--language", choices=["en", "km"], default="en", help="language of the rationales"
-    )
-    llm.add_argument("--temperature", type=float, default=0.7)
+    run_option(llm, "backend")
+    run_option(llm, "model", metavar="M")
+    run_option(llm, "base_url", note="default OPENAI_BASE_URL")
+    run_option(llm, "models", metavar="FILE", note="a YAML file, see README")
+    run_option(llm, "max_concurrency", metavar="N")
+    run_option(llm, "cache")
+    run_option(llm, "language")
+    run_option(llm, "temperature")
     add_transport_options(llm)
-    llm.add_argument(
-        "--max-cost",
-        type=_positive(float),
-        metavar="USD",
-        help="stop (status error) once the calls cost this much; refuse to start if the "
-        "estimate's lower bound passes it",
-    )
-    llm.add_argument(
-        "--max-seat-failures",
-        type=_fraction,
-        default=0.25,
-        metavar="FRACTION",
-        help="share of LLM seat-phases that may fail before the run is an error (default 0.25)",
-    )
-    llm.add_argument(
-        "--baseline",
-        action="store_true",
-        help="also run the fault-free baseline (doubles the calls)",
-    )
+    run_option(llm, "max_cost", type=_positive(float), metavar="USD")
+    run_option(llm, "max_seat_failures", type=_fraction, metavar="FRACTION")
+    run_option(llm, "baseline", action="store_true")
     llm.add_argument(
         "--estimate", action="store_true", help="print calls, tokens and cost, and call nothing"
     )

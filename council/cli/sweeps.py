@@ -148,14 +148,12 @@ def _print_cells(path: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from council.experiments.cells import HEADLINE
     from council.experiments.report import varying
 
     cells = pd.read_csv(path, keep_default_na=False, dtype=str)
-    shown = varying(cells) + ["runs", "safety_violation_rate", "decision_rate", "validity",
-                              "honest_drift", "effective_votes"]  # fmt: skip
-    names = {"safety_violation_rate": "unsafe", "decision_rate": "decided",
-             "honest_drift": "drift", "effective_votes": "eff. votes"}  # fmt: skip
-    table = Table(*(names.get(c, c) for c in shown), title=f"{len(cells)} cells")
+    shown = varying(cells) + ["runs", *HEADLINE]
+    table = Table(*(HEADLINE.get(c, c) for c in shown), title=f"{len(cells)} cells")
     for row in cells[shown].itertuples(index=False):
         table.add_row(*(_short(v) for v in row))
     Console(width=160).print(table)

@@ -2,10 +2,11 @@
 
 Lives here: ``principles`` (the vocabulary), ``formats`` (persona and scenario models),
 ``quorum_file`` (the ``--quorum FILE`` format), ``seat_models`` (the ``--models`` file),
-``config`` (``RunConfig``), ``record`` (the run record and its parts), ``events`` (the typed
-progress events and the one ``Progress`` callback type), ``seat_key`` (``SeatKey``, a seat's
-turn in a round, and its ``"round:seat"`` text), ``errors`` (exceptions the CLI turns into one
-line).
+``choices`` (the closed sets of names: backend, language, protocol, ...), ``config``
+(``RunConfig``, where a run's defaults are written), ``record`` (the run record and its parts),
+``events`` (the typed progress events and the one ``Progress`` callback type), ``seat_key``
+(``SeatKey``, a seat's turn in a round, and its ``"round:seat"`` text), ``errors`` (exceptions
+the CLI turns into one line).
 
 May import: pydantic and the standard library only; nothing else of ``council``.
 """

@@ -1,19 +1,34 @@
-"""A run's configuration: every option resolved, defaults included, so a record can repeat it."""
+"""A run's configuration: every option resolved, defaults included, so a record can repeat it.
+
+``RunConfig`` is the one place a run's defaults, bounds and descriptions are written: the CLI's
+flags (``council.cli.options``) and the app's widgets (``council.ui.form``) read theirs from its
+fields (``default_of``, ``bounds_of``, ``choices_of``).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from council.contracts.choices import Backend, CacheMode, Language, Protocol, Topology, Update
 from council.contracts.principles import Group
-from council.contracts.seat_models import SeatModels
+from council.contracts.seat_models import DEFAULT_MODEL, SeatModels
 
-Protocol = Literal["bft", "tally"]
-Update = Literal["fj", "wmsr", "majority"]
-Topology = Literal["complete", "small-world", "scale-free", "ring"]
+__all__ = [
+    "MAX_SIZE",
+    "Protocol",
+    "RunConfig",
+    "Topology",
+    "Update",
+    "bounds_of",
+    "choices_of",
+    "default_of",
+    "description_of",
+]
 
 MAX_SIZE = 1000
+"""The largest council a run seats."""
 
 
 class RunConfig(BaseModel):
@@ -22,30 +37,40 @@ class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scenario: str = Field(description="Library id of the scenario (or the path it came from).")
-    size: int = Field(default=33, ge=1, le=MAX_SIZE, description="Number of seats.")
+    size: int = Field(
+        default=33,
+        ge=1,
+        le=MAX_SIZE,
+        description="Seats, composed from the library round-robin across the four groups.",
+    )
     personas: tuple[str, ...] | None = Field(
         default=None, description="Exactly these personas, in order (overrides size)."
     )
-    byzantine: int = Field(default=0, ge=0, description="Number of faulty seats.")
-    fault: str = Field(default="equivocate", description="Fault model spec, NAME[:OPTION].")
+    byzantine: int = Field(default=0, ge=0, description="Faulty seats, drawn by the seed.")
+    fault: str = Field(
+        default="equivocate", description="Fault model of the faulty seats, NAME[:OPTION]."
+    )
     protocol: Protocol = Field(default="bft", description="How ballots become a decision.")
     quorum: str = Field(
         default="bft",
         description="Quorum rule: a name, a fraction, groups:G/P or a quorum file (.yaml).",
     )
-    method: str = Field(default="plurality", description="Aggregation method.")
-    update: Update = Field(default="fj", description="Deliberation update rule.")
+    method: str = Field(default="plurality", description="How ballots rank the options.")
+    update: Update = Field(default="fj", description="How seats revise their views.")
     rounds: int = Field(default=2, ge=0, le=50, description="Deliberation rounds before a vote.")
     ballots: int = Field(default=3, ge=1, le=20, description="Ballots before giving up.")
     topology: Topology = Field(default="complete", description="Who hears whom.")
-    backend: str = Field(default="offline", description="Reasoner for the seats.")
-    model: str | None = Field(default=None, description="Model name for LLM seats.")
+    backend: Backend = Field(default="offline", description="Who reasons for the seats.")
+    model: str | None = Field(
+        default=None, description=f"Model name for LLM seats (default {DEFAULT_MODEL})."
+    )
     base_url: str | None = Field(default=None, description="Endpoint, without credentials.")
     seed: int = Field(default=0, ge=0, description="Seed that fixes everything random.")
     human_seats: tuple[int, ...] = Field(default=(), description="Seats a person plays.")
-    language: Literal["en", "km"] = Field(default="en", description="Language of rationales.")
-    cache: Literal["on", "read", "off"] = Field(
-        default="on", description="LLM response cache: use and fill, only read, or bypass."
+    language: Language = Field(default="en", description="Language of the rationales.")
+    cache: CacheMode = Field(
+        default="on",
+        description="LLM response cache: use and fill (on), replay only (read), or bypass (off).",
     )
     max_concurrency: int = Field(default=64, ge=1, le=1024, description="LLM calls at once.")
     temperature: float = Field(default=0.7, ge=0, le=2, description="LLM sampling temperature.")
@@ -54,7 +79,7 @@ class RunConfig(BaseModel):
     )
     weights: dict[Group, float] | None = Field(
         default=None,
-        description="Weight of each seat by group (unnamed groups 1): a weighted threshold.",
+        description="Weight of each seat by its group (unnamed groups 1): a weighted threshold.",
     )
     faulty_groups: tuple[Group, ...] | None = Field(
         default=None, description="Draw the faulty seats from these groups only (None: all)."
@@ -81,8 +106,8 @@ class RunConfig(BaseModel):
 
     models: SeatModels | None = Field(
         default=None,
-        description="LLM runs: a model per group or persona (the --models file; key env var "
-        "names only, never keys). None: every seat uses model and base_url.",
+        description="LLM runs: a model per group or persona, from a models file (key env var "
+        "names only, never keys); None: every seat uses model and base_url.",
     )
     max_seat_failures: float = Field(
         default=0.25,
@@ -101,3 +126,42 @@ class RunConfig(BaseModel):
     def honest(self) -> RunConfig:
         """The same run with every seat honest: the baseline for validity."""
         return self.model_copy(update={"byzantine": 0})
+
+
+def default_of(name: str) -> Any:
+    """A config field's default.
+
+    >>> default_of("size"), default_of("backend")
+    (33, 'offline')
+    """
+    return RunConfig.model_fields[name].get_default(call_default_factory=True)
+
+
+def description_of(name: str) -> str:
+    """A config field's description (what the CLI's help and the app's hints say)."""
+    return RunConfig.model_fields[name].description or ""
+
+
+def bounds_of(name: str) -> tuple[Any, Any]:
+    """A numeric config field's (lowest, highest) allowed value; None where unbounded.
+
+    >>> bounds_of("size"), bounds_of("byzantine"), bounds_of("temperature")
+    ((1, 1000), (0, None), (0, 2))
+    """
+    low = high = None
+    for rule in RunConfig.model_fields[name].metadata:  # annotated-types' Ge, Gt, Le, Lt
+        low = next((getattr(rule, a) for a in ("ge", "gt") if hasattr(rule, a)), low)
+        high = next((getattr(rule, a) for a in ("le", "lt") if hasattr(rule, a)), high)
+    return low, high
+
+
+def choices_of(name: str) -> tuple[str, ...]:
+    """The names a config field of a closed set takes (``council.contracts.choices``).
+
+    >>> choices_of("protocol"), choices_of("cache")
+    (('bft', 'tally'), ('on', 'read', 'off'))
+    """
+    found = get_args(RunConfig.model_fields[name].annotation)
+    if not found or not all(isinstance(v, str) for v in found):
+        raise ValueError(f"{name} is not a closed set of names")
+    return tuple(found)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from council.contracts.choices import Reasoner, Status
 from council.contracts.config import RunConfig
 
 RECORD_VERSION = 1
@@ -24,7 +23,7 @@ class Seat(BaseModel):
     persona: str
     behaviour: str
     """``honest`` or the fault spec of a faulty seat."""
-    reasoner: Literal["offline", "openai", "human"] = "offline"
+    reasoner: Reasoner = "offline"
     model: str = "offline"
     """Who speaks for the seat: ``offline``, ``human``, or the LLM's model id."""
 
@@ -132,7 +131,7 @@ class Ballot(_Record):
 class Outcome(_Record):
     """The decision."""
 
-    status: Literal["decided", "no_quorum", "escalated", "error"]
+    status: Status
     option: str | None
     label: str | None = None
     tally: dict[str, int]

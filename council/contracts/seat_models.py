@@ -30,6 +30,9 @@ from pydantic import (
 from council.contracts.formats import Persona, Slug
 from council.contracts.principles import Group
 
+DEFAULT_MODEL = "gpt-4o-mini"
+"""The model an LLM seat uses when neither ``--model`` nor a models file names one."""
+
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)]
 """The name of an environment variable (``OPENAI_API_KEY``), never its value."""
 
@@ -90,6 +93,6 @@ def endpoint_of(
 ) -> Endpoint:
     """A seat's endpoint: from the models file, else the run's ``--model`` and ``--base-url``."""
     if models is None:
-        return Endpoint(model=model or "gpt-4o-mini", base_url=base_url)
+        return Endpoint(model=model or DEFAULT_MODEL, base_url=base_url)
     chosen = models.endpoint(persona)
     return chosen if chosen.base_url else chosen.model_copy(update={"base_url": base_url})

@@ -1,10 +1,12 @@
 """One run's arithmetic: the seated council, what faulty seats send, the protocols, the outcome.
 
-Lives here: ``context`` (the council and every seeded draw), ``adversary`` (faulty seats'
-messages), ``views`` (seat-by-seat views under quorum systems and network faults),
-``protocols`` (tally and bft), ``phases`` (the phase functions both drivers call), ``outcome``
-(outcome and metrics of a trace), ``rationale`` (the words of offline statements), ``records``
-(the run record built from a trace), ``pdca`` (the action record).
+Lives here: ``seating`` (the seed-free council), ``context`` (a seed's draws for it),
+``adversary`` (faulty seats' messages), ``views`` (seat-by-seat views under quorum systems and
+network faults), ``protocols`` (tally and bft), ``phases`` (the phase functions both drivers
+call), ``outcome`` (the outcome of a trace), ``metrics`` (a run's metrics, defined once),
+``seeded`` (one seed run on the batch path, with its baseline), ``rationale`` (the words of
+offline statements), ``records`` (the run record built from a trace), ``pdca`` (the action
+record).
 
 May import: ``council.rules``, ``council.library``, ``council.contracts``.
 """

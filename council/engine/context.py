@@ -1,4 +1,4 @@
-"""A run's fixed context: the seated council and every number drawn from the seed.
+"""A run's fixed context: the seated council (``seating``) and every number drawn from the seed.
 
 Everything random is drawn here, once, from independent streams of the seed, so that the phase
 functions that follow are deterministic and the baseline (the same seed, every seat honest)
@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
 from council.contracts.config import RunConfig
 from council.contracts.formats import Persona, Scenario
-from council.contracts.principles import PRINCIPLES
-from council.contracts.record import Seat, Tolerance
+from council.contracts.record import Seat
 from council.contracts.seat_models import Endpoint, endpoint_of
+from council.engine.seating import Council, seat_council
 from council.library.catalog import Library, load_library, resolve_scenario
-from council.rules.faults import Fault, parse_fault
-from council.rules.network import Network, Partition, parse_partition
-from council.rules.opinion import base_scores
-from council.rules.quorum import max_faulty, parse_quorum
-from council.rules.quorum_system import QuorumSystem, build_system, smallest
-from council.rules.quorum_system import tolerance as system_tolerance
+from council.rules.faults import Fault
+from council.rules.network import Network
+from council.rules.quorum_system import QuorumSystem
 from council.rules.registry import SpecError
 from council.rules.topology import adjacency
-from council.rules.voting import METHODS
 
 NOISE_SD = 0.08
 """Standard deviation of a seat's perception noise on each option's score."""
@@ -40,38 +35,6 @@ _NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
 
 
 @dataclass(frozen=True, eq=False)
-class Council:
-    """The seed-free part of a run: who sits, their numbers, the scenario's, the rules.
-
-    Built once per configuration cell and shared by every seed of it (sweeps lean on this).
-    """
-
-    scenario: Scenario
-    personas: tuple[Persona, ...]
-    fault: Fault
-    values: np.ndarray
-    """(n, P) value weights."""
-    openness: np.ndarray
-    """(n,) openness of each seat."""
-    impacts: np.ndarray
-    """(K, P) effect of each option on each principle."""
-    emphasis: np.ndarray
-    """(P,) 0.5 + harm: how much each principle counts in this scenario."""
-    quorum: int
-    """The threshold t; for a quorum system beyond one threshold, its smallest quorum's seats."""
-    max_faulty: int
-    system: QuorumSystem
-    """The quorum predicate over per-group support (a plain threshold t: count >= t)."""
-    tolerates: Tolerance
-    partition: Partition | None = None
-
-    @functools.cached_property
-    def base(self) -> np.ndarray:
-        """(n, K) each seat's noise-free scores: the same for every seed of a cell."""
-        return base_scores(self.values, self.impacts, self.emphasis)
-
-
-@dataclass(frozen=True, eq=False)
 class RunContext:
     """The seated council and its seeded draws; read-only for the phase functions."""
 
@@ -80,7 +43,7 @@ class RunContext:
     faulty: np.ndarray
     """Boolean (n,): the faulty seats."""
     noise: np.ndarray
-    """(n, K) seeded perception noise."""
+    """(n, options) seeded perception noise."""
     hears: np.ndarray
     """(n, n) boolean: hears[i, j] when seat i hears seat j in deliberation."""
 
@@ -112,7 +75,7 @@ class RunContext:
 
     @property
     def impacts(self) -> np.ndarray:
-        """(K, P) option impacts."""
+        """(options, P) option impacts."""
         return self.council.impacts
 
     @property
@@ -150,9 +113,14 @@ class RunContext:
         return len(self.council.personas)
 
     @property
-    def k(self) -> int:
-        """Number of options."""
+    def n_options(self) -> int:
+        """Number of options (the docs' K is faulty seats: ``config.byzantine``)."""
         return len(self.scenario.options)
+
+    @property
+    def k(self) -> int:
+        """The number of options under its old name (``n_options``), for modules not moved yet."""
+        return self.n_options
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -191,9 +159,7 @@ class RunContext:
     @functools.cached_property
     def seats(self) -> tuple[Seat, ...]:
         """The seats as a record lists them."""
-        reasoner: Literal["offline", "openai"] = (
-            "openai" if self.config.backend == "openai" else "offline"
-        )
+        reasoner = self.config.backend
         out = []
         for i, p in enumerate(self.personas):
             endpoint = self.endpoints[i]
@@ -214,62 +180,9 @@ class RunContext:
         return np.random.default_rng([self.config.seed, _RANDOM_FAULT, step])
 
 
-def compose(library: Library, size: int) -> list[Persona]:
-    """Seats drawn round-robin across the groups in fixed order; personas repeat past the library.
-
-    Seat i takes the next persona of group i mod 4 (cycling within the group).
-    """
-    groups = [g for g in library.personas_by_group().values() if g]
-    if not groups:
-        raise SpecError("the library has no personas")
-    taken = [0] * len(groups)
-    seated: list[Persona] = []
-    for i in range(size):
-        g = i % len(groups)
-        seated.append(groups[g][taken[g] % len(groups[g])])
-        taken[g] += 1
-    return seated
-
-
-def seat_council(config: RunConfig, library: Library, scenario: Scenario) -> Council:
-    """Resolve the seed-free part of a config; SpecError naming the option if it is invalid."""
-    if config.personas:
-        unknown = [p for p in config.personas if p not in library.personas]
-        if unknown:
-            raise SpecError(
-                f"--personas: unknown persona {unknown[0]!r} (see `council list personas`)"
-            )
-        personas = [library.personas[p] for p in config.personas]
-    else:
-        personas = compose(library, config.size)
-    n = len(personas)
-    if config.byzantine > n:
-        raise SpecError(f"--byzantine {config.byzantine} exceeds the council of {n} seats")
-    METHODS.split(config.method)
-    bad_humans = [s for s in config.human_seats if not 0 <= s < n]
-    if bad_humans:
-        raise SpecError(f"human seat {bad_humans[0]} is not a seat of the council of {n}")
-    groups = [p.group for p in personas]
-    system = build_system(parse_quorum(config.quorum), groups, config.weights)
-    return Council(
-        scenario=scenario,
-        personas=tuple(personas),
-        fault=parse_fault(config.fault, scenario.option_ids),
-        values=np.array([[p.values.get(q, 0.0) for q in PRINCIPLES] for p in personas]),
-        openness=np.array([p.openness for p in personas]),
-        impacts=np.array([[o.impacts.get(q, 0.0) for q in PRINCIPLES] for o in scenario.options]),
-        emphasis=0.5 + np.array([scenario.harms.get(q, 0.0) for q in PRINCIPLES]),
-        quorum=smallest(system),
-        max_faulty=max_faulty(n),
-        system=system,
-        tolerates=system_tolerance(system),
-        partition=parse_partition(config.partition, groups) if config.partition else None,
-    )
-
-
 def draw(config: RunConfig, council: Council) -> RunContext:
     """Draw a seed's faulty seats, perception noise and topology for a seated council."""
-    n, k = len(council.personas), len(council.scenario.options)
+    n, options = len(council.personas), len(council.scenario.options)
     faulty = np.zeros(n, dtype=bool)
     if config.byzantine:
         picker = np.random.default_rng([config.seed, _FAULTY])
@@ -293,7 +206,7 @@ def draw(config: RunConfig, council: Council) -> RunContext:
             )
         # Drawing positions, not elements, is the same draw and skips an array's overhead.
         faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
-    noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, k))
+    noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, options))
     return RunContext(
         config=config,
         council=council,

@@ -1,90 +1,52 @@
-"""From a trace to an outcome and its metrics, as DESIGN.md's "How a run goes" defines them."""
+"""From a trace to its outcome, as DESIGN.md's "How a run goes" defines it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
+from council.contracts.choices import Status
 from council.engine.adversary import NONE
 from council.engine.context import RunContext
-from council.engine.phases import Trace, messages_heard
-from council.rules.opinion import distribution
-
-Status = Literal["decided", "no_quorum", "escalated", "error"]
+from council.engine.phases import Trace
 
 
 @dataclass(frozen=True)
 class Summary:
-    """The numbers of a run's outcome (option indices; NONE for none)."""
+    """A run's outcome as numbers (option indices, NONE for none); ``metrics`` measures the rest."""
 
     status: Status
     option: int
+    """The option most honest seats committed (ties to the lowest index); NONE if none did."""
     commits: np.ndarray
     """(n,) each seat's committed option (NONE for none, and for every faulty seat)."""
-    safety_violation: bool
     tally: np.ndarray
-    """(K,) first choices cast in that ballot: honest ballots plus each faulty seat's most sent."""
-    rounds_used: int
-    messages: int
-    honest_drift: float
-    honest_flips: int
+    """(options,) first choices cast in the deciding (or last) ballot: honest ballots plus each
+    faulty seat's most sent."""
 
 
 def summarize(ctx: RunContext, trace: Trace) -> Summary:
-    """Outcome and metrics of a run."""
+    """The outcome of a run (DESIGN "How a run goes", 8)."""
     honest = ctx.honest
     ballots = trace.ballots
     commits = ballots[-1].committed if ballots else np.full(ctx.n, NONE)
     honest_commits = commits[honest]
     honest_commits = honest_commits[honest_commits != NONE]
     if len(honest_commits):
-        counts = np.bincount(honest_commits, minlength=ctx.k)
-        option = int(counts.argmax())
+        option = int(np.bincount(honest_commits, minlength=ctx.n_options).argmax())
         status: Status = "decided"
-        violation = int((counts > 0).sum()) > 1
     else:
         option = NONE
         status = "escalated" if ctx.config.human_seats else "no_quorum"
-        violation = False
     deciding = len(ballots) - 1
     for i, ballot in enumerate(ballots):
         if (ballot.committed[honest] != NONE).any():
             deciding = i
             break
     cast = ballots[deciding].cast if ballots else np.full(ctx.n, NONE)
-    tally = np.bincount(cast[cast != NONE], minlength=ctx.k)
-
-    first, last = trace.views[0][honest], trace.views[-1][honest]
-    if len(first):
-        # One softmax over both sets of rows: row by row, the same numbers as two.
-        both = distribution(np.concatenate([first, last]))
-        tv = 0.5 * np.abs(both[: len(first)] - both[len(first) :]).sum(axis=1)
-        drift = float(tv.sum() / len(tv))
-        flips = int((first.argmax(axis=1) != last.argmax(axis=1)).sum())
-    else:
-        drift, flips = 0.0, 0
-    # Most rounds hear over the same (cached) graph: count each distinct one once.
-    heard_counts: dict[int, int] = {}
-    messages = 0
-    for _, heard in trace.inboxes:
-        key = id(heard)
-        if key not in heard_counts:
-            heard_counts[key] = messages_heard(heard)
-        messages += heard_counts[key]
-    messages += sum(b.messages for b in ballots)
-    return Summary(
-        status=status,
-        option=option,
-        commits=commits,
-        safety_violation=violation,
-        tally=tally,
-        rounds_used=trace.rounds_used,
-        messages=messages,
-        honest_drift=round(drift, 6),
-        honest_flips=flips,
-    )
+    tally = np.bincount(cast[cast != NONE], minlength=ctx.n_options)
+    return Summary(status=status, option=option, commits=commits, tally=tally)
 
 
 def too_many_failures(failures: int, seat_phases: int, limit: float) -> str | None:

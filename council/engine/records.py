@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -23,6 +23,7 @@ from council.contracts.record import (
 from council.contracts.seat_key import SeatKey
 from council.engine.adversary import NONE
 from council.engine.context import RunContext, tolerance
+from council.engine.metrics import measure
 from council.engine.outcome import Summary, summarize
 from council.engine.pdca import build_pdca
 from council.engine.phases import Trace
@@ -70,7 +71,7 @@ def _said(
         if len(listeners):
             tops = sent[listeners].argmax(axis=1)
             view = sent[listeners[tops == int(np.bincount(tops).argmax())][0]]
-            counts = np.bincount(tops, minlength=ctx.k)
+            counts = np.bincount(tops, minlength=ctx.n_options)
             told = {ctx.option_ids[o]: int(c) for o, c in enumerate(counts) if c}
         return view, opening_rationale(ctx, i, view) if note is None else note, told
     if note is not None:
@@ -115,7 +116,7 @@ def _ballot(ctx: RunContext, b: int, trace: Trace) -> Ballot:
         ballot=result.ballot,
         after_round=result.after_round,
         cast={str(i): _opt(ctx, int(cast[i])) for i in range(ctx.n)},
-        tally={o: int((cast == k).sum()) for k, o in enumerate(ctx.option_ids)},
+        tally={o: int((cast == index).sum()) for index, o in enumerate(ctx.option_ids)},
         views={
             str(i): SeatView(
                 winner=_opt(ctx, int(result.winner[i])), support=int(result.support[i])
@@ -176,14 +177,10 @@ def build_record(
         for i in np.flatnonzero(ctx.honest)
         if option != NONE and last_cast[i] not in (option, NONE)
     ]
+    measured = measure(ctx, trace, summary, None if failure else baseline)
     metrics = Metrics(
-        safety_violation=summary.safety_violation,
-        agrees_with_baseline=None if baseline is None or failure else bool(option == baseline),
+        **asdict(measured),
         baseline_option=None if baseline is None else _opt(ctx, baseline),
-        rounds_used=summary.rounds_used,
-        messages=summary.messages,
-        honest_drift=summary.honest_drift,
-        honest_flips=summary.honest_flips,
         wall_s=round(wall_s, 4),
         **(metrics_extra or {}),
     )

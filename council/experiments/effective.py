@@ -4,7 +4,7 @@ Thirty-three seats that always vote alike carry the information of one vote, not
 We measure it with Kish's design effect over a cell's runs (one seed each):
 
 - each honest seat's ballot in a run is its first choice in the run's first ballot, as a one-hot
-  vector over the K options; ``c(r)`` is the count vector of the h honest ballots of run r;
+  vector over the options; ``c(r)`` is the count vector of the h honest ballots of run r;
 - ``observed`` is the variance of ``c`` across the runs, summed over the options;
 - ``independent`` is the variance ``c`` would have if the honest seats voted independently, each
   with its own observed frequencies p_i: the sum over seats and options of p_io (1 - p_io);
@@ -80,21 +80,21 @@ def _add(a: list[int], b: list[int]) -> list[int]:
 class BallotTally:
     """Accumulates ``BallotStats`` run by run, in numpy (the worker's side)."""
 
-    def __init__(self, n: int, k: int) -> None:
-        self.k = k
+    def __init__(self, n: int, n_options: int) -> None:
+        self.n_options = n_options
         self.runs = 0
         self.honest = 0
         self.seat_runs = np.zeros(n, dtype=np.int64)
-        self.seat_votes = np.zeros((n, k), dtype=np.int64)
-        self.count_sum = np.zeros(k, dtype=np.int64)
-        self.count_squares = np.zeros(k, dtype=np.int64)
+        self.seat_votes = np.zeros((n, n_options), dtype=np.int64)
+        self.count_sum = np.zeros(n_options, dtype=np.int64)
+        self.count_squares = np.zeros(n_options, dtype=np.int64)
 
     def add(self, cast: np.ndarray, honest: np.ndarray) -> None:
         """Count one run: every seat's first choice (NONE for none) and the honest mask."""
         voters = honest & (cast >= 0)
         seats = voters.nonzero()[0]
         choices = cast[seats]
-        counts = np.bincount(choices, minlength=self.k)
+        counts = np.bincount(choices, minlength=self.n_options)
         self.runs += 1
         self.honest = int(honest.sum())
         self.seat_runs[seats] += 1
@@ -106,8 +106,9 @@ class BallotTally:
         """Count many runs at once: casts and honest masks, (runs, n) each."""
         voters = honest & (casts >= 0)
         choices = np.where(voters, casts, 0)
-        onehot = (choices[:, :, None] == np.arange(self.k)) & voters[:, :, None]  # (R, n, K)
-        counts = onehot.sum(axis=1)  # (R, K)
+        # (runs, n, options), then (runs, options)
+        onehot = (choices[:, :, None] == np.arange(self.n_options)) & voters[:, :, None]
+        counts = onehot.sum(axis=1)
         self.runs += len(casts)
         self.honest = int(honest[-1].sum())
         self.seat_runs += voters.sum(axis=0)
@@ -133,7 +134,7 @@ def effective_votes(stats: BallotStats) -> float | None:
     Seats that vote independently: the effective number is about the number of seats.
 
     >>> rng = np.random.default_rng(0)
-    >>> tally = BallotTally(n=20, k=2)
+    >>> tally = BallotTally(n=20, n_options=2)
     >>> for _ in range(2000):
     ...     tally.add(rng.integers(0, 2, size=20), np.ones(20, bool))
     >>> 18 < effective_votes(tally.stats()) <= 20
@@ -141,7 +142,7 @@ def effective_votes(stats: BallotStats) -> float | None:
 
     Seats that always vote alike are worth one vote:
 
-    >>> tally = BallotTally(n=20, k=2)
+    >>> tally = BallotTally(n=20, n_options=2)
     >>> for r in range(100):
     ...     tally.add(np.full(20, r % 2), np.ones(20, bool))
     >>> effective_votes(tally.stats())
@@ -151,7 +152,7 @@ def effective_votes(stats: BallotStats) -> float | None:
     still about fifteen (the re-drawing alone would make them look like about ten).
 
     >>> lean = np.where(np.arange(20) % 2, 0.9, 0.1)  # chance of voting option 1
-    >>> tally = BallotTally(n=20, k=2)
+    >>> tally = BallotTally(n=20, n_options=2)
     >>> for _ in range(3000):
     ...     honest = np.ones(20, bool)
     ...     honest[rng.choice(20, size=5, replace=False)] = False
@@ -182,7 +183,7 @@ def effective_votes(stats: BallotStats) -> float | None:
 def composition(p: np.ndarray, seat_runs: np.ndarray, honest: int) -> float:
     """Variance of the honest counts due only to which seats are honest, per run.
 
-    ``p`` (m, K) are the seats' vote frequencies, ``seat_runs`` (m,) the runs each was honest
+    ``p`` (m, options) are the seats' vote frequencies, ``seat_runs`` (m,) the runs each was honest
     in, ``honest`` the honest seats per run, drawn uniformly from the m. Zero when every seat
     is honest in every run, or when the seats all lean alike.
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from council.experiments.sweep import Block, BlockResult, run_block
+from council.experiments.blocks import Block, BlockResult, run_block
 from council.rules.registry import SpecError
 
 CONNECT_TIMEOUT = "10s"

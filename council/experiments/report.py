@@ -1,7 +1,8 @@
 """``council report``: a sweep table's per-cell metrics, as tables and Altair plots (PNG, HTML).
 
 The table is grouped by its config columns (every column but the seed and the results) into cells;
-each cell gets the rates and means of ``council.experiments.schedule.CellMetrics``, and the
+each cell gets the rates and means of ``council.experiments.cells`` (summed from its rows as the
+sweep sums them, so a table gives the numbers its sweep's sidecar has), and the
 effective number of independent votes from the sweep's sidecar (``FILE.cells.json``) when it is
 there. Plots put a metric against the number of faulty seats (or the first factor that varies), one
 line per combination of the other varying factors; a preset's own plot names which. PNGs are
@@ -15,25 +16,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from council.experiments.presets import METRICS, PlotSpec, Preset, load_preset
-from council.experiments.schedule import SweepSummary, paths
-from council.experiments.sweep import COLUMNS, EXTRAS, FACTORS
+from council.engine.metrics import METRICS, RunMetrics
+from council.experiments.cells import (
+    CELL_METRICS,
+    HEADLINE,
+    LABELS,
+    RowSums,
+    SweepSummary,
+    cell_means,
+)
+from council.experiments.presets import PlotSpec, Preset, load_preset
+from council.experiments.table import COLUMNS, EXTRAS, FACTORS, kind_of, paths
 from council.library.loader import LoadError, Problem
 
-LABELS = {
-    "safety_violation_rate": "safety violations (share of runs)",
-    "decision_rate": "decided (share of runs)",
-    "validity": "same outcome as the fault-free run (share)",
-    "rounds_used": "deliberation rounds (mean)",
-    "rounds_to_decide": "rounds to decide (mean over runs that decided)",
-    "messages": "messages (mean)",
-    "honest_drift": "honest drift (mean TV distance)",
-    "honest_flips": "honest seats that flipped (mean)",
-    "effective_votes": "effective independent votes",
-}
 VALIDITY_NOTE = (
     "Validity: the share of runs whose outcome is the fault-free run's (same seed and settings, "
     "every seat honest): both decide the same option, or both decide nothing."
@@ -45,16 +44,10 @@ AXES = {
     "delay": "share of messages a round late (delay)",
 }
 """Numeric factors, plotted on a quantitative x axis, with their titles."""
-DEFAULT = PlotSpec(
-    title="Sweep",
-    metrics=(
-        "safety_violation_rate",
-        "decision_rate",
-        "validity",
-        "honest_drift",
-        "effective_votes",
-    ),  # fmt: skip
-)
+_TEXT = {c: str for c in (*COLUMNS, *EXTRAS) if kind_of(c) == "text"}
+"""The text columns, read as text whatever they look like (a quorum ``0.6``, an option ``1``)."""
+DEFAULT = PlotSpec(title="Sweep", metrics=tuple(HEADLINE))
+"""A report's plots without a preset: the headline metrics."""
 
 
 class ReportResult(BaseModel):
@@ -77,10 +70,7 @@ def load_table(path: Path) -> pd.DataFrame:
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, dtype={"option": str, "quorum": str, "fault": str,
-                                             "weights": str, "faulty_groups": str,
-                                             "partition": str},
-                                keep_default_na=False, true_values=["true"],
+            frame = pd.read_csv(path, dtype=_TEXT, keep_default_na=False, true_values=["true"],
                                 false_values=["false"])  # fmt: skip
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise LoadError([Problem(file=name, message=f"cannot read the table: {err}")]) from None
@@ -91,7 +81,7 @@ def load_table(path: Path) -> pd.DataFrame:
         raise LoadError(
             [Problem(file=name, message="not a sweep table (its columns differ from the sweep's)")]
         )
-    for column in ("safety_violation", "agrees_with_baseline"):
+    for column in (c for c in COLUMNS if kind_of(c) == "bool"):
         if frame[column].dtype != bool:
             raise LoadError([Problem(file=name, field=column, message="must be true or false")])
     return frame
@@ -114,22 +104,19 @@ def factors_of(frame: pd.DataFrame) -> list[str]:
 
 
 def cell_table(frame: pd.DataFrame, summary: SweepSummary | None = None) -> pd.DataFrame:
-    """Per-cell metrics, in the table's order of cells."""
-    decided = frame["status"] == "decided"
-    frame = frame.assign(decided=decided, decided_rounds=frame["rounds_used"].where(decided))
+    """Per-cell metrics, in the table's order of cells: each row summed as the sweep sums it."""
     factors = factors_of(frame)
     grouped = frame.groupby(factors, sort=False, dropna=False)
-    cells = grouped.agg(
-        runs=("seed", "size"),
-        safety_violation_rate=("safety_violation", "mean"),
-        decision_rate=("decided", "mean"),
-        validity=("agrees_with_baseline", "mean"),
-        rounds_used=("rounds_used", "mean"),
-        rounds_to_decide=("decided_rounds", "mean"),
-        messages=("messages", "mean"),
-        honest_drift=("honest_drift", "mean"),
-        honest_flips=("honest_flips", "mean"),
-    ).reset_index()
+    cells = grouped.agg(runs=("seed", "size")).reset_index()
+    totals = np.zeros((len(cells), len(RowSums.model_fields)), dtype=np.int64)
+    rows = zip(frame["status"], *(frame[m] for m in METRICS), strict=True)
+    added = [RowSums.of_run(status, RunMetrics(*measured)) for status, *measured in rows]
+    if added:
+        np.add.at(totals, grouped.ngroup().to_numpy(), np.array(added, dtype=np.int64))
+    fields = list(RowSums.model_fields)
+    means = [cell_means(RowSums(**dict(zip(fields, map(int, t), strict=True)))) for t in totals]
+    metrics = pd.DataFrame(means, columns=list(cell_means(RowSums())), dtype="float64")
+    cells = pd.concat([cells, metrics], axis=1)
     cells["effective_votes"] = _effective_votes(cells, summary, factors)
     return cells
 
@@ -194,7 +181,7 @@ def sweep_charts(cells: pd.DataFrame, spec: PlotSpec = DEFAULT) -> list[tuple[st
 
 def _plotted(cells: pd.DataFrame, spec: PlotSpec) -> list[str]:
     """The spec's metrics that have numbers to plot."""
-    return [m for m in spec.metrics if m in METRICS and cells[m].notna().any()]
+    return [m for m in spec.metrics if m in CELL_METRICS and cells[m].notna().any()]
 
 
 def varying(cells: pd.DataFrame) -> list[str]:
@@ -276,7 +263,7 @@ def _markdown(table: Path, cells: pd.DataFrame, chosen: Preset | None) -> str:
     lines = [f"# Sweep report: {table.name}", ""]
     if chosen:
         lines += [f"## {chosen.plot.title}", "", chosen.explanation, ""]
-    shown = [f for f in varying(cells)] + [m for m in ("runs", *METRICS)]
+    shown = [f for f in varying(cells)] + [m for m in ("runs", *CELL_METRICS)]
     lines.append("| " + " | ".join(shown) + " |")
     lines.append("|" + "---|" * len(shown))
     for row in cells[shown].to_dict("records"):

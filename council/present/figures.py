@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from council.contracts.config import RunConfig, Topology
+from council.contracts.choices import Topology
+from council.contracts.config import RunConfig
 from council.contracts.record import Ballot, Round, Seat, Statement
 from council.library.catalog import Library
 from council.rules.topology import build_graph

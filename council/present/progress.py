@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from council.contracts.choices import Language
 from council.contracts.events import (
     BallotCounted,
     LlmUsage,
@@ -9,10 +10,10 @@ from council.contracts.events import (
     RoundFinished,
     SeatSpoke,
 )
-from council.present.i18n import Lang, text
+from council.present.i18n import text
 
 
-def progress_text(event: ProgressEvent, lang: Lang) -> str:
+def progress_text(event: ProgressEvent, lang: Language) -> str:
     """The line the app shows for a progress event as it arrives.
 
     >>> progress_text(RoundFinished(round=1), "en")

@@ -1,16 +1,21 @@
-"""The run settings: every option of a run, as widgets, turned into a RunConfig."""
+"""The run settings: every option of a run, as widgets, turned into a RunConfig.
+
+Each widget takes its default, bounds and choices from the ``RunConfig`` field it sets
+(``default_of``, ``bounds_of``, ``choices_of``): the model is the one place they are written.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
 
-from council.contracts.config import Protocol, RunConfig, Topology, Update
-from council.contracts.seat_models import SeatModels
+from council.contracts.config import MAX_SIZE, RunConfig, bounds_of, choices_of, default_of
+from council.contracts.seat_models import DEFAULT_MODEL, SeatModels
 from council.library.catalog import Library
 from council.library.files import check_personas, models_from_text
 from council.library.loader import LoadError
@@ -67,7 +72,7 @@ def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
     )
     out: dict[str, Any] = {}
     if by == "size":
-        out["size"] = st.number_input(tr("size"), 1, 1000, 33, key="f_size")
+        out["size"] = _number("size")
     else:
         out["personas"] = tuple(
             st.multiselect(
@@ -77,14 +82,26 @@ def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
                 key="f_personas",
             )
         )
-    out["byzantine"] = st.number_input(tr("byzantine"), 0, 1000, 0, key="f_byzantine")
-    names = FAULTS.names()
-    fault = str(st.selectbox(tr("fault"), names, index=names.index("equivocate"), key="f_fault"))
+    out["byzantine"] = _number("byzantine", high=MAX_SIZE)
+    fault = str(_select("fault", FAULTS.names()))
     if _takes_option(fault):
         pushed = st.selectbox(tr("fault_option"), option_ids, key="f_fault_option")
         fault = f"{fault}:{pushed}"
     out["fault"] = fault
     return out
+
+
+def _number(field: str, *, high: int | None = None) -> Any:
+    """A number input for a config field: its bounds (``high`` where it has none) and default."""
+    low, top = bounds_of(field)
+    top = top if high is None else high
+    return st.number_input(tr(field), low, top, default_of(field), key=f"f_{field}")
+
+
+def _select(field: str, options: Sequence[str] | None = None) -> Any:
+    """A select for a config field: its names (or ``options``, a registry's), its default first."""
+    names = list(options if options is not None else choices_of(field))
+    return st.selectbox(tr(field), names, index=names.index(default_of(field)), key=f"f_{field}")
 
 
 def _takes_option(fault: str) -> bool:
@@ -93,7 +110,7 @@ def _takes_option(fault: str) -> bool:
 
 def _rules() -> dict[str, Any]:
     out: dict[str, Any] = {}
-    out["protocol"] = st.selectbox(tr("protocol"), get_args(Protocol), key="f_protocol")
+    out["protocol"] = _select("protocol")
     rules = {q: q for q in RULES.names()} | {
         FRACTION: tr("custom_fraction"),
         GROUP_QUORUM: tr("group_quorum"),
@@ -113,17 +130,17 @@ def _rules() -> dict[str, Any]:
         share = st.number_input(tr("group_share"), 0.05, 1.0, 0.5, 0.05, key="f_group_share")
         quorum = f"groups:{int(needed)}/{share:g}"
     out["quorum"] = quorum
-    out["method"] = st.selectbox(tr("method"), METHODS.names(), key="f_method")
-    out["update"] = st.selectbox(tr("update"), get_args(Update), key="f_update")
+    out["method"] = _select("method", METHODS.names())
+    out["update"] = _select("update")
     return out
 
 
 def _schedule() -> dict[str, Any]:
     return {
-        "topology": st.selectbox(tr("topology"), get_args(Topology), key="f_topology"),
-        "rounds": st.number_input(tr("rounds"), 0, 50, 2, key="f_rounds"),
-        "ballots": st.number_input(tr("ballots"), 1, 20, 3, key="f_ballots"),
-        "seed": st.number_input(tr("seed"), 0, 2**31 - 1, 0, key="f_seed"),
+        "topology": _select("topology"),
+        "rounds": _number("rounds"),
+        "ballots": _number("ballots"),
+        "seed": _number("seed", high=2**31 - 1),
     }
 
 
@@ -149,11 +166,13 @@ def _models_file(library: Library) -> tuple[SeatModels | None, str | None]:
 
 
 def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport | None]:
+    backends = choices_of("backend")
     backend = choose(
         st.radio,
         tr("reasoner"),
-        ["offline", "openai"],
-        format_func={b: tr(b) for b in ("offline", "openai")}.__getitem__,
+        backends,
+        index=backends.index(default_of("backend")),
+        format_func={b: tr(b) for b in backends}.__getitem__,
         key="f_backend",
         horizontal=True,
     )
@@ -161,18 +180,26 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
         return {}, None, None
     cols = st.columns(3)
     base_url = cols[0].text_input(tr("base_url"), "https://api.openai.com/v1", key="f_base_url")
-    model = cols[1].text_input(tr("model"), "gpt-4o-mini", key="f_model")
+    model = cols[1].text_input(tr("model"), DEFAULT_MODEL, key="f_model")
     cols[2].text_input(tr("api_key"), type="password", key="api_key")
     limits = st.columns(4)
     rpm = int(limits[0].number_input(tr("rpm"), 0, 1_000_000, 0, key="f_rpm"))
     tpm = int(limits[1].number_input(tr("tpm"), 0, 100_000_000, 0, key="f_tpm"))
     cap = float(limits[2].number_input(tr("max_cost"), 0.0, 10_000.0, 0.0, 0.5, key="f_max_cost"))
-    failures = limits[3].slider(tr("max_seat_failures"), 0.0, 1.0, 0.25, 0.05, key="f_max_fail")
+    low, high = bounds_of("max_seat_failures")
+    failures = limits[3].slider(
+        tr("max_seat_failures"),
+        float(low),
+        float(high),
+        default_of("max_seat_failures"),
+        0.05,
+        key="f_max_fail",
+    )
     models, error = _models_file(library)
     fields = {
-        "backend": "openai",
+        "backend": backend,
         "base_url": public_base_url(base_url or None),
-        "model": models.default.model if models else model or "gpt-4o-mini",
+        "model": models.default.model if models else model or DEFAULT_MODEL,
         "models": models,
         "max_cost": cap or None,
         "max_seat_failures": failures,

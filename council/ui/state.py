@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
-from council.present.i18n import LANGS, Lang, text
+from council.contracts.choices import Language
+from council.contracts.config import default_of
+from council.present.i18n import LANGS, text
 from council.store import default_path
 
 if TYPE_CHECKING:  # the graph (langgraph) is imported only when a run starts: a faster first page
@@ -16,7 +18,7 @@ if TYPE_CHECKING:  # the graph (langgraph) is imported only when a run starts: a
 
 # Factories, not values: each session gets its own fresh objects.
 _DEFAULTS: tuple[tuple[str, Callable[[], Any]], ...] = (
-    ("lang", lambda: "en"),
+    ("lang", lambda: default_of("language")),
     ("reveal", lambda: False),
     ("step", lambda: False),
     ("api_key", lambda: ""),
@@ -35,10 +37,10 @@ def init() -> None:
             st.session_state[key] = make()
 
 
-def lang() -> Lang:
+def lang() -> Language:
     """The interface language of this session."""
-    value = st.session_state.get("lang", "en")
-    return cast(Lang, value if value in LANGS else "en")
+    value = st.session_state.get("lang")
+    return cast(Language, value if value in LANGS else default_of("language"))
 
 
 def tr(key: str, /, **fields: object) -> str:

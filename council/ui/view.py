@@ -23,7 +23,8 @@ from council.present.figures import (
     seat_labels,
 )
 from council.present.i18n import dissent_words, group_name, quorum_sentence
-from council.present.render import markdown, scenario_of
+from council.present.render import markdown
+from council.present.words import scenario_of
 from council.session.batch import seats_of
 from council.ui.look import FAULTY, PERSON, group_icon, mark
 from council.ui.state import db, lang, lang_key, tr

@@ -7,7 +7,7 @@ Not a unit test (it runs thousands of councils): run it by hand,
 
 For every council size n and every number of faulty seats k from 1 to the threshold's safety
 bound (``council.tolerates.safety``, 2t - n - 1), it runs seeds 0..S-1 with the default rounds
-and ballots on the batch path (the sweep's: ``draw``, ``simulate``, ``summarize``) under both
+and ballots on the batch path (the sweep's: ``engine.seeded.play``) under both
 protocols, and counts the runs in which two honest seats committed different options. bft must
 count none (its locks hold across ballots); tally, which has no locks, may count some.
 """
@@ -19,9 +19,9 @@ import json
 import sys
 
 from council.contracts.config import RunConfig
-from council.engine.context import draw, seat_council
-from council.engine.outcome import summarize
-from council.engine.phases import simulate
+from council.engine.metrics import safety_violation
+from council.engine.seating import seat_council
+from council.engine.seeded import play
 from council.library.catalog import load_library
 from council.rules.quorum import threshold, tolerates
 
@@ -42,8 +42,8 @@ def violations(config: RunConfig, seeds: int) -> int:
     council = seat_council(config, library, library.scenarios[config.scenario])
     count = 0
     for seed in range(seeds):
-        ctx = draw(config.model_copy(update={"seed": seed}), council)
-        count += summarize(ctx, simulate(ctx)).safety_violation
+        run = play(config.model_copy(update={"seed": seed}), council)
+        count += safety_violation(run.ctx, run.summary.commits)
     return count
 
 

@@ -18,13 +18,13 @@ import statistics
 import time
 
 from council.contracts.config import RunConfig
-from council.engine.context import compose, draw, seat_council
-from council.engine.outcome import summarize
-from council.engine.phases import simulate
+from council.engine.seating import compose, seat_council
+from council.engine.seeded import play
 from council.library.catalog import load_library
 from council.rules.quorum import parse_quorum
-from council.rules.quorum_system import build_system, exact_tolerance, smallest
+from council.rules.quorum_system import build_system
 from council.rules.registry import SpecError
+from council.rules.tolerance import exact_tolerance, smallest
 
 SCENARIO = "kh-credit-scoring-isolated-data"  # the scenario of `council bench`
 SYSTEMS = {
@@ -60,8 +60,7 @@ def runs_per_second(runs: int = 500, **overrides: object) -> float:
     council = seat_council(base, library, library.scenarios[SCENARIO])
     started = time.perf_counter()
     for seed in range(runs):
-        ctx = draw(base.model_copy(update={"seed": seed}), council)
-        summarize(ctx, simulate(ctx))
+        play(base.model_copy(update={"seed": seed}), council)
     return runs / (time.perf_counter() - started)
 
 

@@ -14,30 +14,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from council.experiments.presets.claims import (
+from council.experiments.cells import CELL_METRICS
+from council.experiments.presets.figure import (
     PLACEHOLDER,
     Figure,
     FigureValues,
     render,
     source_digest,
 )
-from council.experiments.sweep import EXTRAS, FACTORS, SweepConfig, load_sweep
+from council.experiments.sweep import SweepConfig, load_sweep
+from council.experiments.table import EXTRAS, FACTORS
 from council.library.loader import LoadError, Problem, explain, parse_yaml
 
 FOLDER = Path(__file__).resolve().parent
-
-METRICS = (
-    "safety_violation_rate",
-    "decision_rate",
-    "validity",
-    "rounds_used",
-    "rounds_to_decide",
-    "messages",
-    "honest_drift",
-    "honest_flips",
-    "effective_votes",
-)
-"""Per-cell metrics a report can plot (see ``council.experiments.schedule.CellMetrics``)."""
 
 
 class PlotSpec(BaseModel):
@@ -56,8 +45,9 @@ class PlotSpec(BaseModel):
     @model_validator(mode="after")
     def _known_names(self) -> PlotSpec:
         for metric in self.metrics:
-            if metric not in METRICS:
-                raise ValueError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
+            if metric not in CELL_METRICS:
+                known = ", ".join(CELL_METRICS)
+                raise ValueError(f"unknown metric {metric!r} (known: {known})")
         for factor in (*self.color, *self.facet, *([self.x] if self.x else [])):
             if factor not in (*FACTORS, *EXTRAS):
                 known = ", ".join((*FACTORS, *EXTRAS))

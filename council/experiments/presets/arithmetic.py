@@ -2,7 +2,8 @@
 
 The figure kinds here read no per-cell metric: they build, for every council size, quorum
 spec and weighting of the cells a figure pins, the quorum system a run of that cell uses
-(``council.rules.quorum_system.build_system`` on the seated council's groups) and say what it is:
+(``council.rules.quorum_system.build_system`` on the seated council's groups) and say what it is
+(``council.rules.tolerance``):
 
 - ``safety_bound``: the most faulty seats safety survives (``tolerates.safety``: 2t − n − 1
   for a threshold, the smallest intersection of two quorums minus one for any system);
@@ -21,17 +22,13 @@ import itertools
 from collections.abc import Iterator
 
 from council.contracts.principles import GROUPS
-from council.engine.context import compose
-from council.experiments.sweep import NO_WEIGHTS, SweepConfig
+from council.engine.seating import compose
+from council.experiments.sweep import SweepConfig
+from council.experiments.table import NO_WEIGHTS
 from council.library.catalog import load_library
 from council.rules.quorum import parse_quorum, parse_weights
-from council.rules.quorum_system import (
-    QuorumSystem,
-    build_system,
-    smallest,
-    smallest_blocking,
-    tolerance,
-)
+from council.rules.quorum_system import QuorumSystem, build_system
+from council.rules.tolerance import smallest, smallest_blocking, tolerance
 
 KINDS = (
     "safety_bound",

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from council.experiments.presets import Preset, load_preset, names, read_preset
-from council.experiments.presets.claims import FigureValues, compute_all, source_digest
+from council.experiments.presets.claims import compute_all
+from council.experiments.presets.figure import FigureValues, source_digest
 from council.library.loader import LoadError
 
 README = Path(__file__).resolve().parents[3] / "README.md"

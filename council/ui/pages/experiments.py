@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any, TypedDict, get_args
+from typing import Any, TypedDict
 
 import pandas as pd
 import streamlit as st
 
-from council.contracts.config import Protocol, Topology, Update
+from council.contracts.choices import Protocol, Topology, Update, names
 from council.contracts.events import ProgressEvent, SweepAdvanced
-from council.experiments.presets import METRICS, PlotSpec, load_preset, names
+from council.experiments.cells import CELL_METRICS
+from council.experiments.plan import plan
+from council.experiments.presets import PlotSpec, load_preset
+from council.experiments.presets import names as preset_names
 from council.experiments.report import plot_spec, sweep_cells, sweep_charts, varying
 from council.experiments.schedule import SweepResult, run_sweep
-from council.experiments.sweep import SweepConfig, parse_sweep, plan
+from council.experiments.sweep import SweepConfig, parse_sweep
 from council.library.catalog import Library, load_library
 from council.library.loader import LoadError
 from council.present.i18n import scenario_title
@@ -30,6 +33,9 @@ DEFAULT_SEEDS = 10  # every preset then runs in about a second (the presets' own
 SIZES = (4, 7, 10, 13, 16, 22, 33, 49, 67, 100)
 FAULTY = tuple(range(17))
 ROUNDS = tuple(range(6))
+# A custom sweep starts by comparing the protocols across faulty seats; every other list starts
+# as a sweep config's default (the run config's).
+FAULTY_START = (0, 5, 10, 11)
 
 
 class Finished(TypedDict):
@@ -52,8 +58,13 @@ def _numbers(label: str, options: tuple[int, ...], default: list[int], key: str)
     return _many(label, options, default, key, accept_new_options=True, help=tr("numbers_help"))
 
 
+def _default(factor: str) -> list[Any]:
+    """A sweep factor's default list (the run config's default alone)."""
+    return list(SweepConfig.model_fields[factor].default)
+
+
 def _preset() -> tuple[dict[str, Any], str]:
-    titles = {n: f"{n} · {load_preset(n).plot.title}" for n in names()}
+    titles = {n: f"{n} · {load_preset(n).plot.title}" for n in preset_names()}
     name = str(
         st.selectbox(
             tr("preset"),
@@ -89,7 +100,7 @@ def _scenarios(library: Library) -> list[str]:
 
 
 def _faults(library: Library, scenarios: list[str]) -> list[str]:
-    faults = _many(tr("faults"), FAULTS.names(), ["equivocate"], "x_fault")
+    faults = _many(tr("faults"), FAULTS.names(), _default("fault"), "x_fault")
     pushing = {e.name for e in FAULTS.entries() if e.arg}
     if not pushing.intersection(faults):
         return faults
@@ -107,26 +118,28 @@ def _custom() -> dict[str, Any]:
     data: dict[str, Any] = {}
     with left:
         data["scenarios"] = _scenarios(library)
-        data["size"] = _numbers(tr("sizes"), SIZES, [33], "x_size")
-        data["byzantine"] = _numbers(tr("byzantine"), FAULTY, [0, 5, 10, 11], "x_byzantine")
+        data["size"] = _numbers(tr("sizes"), SIZES, _default("size"), "x_size")
+        data["byzantine"] = _numbers(tr("byzantine"), FAULTY, list(FAULTY_START), "x_byzantine")
     with middle:
         data["fault"] = _faults(library, data["scenarios"])
         data["protocol"] = _many(
-            tr("protocols"), get_args(Protocol), ["bft", "tally"], "x_protocol"
+            tr("protocols"), names(Protocol), list(names(Protocol)), "x_protocol"
         )
         data["quorum"] = _many(
             tr("quorums"),
             RULES.names(),
-            ["bft"],
+            _default("quorum"),
             "x_quorum",
             accept_new_options=True,
             help=tr("quorums_help"),
         )
     with right:
-        data["method"] = _many(tr("methods"), METHODS.names(), ["plurality"], "x_method")
-        data["topology"] = _many(tr("topologies"), get_args(Topology), ["complete"], "x_topology")
-        data["rounds"] = _numbers(tr("rounds"), ROUNDS, [2], "x_rounds")
-        data["update"] = _many(tr("updates"), get_args(Update), ["fj"], "x_update")
+        data["method"] = _many(tr("methods"), METHODS.names(), _default("method"), "x_method")
+        data["topology"] = _many(
+            tr("topologies"), names(Topology), _default("topology"), "x_topology"
+        )
+        data["rounds"] = _numbers(tr("rounds"), ROUNDS, _default("rounds"), "x_rounds")
+        data["update"] = _many(tr("updates"), names(Update), _default("update"), "x_update")
     return data
 
 
@@ -197,7 +210,7 @@ def _show(finished: Finished) -> None:
         chart = chart.resolve_legend(strokeDash="independent", strokeWidth="independent")
         st.altair_chart(chart, theme=None)
     st.markdown(f"**{tr('cells_table')}**")
-    st.dataframe(cells, hide_index=True, column_order=[*varying(cells), "runs", *METRICS])
+    st.dataframe(cells, hide_index=True, column_order=[*varying(cells), "runs", *CELL_METRICS])
     st.download_button(
         tr("download_table"),
         result.out.read_bytes,

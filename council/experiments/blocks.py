@@ -1,0 +1,95 @@
+"""A worker's task: a block of seeds of one cell, run on the batch path into table rows.
+
+The cell's council is seated once (``plan``); each seed is ``council.engine.seeded.run_seed``,
+its metrics ``council.engine.metrics.measure``: the same functions a single run's record uses.
+Baselines already known (a cell group's fault-free cells compute them for free) are reused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from council.contracts.config import RunConfig
+from council.engine.adversary import NONE
+from council.engine.metrics import measure
+from council.engine.seating import Council
+from council.engine.seeded import run_seed
+from council.experiments.cells import RowSums
+from council.experiments.effective import BallotStats, BallotTally
+from council.experiments.table import cell_factors, format_row
+
+UNKNOWN = -2
+"""A baseline option not yet computed (NONE, -1, is a baseline that decides nothing)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A worker's task: seeds [start, stop) of one cell, with the baselines already known."""
+
+    cell: int
+    config: RunConfig
+    council: Council
+    start: int
+    stop: int
+    baselines: np.ndarray
+    """(stop - start,) int8 baseline option per seed; UNKNOWN where still to compute."""
+    extras: tuple[Any, ...] = ()
+    """The cell's values of the optional factors, as the table writes them."""
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """What a block produced: its rows as CSV text, their sums, baselines and ballot statistics."""
+
+    cell: int
+    start: int
+    stop: int
+    text: str
+    """The block's table rows, CSV lines in seed order."""
+    sums: RowSums
+    baselines: np.ndarray
+    ballots: BallotStats
+
+
+def run_block(block: Block) -> BlockResult:
+    """Run a block: each seed's run, its row and what it adds to the cell's sums."""
+    config, council = block.config, block.council
+    option_ids = council.scenario.option_ids
+    factors = [str(v) for v in cell_factors(config)]
+    extras = [str(v) for v in block.extras]
+    baselines = block.baselines.copy()
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    casts: list[np.ndarray] = []
+    honest: list[np.ndarray] = []
+    totals = [0] * len(RowSums.model_fields)  # plain ints: a model's setattr is slow
+    for i, seed in enumerate(range(block.start, block.stop)):
+        known = int(baselines[i])
+        run = run_seed(
+            config.model_copy(update={"seed": seed}),
+            council,
+            baseline=None if known == UNKNOWN else known,
+        )
+        assert run.baseline is not None  # run_seed computes what it is not given
+        baselines[i] = run.baseline
+        if run.trace.ballots:
+            casts.append(run.trace.ballots[0].cast)
+            honest.append(run.ctx.honest)
+        summary = run.summary
+        metrics = measure(run.ctx, run.trace, summary, run.baseline)
+        option = "" if summary.option == NONE else option_ids[summary.option]
+        writer.writerow(format_row(factors, seed, summary.status, option, metrics, extras))
+        for field, value in enumerate(RowSums.of_run(summary.status, metrics)):
+            totals[field] += value
+    tally = BallotTally(len(council.personas), len(option_ids))
+    if casts:
+        tally.add_many(np.stack(casts), np.stack(honest))
+    sums = RowSums(**dict(zip(RowSums.model_fields, totals, strict=True)))
+    return BlockResult(
+        block.cell, block.start, block.stop, text.getvalue(), sums, baselines, tally.stats()
+    )

@@ -1,0 +1,132 @@
+"""The sweep table's contract (DESIGN "Sweep config and table"): its columns and their text.
+
+The columns are the config's factors, the seed, the outcome and the run's metrics
+(``council.engine.metrics.METRICS``), then the optional factors a config lists. Each column has
+one kind (text, int, float, bool), read off the field it comes from, and the kind says how a
+row writes it (booleans ``true``/``false``, floats with six decimals), how Parquet types it and
+how a report reads it back.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from council.contracts.config import RunConfig
+from council.engine.metrics import METRICS, RunMetrics
+
+FACTORS = (
+    "scenario",
+    "size",
+    "byzantine",
+    "fault",
+    "protocol",
+    "quorum",
+    "method",
+    "topology",
+    "rounds",
+    "update",
+)
+"""The config columns of the table, in the order the product runs them (the last fastest)."""
+OUTCOME = ("status", "option")
+"""How each run ended: its status, and the option decided ('' for none)."""
+RESULTS = (*OUTCOME, *METRICS)
+"""The result columns: the outcome, then the run's metrics in the record's order."""
+COLUMNS = (*FACTORS, "seed", *RESULTS)
+"""The table's columns, exactly (DESIGN "Sweep config and table"), for a config that sets none
+of the optional factors below."""
+EXTRAS = ("weights", "faulty_groups", "drop", "partition", "delay")
+"""Optional factors: a config that lists one gets its column after every fixed column, in
+this order, and its values in the product after ``update`` (so tables without them stay as
+they were, byte for byte)."""
+NO_WEIGHTS, ALL_GROUPS, NO_PARTITION = "none", "all", "none"
+"""The values of the optional text factors that leave a run as it would be without them."""
+
+Kind = Literal["text", "int", "float", "bool"]
+_RESULT_TYPES = typing.get_type_hints(RunMetrics)
+
+
+def kind_of(column: str) -> Kind:
+    """How a column's values are typed: the type of the config field or metric it holds.
+
+    Factors whose config field is not a number (weights, groups) are written as text.
+
+    >>> [kind_of(c) for c in ("size", "drop", "seed", "status", "agrees_with_baseline")]
+    ['int', 'float', 'int', 'text', 'bool']
+    """
+    if column in _RESULT_TYPES:
+        hint = _RESULT_TYPES[column]
+    elif column in RunConfig.model_fields:
+        hint = RunConfig.model_fields[column].annotation
+    else:
+        return "text"
+    for kind, python in (("bool", bool), ("int", int), ("float", float)):
+        if hint is python or python in typing.get_args(hint):
+            return kind  # type: ignore[return-value]
+    return "text"
+
+
+def _flag(value: Any) -> str:
+    return "true" if value else "false"
+
+
+_WRITE: dict[Kind, Callable[[Any], str]] = {
+    "bool": _flag,
+    "int": str,
+    "float": "{:.6f}".format,
+    "text": str,
+}
+_METRIC_WRITERS = tuple(_WRITE[kind_of(m)] for m in METRICS)
+
+
+def format_row(
+    factors: list[str],
+    seed: int,
+    status: str,
+    option: str,
+    metrics: RunMetrics,
+    extras: list[str] | None = None,
+) -> list[str]:
+    """A table row as text: factors as given, then seed, outcome and metrics by their kind."""
+    writers = zip(_METRIC_WRITERS, METRICS, strict=True)
+    measured = [write(getattr(metrics, m)) for write, m in writers]
+    return [*factors, str(seed), status, option, *measured, *(extras or ())]
+
+
+def cell_factors(config: RunConfig) -> tuple[Any, ...]:
+    """A run config's values of the table's config columns."""
+    return tuple(getattr(config, f) for f in FACTORS)
+
+
+def paths(out: Path) -> tuple[Path, Path, Path]:
+    """(rows file, journal, sidecar) of a table: a Parquet table's rows go to a CSV first."""
+    rows = out if out.suffix != ".parquet" else out.with_name(out.name + ".rows.csv")
+    return rows, out.with_name(out.name + ".journal.jsonl"), out.with_suffix(".cells.json")
+
+
+def to_parquet(rows_path: Path, out: Path, columns: tuple[str, ...]) -> None:
+    """Stream the rows CSV into a Parquet file with the table's types (booleans as booleans)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    arrow = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    types = {c: arrow[kind_of(c)] for c in columns}
+    schema = pa.schema([(c, types[c]) for c in columns])
+    convert = pacsv.ConvertOptions(
+        column_types=types,
+        true_values=["true"],
+        false_values=["false"],
+        null_values=[""],
+        strings_can_be_null=True,
+    )
+    tmp = out.with_name(out.name + ".tmp")
+    with (
+        pacsv.open_csv(rows_path, convert_options=convert) as reader,
+        pq.ParquetWriter(tmp, schema) as writer,
+    ):
+        for batch in reader:
+            writer.write_batch(batch.select(list(columns)))
+    tmp.replace(out)
