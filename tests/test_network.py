@@ -17,7 +17,9 @@ from council.engine.adversary import NONE
 from council.engine.context import build_context
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
-from council.engine.protocols import ProtocolState, _decide_views, _receive, honest_ballots
+from council.engine.prepares import decide_views as _decide_views
+from council.engine.prepares import receive as _receive
+from council.engine.protocols import ProtocolState, honest_ballots
 from council.engine.views import commits_received, quorate
 from council.library.catalog import load_library
 from council.rules.faults import FAULTS
@@ -86,7 +88,7 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
     scores = rng.uniform(-1, 1, size=(n, ctx.k))
     faulty = ctx.faulty.nonzero()[0]
     ranks, approve = honest_ballots(scores, ProtocolState.start(n))
-    got = _receive(ctx, faulty, ranks, approve, step=10_002)
+    got = _receive(ctx, faulty, ranks, approve, step=10_002, after_round=2)
     delivered = None if ctx.network is None else ctx.network.delivered(10_002, 2)
     winner, backing = _decide_views(ctx, faulty, got, None, delivered)
     reach = quorate(ctx, faulty, got, None, winner, backing, delivered)

@@ -140,6 +140,7 @@ async def speak(task: SeatTask, config: RunnableConfig) -> CouncilState:
             np.array([task["now"]]),
             np.array([task["inbox"]]),
             np.array([task["heard"]]),
+            task["round"],
         )[0]
     if task["seat"] in ctx.config.human_seats:
         # The run waits here for the person; the other seats of the phase have finished.

@@ -1,0 +1,301 @@
+"""The fault models, one registered class each, in the order ``council list faults`` shows them.
+
+Adding a model is one class here (``@fault`` and the three message methods; ``silent``,
+``honest`` and ``objective`` where it departs from the defaults) and its tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from council.contracts.formats import Scenario
+from council.rules.faults.base import (
+    NONE,
+    Fault,
+    FaultContext,
+    FaultyBallots,
+    fault,
+    with_faulty_rows,
+)
+from council.rules.faults.split import leanings, ranked_leanings
+
+
+@fault("crash")
+@dataclass(frozen=True)
+class Crash(Fault):
+    """Silent: sends nothing in deliberation or in any protocol phase."""
+
+    def silent(self, round_no: int) -> bool:
+        """Always."""
+        return True
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """Zero views from the faulty seats (nobody hears them: ``silent``)."""
+        return with_faulty_rows(views, faulty, 0.0)
+
+    def ballots(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        rankings: np.ndarray,
+        approvals: np.ndarray | None,
+        step: int,
+        after_round: int,
+    ) -> FaultyBallots:
+        """Nothing."""
+        return FaultyBallots.silent(len(rankings), len(faulty), rankings.shape[1])
+
+    def commits(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        sent: FaultyBallots,
+        would_commit: np.ndarray,
+        step: int,
+    ) -> np.ndarray:
+        """Nothing."""
+        return np.full((len(sent.variant), len(faulty)), NONE)
+
+
+@fault("random")
+@dataclass(frozen=True)
+class Random(Fault):
+    """Sends a random view and a random ballot to each recipient, drawn from the seed."""
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """A uniform view in [-1, 1] per recipient and faulty seat."""
+        n, k = views.shape
+        drawn = ctx.random_stream(round_no).uniform(-1.0, 1.0, size=(n, len(faulty), k))
+        return with_faulty_rows(views, faulty, drawn)
+
+    def ballots(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        rankings: np.ndarray,
+        approvals: np.ndarray | None,
+        step: int,
+        after_round: int,
+    ) -> FaultyBallots:
+        """A uniform ranking per recipient and faulty seat, approving its first option."""
+        n, k = rankings.shape
+        ranks = np.argsort(ctx.random_stream(step).random((n, len(faulty), k)), axis=2)
+        approve = np.zeros((n, len(faulty), k), dtype=bool)
+        np.put_along_axis(approve, ranks[:, :, :1], True, axis=2)
+        return FaultyBallots(ranks, approve, np.arange(n), True)
+
+    def commits(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        sent: FaultyBallots,
+        would_commit: np.ndarray,
+        step: int,
+    ) -> np.ndarray:
+        """A uniform option per recipient and faulty seat."""
+        n, k = len(sent.variant), sent.rankings.shape[2]
+        return np.asarray(ctx.random_stream(step).integers(0, k, size=(n, len(faulty))))
+
+
+def stubborn_views(own: np.ndarray, option: int) -> np.ndarray:
+    """Stubborn seats' views (m, K): their own, with their option raised clearly above the rest.
+
+    >>> stubborn_views(np.array([[0.2, 0.5]]), 0)
+    array([[0.8, 0.5]])
+    """
+    views = own.copy()
+    views[:, option] = np.minimum(1.0, np.maximum(own.max(axis=1) + 0.3, own[:, option]))
+    return views
+
+
+def _extreme(k: int, option: int) -> np.ndarray:
+    """The view (K,) that scores ``option`` 1 and every other option -1."""
+    view = -np.ones(k)
+    view[option] = 1.0
+    return view
+
+
+def _put_first(rankings: np.ndarray, option: int) -> np.ndarray:
+    """Rankings (m, K) with ``option`` moved to the front, the rest in order."""
+    rest = rankings[rankings != option].reshape(len(rankings), -1)
+    return np.concatenate([np.full((len(rankings), 1), option), rest], axis=1)
+
+
+@dataclass(frozen=True)
+class _Pushing(Fault):
+    """A model that pushes one option and ballots for it, the same to every recipient."""
+
+    pushed: str
+    """The option id pushed."""
+
+    @classmethod
+    def from_arg(cls, arg: str | None) -> Fault:
+        """The option is the argument."""
+        assert arg is not None
+        return cls(arg)
+
+    @property
+    def option(self) -> str | None:
+        """The option pushed."""
+        return self.pushed
+
+    @staticmethod
+    def _index(ctx: FaultContext) -> int:
+        option = ctx.fault_option
+        assert option is not None
+        return option
+
+    def ballots(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        rankings: np.ndarray,
+        approvals: np.ndarray | None,
+        step: int,
+        after_round: int,
+    ) -> FaultyBallots:
+        """Its own ranking with the option first; it approves only the option."""
+        option = self._index(ctx)
+        approve = np.zeros((1, len(faulty), rankings.shape[1]), dtype=bool)
+        approve[:, :, option] = True
+        one = np.zeros(len(rankings), dtype=np.intp)
+        return FaultyBallots(_put_first(rankings[faulty], option)[None], approve, one, True)
+
+    def commits(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        sent: FaultyBallots,
+        would_commit: np.ndarray,
+        step: int,
+    ) -> np.ndarray:
+        """The protocol's own rule, for its option only."""
+        option = self._index(ctx)
+        followed = np.where(would_commit == option, would_commit, NONE)
+        return followed[None, :].repeat(len(sent.variant), axis=0)
+
+
+@fault("stubborn", arg="option")
+@dataclass(frozen=True)
+class Stubborn(_Pushing):
+    """Never moves: argues its own view but always ballots for OPTION, following the protocol."""
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """Its own view, with its option raised clearly above the rest, to everyone."""
+        return with_faulty_rows(views, faulty, stubborn_views(views[faulty], self._index(ctx)))
+
+
+@fault("equivocate")
+@dataclass(frozen=True)
+class Equivocate(Fault):
+    """Tells each honest seat the option of the two the honest seats split on that it leans to."""
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """Its own view, with the split pair set to 1 for the recipient's leaning, -1 the other."""
+        inbox = views[None].repeat(len(views), axis=0)
+        a, b, lean = leanings(ctx, views)
+        told_a = (lean == a)[:, None]
+        inbox[:, faulty, a] = np.where(told_a, 1.0, -1.0)
+        inbox[:, faulty, b] = np.where(told_a, -1.0, 1.0) if a != b else 1.0
+        return inbox
+
+    def ballots(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        rankings: np.ndarray,
+        approvals: np.ndarray | None,
+        step: int,
+        after_round: int,
+    ) -> FaultyBallots:
+        """To a seat leaning a: a first, b last, its own order between; and the mirror image."""
+        m, k = len(faulty), rankings.shape[1]
+        a, b, lean = ranked_leanings(ctx, rankings)
+        own = rankings[faulty]
+        ranks = np.empty((2, m, k), dtype=np.intp)
+        ranks[:, :, 1:-1] = own[(own != a) & (own != b)].reshape(m, -1)
+        ranks[0, :, 0] = ranks[1, :, -1] = a
+        ranks[0, :, -1] = ranks[1, :, 0] = b
+        approve = np.zeros((2, m, k), dtype=bool)
+        approve[0, :, a] = True
+        approve[1, :, b] = True
+        return FaultyBallots(ranks, approve, (lean != a).astype(np.intp), True, lean)
+
+    def commits(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        sent: FaultyBallots,
+        would_commit: np.ndarray,
+        step: int,
+    ) -> np.ndarray:
+        """To each recipient, a commit for the option it was told at prepare."""
+        assert sent.lean is not None
+        return np.asarray(sent.lean, dtype=int)[:, None].repeat(len(faulty), axis=1)
+
+
+@fault("collude", arg="option")
+@dataclass(frozen=True)
+class Collude(_Pushing):
+    """A cartel: every member sends the same extreme view, prepare and commit for OPTION."""
+
+    through_llm = True
+
+    def objective(self, scenario: Scenario) -> str | None:
+        """Get the option adopted, as a cartel that argues as if independently."""
+        label = scenario.option(self.pushed).label
+        return (
+            f"You belong to a cartel that must get '{self.pushed}' ({label}) adopted. Always "
+            "support it with a score of 1, score every other option low, and argue as if "
+            "independently."
+        )
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """The extreme view for the option (1 for it, -1 for the rest), to everyone."""
+        return with_faulty_rows(views, faulty, _extreme(views.shape[1], self._index(ctx)))
+
+    def commits(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        sent: FaultyBallots,
+        would_commit: np.ndarray,
+        step: int,
+    ) -> np.ndarray:
+        """A commit for the option to everyone, whatever it received."""
+        return np.full((len(sent.variant), len(faulty)), self._index(ctx))
+
+
+@fault("persuader", arg="option")
+@dataclass(frozen=True)
+class Persuader(_Pushing):
+    """Argues as hard as it can for OPTION in deliberation and ballots for it."""
+
+    through_llm = True
+
+    def objective(self, scenario: Scenario) -> str | None:
+        """Get the option adopted with the most persuasive case."""
+        label = scenario.option(self.pushed).label
+        return (
+            f"Get the council to adopt '{self.pushed}' ({label}). Support it with full "
+            "confidence and make the most persuasive case you can for it, and against the "
+            "alternatives, in terms of the principles your peers care about."
+        )
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """The extreme view for the option (1 for it, -1 for the rest), to everyone."""
+        return with_faulty_rows(views, faulty, _extreme(views.shape[1], self._index(ctx)))
