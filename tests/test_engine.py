@@ -14,7 +14,7 @@ from council.engine.context import build_context, compose
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.library.catalog import load_library
-from council.rules.faults import FAULTS
+from council.rules.faults import FAULTS, example_spec
 from council.rules.quorum import RULES
 from council.rules.voting import METHODS
 from council.session.batch import run
@@ -127,9 +127,8 @@ def test_composition_is_round_robin_and_balanced() -> None:
 
 def test_every_registered_fault_method_and_rule_runs() -> None:
     scenario = LIBRARY.scenarios[SCENARIO]
-    option = scenario.option_ids[0]
     for entry in FAULTS.entries():
-        spec = f"{entry.name}:{option}" if entry.arg else entry.name
+        spec = example_spec(entry.name, scenario.option_ids)
         for method in METHODS.names():
             for rule in [*RULES.names(), "0.6"]:
                 config = RunConfig(

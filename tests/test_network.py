@@ -22,7 +22,7 @@ from council.engine.prepares import receive as _receive
 from council.engine.protocols import ProtocolState, honest_ballots
 from council.engine.views import commits_received, quorate
 from council.library.catalog import load_library
-from council.rules.faults import FAULTS
+from council.rules.faults import FAULTS, example_spec
 from council.rules.voting import METHODS, Profile
 from council.session.batch import run
 
@@ -213,7 +213,7 @@ def test_drop_zero_is_no_drop() -> None:
 def test_drop_one_never_decides_never_violates_and_delivers_nothing(
     fault: str, method: str
 ) -> None:
-    spec = f"{fault}:suspend-scoring" if fault in ("stubborn", "collude", "persuader") else fault
+    spec = example_spec(fault, ["suspend-scoring"])
     for size, byzantine in ((4, 1), (9, 2)):
         record = run(
             RunConfig(

@@ -14,6 +14,7 @@ from council.rules.faults.base import (
     Fault,
     FaultContext,
     FaultyBallots,
+    example_spec,
     fault,
     parse_fault,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Fault",
     "FaultContext",
     "FaultyBallots",
+    "example_spec",
     "fault",
     "parse_fault",
 ]

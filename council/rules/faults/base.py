@@ -97,6 +97,14 @@ class Fault(ABC):
         """Build the model from its spec's argument (given iff due: the registry checked)."""
         return cls()
 
+    @classmethod
+    def example_arg(cls, option_ids: Sequence[str], pick: int = 0) -> str | None:
+        """An argument its spec takes in a scenario with these options (None: it takes none).
+
+        ``pick`` varies it (tests and listings draw specs of every model through it).
+        """
+        return None
+
     @property
     def option(self) -> str | None:
         """The option id it pushes, if it pushes one."""
@@ -176,6 +184,7 @@ class Fault(ABC):
 
 
 FAULTS: Registry[Fault] = Registry("fault")
+_MODELS: dict[str, type[Fault]] = {}
 
 F = TypeVar("F", bound=type[Fault])
 
@@ -188,6 +197,7 @@ def fault(name: str, *, arg: str | None = None) -> Callable[[F], F]:
 
     def decorate(cls: F) -> F:
         cls.name = name
+        _MODELS[name] = cls
 
         def make(value: str | None) -> Fault:
             return cls.from_arg(value)
@@ -208,6 +218,18 @@ def parse_fault(spec: str, option_ids: Sequence[str] | None = None) -> Fault:
             f"(options: {', '.join(option_ids)})"
         )
     return model
+
+
+def example_spec(name: str, option_ids: Sequence[str], pick: int = 0) -> str:
+    """A valid spec of the registered model ``name`` in a scenario with these options.
+
+    >>> example_spec("crash", ["a", "b"]), example_spec("stubborn", ["a", "b"], pick=3)
+    ('crash', 'stubborn:b')
+    """
+    if name not in _MODELS:
+        raise SpecError(f"unknown fault {name!r} (known: {', '.join(FAULTS.names())})")
+    arg = _MODELS[name].example_arg(option_ids, pick)
+    return name if arg is None else f"{name}:{arg}"
 
 
 def same_for_all(rows: np.ndarray, n: int) -> np.ndarray:

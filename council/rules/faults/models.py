@@ -6,6 +6,7 @@ Adding a model is one class here (``@fault`` and the three message methods; ``si
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,6 +140,11 @@ class _Pushing(Fault):
         """The option is the argument."""
         assert arg is not None
         return cls(arg)
+
+    @classmethod
+    def example_arg(cls, option_ids: Sequence[str], pick: int = 0) -> str | None:
+        """One of the options."""
+        return option_ids[pick % len(option_ids)]
 
     @property
     def option(self) -> str | None:
