@@ -226,7 +226,8 @@ def test_drop_one_never_decides_never_violates_and_delivers_nothing(
         assert record.metrics.messages == 0
         assert len(record.ballots) == 3 and record.metrics.rounds_used == 4
         # With nothing heard, nobody moved: each honest seat's view is its opening.
-        assert record.rounds[-1].statements[0].scores == record.rounds[0].statements[0].scores
+        seat = next(s.seat for s in record.council.seats if s.behaviour == "honest")
+        assert record.rounds[-1].statements[seat].scores == record.rounds[0].statements[seat].scores
 
 
 def test_delay_one_hears_the_round_before_and_misses_every_ballot() -> None:
