@@ -48,6 +48,8 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 3, "fault": "random", "method": "borda", "topology": "scale-free"},
         {"size": 9, "byzantine": 2, "fault": "crash", "topology": "ring", "ballots": 4},
         {"byzantine": 5, "fault": "collude:suspend-scoring", "update": "majority"},
+        # Honest until round 2 (it revises, and casts in ballot 1), then silent.
+        {"byzantine": 4, "fault": "silent-after:2", "rounds": 1, "ballots": 3, "delay": 0.1},
         # A seat gives up its lock in ballot 3: the unlock goes through the checkpoint too.
         {"size": 4, "byzantine": 1, "fault": "random", "method": "approval", "seed": 2},
         # Network faults and quorum systems: every recipient's view its own, on both drivers.

@@ -18,9 +18,11 @@ from council.rules.faults.base import (
     FaultContext,
     FaultyBallots,
     fault,
+    same_for_all,
     with_faulty_rows,
 )
 from council.rules.faults.split import leanings, ranked_leanings
+from council.rules.registry import SpecError
 
 
 @fault("crash")
@@ -305,3 +307,86 @@ class Persuader(_Pushing):
     ) -> np.ndarray:
         """The extreme view for the option (1 for it, -1 for the rest), to everyone."""
         return with_faulty_rows(views, faulty, _extreme(views.shape[1], self._index(ctx)))
+
+
+@fault("silent-after", arg="round")
+@dataclass(frozen=True)
+class SilentAfter(Fault):
+    """Honest until round ROUND, then crashed: silent from its statement of that round on.
+
+    Before round R it is an honest seat: it revises its view from what it hears, its
+    statements of rounds 0 to R - 1 are that view (heard by its neighbours in rounds 1 to R),
+    and a ballot held after round a < R gets its own ranking and approvals at prepare and, at
+    commit, a commit for its view's winner when a quorum backs it (the protocol's rule; as
+    every faulty seat it keeps no lock of record). From round R on it says nothing: its
+    statements are nothing, nobody hears it from round R + 1, and it sends nothing in any
+    phase of a ballot held after round R or later. ``silent-after:0`` is ``crash``.
+    """
+
+    after: int
+    """R: the first round whose statement is nothing."""
+
+    @classmethod
+    def from_arg(cls, arg: str | None) -> Fault:
+        """R, a whole number of rounds, 0 or more."""
+        if arg is None or not (arg.isascii() and arg.isdigit()):
+            raise SpecError(
+                f"fault 'silent-after': ROUND must be a whole number, 0 or more (not {arg!r})"
+            )
+        return cls(int(arg))
+
+    @classmethod
+    def example_arg(cls, option_ids: Sequence[str], pick: int = 0) -> str | None:
+        """A round from 1 to 3."""
+        return str(1 + pick % 3)
+
+    @property
+    def arg(self) -> str | None:
+        """R."""
+        return str(self.after)
+
+    def silent(self, round_no: int) -> bool:
+        """From round R on."""
+        return round_no >= self.after
+
+    def honest(self, round_no: int) -> bool:
+        """Before round R."""
+        return round_no < self.after
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """Its own view while its last statement was said; zero views (unheard) after."""
+        if self.silent(round_no - 1):
+            return with_faulty_rows(views, faulty, 0.0)
+        return same_for_all(views, len(views))
+
+    def ballots(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        rankings: np.ndarray,
+        approvals: np.ndarray | None,
+        step: int,
+        after_round: int,
+    ) -> FaultyBallots:
+        """Its own ballot after a round it spoke in; nothing after a silent one."""
+        n, k = rankings.shape
+        m = len(faulty)
+        if self.silent(after_round):
+            return FaultyBallots.silent(n, m, k)
+        own = np.zeros((m, k), dtype=bool) if approvals is None else approvals[faulty]
+        return FaultyBallots(rankings[faulty][None], own[None], np.zeros(n, dtype=np.intp), True)
+
+    def commits(
+        self,
+        ctx: FaultContext,
+        faulty: np.ndarray,
+        sent: FaultyBallots,
+        would_commit: np.ndarray,
+        step: int,
+    ) -> np.ndarray:
+        """The protocol's own rule, to everyone, in a ballot it prepared in; else nothing."""
+        if not sent.speaks:
+            return np.full((len(sent.variant), len(faulty)), NONE)
+        return would_commit[None, :].repeat(len(sent.variant), axis=0)
