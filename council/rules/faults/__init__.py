@@ -1,8 +1,9 @@
 """Fault models: how a faulty seat misbehaves, each model one registered object.
 
 Lives here: ``base`` (the ``Fault`` interface, the ``FAULTS`` registry and ``@fault``, spec
-parsing, ``FaultyBallots``), ``split`` (the split pair an equivocator works on), ``models``
-(the registered models, in listing order).
+parsing, ``FaultyBallots``), ``split`` (the split pair an equivocator works on), ``pushing``
+(what the models that push an option share), ``models`` (the registered models, in listing
+order).
 
 May import: ``council.contracts`` and the rest of ``council.rules``.
 """
