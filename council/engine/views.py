@@ -1,11 +1,11 @@
 """Seat-by-seat views of a ballot: what reached each seat, and whether its backing is a quorum.
 
 The prepare phase (``council.engine.prepares``) decides each distinct view of a ballot once
-when views differ only in what the faulty seats sent. Two things make every seat's view its own: network
-faults (``delivered``: which messages reached whom) and quorum systems beyond one threshold,
-which ask who backs an option, group by group, not how many. The functions here answer both,
-recipient by recipient; a plain threshold without network faults never calls them but
-``quorate``, whose first line is the old count test.
+when views differ only in what the faulty seats sent. Two things make every seat's view its
+own: network faults (``delivered``: which messages reached whom) and quorum systems beyond one
+threshold, which ask who backs an option, group by group, not how many. The functions here
+answer both, recipient by recipient; a plain threshold without network faults never calls
+them but ``quorate``, whose first line is the old count test.
 """
 
 from __future__ import annotations
