@@ -16,7 +16,7 @@ from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.engine.seating import compose
 from council.library.catalog import load_library
-from council.rules.faults import FAULTS
+from council.rules.faults import FAULTS, example_spec
 from council.rules.quorum import RULES
 from council.rules.voting import METHODS
 from council.session import RunSession
@@ -51,6 +51,8 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 3, "fault": "random", "method": "borda", "topology": "scale-free"},
         {"size": 9, "byzantine": 2, "fault": "crash", "topology": "ring", "ballots": 4},
         {"byzantine": 5, "fault": "collude:suspend-scoring", "update": "majority"},
+        # Honest until round 2 (it revises, and casts in ballot 1), then silent.
+        {"byzantine": 4, "fault": "silent-after:2", "rounds": 1, "ballots": 3, "delay": 0.1},
         # A seat gives up its lock in ballot 3: the unlock goes through the checkpoint too.
         {"size": 4, "byzantine": 1, "fault": "random", "method": "approval", "seed": 2},
         # Network faults and quorum systems: every recipient's view its own, on both drivers.
@@ -133,9 +135,8 @@ def test_composition_is_round_robin_and_balanced() -> None:
 
 def test_every_registered_fault_method_and_rule_runs() -> None:
     scenario = LIBRARY.scenarios[SCENARIO]
-    option = scenario.option_ids[0]
     for entry in FAULTS.entries():
-        spec = f"{entry.name}:{option}" if entry.arg else entry.name
+        spec = example_spec(entry.name, scenario.option_ids)
         for method in METHODS.names():
             for rule in [*RULES.names(), "0.6"]:
                 config = RunConfig(

@@ -92,6 +92,7 @@ def test_list_json_matches_contract(cli) -> None:  # type: ignore[no-untyped-def
         "equivocate",
         "collude",
         "persuader",
+        "silent-after",
     ]
     rules = json.loads(cli("list", "rules", "--json").out)
     names = {(r["kind"], r["name"]) for r in rules}

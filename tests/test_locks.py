@@ -19,7 +19,7 @@ from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.engine.protocols import ProtocolState, ballot_from_data, ballot_to_data, run_ballot
 from council.library.catalog import load_library
-from council.rules.faults import FAULTS
+from council.rules.faults import FAULTS, example_spec
 from council.rules.quorum import threshold, tolerates
 from council.session import RunSession
 from council.session.batch import run
@@ -31,11 +31,7 @@ QUORUMS = ["bft", "supermajority", "majority", "unanimity", "0.6", "0.75"]
 
 
 def _fault_spec(name: str, scenario: str, pick: int) -> str:
-    entry = next(e for e in FAULTS.entries() if e.name == name)
-    if entry.arg is None:
-        return name
-    options = LIBRARY.scenarios[scenario].option_ids
-    return f"{name}:{options[pick % len(options)]}"
+    return example_spec(name, LIBRARY.scenarios[scenario].option_ids, pick)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,10 +18,12 @@ from council.engine.context import build_context
 from council.engine.metrics import measure
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
-from council.engine.protocols import ProtocolState, _decide_views, _receive, honest_ballots
+from council.engine.prepares import decide_views as _decide_views
+from council.engine.prepares import receive as _receive
+from council.engine.protocols import ProtocolState, honest_ballots
 from council.engine.views import commits_received, quorate
 from council.library.catalog import load_library
-from council.rules.faults import FAULTS
+from council.rules.faults import FAULTS, example_spec
 from council.rules.voting import METHODS, Profile
 from council.session import RunSession
 from council.session.batch import run
@@ -88,7 +90,7 @@ def test_each_seat_view_matches_a_per_seat_reference(  # type: ignore[no-untyped
     scores = rng.uniform(-1, 1, size=(n, ctx.n_options))
     faulty = ctx.faulty.nonzero()[0]
     ranks, approve = honest_ballots(scores, ProtocolState.start(n))
-    got = _receive(ctx, faulty, ranks, approve, step=10_002)
+    got = _receive(ctx, faulty, ranks, approve, step=10_002, after_round=2)
     delivered = None if ctx.network is None else ctx.network.delivered(10_002, 2)
     winner, backing = _decide_views(ctx, faulty, got, None, delivered)
     reach = quorate(ctx, faulty, got, None, winner, backing, delivered)
@@ -219,7 +221,7 @@ def test_drop_zero_is_no_drop() -> None:
 def test_drop_one_never_decides_never_violates_and_delivers_nothing(
     fault: str, method: str
 ) -> None:
-    spec = f"{fault}:suspend-scoring" if fault in ("stubborn", "collude", "persuader") else fault
+    spec = example_spec(fault, ["suspend-scoring"])
     for size, byzantine in ((4, 1), (9, 2)):
         config = RunConfig(
             scenario=SCENARIO, size=size, byzantine=byzantine, fault=spec, method=method,
@@ -231,7 +233,8 @@ def test_drop_one_never_decides_never_violates_and_delivers_nothing(
         assert record.metrics.messages == 0
         assert len(record.ballots) == 3 and record.metrics.rounds_used == 4
         # With nothing heard, nobody moved: each honest seat's view is its opening.
-        assert record.rounds[-1].statements[0].scores == record.rounds[0].statements[0].scores
+        seat = next(s.seat for s in record.council.seats if s.behaviour == "honest")
+        assert record.rounds[-1].statements[seat].scores == record.rounds[0].statements[seat].scores
 
 
 def test_delay_one_hears_the_round_before_and_misses_every_ballot() -> None:

@@ -14,7 +14,7 @@ from council.engine.metrics import safety_violation
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
 from council.library.catalog import load_library
-from council.rules.faults import FAULTS
+from council.rules.faults import FAULTS, example_spec
 from council.rules.quorum import bft_quorum, max_faulty, threshold, tolerates
 
 LIBRARY = load_library()
@@ -39,11 +39,7 @@ def test_fraction_threshold_is_exact_ceiling(n: int, thousandths: int) -> None:
 
 
 def _fault_spec(name: str, scenario: str, pick: int) -> str:
-    entry = next(e for e in FAULTS.entries() if e.name == name)
-    if entry.arg is None:
-        return name
-    options = LIBRARY.scenarios[scenario].option_ids
-    return f"{name}:{options[pick % len(options)]}"
+    return example_spec(name, LIBRARY.scenarios[scenario].option_ids, pick)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

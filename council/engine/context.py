@@ -23,12 +23,10 @@ from council.rules.network import Network
 from council.rules.quorum_system import QuorumSystem
 from council.rules.registry import SpecError
 from council.rules.topology import adjacency
+from council.rules.voting import METHODS, Method
 
 NOISE_SD = 0.08
 """Standard deviation of a seat's perception noise on each option's score."""
-
-LLM_FAULTS = ("persuader", "collude")
-"""Fault models that act through what an LLM says (the others act on messages)."""
 
 # Independent random streams of one seed.
 _NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
@@ -132,6 +130,11 @@ class RunContext:
         """Boolean (n,): the honest seats."""
         return ~self.faulty
 
+    @functools.cached_property
+    def method(self) -> Method:
+        """The aggregation method (its scalar and, where it has one, its vectorised form)."""
+        return METHODS.create(self.config.method)
+
     @property
     def fault_option(self) -> int | None:
         """Index of the option the fault pushes, if it pushes one."""
@@ -142,11 +145,11 @@ class RunContext:
         """Each seat's LLM endpoint; None where no LLM speaks for it.
 
         That is every seat offline, a person's seat, and a faulty seat whose fault acts on
-        messages rather than through what an LLM says (see ``LLM_FAULTS``).
+        messages rather than through what an LLM says (``Fault.through_llm``).
         """
         if self.config.backend != "openai":
             return (None,) * self.n
-        by_rule = bool(self.faulty.any()) and self.fault.name not in LLM_FAULTS
+        by_rule = bool(self.faulty.any()) and not self.fault.through_llm
         return tuple(
             None
             if i in self.config.human_seats or (by_rule and self.faulty[i])

@@ -83,10 +83,12 @@ def revise(
     now: np.ndarray,
     inbox: np.ndarray,
     heard: np.ndarray,
+    round_no: int | None = None,
 ) -> np.ndarray:
-    """New views of ``seats`` from their opening, current view and inbox rows.
+    """New views of ``seats`` in round ``round_no``, from their opening, current view and inbox.
 
-    Faulty seats do not move: their row comes back as it was.
+    Faulty seats do not move (their row comes back as it was) unless their fault model
+    behaves honestly in that round; without ``round_no``, they never move.
     """
     if ctx.config.update == "wmsr":
         new = wmsr_update(first, now, inbox, heard, ctx.openness[seats], ctx.max_faulty)
@@ -94,7 +96,7 @@ def revise(
         new = majority_update(now, inbox, heard)
     else:
         new = fj_update(first, now, inbox, heard, ctx.openness[seats])
-    if not ctx.faulty.any():
+    if not ctx.faulty.any() or (round_no is not None and ctx.fault.honest(round_no)):
         return new
     return np.where(ctx.faulty[seats][:, None], now, new)
 
@@ -128,9 +130,10 @@ def deliberate(ctx: RunContext, trace: Trace) -> None:
     """One more deliberation round over every seat, appended to the trace."""
     now = trace.views[-1]
     earlier = trace.views[-2] if len(trace.views) > 1 else None
-    inbox, heard = hear(ctx, now, len(trace.views), earlier=earlier)
+    round_no = len(trace.views)
+    inbox, heard = hear(ctx, now, round_no, earlier=earlier)
     seats = np.arange(ctx.n)
-    trace.views.append(revise(ctx, seats, trace.views[0], now, inbox, heard))
+    trace.views.append(revise(ctx, seats, trace.views[0], now, inbox, heard, round_no))
     trace.inboxes.append((inbox, heard))
 
 

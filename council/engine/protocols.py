@@ -38,23 +38,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from council.engine.adversary import NONE, FaultyBallots, faulty_ballots, faulty_commits
 from council.engine.context import RunContext
-from council.engine.views import (
-    commits_received,
-    decide_delivered,
-    delivered_count,
-    honest_senders,
-    quorate,
-)
+from council.engine.prepares import decide_views, receive
+from council.engine.views import commits_received, delivered_count, honest_senders, quorate
+from council.rules.faults import NONE
 from council.rules.opinion import approvals, rankings
-from council.rules.voting import (
-    METHODS,
-    SCORING,
-    Profile,
-    approval_scores,
-    plurality_scores,
-)
 
 
 @dataclass(frozen=True)
@@ -133,41 +121,6 @@ def _pinned(state: ProtocolState) -> tuple[np.ndarray, np.ndarray]:
     return rows, pinned[rows]
 
 
-@dataclass(frozen=True)
-class _Received:
-    """The prepares as received: every seat's own ballot, and what the faulty seats sent whom."""
-
-    ranks: np.ndarray
-    """(n, K) every seat's own ranking (faulty rows are replaced per recipient below)."""
-    approve: np.ndarray | None
-    """(n, K) every seat's own approvals (None when the method does not read them)."""
-    faulty: FaultyBallots | None
-    """What the faulty seats sent (None without faulty seats)."""
-    cast: np.ndarray
-    """(n,) first choice each seat sent (most sent, for a faulty seat)."""
-
-
-def _receive(
-    ctx: RunContext, faulty: np.ndarray, ranks: np.ndarray, approve: np.ndarray | None, step: int
-) -> _Received:
-    cast = ranks[:, 0].copy()
-    sent = None
-    if len(faulty):
-        sent = faulty_ballots(ctx, faulty, ranks, step)
-        if sent.speaks:
-            # What each faulty seat put first, counted over recipients (variants weighted).
-            m, k = len(faulty), ctx.k
-            weight = np.bincount(sent.variant, minlength=len(sent.rankings))
-            index = np.arange(m) * k + sent.rankings[:, :, 0]  # (V, m)
-            counts = np.bincount(
-                index.ravel(), weights=np.repeat(weight, m), minlength=m * k
-            ).reshape(m, k)
-            cast[faulty] = counts.argmax(axis=1)
-        else:
-            cast[faulty] = NONE
-    return _Received(ranks, approve, sent, cast)
-
-
 def _most_sent_each(options: np.ndarray, k: int) -> np.ndarray:
     """Per sender (column), the option it sent most often; NONE if it sent nothing.
 
@@ -193,86 +146,6 @@ def _count_each(options: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(index, minlength=rows * k).reshape(rows, k)
 
 
-def _decide_views(
-    ctx: RunContext,
-    faulty: np.ndarray,
-    got: _Received,
-    absent: np.ndarray | None = None,
-    delivered: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each seat's method winner and its support, computing each distinct view once.
-
-    Views differ only in what the faulty seats sent, which comes in a few variants. ``absent``
-    honest seats sent no ballot. ``delivered`` (network faults): which ballots reached whom;
-    then every view is its own.
-    """
-    if delivered is not None:
-        return decide_delivered(ctx, faulty, got, honest_senders(ctx, absent), delivered)
-    ranks, approve = got.ranks, got.approve
-    if len(faulty) or absent is not None:
-        voters = ctx.honest if absent is None else ctx.honest & ~absent
-        ranks, approve = ranks[voters], None if approve is None else approve[voters]
-    sent = got.faulty
-    if sent is None or not sent.speaks or not sent.rankings.shape[1]:
-        w, b = _decide_many(ctx, ranks, approve, None, None)
-        return w.repeat(ctx.n), b.repeat(ctx.n)
-    w, b = _decide_many(ctx, ranks, approve, sent.rankings, sent.approvals)
-    return w[sent.variant], b[sent.variant]
-
-
-def _decide_many(
-    ctx: RunContext,
-    ranks: np.ndarray,
-    approve: np.ndarray | None,
-    extra_ranks: np.ndarray | None,
-    extra_approve: np.ndarray | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Winner and support of each view: the common ballots plus one set of extra ballots each.
-
-    With no extra ballots, one view. Winners tie to the lower option; NONE, 0 for no ballots.
-    ``approve`` may be None when the method does not read approvals.
-    """
-    k = ranks.shape[1]
-    if approve is None:
-        approve = np.zeros(ranks.shape, dtype=bool)
-    extra = extra_ranks is not None and extra_approve is not None and extra_ranks.shape[1] > 0
-    if not len(ranks) and not extra:
-        views = 1 if extra_ranks is None else len(extra_ranks)
-        return np.full(views, NONE), np.zeros(views, dtype=int)
-    by_approval = ctx.config.method == "approval"
-    backing_rule = approval_scores if by_approval else plurality_scores
-    backing = backing_rule(ranks, approve)[None, :]
-    if extra:
-        assert extra_ranks is not None and extra_approve is not None
-        backing = backing + backing_rule(extra_ranks, extra_approve)
-    scoring = SCORING.get(ctx.config.method)
-    if scoring is backing_rule:
-        winner = backing.argmax(axis=1)
-    elif scoring is not None:
-        totals = scoring(ranks, approve)[None, :]
-        if extra:
-            assert extra_ranks is not None and extra_approve is not None
-            totals = totals + scoring(extra_ranks, extra_approve)
-        winner = totals.argmax(axis=1)
-    else:
-        method = METHODS.create(ctx.config.method)
-        if not extra or extra_ranks is None or extra_approve is None:
-            extra_ranks = np.zeros((1, 0, k), dtype=np.intp)
-            extra_approve = np.zeros((1, 0, k), dtype=bool)
-        winner = np.array(
-            [
-                method(
-                    Profile.trusted(
-                        np.concatenate([ranks, extra_ranks[v]]),
-                        np.concatenate([approve, extra_approve[v]]),
-                    )
-                )[0]
-                for v in range(len(extra_ranks))
-            ]
-        )
-    return winner, backing[np.arange(len(winner)), winner]
-
-
 def run_ballot(
     ctx: RunContext,
     scores: np.ndarray,
@@ -295,13 +168,13 @@ def run_ballot(
     step = 10_000 + 2 * ballot
     honest = ctx.honest
     faulty = ctx.faulty.nonzero()[0]
-    if ctx.config.method == "approval":
+    if ctx.method.approval:
         ranks, approve = honest_ballots(scores, state)
     else:  # only approval reads the approval sets: skip them
         ranks, approve = honest_rankings(scores, state), None
-    got = _receive(ctx, faulty, ranks, approve, step)
+    got = receive(ctx, faulty, ranks, approve, step, after_round)
     delivered = None if ctx.network is None else ctx.network.delivered(step, after_round)
-    winner, backing = _decide_views(ctx, faulty, got, absent, delivered)
+    winner, backing = decide_views(ctx, faulty, got, absent, delivered)
     speaks = got.faulty is not None and got.faulty.speaks
     senders = n - len(faulty) + (len(faulty) if speaks else 0)
     if absent is not None:
@@ -338,7 +211,7 @@ def run_ballot(
         sent = None
         if got.faulty is not None:
             would = np.where(reach[faulty], winner[faulty], NONE)
-            sent = faulty_commits(ctx, faulty, got.faulty, would, step + 1)  # (n, m)
+            sent = ctx.fault.commits(ctx, faulty, got.faulty, would, step + 1)  # (n, m)
             commit_sent[faulty] = _most_sent_each(sent, k)
             counts = counts + _count_each(sent, k)
             to_self = sent[faulty, np.arange(len(faulty))] != NONE

@@ -57,13 +57,13 @@ def _said(
     view = trace.views[r][i]
     if i in trace.failures.get(r, []):
         return None, "Its reasoner failed this round; it counted as crashed.", None
-    if ctx.faulty[i] and ctx.fault.name == "crash":
+    if ctx.faulty[i] and ctx.fault.silent(r):
         return None, "Said nothing.", None
     note = trace.notes.get(SeatKey(r, i))  # what a person or an LLM said (kept even if empty)
     if r == 0:
         return view, opening_rationale(ctx, i, view) if note is None else note, None
     inbox, heard = trace.inboxes[r - 1]
-    if ctx.faulty[i]:
+    if ctx.faulty[i] and not ctx.fault.honest(r):
         # Its statement of record is the view it sent most often, argued like any other; what
         # it told whom is kept apart, for the facilitator to reveal.
         sent, listeners = inbox[:, i], np.flatnonzero(heard[:, i])

@@ -1,11 +1,11 @@
 """Seat-by-seat views of a ballot: what reached each seat, and whether its backing is a quorum.
 
-The protocol (``council.engine.protocols``) computes each distinct view of a ballot once when views
-differ only in what the faulty seats sent. Two things make every seat's view its own: network
-faults (``delivered``: which messages reached whom) and quorum systems beyond one threshold,
-which ask who backs an option, group by group, not how many. The functions here answer both,
-recipient by recipient; a plain threshold without network faults never calls them but
-``quorate``, whose first line is the old count test.
+The prepare phase (``council.engine.prepares``) decides each distinct view of a ballot once
+when views differ only in what the faulty seats sent. Two things make every seat's view its
+own: network faults (``delivered``: which messages reached whom) and quorum systems beyond one
+threshold, which ask who backs an option, group by group, not how many. The functions here
+answer both, recipient by recipient; a plain threshold without network faults never calls
+them but ``quorate``, whose first line is the old count test.
 """
 
 from __future__ import annotations
@@ -15,19 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from council.engine.adversary import NONE
 from council.engine.context import RunContext
-from council.rules.voting import (
-    METHODS,
-    SCORING,
-    Profile,
-    Scores,
-    approval_scores,
-    plurality_scores,
-)
+from council.rules.faults import NONE
+from council.rules.voting import Method, Profile, Scores
 
 if TYPE_CHECKING:
-    from council.engine.protocols import _Received as Received
+    from council.engine.prepares import Received
 
 
 def honest_senders(ctx: RunContext, absent: np.ndarray | None) -> np.ndarray:
@@ -41,14 +34,14 @@ def delivered_count(delivered: np.ndarray, senders: np.ndarray) -> int:
 
 
 def _sender_rows(
-    ctx: RunContext, got: Received, voters: np.ndarray, rule: Scores
+    got: Received, voters: np.ndarray, rule: Scores
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Per-ballot totals of a scoring rule, for honest senders and for the faulty ones.
 
     Honest: (n, K), zero for seats that send no ballot. Faulty: (V, m, K) per variant, None
     when they send nothing.
     """
-    k = ctx.k
+    k = got.ranks.shape[1]
     approve = got.approve if got.approve is not None else np.zeros(got.ranks.shape, dtype=bool)
     own = np.asarray(rule(got.ranks[:, None, :], approve[:, None, :])) * voters[:, None]
     sent = got.faulty
@@ -59,7 +52,6 @@ def _sender_rows(
 
 
 def _view_totals(
-    ctx: RunContext,
     faulty: np.ndarray,
     got: Received,
     delivered: np.ndarray,
@@ -75,27 +67,28 @@ def _view_totals(
 
 
 def decide_delivered(
-    ctx: RunContext, faulty: np.ndarray, got: Received, voters: np.ndarray, delivered: np.ndarray
+    method: Method, faulty: np.ndarray, got: Received, voters: np.ndarray, delivered: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each seat's winner and its support from the ballots that reached it (network faults)."""
-    n, k = ctx.n, ctx.k
-    by_approval = ctx.config.method == "approval"
-    backing_rule = approval_scores if by_approval else plurality_scores
-    backing = _view_totals(
-        ctx, faulty, got, delivered, _sender_rows(ctx, got, voters, backing_rule)
-    )
+    """Each seat's winner and its support from the ballots that reached it (network faults).
+
+    ``voters`` (n,) are the honest seats that sent a ballot, ``faulty`` the faulty seats'
+    indices and ``delivered`` (n, n) which ballots reached whom. The method's vectorised form
+    scores every view at once where it has one; else its scalar form runs view by view.
+    """
+    n, k = got.ranks.shape
+    backing_rule = method.support_scores
+    backing = _view_totals(faulty, got, delivered, _sender_rows(got, voters, backing_rule))
     received = delivered[:, voters].any(axis=1)
     sent = got.faulty
     if sent is not None and sent.speaks and len(faulty):
         received |= delivered[:, faulty].any(axis=1)
-    scoring = SCORING.get(ctx.config.method)
+    scoring = method.scores
     if scoring is backing_rule:
         winner = backing.argmax(axis=1)
     elif scoring is not None:
-        totals = _view_totals(ctx, faulty, got, delivered, _sender_rows(ctx, got, voters, scoring))
+        totals = _view_totals(faulty, got, delivered, _sender_rows(got, voters, scoring))
         winner = totals.argmax(axis=1)
     else:
-        method = METHODS.create(ctx.config.method)
         approve = got.approve if got.approve is not None else np.zeros((n, k), dtype=bool)
         winner = np.full(n, NONE)
         for r in np.flatnonzero(received):
@@ -144,7 +137,7 @@ def supporters(
     """(n recipients, n senders): which ballots a seat received back its winner."""
     n = ctx.n
     option = np.maximum(winner, 0)
-    if ctx.config.method == "approval" and got.approve is not None:
+    if ctx.method.approval and got.approve is not None:
         backs = got.approve[:, option].T  # backs[r, s] = approve[s, option[r]]
     else:
         backs = got.ranks[:, 0][None, :] == option[:, None]
@@ -152,7 +145,7 @@ def supporters(
     sent = got.faulty
     if len(faulty):
         if sent is not None and sent.speaks and sent.rankings.shape[1]:
-            if ctx.config.method == "approval":
+            if ctx.method.approval:
                 told = sent.approvals[sent.variant][np.arange(n), :, option]  # (n, m)
             else:
                 told = sent.rankings[sent.variant][:, :, 0] == option[:, None]

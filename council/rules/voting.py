@@ -1,9 +1,13 @@
 """Aggregation methods: how the ballots a seat received rank the options.
 
-Each method is a pure function ``Profile -> winners``: the sorted indices of the options that
-tie for best (several on a tie, none when no ballot arrived). Methods are registered by name in
-``METHODS``; ``winners(spec, profile)`` runs the one a spec names. Ties are never broken here:
-the protocol decides what a tied winner set means.
+Each method is one registered ``Method`` object in ``METHODS`` carrying two forms. Its scalar
+form, the reference, is a pure function ``Profile -> winners``: the sorted indices of the
+options that tie for best (several on a tie, none when no ballot arrived); calling the object
+runs it, and ``winners(spec, profile)`` runs the one a spec names. Its vectorised form, where it
+has one, is an additive scoring rule over stacks of ballots (``Scores``): the protocol scores
+many seats' views at once with it, and falls back to the scalar form view by view for a method
+without one (Copeland, IRV). Ties are never broken here: the protocol decides what a tied winner
+set means (it takes the lowest, which is where ``argmax`` of the totals lands).
 
 One profile, four answers (options 0, 1, 2; nine ballots, each approving its top two):
 
@@ -84,12 +88,6 @@ class Profile:
         return int(self.rankings.shape[1])
 
 
-Method = Callable[[Profile], list[int]]
-"""An aggregation method: a profile -> its winner set, sorted option indices ([] if m == 0)."""
-
-METHODS: Registry[Method] = Registry("method")
-
-
 def support(profile: Profile, *, approval: bool) -> Ints:
     """Per option, the ballots that rank it first, or that approve it when ``approval``.
 
@@ -134,14 +132,6 @@ def borda_scores(rankings: Ints, approvals: Bools) -> Ints:
     """Borda totals per option (k-1 for a first place down to 0), over the ballot axis."""
     k = rankings.shape[-1]
     return (k - 1 - np.argsort(rankings, axis=-1)).sum(axis=-2)
-
-
-SCORING: dict[str, Scores] = {
-    "plurality": plurality_scores,
-    "approval": approval_scores,
-    "borda": borda_scores,
-}
-"""The methods whose winners are the options with the highest additive total."""
 
 
 def winners(spec: str, profile: Profile) -> list[int]:
@@ -247,31 +237,63 @@ def irv(profile: Profile) -> list[int]:
         remaining &= ~dropped
 
 
+@dataclass(frozen=True)
+class Method:
+    """An aggregation method: its scalar form (the reference) and its vectorised form, if any.
+
+    >>> method = METHODS.create("borda")
+    >>> method(Profile([[0, 1], [1, 0], [1, 0]], np.ones((3, 2), bool)))
+    [1]
+    >>> method.scores(np.array([[0, 1], [1, 0], [1, 0]]), np.ones((3, 2), bool)).tolist()
+    [1, 2]
+    """
+
+    winners: Callable[[Profile], list[int]]
+    """Scalar form: a profile -> its winner set, sorted option indices ([] if m == 0)."""
+    scores: Scores | None = None
+    """Vectorised form: per-option totals of ballots (..., m, K) -> (..., K), additive over
+    ballots, whose highest total is the scalar form's lowest winner; None if it has none."""
+    approval: bool = False
+    """Whether an option's support counts approvals rather than first places."""
+
+    def __call__(self, profile: Profile) -> list[int]:
+        """The winners of a profile (the scalar form)."""
+        return self.winners(profile)
+
+    @property
+    def support_scores(self) -> Scores:
+        """Support in the quorum sense, vectorised: approvals or first places per option."""
+        return approval_scores if self.approval else plurality_scores
+
+
+METHODS: Registry[Method] = Registry("method")
+
+
 @METHODS.register("plurality")
 def _plurality(_: str | None) -> Method:
     """Most first places."""
-    return plurality
+    return Method(plurality, plurality_scores)
 
 
 @METHODS.register("approval")
 def _approval(_: str | None) -> Method:
     """Most approvals."""
-    return approval
+    return Method(approval, approval_scores, approval=True)
 
 
 @METHODS.register("borda")
 def _borda(_: str | None) -> Method:
     """Highest Borda score (k-1 for first place down to 0 for last)."""
-    return borda
+    return Method(borda, borda_scores)
 
 
 @METHODS.register("copeland")
 def _copeland(_: str | None) -> Method:
     """Most pairwise majority wins minus losses."""
-    return copeland
+    return Method(copeland)
 
 
 @METHODS.register("irv")
 def _irv(_: str | None) -> Method:
     """Instant runoff: eliminate the fewest first places until a majority."""
-    return irv
+    return Method(irv)

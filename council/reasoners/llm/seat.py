@@ -11,7 +11,6 @@ import numpy as np
 from pydantic import BaseModel
 
 from council.contracts.seat_key import SeatKey
-from council.engine.context import LLM_FAULTS as LLM_FAULTS
 from council.engine.context import RunContext
 from council.engine.rationale import opening_rationale
 from council.reasoners.llm.client import CallScope, LLMClient, Usage
@@ -19,7 +18,6 @@ from council.reasoners.llm.hearing import sample_peers
 from council.reasoners.llm.prompts import (
     Language,
     PeerStatement,
-    adversarial_objective,
     digest_block,
     messages,
     scenario_block,
@@ -79,10 +77,7 @@ def seat_messages(
 @functools.lru_cache(maxsize=4096)
 def _system(ctx: RunContext, seat: int) -> str:
     """A seat's system message: the same every round of a run (built once)."""
-    objective = None
-    if ctx.faulty[seat] and ctx.fault.name in LLM_FAULTS and ctx.fault.option:
-        label = ctx.scenario.option(ctx.fault.option).label
-        objective = adversarial_objective(ctx.fault.name, ctx.fault.option, label)
+    objective = ctx.fault.objective(ctx.scenario) if ctx.faulty[seat] else None
     language: Language = ctx.config.language
     return system_prompt(
         ctx.personas[seat],
@@ -237,7 +232,8 @@ def council_digest(
     ballot_tally: dict[str, int] | None,
 ) -> str:
     """The digest every seat's prompt carries: last round's tally, the last ballot, the bar."""
-    quiet = {j for j in range(ctx.n) if ctx.faulty[j] and ctx.fault.name == "crash"} | silent
+    # Last round's statements: a faulty seat's is nothing where its fault is silent then.
+    quiet = {j for j in range(ctx.n) if ctx.faulty[j] and ctx.fault.silent(round_no - 1)} | silent
     said = [
         PeerStatement(
             seat=j,
