@@ -90,6 +90,21 @@ def test_preflight_asks_one_capped_token_where_there_is_no_listing() -> None:
     assert len(fake.requests) == 1 and fake.requests[0]["max_completion_tokens"] <= 16
 
 
+def test_the_preflight_goes_through_the_client_the_calls_use() -> None:
+    # One SDK client (one SSL context, one pool): the calls reuse the preflight's connection.
+    with FakeOpenAI(key=KEY) as fake:
+        client = LLMClient(settings(fake.url), api_key=KEY)
+
+        async def go() -> Answer:
+            await client.preflight()
+            return (await ask_all(client, 1))[0]
+
+        answer = asyncio.run(go())
+    assert answer.reply is not None and answer.error is None
+    assert fake.gets == ["/v1/models"] and len(fake.requests) == 1
+    assert len(fake.ports) == 2 and len(set(fake.ports)) == 1
+
+
 @pytest.mark.parametrize(
     ("server", "url", "kind", "words"),
     [

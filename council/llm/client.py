@@ -305,20 +305,19 @@ class LLMClient:
         self.price = price
         self.dialect: Dialect = dialect_of(settings.base_url)
         self._api_key = api_key or "unused"  # local servers (Ollama, llama.cpp) need none
-        self._sdk = self._make_sdk(settings.timeout)
+        # One SDK client for the preflight and every call: its set-up (an SSL context) costs
+        # 30-100 ms of blocked event loop, and the preflight leaves a warm connection behind.
+        self._sdk = openai.AsyncOpenAI(
+            api_key=self._api_key,
+            base_url=settings.base_url,
+            max_retries=0,
+            timeout=settings.timeout,
+            # aiohttp keeps a council's worth of concurrent requests cheaper than httpx's pool.
+            http_client=openai.DefaultAioHttpClient(timeout=settings.timeout),
+        )
         self.bound = AdaptiveBound(settings.max_concurrency)
         self.rates = Rates(settings.rpm, settings.tpm)
         self._rng = random.Random(0)
-
-    def _make_sdk(self, timeout: float) -> openai.AsyncOpenAI:
-        return openai.AsyncOpenAI(
-            api_key=self._api_key,
-            base_url=self.settings.base_url,
-            max_retries=0,
-            timeout=timeout,
-            # aiohttp keeps a council's worth of concurrent requests cheaper than httpx's pool.
-            http_client=openai.DefaultAioHttpClient(timeout=timeout),
-        )
 
     # --- one seat-phase ----------------------------------------------------------------------
     async def ask(
@@ -493,49 +492,48 @@ class LLMClient:
         """Check that the endpoint answers, accepts the key and serves the model.
 
         Raises :class:`EndpointError` (one line, within ``preflight_timeout`` a request) if not.
+        It goes through the client the calls use (their connection pool, warmed).
         Lists ``/models``; if the model is listed, that is enough (no tokens spent). If the
         listing is missing (some proxies have none) or does not name the model (some servers
         serve any name), one chat call with a one-token cap decides.
         """
-        sdk = self._make_sdk(self.settings.preflight_timeout)
         where = public_base_url(self.settings.base_url) or "https://api.openai.com/v1"
+        quick: openai.RequestOptions = {"timeout": self.settings.preflight_timeout}
+        listed: list[str] | None = None
         try:
-            listed: list[str] | None = None
-            try:
-                raw = await sdk.get("/models", cast_to=httpx.Response)
-                data = raw.json()
-                if isinstance(data, dict) and isinstance(data.get("data"), list):
-                    listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
-            except openai.APIStatusError as err:
-                if err.status_code in (401, 403):
-                    raise self._endpoint_error(err, where) from None
-            except openai.APIConnectionError as err:
-                raise self._connection_error(err, where) from None
-            except ValueError:
-                listed = None  # not JSON: not a listing
-            if listed is not None and self.settings.model in listed:
-                return
-            try:
-                await sdk.post(
-                    "/chat/completions",
-                    body={
-                        "model": self.settings.model,
-                        "messages": [{"role": "user", "content": "Reply with OK."}],
-                        **output_cap(
-                            self.settings.model_copy(update={"max_completion_tokens": 16}),
-                            self.dialect,
-                        ),
-                    },
-                    cast_to=httpx.Response,
-                )
-            except openai.APIStatusError as err:
-                if err.status_code == 429:
-                    return  # it is there and serves us, only busy
-                raise self._endpoint_error(err, where, listed) from None
-            except openai.APIConnectionError as err:
-                raise self._connection_error(err, where) from None
-        finally:
-            await sdk.close()
+            raw = await self._sdk.get("/models", cast_to=httpx.Response, options=quick)
+            data = raw.json()
+            if isinstance(data, dict) and isinstance(data.get("data"), list):
+                listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
+        except openai.APIStatusError as err:
+            if err.status_code in (401, 403):
+                raise self._endpoint_error(err, where) from None
+        except openai.APIConnectionError as err:
+            raise self._connection_error(err, where) from None
+        except ValueError:
+            listed = None  # not JSON: not a listing
+        if listed is not None and self.settings.model in listed:
+            return
+        try:
+            await self._sdk.post(
+                "/chat/completions",
+                body={
+                    "model": self.settings.model,
+                    "messages": [{"role": "user", "content": "Reply with OK."}],
+                    **output_cap(
+                        self.settings.model_copy(update={"max_completion_tokens": 16}),
+                        self.dialect,
+                    ),
+                },
+                cast_to=httpx.Response,
+                options=quick,
+            )
+        except openai.APIStatusError as err:
+            if err.status_code == 429:
+                return  # it is there and serves us, only busy
+            raise self._endpoint_error(err, where, listed) from None
+        except openai.APIConnectionError as err:
+            raise self._connection_error(err, where) from None
 
     def _connection_error(self, err: openai.APIConnectionError, where: str) -> EndpointError:
         kind = connection_kind(err)
