@@ -194,6 +194,25 @@ def _response_format(model: type[BaseModel], dialect: Dialect) -> dict[str, Any]
     }
 
 
+def prompt_tokens_at_most(messages: list[dict[str, str]], schema_bytes: int = 0) -> int:
+    """A prompt's tokens, on the high side: a token per 3 bytes of UTF-8, plus chat overhead.
+
+    No tokenizer spends less than 3 bytes of English a token, and one a character of Khmer
+    (3 bytes) is more than o200k spends. The reply schema counts as input. Cheap enough to run
+    on every request (a tokenizer would cost event-loop time).
+
+    >>> prompt_tokens_at_most([{"role": "user", "content": "x" * 300}], schema_bytes=30)
+    117
+    """
+    text = sum(len(m["content"].encode()) for m in messages) + schema_bytes
+    return -(-text // 3) + 3 + 4 * len(messages)
+
+
+@functools.lru_cache(maxsize=128)
+def _schema_bytes(model: type[BaseModel], dialect: Dialect) -> int:
+    return len(json.dumps(_response_format(model, dialect)).encode())
+
+
 def output_cap(settings: LLMSettings, dialect: Dialect) -> dict[str, int]:
     """The output-token cap fields a request carries in a dialect."""
     cap = settings.max_completion_tokens
@@ -396,14 +415,12 @@ class LLMClient:
         """HTTP attempts with backoff: (received, None, usage) or (None, failure, usage)."""
         failed = limited = 0
         while True:
-            if self.budget is not None and self.budget.exceeded:
-                paid = f"${self.budget.spent_usd:.4f} of ${self.budget.limit_usd:g}"
-                return None, _Failed(f"cost cap reached ({paid} spent)", "budget"), usage
-            usage = usage + Usage(calls=1)
             try:
                 got = await self._once(messages, model)
             except _Failed as err:
-                usage = usage + Usage(errors=1)
+                if err.kind == "budget":  # refused before it was sent: no call
+                    return None, err, usage
+                usage = usage + Usage(calls=1, errors=1)
                 if err.kind == "http":
                     return None, err, usage
                 if err.kind == "rate_limited":
@@ -420,7 +437,7 @@ class LLMClient:
                     delay = max(delay, min(err.wait, RETRY_AFTER_CAP))
                 await asyncio.sleep(delay)
                 continue
-            usage = usage + got.tokens
+            usage = usage + Usage(calls=1) + got.tokens
             if got.refusal is not None:  # paid for, and asking again will not change its mind
                 failure = _Failed(f"the model refused: {got.refusal}", "refused")
                 return None, failure, usage + Usage(errors=1)
@@ -440,17 +457,27 @@ class LLMClient:
     async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
         dialect = self.dialect
         body = self._body(messages, model, dialect)
+        prompt = prompt_tokens_at_most(messages, _schema_bytes(model, dialect))
         if self.rates.rpm or self.rates.tpm:
-            # What OpenAI's limiter counts: the prompt (~3 characters a token, a safe side) and
-            # the output cap. Counting with tiktoken here would cost event-loop time per call.
-            reserve = sum(len(m["content"]) for m in messages) // 3 + 8 * len(messages)
-            await self.rates.wait(reserve + self.settings.max_completion_tokens)
+            # What OpenAI's limiter counts: the prompt and the output cap.
+            await self.rates.wait(prompt + self.settings.max_completion_tokens)
         async with self.bound.slot() as epoch:
+            # The budget is checked here, with a slot, not before the wait for one: a request
+            # admitted holds its estimated cost until it is settled, and none goes out while
+            # the dollars spent and held reach the cap.
+            held = await self._admit(prompt)
+            tokens: Usage | None = None
             try:
                 # Posted through the SDK's generic request method: its per-request transform
                 # of typed params costs ~1-3 ms of event-loop time each, which serialises a
                 # council's calls.
                 raw = await self._sdk.post("/chat/completions", body=body, cast_to=httpx.Response)
+                data = raw.json()
+                usage = data.get("usage") or {}
+                tokens = Usage(
+                    prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                    completion_tokens=int(usage.get("completion_tokens") or 0),
+                )
             except openai.RateLimitError as err:
                 self.bound.limited(epoch)
                 raise _Failed("HTTP 429 rate limited", "rate_limited", _retry_after(err)) from None
@@ -467,17 +494,16 @@ class LLMClient:
             except openai.APIConnectionError as err:
                 words = connection_words(err, self.settings.timeout)
                 raise _Failed(words, "connection") from None
+            finally:
+                if self.budget is not None:  # charged what it cost (nothing if no reply came)
+                    self.budget.settle(
+                        held,
+                        None if tokens is None else self.settings.model,
+                        0 if tokens is None else tokens.prompt_tokens,
+                        0 if tokens is None else tokens.completion_tokens,
+                        self.price,
+                    )
         await self.bound.succeeded()
-        data = raw.json()
-        usage = data.get("usage") or {}
-        tokens = Usage(
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
-        )
-        if self.budget is not None:
-            self.budget.charge(
-                self.settings.model, tokens.prompt_tokens, tokens.completion_tokens, self.price
-            )
         choice = (data.get("choices") or [{}])[0]
         said = choice.get("message") or {}
         return _Received(
@@ -486,6 +512,17 @@ class LLMClient:
             cut=choice.get("finish_reason") == "length",
             refusal=_clip(said["refusal"]) if said.get("refusal") else None,
         )
+
+    async def _admit(self, prompt: int) -> float:
+        """Hold a request's estimated cost in the budget (0 without one); _Failed if refused."""
+        if self.budget is None:
+            return 0.0
+        cap = self.settings.max_completion_tokens
+        held = await self.budget.admit(self.settings.model, prompt, cap, self.price)
+        if held is None:
+            paid = f"${self.budget.spent_usd:.4f} of ${self.budget.limit_usd:g}"
+            raise _Failed(f"cost cap reached ({paid} spent)", "budget")
+        return held
 
     # --- before any seat ---------------------------------------------------------------------
     async def preflight(self) -> None:
