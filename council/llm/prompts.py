@@ -1,7 +1,7 @@
 """Prompts for LLM seats: the persona and the rules as instructions; everything else as data.
 
 The system message carries the only instructions: the persona, the council's rules, the
-principle vocabulary, the output format (with a one-line example) and, for a faulty seat, its
+principle vocabulary, the output format (a one-line template) and, for a faulty seat, its
 hidden objective. The scenario and what peers said go in the user message inside tagged blocks
 marked as data, so an incident text that says "ignore previous instructions" is quoted, never
 obeyed. Context stays small and flat in the council's size: a digest (last round's tally, the
@@ -54,12 +54,13 @@ def system_prompt(
     *,
     language: Language = "en",
     objective: str | None = None,
-    example: str | None = None,
+    template: str | None = None,
 ) -> str:
     """The seat's instructions: who it is, the rules, the vocabulary, the format.
 
-    ``example`` is a one-line JSON reply of the right shape, shown so that models without
-    schema-constrained decoding see what the format looks like.
+    ``template`` is the answer's format on one line with a ``<...>`` placeholder for every
+    value (``council.llm.reply.reply_template``), shown so that models without
+    schema-constrained decoding see the format, and no model has example values to copy.
     """
     values = ", ".join(
         f"{p} {w:.2f}" for p, w in sorted(persona.values.items(), key=lambda kv: -kv[1])
@@ -85,7 +86,9 @@ def system_prompt(
         "Answer only with the JSON object the response format asks for: the option you support, "
         "a score from -1 to 1 for every option, your confidence from 0 to 1, and a rationale "
         "of two to four sentences naming the principles that drive you.",
-        f"The shape of an answer (its values are only an example): {example}" if example else None,
+        f"The format of an answer, with your own value in place of each <...>: {template}"
+        if template
+        else None,
     ]
     if language == "km":
         lines.append("Write the rationale in Khmer (ភាសាខ្មែរ). Keep option ids as they are.")

@@ -24,7 +24,7 @@ from council.llm.prompts import (
     system_prompt,
     user_prompt,
 )
-from council.llm.reply import clamp_scores, reply_example, reply_model
+from council.llm.reply import clamp_scores, reply_model, reply_template
 from council.offline import confidence
 from council.rationale import opening_rationale
 
@@ -88,8 +88,8 @@ def _system(ctx: RunContext, seat: int) -> str:
         ctx.scenario,
         language=language,
         objective=objective,
-        # The example's option turns with the seat, so no option looks council-preferred.
-        example=reply_example(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
+        # The options are listed from one that turns with the seat: none looks preferred.
+        template=reply_template(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
     )
 
 
