@@ -168,27 +168,27 @@ def heard_statements(
     by ``council.llm.hearing.sample_peers``. ``memo`` keeps statements already written this
     round, by sender and what it sent (most senders send every seat the same).
     """
-    senders = [int(j) for j in np.flatnonzero(heard) if j != seat]
+    senders = [j for j in np.flatnonzero(heard).tolist() if j != seat]
     if not senders:
         return []
     rows = inbox[senders]
     # An LLM peer's stated confidence stands where it sent its own view (not a forged one).
-    own = {j: stated[j] for j in senders if j in stated}
-    sure = confidence(rows)
+    sure = confidence(rows).tolist()
     for k, j in enumerate(senders):
-        if j in own:
-            sure[k] = own[j]
+        if j in stated:
+            sure[k] = stated[j]
+    groups, faulty = _seat_facts(ctx)
     chosen = sample_peers(
         seed=ctx.config.seed,
         seat=seat,
         round_no=round_no,
         senders=senders,
-        options=[int(o) for o in rows.argmax(axis=1)],
+        options=rows.argmax(axis=1).tolist(),
         confidence=[float(c) for c in sure],
-        groups=[ctx.personas[j].group for j in senders],
-        faulty=[bool(ctx.faulty[j]) for j in senders],
+        groups=[groups[j] for j in senders],
+        faulty=[faulty[j] for j in senders],
         n=ctx.n,
-        n_faulty=int(ctx.faulty.sum()),
+        n_faulty=sum(faulty),
     )
     index = {j: k for k, j in enumerate(senders)}
     memo = {} if memo is None else memo
@@ -201,6 +201,12 @@ def heard_statements(
             memo[key] = _peer(ctx, j, row, text, float(sure[index[j]])).model_dump()
         out.append(memo[key])
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _seat_facts(ctx: RunContext) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Each seat's stakeholder group and whether it is faulty (read for every seat, every round)."""
+    return tuple(p.group for p in ctx.personas), tuple(bool(f) for f in ctx.faulty)
 
 
 def received_notes(notes: dict[str, str], round_no: int, late: np.ndarray | None) -> dict[str, str]:
