@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import openai
+from openai._models import FinalRequestOptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from council.llm.errors import (
@@ -63,6 +64,8 @@ __all__ = [
 
 CacheMode = Literal["on", "read", "off"]
 Dialect = Literal["openai", "compatible"]
+_CHAT = FinalRequestOptions.construct(method="post", url="/chat/completions")
+"""A chat request's SDK options, built once; each call copies it with its body."""
 RETRY_AFTER_CAP = 30.0
 """Longest wait a server's Retry-After can impose, in seconds."""
 ErrorKind = Literal[
@@ -194,23 +197,18 @@ def _response_format(model: type[BaseModel], dialect: Dialect) -> dict[str, Any]
     }
 
 
-def prompt_tokens_at_most(messages: list[dict[str, str]], schema_bytes: int = 0) -> int:
-    """A prompt's tokens, on the high side: a token per 3 bytes of UTF-8, plus chat overhead.
+def prompt_tokens_at_most(body: bytes) -> int:
+    """A request's prompt tokens, on the high side: a token per 3 bytes of its JSON body.
 
-    No tokenizer spends less than 3 bytes of English a token, and one a character of Khmer
-    (3 bytes) is more than o200k spends. The reply schema counts as input. Cheap enough to run
-    on every request (a tokenizer would cost event-loop time).
+    The body holds the messages and the reply schema (servers count both as input) and a few
+    bytes of JSON syntax besides. No tokenizer spends less than 3 bytes of English a token, and
+    one a character of Khmer (3 bytes) is more than o200k spends. Cheap enough to run on every
+    request (a tokenizer would cost event-loop time).
 
-    >>> prompt_tokens_at_most([{"role": "user", "content": "x" * 300}], schema_bytes=30)
-    117
+    >>> prompt_tokens_at_most(b'{"messages":[{"role":"user","content":"' + b"x" * 300 + b'"}]}')
+    115
     """
-    text = sum(len(m["content"].encode()) for m in messages) + schema_bytes
-    return -(-text // 3) + 3 + 4 * len(messages)
-
-
-@functools.lru_cache(maxsize=128)
-def _schema_bytes(model: type[BaseModel], dialect: Dialect) -> int:
-    return len(json.dumps(_response_format(model, dialect)).encode())
+    return -(-len(body) // 3)
 
 
 def output_cap(settings: LLMSettings, dialect: Dialect) -> dict[str, int]:
@@ -337,19 +335,21 @@ class LLMClient:
         self.bound = AdaptiveBound(settings.max_concurrency)
         self.rates = Rates(settings.rpm, settings.tpm)
         self._rng = random.Random(0)
+        self._handoff = asyncio.Lock()
 
     # --- one seat-phase ----------------------------------------------------------------------
     async def ask(
         self, messages: list[dict[str, str]], reply_model: type[BaseModel], *, scope: CallScope
     ) -> Answer:
         """One seat-phase: cache, then HTTP with retries, then one repair; never raises."""
-        key = cache_key(
-            self.settings,
-            messages,
-            _response_format(reply_model, "compatible")["json_schema"]["schema"],
-            scope,
-        )
+        key = None
         if self.settings.cache != "off" and self.cache is not None:
+            key = cache_key(
+                self.settings,
+                messages,
+                _response_format(reply_model, "compatible")["json_schema"]["schema"],
+                scope,
+            )
             # Off the event loop: the checkpointer shares the file and must be free to commit.
             hit = await asyncio.to_thread(self.cache.cache_get, key)
             if hit is not None:
@@ -390,7 +390,7 @@ class LLMClient:
                     raw=got.content,
                     usage=usage + Usage(errors=1),
                 )
-        if self.settings.cache == "on" and self.cache is not None:
+        if self.settings.cache == "on" and self.cache is not None and key is not None:
             await asyncio.to_thread(self.cache.cache_put, key, got.content)
         return Answer(reply=reply, raw=got.content, usage=usage)
 
@@ -445,19 +445,21 @@ class LLMClient:
 
     def _body(
         self, messages: list[dict[str, str]], model: type[BaseModel], dialect: Dialect
-    ) -> dict[str, Any]:
-        return {
+    ) -> bytes:
+        """The request's JSON body, encoded once here (the SDK is given the bytes)."""
+        body = {
             "model": self.settings.model,
             "messages": messages,
             "temperature": self.settings.temperature,
             "response_format": _response_format(model, dialect),
             **output_cap(self.settings, dialect),
         }
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
     async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
         dialect = self.dialect
         body = self._body(messages, model, dialect)
-        prompt = prompt_tokens_at_most(messages, _schema_bytes(model, dialect))
+        prompt = prompt_tokens_at_most(body)
         if self.rates.rpm or self.rates.tpm:
             # What OpenAI's limiter counts: the prompt and the output cap.
             await self.rates.wait(prompt + self.settings.max_completion_tokens)
@@ -468,10 +470,7 @@ class LLMClient:
             held = await self._admit(prompt)
             tokens: Usage | None = None
             try:
-                # Posted through the SDK's generic request method: its per-request transform
-                # of typed params costs ~1-3 ms of event-loop time each, which serialises a
-                # council's calls.
-                raw = await self._sdk.post("/chat/completions", body=body, cast_to=httpx.Response)
+                raw = await self._post(body)
                 data = raw.json()
                 usage = data.get("usage") or {}
                 tokens = Usage(
@@ -512,6 +511,23 @@ class LLMClient:
             cut=choice.get("finish_reason") == "length",
             refusal=_clip(said["refusal"]) if said.get("refusal") else None,
         )
+
+    async def _post(self, body: bytes) -> httpx.Response:
+        """Send one request as soon as it is built, then wait for its reply.
+
+        On Python 3.11, aiohttp writes a request from a task of its own, which asyncio runs
+        only after every task already waiting to run: when a phase's seats all start at once,
+        no request went out before the last seat had built its own, and the replies came back
+        in a bunch, to be handled one after the other. So requests take turns here: one runs
+        until the SDK has handed it to aiohttp, the next a loop turn later, after its write.
+        """
+        await self._handoff.acquire()
+        asyncio.get_running_loop().call_soon(self._handoff.release)
+        # The SDK's request method with its options built once and the body already encoded:
+        # its typed ``create`` (a transform of every param) and ``post`` (options built, the
+        # body copied and encoded) cost event-loop time on every call, and a council's calls
+        # queue on that one loop.
+        return await self._sdk.request(httpx.Response, _CHAT.model_copy(update={"content": body}))
 
     async def _admit(self, prompt: int) -> float:
         """Hold a request's estimated cost in the budget (0 without one); _Failed if refused."""
