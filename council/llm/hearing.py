@@ -74,8 +74,10 @@ def sample_peers(
     """
     rng = np.random.default_rng([seed, _HEARING, seat, round_no])
     pool = [k for k, s in enumerate(senders) if s != seat]
-    support = Counter(options[k] for k in pool)
-    in_play = sorted(support, key=lambda o: (-support[o], o))
+    backing: dict[int, list[int]] = {}  # option -> its backers, in pool order
+    for k in pool:
+        backing.setdefault(options[k], []).append(k)
+    in_play = sorted(backing, key=lambda o: (-len(backing[o]), o))
     size = max(size, len(in_play))
     quota = dict(zip((False, True), shares(size, n_faulty, n), strict=True))
     kind = [bool(f) for f in faulty]
@@ -91,15 +93,13 @@ def sample_peers(
 
     # (This runs for every seat between phases, on the critical path: plain loops over lists.)
     for option in in_play:  # every option in play, through one of its strongest cases
-        backers = [
-            k for k in pool if options[k] == option and k not in taken and quota[kind[k]] > 0
-        ]
+        backers = [k for k in backing[option] if k not in taken and quota[kind[k]] > 0]
         if not backers or len(chosen) >= size:
             continue
         ties = rng.random(len(backers)).tolist()  # among equals, the seed decides
-        ranked = sorted(range(len(backers)), key=lambda b: (-confidence[backers[b]], ties[b]))
+        ranked = sorted(zip((-confidence[k] for k in backers), ties, backers, strict=True))
         top = ranked[:STRONGEST]
-        take(backers[top[int(rng.integers(len(top)))]])
+        take(top[int(rng.integers(len(top)))][2])
     while len(chosen) < size:  # the rest from the groups least quoted so far
         left = [k for k in pool if k not in taken and quota[kind[k]] > 0]
         if not left:
