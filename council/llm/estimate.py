@@ -115,7 +115,7 @@ def _counts(ctx: RunContext, model: str, seats: list[int]) -> _Counts:
             ctx,
             seat,
             1,
-            digest=digest_block([filler, filler]),
+            digest=digest_block([ctx.option_ids[0]] * 2),
             heard=[filler] * MAX_HEARD,
             own_last=filler,
         )

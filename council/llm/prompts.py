@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -133,7 +134,7 @@ def scenario_block(scenario: Scenario, *, language: Language = "en") -> str:
 
 
 def digest_block(
-    statements: list[PeerStatement],
+    options: Sequence[str],
     *,
     silent: int = 0,
     ballot_tally: dict[str, int] | None = None,
@@ -142,13 +143,19 @@ def digest_block(
 ) -> str:
     """The council in brief: last round's tally, the last ballot's tally, the threshold.
 
-    Counts only: no statement is quoted here (the peers a seat reads are its own fair sample,
-    in the heard block). The same for every seat, except under network faults, where each
-    seat's digest counts only what reached it.
+    ``options`` are the options the seats that spoke last round stated, one a seat. Counts
+    only: no statement is quoted here (the peers a seat reads are its own fair sample, in the
+    heard block). The same for every seat, except under network faults, where each seat's
+    digest counts only what reached it.
+
+    >>> print(digest_block(["b", "a", "b"], silent=1, threshold=3, size=4))
+    <digest>
+    {"last_round":{"tally":{"b":2,"a":1},"silent":1},"decides":"3 of 4 seats backing one option"}
+    </digest>
     """
-    if not statements and ballot_tally is None:
+    if not options and ballot_tally is None:
         return ""
-    tally = Counter(s.option for s in statements)
+    tally = Counter(options)
     data: dict[str, object] = {"last_round": {"tally": dict(tally.most_common())}}
     if silent:
         data["last_round"] = {"tally": dict(tally.most_common()), "silent": silent}

@@ -240,17 +240,9 @@ def council_digest(
 ) -> str:
     """The digest every seat's prompt carries: last round's tally, the last ballot, the bar."""
     quiet = {j for j in range(ctx.n) if ctx.faulty[j] and ctx.fault.name == "crash"} | silent
-    said = [
-        PeerStatement(
-            seat=j,
-            name="",
-            option=ctx.option_ids[int(views[j].argmax())],
-            confidence=0.0,
-            rationale="",
-        )
-        for j in range(ctx.n)
-        if j not in quiet
-    ]
+    ids = ctx.option_ids
+    tops = np.asarray(views).argmax(axis=1).tolist()
+    said = [ids[top] for j, top in enumerate(tops) if j not in quiet]
     return digest_block(
         said, silent=len(quiet), ballot_tally=ballot_tally, threshold=ctx.quorum, size=ctx.n
     )
@@ -269,5 +261,5 @@ def own_statement(
     if seat in silent:
         return None
     row = np.asarray(view, dtype=float)
-    sure = stated.get(seat, float(confidence(row[None, :])[0]))
+    sure = stated[seat] if seat in stated else float(confidence(row[None, :])[0])
     return _peer(ctx, seat, row, notes.get(f"{round_no - 1}:{seat}"), sure).model_dump()
