@@ -112,6 +112,8 @@ class FakeOpenAI:
     """The content of every answered reply, in the order they were sent."""
     gets: list[str] = field(default_factory=list)
     """The path of every GET."""
+    ports: list[int] = field(default_factory=list)
+    """The client port of every request (GET or POST) in arrival order: one port, one connection."""
     limited: int = 0
     """Requests answered 429 by the rate limit."""
     in_flight: int = 0
@@ -188,6 +190,7 @@ class FakeOpenAI:
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 with fake._lock:
                     fake.gets.append(self.path)
+                    fake.ports.append(self.client_address[1])
                 if not self._authorised():
                     return
                 if self.path.rstrip("/") != "/v1/models" or not fake.models_endpoint:
@@ -207,6 +210,7 @@ class FakeOpenAI:
                 with fake._lock:
                     number = len(fake.requests)
                     fake.requests.append(body)
+                    fake.ports.append(self.client_address[1])
                     fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                     fake.arrivals.append(time.monotonic())
                     fake.in_flight += 1

@@ -19,6 +19,7 @@ from council.reasoners.llm.seat import council_digest
 from council.rules.faults import FAULTS, NONE, parse_fault
 from council.rules.faults.models import SilentAfter
 from council.rules.registry import SpecError
+from council.session import RunSession
 from council.session.batch import run
 
 LIBRARY = load_library()
@@ -137,7 +138,7 @@ def test_it_deliberates_like_an_honest_seat_until_round_r_then_nobody_hears_it(r
         heard = trace.inboxes[rnd - 1][1]
         expected = ctx.hears[:, faulty] if rnd <= r else np.zeros_like(heard[:, faulty])
         assert np.array_equal(heard[:, faulty], expected), rnd
-    record = run(ctx.config)
+    record = run(RunSession(ctx.config))
     for rnd in record.rounds:
         for seat in faulty:
             said = rnd.statements[seat]
@@ -173,8 +174,10 @@ def test_ballots_get_its_own_ballot_before_round_r_and_nothing_after() -> None:
     ],
 )
 def test_silent_after_zero_is_crash(fields: dict) -> None:  # type: ignore[type-arg]
-    crashed = comparable(run(RunConfig(scenario=SCENARIO, fault="crash", **fields)))
-    silent = comparable(run(RunConfig(scenario=SCENARIO, fault="silent-after:0", **fields)))
+    crashed = comparable(run(RunSession(RunConfig(scenario=SCENARIO, fault="crash", **fields))))
+    silent = comparable(
+        run(RunSession(RunConfig(scenario=SCENARIO, fault="silent-after:0", **fields)))
+    )
     for data in (crashed, silent):
         data["config"].pop("fault")
         for seat in data["council"]["seats"]:

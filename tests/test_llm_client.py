@@ -90,6 +90,21 @@ def test_preflight_asks_one_capped_token_where_there_is_no_listing() -> None:
     assert len(fake.requests) == 1 and fake.requests[0]["max_completion_tokens"] <= 16
 
 
+def test_the_preflight_goes_through_the_client_the_calls_use() -> None:
+    # One SDK client (one SSL context, one pool): the calls reuse the preflight's connection.
+    with FakeOpenAI(key=KEY) as fake:
+        client = LLMClient(settings(fake.url), api_key=KEY)
+
+        async def go() -> Answer:
+            await client.preflight()
+            return (await ask_all(client, 1))[0]
+
+        answer = asyncio.run(go())
+    assert answer.reply is not None and answer.error is None
+    assert fake.gets == ["/v1/models"] and len(fake.requests) == 1
+    assert len(fake.ports) == 2 and len(set(fake.ports)) == 1
+
+
 @pytest.mark.parametrize(
     ("server", "url", "kind", "words"),
     [
@@ -284,6 +299,45 @@ def test_calls_stop_without_a_request_once_the_budget_is_spent() -> None:
     u = answers[0].usage
     assert budget.spent_usd == pytest.approx((u.prompt_tokens + u.completion_tokens) / 1000)
     assert budget.by_model == {"gpt-4o-mini": pytest.approx(budget.spent_usd)}
+
+
+def test_the_budget_is_checked_with_a_slot_so_calls_in_flight_bound_the_overshoot() -> None:
+    # Eight seats at once, four slots; each call costs $0.01 (input only) and the cap is
+    # $0.025. Checked before the wait for a slot (as it was), all eight passed the check with
+    # nothing spent yet and went out: $0.08. Checked with the slot, a request goes out only
+    # while the dollars spent and held by requests in flight are under the cap.
+    price = Price(input=1000.0, output=0.0)  # a dollar a thousand prompt tokens
+    budget = Budget(limit_usd=0.025)
+    with FakeOpenAI() as fake:
+        client = LLMClient(
+            settings(fake.url, max_concurrency=4), api_key=KEY, budget=budget, price=price
+        )
+        answers = asyncio.run(ask_all(client, 8))
+    sent = [a for a in answers if a.usage.calls]
+    refused = [a for a in answers if a.error_kind == "budget"]
+    assert len(sent) + len(refused) == 8 and all(a.reply is not None for a in sent)
+    assert len(fake.requests) == len(sent) < 8
+    assert all(a.usage.calls == 0 and "cost cap reached" in (a.error or "") for a in refused)
+    costs = [a.usage.prompt_tokens / 1000 for a in sent]
+    assert budget.spent_usd == pytest.approx(sum(costs))
+    # Refused only once the cap was spent, and passed by less than one call.
+    assert 0.025 <= budget.spent_usd < 0.025 + max(costs)
+    assert budget.held_usd == 0
+
+
+def test_a_failed_request_releases_what_it_held() -> None:
+    budget = Budget(limit_usd=1.0)
+    with FakeOpenAI(plan=lambda n, b: "500") as fake:
+        client = LLMClient(
+            settings(fake.url, attempts=2),
+            api_key=KEY,
+            budget=budget,
+            price=Price(input=1000.0, output=1000.0),
+        )
+        [answer] = asyncio.run(ask_all(client, 1))
+    assert answer.error_kind == "server_error" and answer.usage.calls == 2
+    assert len(fake.requests) == 2  # the held estimate did not block the retry
+    assert budget.held_usd == 0 and budget.spent_usd == 0
 
 
 # --- cache key scope ------------------------------------------------------------------------------

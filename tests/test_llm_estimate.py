@@ -87,3 +87,57 @@ def test_khmer_runs_are_estimated_dearer() -> None:
     assert km.prompt_tokens_per_call > en.prompt_tokens_per_call
     assert km.cost_max > en.cost_max  # type: ignore[operator]
     assert json.loads(km.model_dump_json())["tokenizer"] == "o200k_base"
+
+
+def test_each_seat_is_priced_at_its_own_model() -> None:
+    def est(models: dict | None = None, model: str = "gpt-4o-mini"):  # type: ignore[no-untyped-def,type-arg]
+        config = RunConfig(scenario=SCENARIO, backend="openai", model=model, models=models)
+        ctx = prepare(config)
+        return ctx, estimate(ctx, DEFAULT_PRICES)
+
+    _, mini = est()
+    ctx, mixed = est(
+        {"default": {"model": "gpt-4o-mini"}, "groups": {"academia": {"model": "gpt-4o"}}}
+    )
+    _, dear = est(model="gpt-4o")
+    on_4o = sum(1 for e in ctx.endpoints if e is not None and e.model == "gpt-4o")
+    assert 0 < on_4o < ctx.n
+    assert {m: e.seats for m, e in mixed.by_model.items()} == {
+        "gpt-4o-mini": ctx.n - on_4o,
+        "gpt-4o": on_4o,
+    }
+    # The academia seats cost gpt-4o's price, the rest gpt-4o-mini's.
+    assert mini.cost_min < mixed.cost_min < dear.cost_min  # type: ignore[operator]
+    assert mini.cost_max < mixed.cost_max < dear.cost_max  # type: ignore[operator]
+    parts = mixed.by_model.values()
+    assert mixed.cost_min == pytest.approx(sum(e.cost_min for e in parts))  # type: ignore[misc]
+    assert mixed.prompt_tokens_min == sum(e.prompt_tokens_min for e in parts)
+    assert mixed.completion_tokens_max == sum(e.completion_tokens_max for e in parts)
+    for model, part in mixed.by_model.items():
+        price = DEFAULT_PRICES[model]
+        want = part.prompt_tokens_min * price.input + part.completion_tokens_min * price.output
+        assert part.cost_min == pytest.approx(want / 1_000_000, abs=1e-6)
+    assert mixed.calls_min == mini.calls_min and mixed.tokenizer == "o200k_base"
+
+
+def test_each_seat_is_counted_with_its_own_tokenizer() -> None:
+    base = RunConfig(scenario=SCENARIO, backend="openai", model="gpt-4o-mini", language="km")
+    ctx = prepare(base)
+    persona = ctx.personas[0]
+    models = {
+        "default": {"model": "gpt-4o-mini"},
+        "groups": {persona.group: {"model": "gpt-4"}},  # cl100k: Khmer costs it far more
+        "personas": {ctx.personas[1].id: {"model": "llama3.1"}},  # no tokenizer, no price
+    }
+    mixed = estimate(prepare(RunConfig(**{**base.model_dump(), "models": models})), DEFAULT_PRICES)
+    alone = estimate(ctx, DEFAULT_PRICES)
+    gpt4, local = mixed.by_model["gpt-4"], mixed.by_model["llama3.1"]
+    assert gpt4.tokenizer == "cl100k_base" and local.tokenizer == tokens.FALLBACK
+    assert mixed.by_model["gpt-4o-mini"].tokenizer == "o200k_base"
+    assert "cl100k_base (gpt-4)" in mixed.tokenizer and "(llama3.1)" in mixed.tokenizer
+    # Counted with cl100k, which spends far more tokens on Khmer than o200k.
+    per_seat = alone.prompt_tokens_min / alone.llm_seats
+    assert gpt4.prompt_tokens_min / gpt4.seats > 1.2 * per_seat
+    assert local.cost_min is None and mixed.cost_min is None and mixed.cost_max is None
+    assert gpt4.cost_min is None  # gpt-4 is not in the built-in table either
+    assert mixed.by_model["gpt-4o-mini"].cost_min is not None

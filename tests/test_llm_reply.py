@@ -4,6 +4,7 @@ reply we accept, as we keep it, is an instance of that schema."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -18,10 +19,11 @@ from council.reasoners.llm.client import output_cap, response_format
 from council.reasoners.llm.reply import (
     MAX_RATIONALE,
     clamp_scores,
-    reply_example,
     reply_model,
     reply_schema,
+    reply_template,
 )
+from council.reasoners.llm.seat import seat_messages
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 OPTIONS = prepare(RunConfig(scenario=SCENARIO)).option_ids
@@ -170,15 +172,52 @@ def output_cap_fields(dialect: str) -> set[str]:
     return set(output_cap(LLMSettings(model="m"), dialect))  # type: ignore[arg-type]
 
 
+def skeleton(schema: dict[str, Any]) -> Any:
+    """The schema's shape: its objects' keys, in order, with None for every value."""
+    if schema.get("type") == "object":
+        return {k: skeleton(v) for k, v in schema["properties"].items()}
+    return None
+
+
+def leaves(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema's values that are not objects, in order."""
+    if schema.get("type") == "object":
+        return [leaf for v in schema["properties"].values() for leaf in leaves(v)]
+    return [schema]
+
+
 @pytest.mark.parametrize("options", [OPTIONS, ODD])
-def test_the_prompt_example_is_one_valid_line(options: tuple[str, ...]) -> None:
-    for choose in (None, options[-1]):
-        text = reply_example(options, choose=choose)
+def test_the_prompt_shows_the_format_with_no_value_to_copy(options: tuple[str, ...]) -> None:
+    schema = reply_schema(reply_model(options))
+    for first in (None, options[-1]):
+        text = reply_template(options, first=first)
         assert "\n" not in text
-        data = json.loads(text)
-        jsonschema.validate(data, reply_schema(reply_model(options)))
-        assert data["option"] == (choose or options[0])
-        assert max(data["scores"], key=data["scores"].get) == data["option"]
+        # Every value is a placeholder: each nulled, it is JSON of exactly the schema's shape.
+        holes = re.findall(r"<[^<>]*>", text)
+        assert json.loads(re.sub(r"<[^<>]*>", "null", text)) == skeleton(schema)
+        # Each placeholder says what goes there: the option ids (listed from `first`), and
+        # every number's and the rationale's bounds, as the schema states them.
+        assert len(holes) == len(leaves(schema))
+        for hole, leaf in zip(holes, leaves(schema), strict=True):
+            if "enum" in leaf:
+                ids = [json.dumps(o, ensure_ascii=False) for o in options]
+                assert all(i in hole for i in ids)
+                assert hole.index(json.dumps(first or options[0], ensure_ascii=False)) == min(
+                    hole.index(i) for i in ids
+                )
+            elif leaf["type"] == "number":
+                assert f"{leaf['minimum']} " in hole and f"to {leaf['maximum']}" in hole
+            else:
+                assert str(leaf["maxLength"]) in hole
+    # The system prompt carries it, listing the options from one that turns with the seat.
+    ctx = prepare(RunConfig(scenario=SCENARIO, backend="openai"))
+    firsts = set()
+    for seat in range(ctx.k):
+        system = seat_messages(ctx, seat, 0)[0]["content"]
+        (line,) = [x for x in system.splitlines() if x.startswith("The format of an answer")]
+        assert line.endswith(reply_template(ctx.option_ids, ctx.option_ids[seat]))
+        firsts.add(re.search(r'support now: "([^"]+)"', line).group(1))  # type: ignore[union-attr]
+    assert firsts == set(ctx.option_ids)
 
 
 def test_clamp_keeps_the_stated_confidence_and_puts_the_stated_option_on_top() -> None:

@@ -50,6 +50,7 @@ def _offline_view(ctx: RunContext, task: SeatTask) -> np.ndarray:
         np.array([task["now"]]),
         np.array([task["inbox"]]),
         np.array([task["heard"]]),
+        task["round"],
     )[0]
 
 

@@ -10,7 +10,10 @@ floor (phases x latency: no run can be faster, with every seat of a phase called
 2. the whole run through ``run_graph`` with a SQLite store, as the CLI runs it: client set-up,
    preflight, the graph, checkpoints, the record (target <= 1.6x the floor);
 3. for information, the ``council run`` process (interpreter start and imports included);
-4. the speed-up over calling seats one at a time (one phase at concurrency 1, scaled).
+4. the speed-up over calling seats one at a time (one phase at concurrency 1, scaled);
+5. for information, the transport floor: one phase's 33 requests sent at once by a bare
+   aiohttp client (no SDK, no graph) to the same server, so the server's and the network
+   stack's share of the overhead can be told from ours.
 
 Each figure is the best of ``REPEATS`` runs after a warm-up (the machine is shared).
 
@@ -32,10 +35,16 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+import aiohttp  # noqa: E402
+
 from council.contracts.config import RunConfig  # noqa: E402
 from council.contracts.events import ProgressEvent  # noqa: E402
 from council.contracts.record import RunRecord  # noqa: E402
+from council.engine.context import prepare  # noqa: E402
+from council.reasoners.llm.client import LLMSettings, output_cap, response_format  # noqa: E402
 from council.reasoners.llm.endpoints import Transport  # noqa: E402
+from council.reasoners.llm.reply import reply_model  # noqa: E402
+from council.reasoners.llm.seat import seat_messages  # noqa: E402
 from council.session import RunSession  # noqa: E402
 from council.session.finish import run_graph  # noqa: E402
 
@@ -67,6 +76,37 @@ def timed_run(config: RunConfig, store: Path) -> tuple[float, float, int, RunRec
     whole = time.perf_counter() - started
     phases = marks["round"][-1] - marks["preflight"][0]
     return phases, whole, len(marks["round"]), record
+
+
+def transport_floor(config: RunConfig, url: str) -> float:
+    """Seconds a phase's requests take from a bare aiohttp client (best of REPEATS)."""
+    ctx = prepare(config)
+    fields = {
+        "model": config.model,
+        "temperature": config.temperature,
+        "response_format": response_format(reply_model(ctx.option_ids)),
+        **output_cap(LLMSettings(model=str(config.model)), "compatible"),
+    }
+    bodies = [
+        json.dumps({**fields, "messages": seat_messages(ctx, i, 0)}).encode() for i in range(ctx.n)
+    ]
+
+    async def phases() -> float:
+        async with aiohttp.ClientSession(headers={"Content-Type": "application/json"}) as http:
+
+            async def one(body: bytes) -> None:
+                async with http.post(f"{url}/chat/completions", data=body) as reply:
+                    reply.raise_for_status()
+                    await reply.read()
+
+            times = []
+            for _ in range(REPEATS + 1):  # the first opens the connections
+                started = time.perf_counter()
+                await asyncio.gather(*(one(b) for b in bodies))
+                times.append(time.perf_counter() - started)
+            return min(times[1:])
+
+    return asyncio.run(phases())
 
 
 def cli_run(url: str, store: Path) -> tuple[float, dict[str, Any]]:
@@ -132,6 +172,7 @@ def main() -> None:
         cli_s, cli_record = min((cli_run(url, store) for _ in range(2)), key=lambda x: x[0])
         one = config.model_copy(update={"rounds": 0, "max_concurrency": 1})
         sequential_phase, _, _, _ = timed_run(one, store)
+        floor_phase = transport_floor(config, url)
         figures = {
             "seats": records[0].council.size,
             "phases": n_phases,
@@ -144,6 +185,8 @@ def main() -> None:
             "cli_process_s": round(cli_s, 3),
             "cli_process_x_floor": round(cli_s / floor, 3),
             "speed_up_vs_one_at_a_time": round(sequential_phase * n_phases / phases_s, 1),
+            "transport_floor_phase_s": round(floor_phase, 3),
+            "transport_floor_x_latency": round(floor_phase / LATENCY, 3),
             "seat_failures": failures + cli_record["metrics"]["seat_failures"],
             "llm_errors": errors + cli_record["metrics"]["llm_errors"],
             "statuses": statuses,
@@ -172,6 +215,10 @@ def main() -> None:
         print(
             f"seats one at a time: {sequential_phase:.2f}s a phase; speed-up "
             f"{figures['speed_up_vs_one_at_a_time']}x"
+        )
+        print(
+            f"transport floor:     {floor_phase:.3f}s a phase = {floor_phase / LATENCY:.2f}x "
+            "latency (a bare aiohttp client, 33 requests at once; information)"
         )
         print(
             f"seat failures {figures['seat_failures']}, LLM errors {figures['llm_errors']}, "

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import openai
+from openai._models import FinalRequestOptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from council.reasoners.llm.errors import (
@@ -63,6 +64,8 @@ __all__ = [
 
 CacheMode = Literal["on", "read", "off"]
 Dialect = Literal["openai", "compatible"]
+_CHAT = FinalRequestOptions.construct(method="post", url="/chat/completions")
+"""A chat request's SDK options, built once; each call copies it with its body."""
 RETRY_AFTER_CAP = 30.0
 """Longest wait a server's Retry-After can impose, in seconds."""
 ErrorKind = Literal[
@@ -194,6 +197,20 @@ def _response_format(model: type[BaseModel], dialect: Dialect) -> dict[str, Any]
     }
 
 
+def prompt_tokens_at_most(body: bytes) -> int:
+    """A request's prompt tokens, on the high side: a token per 3 bytes of its JSON body.
+
+    The body holds the messages and the reply schema (servers count both as input) and a few
+    bytes of JSON syntax besides. No tokenizer spends less than 3 bytes of English a token, and
+    one a character of Khmer (3 bytes) is more than o200k spends. Cheap enough to run on every
+    request (a tokenizer would cost event-loop time).
+
+    >>> prompt_tokens_at_most(b'{"messages":[{"role":"user","content":"' + b"x" * 300 + b'"}]}')
+    115
+    """
+    return -(-len(body) // 3)
+
+
 def output_cap(settings: LLMSettings, dialect: Dialect) -> dict[str, int]:
     """The output-token cap fields a request carries in a dialect."""
     cap = settings.max_completion_tokens
@@ -305,33 +322,34 @@ class LLMClient:
         self.price = price
         self.dialect: Dialect = dialect_of(settings.base_url)
         self._api_key = api_key or "unused"  # local servers (Ollama, llama.cpp) need none
-        self._sdk = self._make_sdk(settings.timeout)
+        # One SDK client for the preflight and every call: its set-up (an SSL context) costs
+        # 30-100 ms of blocked event loop, and the preflight leaves a warm connection behind.
+        self._sdk = openai.AsyncOpenAI(
+            api_key=self._api_key,
+            base_url=settings.base_url,
+            max_retries=0,
+            timeout=settings.timeout,
+            # aiohttp keeps a council's worth of concurrent requests cheaper than httpx's pool.
+            http_client=openai.DefaultAioHttpClient(timeout=settings.timeout),
+        )
         self.bound = AdaptiveBound(settings.max_concurrency)
         self.rates = Rates(settings.rpm, settings.tpm)
         self._rng = random.Random(0)
-
-    def _make_sdk(self, timeout: float) -> openai.AsyncOpenAI:
-        return openai.AsyncOpenAI(
-            api_key=self._api_key,
-            base_url=self.settings.base_url,
-            max_retries=0,
-            timeout=timeout,
-            # aiohttp keeps a council's worth of concurrent requests cheaper than httpx's pool.
-            http_client=openai.DefaultAioHttpClient(timeout=timeout),
-        )
+        self._handoff = asyncio.Lock()
 
     # --- one seat-phase ----------------------------------------------------------------------
     async def ask(
         self, messages: list[dict[str, str]], reply_model: type[BaseModel], *, scope: CallScope
     ) -> Answer:
         """One seat-phase: cache, then HTTP with retries, then one repair; never raises."""
-        key = cache_key(
-            self.settings,
-            messages,
-            _response_format(reply_model, "compatible")["json_schema"]["schema"],
-            scope,
-        )
+        key = None
         if self.settings.cache != "off" and self.cache is not None:
+            key = cache_key(
+                self.settings,
+                messages,
+                _response_format(reply_model, "compatible")["json_schema"]["schema"],
+                scope,
+            )
             # Off the event loop: the checkpointer shares the file and must be free to commit.
             hit = await asyncio.to_thread(self.cache.cache_get, key)
             if hit is not None:
@@ -372,7 +390,7 @@ class LLMClient:
                     raw=got.content,
                     usage=usage + Usage(errors=1),
                 )
-        if self.settings.cache == "on" and self.cache is not None:
+        if self.settings.cache == "on" and self.cache is not None and key is not None:
             await asyncio.to_thread(self.cache.cache_put, key, got.content)
         return Answer(reply=reply, raw=got.content, usage=usage)
 
@@ -397,14 +415,12 @@ class LLMClient:
         """HTTP attempts with backoff: (received, None, usage) or (None, failure, usage)."""
         failed = limited = 0
         while True:
-            if self.budget is not None and self.budget.exceeded:
-                paid = f"${self.budget.spent_usd:.4f} of ${self.budget.limit_usd:g}"
-                return None, _Failed(f"cost cap reached ({paid} spent)", "budget"), usage
-            usage = usage + Usage(calls=1)
             try:
                 got = await self._once(messages, model)
             except _Failed as err:
-                usage = usage + Usage(errors=1)
+                if err.kind == "budget":  # refused before it was sent: no call
+                    return None, err, usage
+                usage = usage + Usage(calls=1, errors=1)
                 if err.kind == "http":
                     return None, err, usage
                 if err.kind == "rate_limited":
@@ -421,7 +437,7 @@ class LLMClient:
                     delay = max(delay, min(err.wait, RETRY_AFTER_CAP))
                 await asyncio.sleep(delay)
                 continue
-            usage = usage + got.tokens
+            usage = usage + Usage(calls=1) + got.tokens
             if got.refusal is not None:  # paid for, and asking again will not change its mind
                 failure = _Failed(f"the model refused: {got.refusal}", "refused")
                 return None, failure, usage + Usage(errors=1)
@@ -429,29 +445,38 @@ class LLMClient:
 
     def _body(
         self, messages: list[dict[str, str]], model: type[BaseModel], dialect: Dialect
-    ) -> dict[str, Any]:
-        return {
+    ) -> bytes:
+        """The request's JSON body, encoded once here (the SDK is given the bytes)."""
+        body = {
             "model": self.settings.model,
             "messages": messages,
             "temperature": self.settings.temperature,
             "response_format": _response_format(model, dialect),
             **output_cap(self.settings, dialect),
         }
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
     async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
         dialect = self.dialect
         body = self._body(messages, model, dialect)
+        prompt = prompt_tokens_at_most(body)
         if self.rates.rpm or self.rates.tpm:
-            # What OpenAI's limiter counts: the prompt (~3 characters a token, a safe side) and
-            # the output cap. Counting with tiktoken here would cost event-loop time per call.
-            reserve = sum(len(m["content"]) for m in messages) // 3 + 8 * len(messages)
-            await self.rates.wait(reserve + self.settings.max_completion_tokens)
+            # What OpenAI's limiter counts: the prompt and the output cap.
+            await self.rates.wait(prompt + self.settings.max_completion_tokens)
         async with self.bound.slot() as epoch:
+            # The budget is checked here, with a slot, not before the wait for one: a request
+            # admitted holds its estimated cost until it is settled, and none goes out while
+            # the dollars spent and held reach the cap.
+            held = await self._admit(prompt)
+            tokens: Usage | None = None
             try:
-                # Posted through the SDK's generic request method: its per-request transform
-                # of typed params costs ~1-3 ms of event-loop time each, which serialises a
-                # council's calls.
-                raw = await self._sdk.post("/chat/completions", body=body, cast_to=httpx.Response)
+                raw = await self._post(body)
+                data = raw.json()
+                usage = data.get("usage") or {}
+                tokens = Usage(
+                    prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                    completion_tokens=int(usage.get("completion_tokens") or 0),
+                )
             except openai.RateLimitError as err:
                 self.bound.limited(epoch)
                 raise _Failed("HTTP 429 rate limited", "rate_limited", _retry_after(err)) from None
@@ -468,17 +493,16 @@ class LLMClient:
             except openai.APIConnectionError as err:
                 words = connection_words(err, self.settings.timeout)
                 raise _Failed(words, "connection") from None
+            finally:
+                if self.budget is not None:  # charged what it cost (nothing if no reply came)
+                    self.budget.settle(
+                        held,
+                        None if tokens is None else self.settings.model,
+                        0 if tokens is None else tokens.prompt_tokens,
+                        0 if tokens is None else tokens.completion_tokens,
+                        self.price,
+                    )
         await self.bound.succeeded()
-        data = raw.json()
-        usage = data.get("usage") or {}
-        tokens = Usage(
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
-        )
-        if self.budget is not None:
-            self.budget.charge(
-                self.settings.model, tokens.prompt_tokens, tokens.completion_tokens, self.price
-            )
         choice = (data.get("choices") or [{}])[0]
         said = choice.get("message") or {}
         return _Received(
@@ -488,54 +512,81 @@ class LLMClient:
             refusal=_clip(said["refusal"]) if said.get("refusal") else None,
         )
 
+    async def _post(self, body: bytes) -> httpx.Response:
+        """Send one request as soon as it is built, then wait for its reply.
+
+        On Python 3.11, aiohttp writes a request from a task of its own, which asyncio runs
+        only after every task already waiting to run: when a phase's seats all start at once,
+        no request went out before the last seat had built its own, and the replies came back
+        in a bunch, to be handled one after the other. So requests take turns here: one runs
+        until the SDK has handed it to aiohttp, the next a loop turn later, after its write.
+        """
+        await self._handoff.acquire()
+        asyncio.get_running_loop().call_soon(self._handoff.release)
+        # The SDK's request method with its options built once and the body already encoded:
+        # its typed ``create`` (a transform of every param) and ``post`` (options built, the
+        # body copied and encoded) cost event-loop time on every call, and a council's calls
+        # queue on that one loop.
+        return await self._sdk.request(httpx.Response, _CHAT.model_copy(update={"content": body}))
+
+    async def _admit(self, prompt: int) -> float:
+        """Hold a request's estimated cost in the budget (0 without one); _Failed if refused."""
+        if self.budget is None:
+            return 0.0
+        cap = self.settings.max_completion_tokens
+        held = await self.budget.admit(self.settings.model, prompt, cap, self.price)
+        if held is None:
+            paid = f"${self.budget.spent_usd:.4f} of ${self.budget.limit_usd:g}"
+            raise _Failed(f"cost cap reached ({paid} spent)", "budget")
+        return held
+
     # --- before any seat ---------------------------------------------------------------------
     async def preflight(self) -> None:
         """Check that the endpoint answers, accepts the key and serves the model.
 
         Raises :class:`EndpointError` (one line, within ``preflight_timeout`` a request) if not.
+        It goes through the client the calls use (their connection pool, warmed).
         Lists ``/models``; if the model is listed, that is enough (no tokens spent). If the
         listing is missing (some proxies have none) or does not name the model (some servers
         serve any name), one chat call with a one-token cap decides.
         """
-        sdk = self._make_sdk(self.settings.preflight_timeout)
         where = public_base_url(self.settings.base_url) or "https://api.openai.com/v1"
+        quick: openai.RequestOptions = {"timeout": self.settings.preflight_timeout}
+        listed: list[str] | None = None
         try:
-            listed: list[str] | None = None
-            try:
-                raw = await sdk.get("/models", cast_to=httpx.Response)
-                data = raw.json()
-                if isinstance(data, dict) and isinstance(data.get("data"), list):
-                    listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
-            except openai.APIStatusError as err:
-                if err.status_code in (401, 403):
-                    raise self._endpoint_error(err, where) from None
-            except openai.APIConnectionError as err:
-                raise self._connection_error(err, where) from None
-            except ValueError:
-                listed = None  # not JSON: not a listing
-            if listed is not None and self.settings.model in listed:
-                return
-            try:
-                await sdk.post(
-                    "/chat/completions",
-                    body={
-                        "model": self.settings.model,
-                        "messages": [{"role": "user", "content": "Reply with OK."}],
-                        **output_cap(
-                            self.settings.model_copy(update={"max_completion_tokens": 16}),
-                            self.dialect,
-                        ),
-                    },
-                    cast_to=httpx.Response,
-                )
-            except openai.APIStatusError as err:
-                if err.status_code == 429:
-                    return  # it is there and serves us, only busy
-                raise self._endpoint_error(err, where, listed) from None
-            except openai.APIConnectionError as err:
-                raise self._connection_error(err, where) from None
-        finally:
-            await sdk.close()
+            raw = await self._sdk.get("/models", cast_to=httpx.Response, options=quick)
+            data = raw.json()
+            if isinstance(data, dict) and isinstance(data.get("data"), list):
+                listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
+        except openai.APIStatusError as err:
+            if err.status_code in (401, 403):
+                raise self._endpoint_error(err, where) from None
+        except openai.APIConnectionError as err:
+            raise self._connection_error(err, where) from None
+        except ValueError:
+            listed = None  # not JSON: not a listing
+        if listed is not None and self.settings.model in listed:
+            return
+        try:
+            await self._sdk.post(
+                "/chat/completions",
+                body={
+                    "model": self.settings.model,
+                    "messages": [{"role": "user", "content": "Reply with OK."}],
+                    **output_cap(
+                        self.settings.model_copy(update={"max_completion_tokens": 16}),
+                        self.dialect,
+                    ),
+                },
+                cast_to=httpx.Response,
+                options=quick,
+            )
+        except openai.APIStatusError as err:
+            if err.status_code == 429:
+                return  # it is there and serves us, only busy
+            raise self._endpoint_error(err, where, listed) from None
+        except openai.APIConnectionError as err:
+            raise self._connection_error(err, where) from None
 
     def _connection_error(self, err: openai.APIConnectionError, where: str) -> EndpointError:
         kind = connection_kind(err)

@@ -74,35 +74,37 @@ def sample_peers(
     """
     rng = np.random.default_rng([seed, _HEARING, seat, round_no])
     pool = [k for k, s in enumerate(senders) if s != seat]
-    support = Counter(options[k] for k in pool)
-    in_play = sorted(support, key=lambda o: (-support[o], o))
+    backing: dict[int, list[int]] = {}  # option -> its backers, in pool order
+    for k in pool:
+        backing.setdefault(options[k], []).append(k)
+    in_play = sorted(backing, key=lambda o: (-len(backing[o]), o))
     size = max(size, len(in_play))
     quota = dict(zip((False, True), shares(size, n_faulty, n), strict=True))
+    kind = [bool(f) for f in faulty]
     chosen: list[int] = []
     taken: set[int] = set()
+    quoted: Counter[str] = Counter()  # places each group holds so far
 
     def take(k: int) -> None:
         chosen.append(k)
         taken.add(k)
-        quota[bool(faulty[k])] -= 1
+        quota[kind[k]] -= 1
+        quoted[groups[k]] += 1
 
-    def open_to(k: int) -> bool:
-        return k not in taken and quota[bool(faulty[k])] > 0
-
+    # (This runs for every seat between phases, on the critical path: plain loops over lists.)
     for option in in_play:  # every option in play, through one of its strongest cases
-        backers = [k for k in pool if options[k] == option and open_to(k)]
+        backers = [k for k in backing[option] if k not in taken and quota[kind[k]] > 0]
         if not backers or len(chosen) >= size:
             continue
-        ties = rng.random(len(backers))  # among equals, the seed decides
-        ranked = sorted(range(len(backers)), key=lambda b: (-confidence[backers[b]], ties[b]))
+        ties = rng.random(len(backers)).tolist()  # among equals, the seed decides
+        ranked = sorted(zip((-confidence[k] for k in backers), ties, backers, strict=True))
         top = ranked[:STRONGEST]
-        take(backers[top[int(rng.integers(len(top)))]])
+        take(top[int(rng.integers(len(top)))][2])
     while len(chosen) < size:  # the rest from the groups least quoted so far
-        left = [k for k in pool if open_to(k)]
+        left = [k for k in pool if k not in taken and quota[kind[k]] > 0]
         if not left:
             break
-        quoted = {g: sum(groups[k] == g for k in chosen) for g in {groups[k] for k in left}}
-        fewest = min(quoted.values())
+        fewest = min(quoted[groups[k]] for k in left)
         candidates = [k for k in left if quoted[groups[k]] == fewest]
         take(candidates[int(rng.integers(len(candidates)))])
     return sorted(senders[k] for k in chosen)

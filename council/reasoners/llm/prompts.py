@@ -1,18 +1,19 @@
 """Prompts for LLM seats: the persona and the rules as instructions; everything else as data.
 
-The system message carries the only instructions: the persona, the council's rules, the principle
-vocabulary, the output format (with a one-line example) and, for a faulty seat, its hidden
-objective. The scenario and what peers said go in the user message inside tagged blocks marked as
-data, so an incident text that says "ignore previous instructions" is quoted, never obeyed. Context
-stays small and flat in the council's size: a digest (last round's tally, the last ballot's tally,
-the threshold), a fair sample of peers (``council.reasoners.llm.hearing``), each truncated, and the
-seat's own last statement.
+The system message carries the only instructions: the persona, the council's rules, the
+principle vocabulary, the output format (a one-line template) and, for a faulty seat, its
+hidden objective. The scenario and what peers said go in the user message inside tagged blocks
+marked as data, so an incident text that says "ignore previous instructions" is quoted, never
+obeyed. Context stays small and flat in the council's size: a digest (last round's tally, the
+last ballot's tally, the threshold), a fair sample of peers
+(``council.reasoners.llm.hearing``), each truncated, and the seat's own last statement.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -54,12 +55,13 @@ def system_prompt(
     *,
     language: Language = "en",
     objective: str | None = None,
-    example: str | None = None,
+    template: str | None = None,
 ) -> str:
     """The seat's instructions: who it is, the rules, the vocabulary, the format.
 
-    ``example`` is a one-line JSON reply of the right shape, shown so that models without
-    schema-constrained decoding see what the format looks like.
+    ``template`` is the answer's format on one line with a ``<...>`` placeholder for every
+    value (``council.reasoners.llm.reply.reply_template``), shown so that models without
+    schema-constrained decoding see the format, and no model has example values to copy.
     """
     values = ", ".join(
         f"{p} {w:.2f}" for p, w in sorted(persona.values.items(), key=lambda kv: -kv[1])
@@ -85,7 +87,9 @@ def system_prompt(
         "Answer only with the JSON object the response format asks for: the option you support, "
         "a score from -1 to 1 for every option, your confidence from 0 to 1, and a rationale "
         "of two to four sentences naming the principles that drive you.",
-        f"The shape of an answer (its values are only an example): {example}" if example else None,
+        f"The format of an answer, with your own value in place of each <...>: {template}"
+        if template
+        else None,
     ]
     if language == "km":
         lines.append("Write the rationale in Khmer (ភាសាខ្មែរ). Keep option ids as they are.")
@@ -116,7 +120,7 @@ def scenario_block(scenario: Scenario, *, language: Language = "en") -> str:
 
 
 def digest_block(
-    statements: list[PeerStatement],
+    options: Sequence[str],
     *,
     silent: int = 0,
     ballot_tally: dict[str, int] | None = None,
@@ -125,13 +129,19 @@ def digest_block(
 ) -> str:
     """The council in brief: last round's tally, the last ballot's tally, the threshold.
 
-    Counts only: no statement is quoted here (the peers a seat reads are its own fair sample,
-    in the heard block). The same for every seat, except under network faults, where each
-    seat's digest counts only what reached it.
+    ``options`` are the options the seats that spoke last round stated, one a seat. Counts
+    only: no statement is quoted here (the peers a seat reads are its own fair sample, in the
+    heard block). The same for every seat, except under network faults, where each seat's
+    digest counts only what reached it.
+
+    >>> print(digest_block(["b", "a", "b"], silent=1, threshold=3, size=4))
+    <digest>
+    {"last_round":{"tally":{"b":2,"a":1},"silent":1},"decides":"3 of 4 seats backing one option"}
+    </digest>
     """
-    if not statements and ballot_tally is None:
+    if not options and ballot_tally is None:
         return ""
-    tally = Counter(s.option for s in statements)
+    tally = Counter(options)
     data: dict[str, object] = {"last_round": {"tally": dict(tally.most_common())}}
     if silent:
         data["last_round"] = {"tally": dict(tally.most_common()), "silent": silent}

@@ -161,26 +161,39 @@ def strict_openai(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)
 
 
-def reply_example(option_ids: tuple[str, ...], choose: str | None = None) -> str:
-    """A one-line JSON reply that the schema admits, for the system prompt.
+def reply_template(option_ids: tuple[str, ...], first: str | None = None) -> str:
+    """The answer's format on one line, every value a ``<...>`` placeholder, for the system prompt.
 
-    Scores are neutral (0) but for ``choose`` (default: the first option), so pass the option
-    the example should show if the first one must not look preferred.
+    Generated from the reply model's schema (keys, option ids, descriptions, bounds), so it
+    cannot drift from what is checked. There are no example values: small models copy them as
+    their answer (a 0.5B model returned an example's exact scores). The option ids are listed
+    from ``first`` on (default: the first), so that no option looks preferred by its place.
 
-    >>> reply_example(("a", "b"), choose="b")[:60]
-    '{"option":"b","scores":{"a":0.0,"b":0.5},"confidence":0.6,"r'
-    """
-    chosen = choose or option_ids[0]
-    model = reply_model(option_ids)
-    example = model.model_validate(
-        {
-            "option": chosen,
-            "scores": {o: 0.5 if o == chosen else 0.0 for o in option_ids},
-            "confidence": 0.6,
-            "rationale": "Two to four sentences naming the principles that decide it.",
-        }
-    )
-    return example.model_dump_json(by_alias=True)
+    >>> reply_template(("a", "b"), first="b")
+    '{"option": <the id of the option you support now: "b" or "a">, "scores": {"a": <number: -1 (bad) to 1 (good)>, "b": <number: -1 (bad) to 1 (good)>}, "confidence": <number: how sure you are, from 0 to 1>, "rationale": <text: why, in two to four sentences, naming the principles at stake (at most 600 characters)>}'
+    """  # noqa: E501
+    start = option_ids.index(first) if first is not None else 0
+    listed = option_ids[start:] + option_ids[:start]
+    return _template(reply_schema(reply_model(option_ids)), listed)
+
+
+def _template(node: dict[str, Any], listed: tuple[str, ...]) -> str:
+    if node.get("type") == "object":
+        fields = (
+            f"{json.dumps(key, ensure_ascii=False)}: {_template(value, listed)}"
+            for key, value in node["properties"].items()
+        )
+        return "{" + ", ".join(fields) + "}"
+    what = str(node.get("description", "")).rstrip(".")
+    what = what[:1].lower() + what[1:]
+    if "enum" in node:
+        values = listed if set(listed) == set(node["enum"]) else node["enum"]
+        ids = [json.dumps(v, ensure_ascii=False) for v in values]
+        choices = ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} or {ids[-1]}"
+        return f"<{what}: {choices}>"
+    if node.get("type") == "string" and "maxLength" in node:
+        return f"<text: {what} (at most {node['maxLength']} characters)>"
+    return f"<{node.get('type', 'value')}: {what}>"
 
 
 def clamp_scores(reply: Any, option_ids: tuple[str, ...]) -> tuple[list[float], float]:

@@ -24,7 +24,7 @@ from council.reasoners.llm.prompts import (
     system_prompt,
     user_prompt,
 )
-from council.reasoners.llm.reply import clamp_scores, reply_example, reply_model
+from council.reasoners.llm.reply import clamp_scores, reply_model, reply_template
 from council.rules.opinion import confidence
 
 
@@ -84,8 +84,8 @@ def _system(ctx: RunContext, seat: int) -> str:
         ctx.scenario,
         language=language,
         objective=objective,
-        # The example's option turns with the seat, so no option looks council-preferred.
-        example=reply_example(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
+        # The options are listed from one that turns with the seat: none looks preferred.
+        template=reply_template(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
     )
 
 
@@ -164,27 +164,27 @@ def heard_statements(
     ``council.reasoners.llm.hearing.sample_peers``. ``memo`` keeps statements already written this
     round, by sender and what it sent (most senders send every seat the same).
     """
-    senders = [int(j) for j in np.flatnonzero(heard) if j != seat]
+    senders = [j for j in np.flatnonzero(heard).tolist() if j != seat]
     if not senders:
         return []
     rows = inbox[senders]
     # An LLM peer's stated confidence stands where it sent its own view (not a forged one).
-    own = {j: stated[j] for j in senders if j in stated}
-    sure = confidence(rows)
+    sure = confidence(rows).tolist()
     for k, j in enumerate(senders):
-        if j in own:
-            sure[k] = own[j]
+        if j in stated:
+            sure[k] = stated[j]
+    groups, faulty = _seat_facts(ctx)
     chosen = sample_peers(
         seed=ctx.config.seed,
         seat=seat,
         round_no=round_no,
         senders=senders,
-        options=[int(o) for o in rows.argmax(axis=1)],
+        options=rows.argmax(axis=1).tolist(),
         confidence=[float(c) for c in sure],
-        groups=[ctx.personas[j].group for j in senders],
-        faulty=[bool(ctx.faulty[j]) for j in senders],
+        groups=[groups[j] for j in senders],
+        faulty=[faulty[j] for j in senders],
         n=ctx.n,
-        n_faulty=int(ctx.faulty.sum()),
+        n_faulty=sum(faulty),
     )
     index = {j: k for k, j in enumerate(senders)}
     memo = {} if memo is None else memo
@@ -197,6 +197,12 @@ def heard_statements(
             memo[key] = _peer(ctx, j, row, text, float(sure[index[j]])).model_dump()
         out.append(memo[key])
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _seat_facts(ctx: RunContext) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Each seat's stakeholder group and whether it is faulty (read for every seat, every round)."""
+    return tuple(p.group for p in ctx.personas), tuple(bool(f) for f in ctx.faulty)
 
 
 def received_notes(
@@ -234,17 +240,9 @@ def council_digest(
     """The digest every seat's prompt carries: last round's tally, the last ballot, the bar."""
     # Last round's statements: a faulty seat's is nothing where its fault is silent then.
     quiet = {j for j in range(ctx.n) if ctx.faulty[j] and ctx.fault.silent(round_no - 1)} | silent
-    said = [
-        PeerStatement(
-            seat=j,
-            name="",
-            option=ctx.option_ids[int(views[j].argmax())],
-            confidence=0.0,
-            rationale="",
-        )
-        for j in range(ctx.n)
-        if j not in quiet
-    ]
+    ids = ctx.option_ids
+    tops = np.asarray(views).argmax(axis=1).tolist()
+    said = [ids[top] for j, top in enumerate(tops) if j not in quiet]
     return digest_block(
         said, silent=len(quiet), ballot_tally=ballot_tally, threshold=ctx.quorum, size=ctx.n
     )
@@ -263,5 +261,5 @@ def own_statement(
     if seat in silent:
         return None
     row = np.asarray(view, dtype=float)
-    sure = stated.get(seat, float(confidence(row[None, :])[0]))
+    sure = stated[seat] if seat in stated else float(confidence(row[None, :])[0])
     return _peer(ctx, seat, row, notes.get(SeatKey(round_no - 1, seat)), sure).model_dump()
