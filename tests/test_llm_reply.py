@@ -212,7 +212,7 @@ def test_the_prompt_shows_the_format_with_no_value_to_copy(options: tuple[str, .
     # The system prompt carries it, listing the options from one that turns with the seat.
     ctx = prepare(RunConfig(scenario=SCENARIO, backend="openai"))
     firsts = set()
-    for seat in range(ctx.k):
+    for seat in range(ctx.n_options):
         system = seat_messages(ctx, seat, 0)[0]["content"]
         (line,) = [x for x in system.splitlines() if x.startswith("The format of an answer")]
         assert line.endswith(reply_template(ctx.option_ids, ctx.option_ids[seat]))

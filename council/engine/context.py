@@ -116,11 +116,6 @@ class RunContext:
         return len(self.scenario.options)
 
     @property
-    def k(self) -> int:
-        """The number of options under its old name (``n_options``), for modules not moved yet."""
-        return self.n_options
-
-    @property
     def option_ids(self) -> tuple[str, ...]:
         """Option ids, in scenario order."""
         return self.scenario.option_ids

@@ -48,7 +48,7 @@ def receive(
         sent = ctx.fault.ballots(ctx, faulty, ranks, approve, step, after_round)
         if sent.speaks:
             # What each faulty seat put first, counted over recipients (variants weighted).
-            m, k = len(faulty), ctx.k
+            m, k = len(faulty), ctx.n_options
             weight = np.bincount(sent.variant, minlength=len(sent.rankings))
             index = np.arange(m) * k + sent.rankings[:, :, 0]  # (V, m)
             counts = np.bincount(

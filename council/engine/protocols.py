@@ -163,7 +163,7 @@ def run_ballot(
     """
     if absent is not None and not absent.any():
         absent = None
-    n, k = ctx.n, ctx.k
+    n, k = ctx.n, ctx.n_options
     t = ctx.quorum
     step = 10_000 + 2 * ballot
     honest = ctx.honest

@@ -183,7 +183,7 @@ def commits_received(
     ``commit_sent`` (n,) is what each honest seat broadcast (NONE: nothing); ``sent`` (n, m)
     what each faulty seat sent each recipient. Network faults drop messages per recipient.
     """
-    n, k = ctx.n, ctx.k
+    n, k = ctx.n, ctx.n_options
     got = np.broadcast_to(np.where(ctx.honest, commit_sent, NONE), (n, n)).copy()
     if sent is not None:
         got[:, faulty] = sent

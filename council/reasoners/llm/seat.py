@@ -85,7 +85,7 @@ def _system(ctx: RunContext, seat: int) -> str:
         language=language,
         objective=objective,
         # The options are listed from one that turns with the seat: none looks preferred.
-        template=reply_template(ctx.option_ids, ctx.option_ids[seat % ctx.k]),
+        template=reply_template(ctx.option_ids, ctx.option_ids[seat % ctx.n_options]),
     )
 
 
