@@ -123,6 +123,16 @@ def test_faulty_seats_are_hidden_until_the_facilitator_reveals_them(app: AppTest
     assert "Hide the faulty seats" in texts(app)
 
 
+def test_silent_after_runs_with_the_round_chosen_in_the_form(app: AppTest) -> None:
+    run_deliberation(app, size=12, byzantine=3, fault="silent-after", fault_round=1, rounds=3)
+    record = record_of(app)
+    assert record.config.fault == "silent-after:1"
+    faulty = faulty_seats(record)
+    for rnd in record.rounds:
+        said = [rnd.statements[s].option for s in faulty]
+        assert all(said) if rnd.round < 1 else not any(said), (rnd.round, said)
+
+
 def test_revealed_equivocators_show_what_they_told_whom(app: AppTest) -> None:
     run_deliberation(app, size=12, byzantine=2, fault="equivocate", seed=1)
     assert "told " not in " ".join(m.markdown[0].value for m in app.chat_message)

@@ -153,6 +153,16 @@ def test_the_fault_models_that_push_an_option_ask_which(page: AppTest) -> None:
     assert faults == {"crash", "persuader:suspend-scoring"}
 
 
+def test_silent_after_asks_from_which_round(page: AppTest) -> None:
+    custom(page, size=[7], byzantine=[2], fault=["silent-after", "persuader"])
+    page.selectbox(key="x_fault_option").set_value("suspend-scoring")
+    page.number_input(key="x_fault_round").set_value(2)
+    ok(page.number_input(key="x_seeds").set_value(2).run())
+    run(page)
+    faults = set(page.dataframe[0].value["fault"])
+    assert faults == {"silent-after:2", "persuader:suspend-scoring"}
+
+
 def test_the_page_in_khmer_and_each_session_in_its_own_folder(
     page: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ from council.cli.options import add_run_options, add_transport_options
 from council.cli.show import add_record_commands, open_store
 from council.cli.show import print_json as print_json
 from council.contracts.errors import UsageError
+from council.contracts.seat_models import DEFAULT_MODEL
 
 
 def _models(args: argparse.Namespace) -> Any:
@@ -94,7 +95,7 @@ def _config(args: argparse.Namespace) -> Any:
         models = _models(args)
         base_url = _base_url(args)
         fields |= {
-            "model": models.default.model if models else args.model or "gpt-4o-mini",
+            "model": models.default.model if models else args.model or DEFAULT_MODEL,
             "base_url": models.default.base_url or base_url if models else base_url,
             "models": models,
             "cache": args.cache,
@@ -114,16 +115,12 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _groups_flag(text: str) -> tuple[str, ...]:
     """``--faulty-groups government,industry`` as a tuple (UsageError naming a bad group)."""
-    from council.contracts.principles import GROUPS
+    from council.contracts.principles import parse_groups
 
-    groups = tuple(g.strip() for g in text.split(",") if g.strip())
-    bad = [g for g in groups if g not in GROUPS]
-    if bad or not groups:
-        raise UsageError(
-            f"council run: --faulty-groups: {bad[0] if bad else 'nothing'!r} is not a group "
-            f"(known: {', '.join(GROUPS)})"
-        )
-    return tuple(dict.fromkeys(groups))
+    try:
+        return parse_groups(text)
+    except ValueError as exc:
+        raise UsageError(f"council run: --faulty-groups: {exc}") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:

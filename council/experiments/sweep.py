@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from council.contracts import principles
 from council.contracts.choices import Protocol, Topology, Update
 from council.contracts.config import MAX_SIZE, bounds_of, default_of
-from council.contracts.principles import GROUPS
 from council.experiments.table import ALL_GROUPS, COLUMNS, EXTRAS, FACTORS, NO_WEIGHTS
 from council.library.loader import LoadError, Problem, explain, read_yaml
 from council.rules.faults import FAULTS
@@ -222,10 +222,7 @@ def parse_sweep(data: Any, name: str) -> SweepConfig:
 
 def parse_groups(spec: str) -> tuple[str, ...]:
     """``government,industry`` as groups; SpecError naming a bad one."""
-    groups = tuple(g.strip() for g in spec.split(",") if g.strip())
-    bad = [g for g in groups if g not in GROUPS]
-    if bad or not groups:
-        raise SpecError(
-            f"{bad[0] if bad else spec!r} is not a group (known: {', '.join(GROUPS)}, or all)"
-        )
-    return groups
+    try:
+        return principles.parse_groups(spec)
+    except ValueError as exc:
+        raise SpecError(f"{exc}, or {ALL_GROUPS}") from None

@@ -7,7 +7,7 @@ import functools
 import networkx as nx
 import numpy as np
 
-from council.contracts.config import Topology
+from council.contracts.choices import Topology
 
 
 def build_graph(kind: Topology, n: int, *, seed: int) -> nx.Graph:

@@ -13,6 +13,7 @@ from typing import Any
 
 from council.contracts.config import RunConfig
 from council.contracts.events import Preflight
+from council.contracts.seat_models import DEFAULT_MODEL
 from council.graph.state import context_of
 from council.reasoners.llm.accounting import tokens_by_model
 from council.reasoners.llm.client import Budget, LLMSettings
@@ -40,7 +41,7 @@ def llm_settings(config: RunConfig, transport: Transport | None) -> LLMSettings:
     return LLMSettings(
         **{
             **base.model_dump(),
-            "model": config.model or "gpt-4o-mini",
+            "model": config.model or DEFAULT_MODEL,
             "base_url": config.base_url,
             "max_concurrency": config.max_concurrency,
             "temperature": config.temperature,

@@ -84,9 +84,15 @@ def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
         )
     out["byzantine"] = _number("byzantine", high=MAX_SIZE)
     fault = str(_select("fault", FAULTS.names()))
-    if _takes_option(fault):
+    arg = _fault_arg(fault)
+    if arg == "option":
         pushed = st.selectbox(tr("fault_option"), option_ids, key="f_fault_option")
         fault = f"{fault}:{pushed}"
+    elif arg == "round":
+        silent_from = st.number_input(
+            tr("fault_round"), 0, bounds_of("rounds")[1], 1, key="f_fault_round"
+        )
+        fault = f"{fault}:{silent_from}"
     out["fault"] = fault
     return out
 
@@ -104,8 +110,9 @@ def _select(field: str, options: Sequence[str] | None = None) -> Any:
     return st.selectbox(tr(field), names, index=names.index(default_of(field)), key=f"f_{field}")
 
 
-def _takes_option(fault: str) -> bool:
-    return any(e.name == fault and e.arg for e in FAULTS.entries())
+def _fault_arg(fault: str) -> str | None:
+    """What a fault's ``:ARG`` is (``option``, ``round``), or None if it takes none."""
+    return next((e.arg for e in FAULTS.entries() if e.name == fault), None)
 
 
 def _rules() -> dict[str, Any]:

@@ -35,6 +35,8 @@ import openai
 from openai._models import FinalRequestOptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from council.contracts.choices import CacheMode
+from council.contracts.config import default_of
 from council.reasoners.llm.errors import (
     EndpointError,
     EndpointKind,
@@ -62,7 +64,6 @@ __all__ = [
     "response_format",
 ]
 
-CacheMode = Literal["on", "read", "off"]
 Dialect = Literal["openai", "compatible"]
 _CHAT = FinalRequestOptions.construct(method="post", url="/chat/completions")
 """A chat request's SDK options, built once; each call copies it with its body."""
@@ -88,7 +89,7 @@ class LLMSettings(BaseModel):
 
     model: str
     base_url: str | None = None
-    max_concurrency: int = Field(default=64, ge=1, le=1024)
+    max_concurrency: int = Field(default=default_of("max_concurrency"), ge=1, le=1024)
     attempts: int = Field(
         default=4, ge=1, le=10, description="HTTP attempts per request (429s aside)."
     )
@@ -101,8 +102,8 @@ class LLMSettings(BaseModel):
     preflight_timeout: float = Field(
         default=5.0, gt=0, description="Seconds the preflight may wait for each answer."
     )
-    temperature: float = Field(default=0.7, ge=0, le=2)
-    cache: CacheMode = "on"
+    temperature: float = Field(default=default_of("temperature"), ge=0, le=2)
+    cache: CacheMode = default_of("cache")
     rpm: int | None = Field(default=None, ge=1, description="Requests a minute, at most.")
     tpm: int | None = Field(
         default=None, ge=1, description="Tokens a minute, at most (prompt estimate + output cap)."

@@ -14,18 +14,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from council.contracts.choices import Language
 from council.contracts.formats import Persona, Scenario
 from council.contracts.principles import PRINCIPLES
 from council.reasoners.llm.hearing import MAX_HEARD as MAX_HEARD
 
 MAX_SAID = 180
 """Characters kept of each quoted statement."""
-
-Language = Literal["en", "km"]
 
 
 class PeerStatement(BaseModel):

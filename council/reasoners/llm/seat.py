@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from council.contracts.choices import Language
 from council.contracts.seat_key import SeatKey
 from council.engine.context import RunContext
 from council.engine.rationale import opening_rationale
 from council.reasoners.llm.client import CallScope, LLMClient, Usage
 from council.reasoners.llm.hearing import sample_peers
 from council.reasoners.llm.prompts import (
-    Language,
     PeerStatement,
     digest_block,
     messages,

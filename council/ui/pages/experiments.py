@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from council.contracts.choices import Protocol, Topology, Update, names
+from council.contracts.config import bounds_of
 from council.contracts.events import ProgressEvent, SweepAdvanced
 from council.experiments.cells import CELL_METRICS
 from council.experiments.plan import plan
@@ -101,15 +102,22 @@ def _scenarios(library: Library) -> list[str]:
 
 def _faults(library: Library, scenarios: list[str]) -> list[str]:
     faults = _many(tr("faults"), FAULTS.names(), _default("fault"), "x_fault")
-    pushing = {e.name for e in FAULTS.entries() if e.arg}
-    if not pushing.intersection(faults):
-        return faults
-    # One option for every fault that pushes one; the sweep's check says if a scenario lacks it.
-    options = dict.fromkeys(o for i in scenarios for o in library.scenarios[i].option_ids)
-    pushed = st.selectbox(
-        tr("fault_option"), list(options), key="x_fault_option", persist_state="session"
-    )
-    return [f"{f}:{pushed}" if f in pushing else f for f in faults]
+    args = {e.name: e.arg for e in FAULTS.entries() if e.arg}
+    chosen = {f: args[f] for f in faults if f in args}
+    given: dict[str, str] = {}
+    if "option" in chosen.values():
+        # One option for every fault that pushes one; the sweep's check says if a scenario lacks it.
+        options = dict.fromkeys(o for i in scenarios for o in library.scenarios[i].option_ids)
+        given["option"] = str(
+            st.selectbox(
+                tr("fault_option"), list(options), key="x_fault_option", persist_state="session"
+            )
+        )
+    if "round" in chosen.values():
+        given["round"] = str(
+            st.number_input(tr("fault_round"), 0, bounds_of("rounds")[1], 1, key="x_fault_round")
+        )
+    return [f"{f}:{given[chosen[f]]}" if f in chosen else f for f in faults]
 
 
 def _custom() -> dict[str, Any]:
