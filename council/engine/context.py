@@ -236,6 +236,13 @@ def prepare(
     config: RunConfig, library: Library | None = None, scenario: Scenario | None = None
 ) -> RunContext:
     """Resolve a config into a run context (SpecError or LoadError if it is not valid)."""
+    return draw(config, seat(config, library, scenario))
+
+
+def seat(
+    config: RunConfig, library: Library | None = None, scenario: Scenario | None = None
+) -> Council:
+    """Resolve a config into its seated council, before any seed's draws."""
     library = library or load_library()
     scenario = scenario or resolve_scenario(config.scenario, library)
-    return build_context(config, library, scenario)
+    return seat_council(config, library, scenario)

@@ -8,8 +8,9 @@ from council.contracts.config import RunConfig
 from council.contracts.events import BallotCounted, RoundFinished, RunEvent
 from council.contracts.formats import Scenario
 from council.contracts.record import RunRecord, Seat
+from council.engine import seeded
 from council.engine.adversary import NONE
-from council.engine.context import RunContext, prepare
+from council.engine.context import RunContext, prepare, seat
 from council.engine.outcome import summarize
 from council.engine.phases import Trace, simulate
 from council.engine.records import build_record
@@ -18,11 +19,12 @@ from council.session.run_session import RunSession
 
 
 def baseline_option(ctx: RunContext, library: Library | None = None) -> int:
-    """The option the same run decides with every seat honest (NONE if it decides nothing)."""
-    if not ctx.faulty.any():
-        return summarize(ctx, simulate(ctx)).option
-    honest = prepare(ctx.config.honest(), library, ctx.scenario)
-    return summarize(honest, simulate(honest)).option
+    """The option the same run decides with every seat honest (NONE if it decides nothing).
+
+    ``library`` is unused (the context's seated council is reused); kept for callers' symmetry.
+    """
+    del library
+    return seeded.baseline_option(ctx) if ctx.faulty.any() else summarize(ctx, simulate(ctx)).option
 
 
 def run(
@@ -35,12 +37,13 @@ def run(
     and keeps nothing.
     """
     started = time.perf_counter()
-    ctx = prepare(session.config, library, scenario)
-    trace = simulate(ctx)
-    baseline = baseline_option(ctx, library)
+    council = seat(session.config, library, scenario)
+    played = seeded.run_seed(session.config, council)
     wall_s = time.perf_counter() - started
-    record = build_record(ctx, trace, baseline=baseline, wall_s=wall_s, run_id=session.run_id)
-    for event in events_of(trace):
+    record = build_record(
+        played.ctx, played.trace, baseline=played.baseline, wall_s=wall_s, run_id=session.run_id
+    )
+    for event in events_of(played.trace):
         session.report(event)
     return record
 
