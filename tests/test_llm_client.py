@@ -12,19 +12,12 @@ from typing import Any
 import pytest
 from fake_openai import FakeOpenAI, closed_port_url
 
-from council.reasoners.llm.client import (
-    Answer,
-    Budget,
-    CallScope,
-    EndpointError,
-    LLMClient,
-    LLMSettings,
-    cache_key,
-    reply_schema,
-)
-from council.reasoners.llm.limits import AdaptiveBound, Rates
+from council.reasoners.llm.client import LLMClient
+from council.reasoners.llm.errors import EndpointError
+from council.reasoners.llm.limits import AdaptiveBound, Budget, Rates
 from council.reasoners.llm.prices import Price
-from council.reasoners.llm.reply import reply_model
+from council.reasoners.llm.reply import reply_model, reply_schema
+from council.reasoners.llm.request import Answer, CallScope, LLMSettings, cache_key
 from council.store import Store
 
 OPTIONS = ("keep", "pause", "retrain")

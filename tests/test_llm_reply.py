@@ -15,7 +15,6 @@ from hypothesis_jsonschema import from_schema
 
 from council.contracts.config import RunConfig
 from council.engine.context import prepare
-from council.reasoners.llm.client import output_cap, response_format
 from council.reasoners.llm.reply import (
     MAX_RATIONALE,
     clamp_scores,
@@ -23,6 +22,7 @@ from council.reasoners.llm.reply import (
     reply_schema,
     reply_template,
 )
+from council.reasoners.llm.request import output_cap, response_format
 from council.reasoners.llm.seat import seat_messages
 
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -167,7 +167,7 @@ def test_schema_sent_is_closed_bounded_and_in_each_dialect_only_what_the_server_
 
 
 def output_cap_fields(dialect: str) -> set[str]:
-    from council.reasoners.llm.client import LLMSettings
+    from council.reasoners.llm.request import LLMSettings
 
     return set(output_cap(LLMSettings(model="m"), dialect))  # type: ignore[arg-type]
 

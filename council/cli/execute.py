@@ -107,7 +107,7 @@ def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = No
     import asyncio
 
     from council.engine.context import prepare
-    from council.reasoners.llm.client import EndpointError
+    from council.reasoners.llm.errors import EndpointError
     from council.session.finish import run_graph
     from council.session.run_session import RunSession, new_run_id
 

@@ -44,7 +44,7 @@ def _models(args: argparse.Namespace) -> Any:
 def _base_url(args: argparse.Namespace) -> str | None:
     from urllib.parse import urlsplit
 
-    from council.reasoners.llm.client import public_base_url
+    from council.reasoners.llm.request import public_base_url
 
     base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or None
     if base_url is None:

@@ -16,8 +16,8 @@ from langgraph.types import Command
 
 from council.contracts.config import RunConfig
 from council.graph.wiring import build_graph
-from council.reasoners.llm.client import Budget
 from council.reasoners.llm.endpoints import RunCalls
+from council.reasoners.llm.limits import Budget
 from council.session.checkpoints import Stop, checkpointer
 from council.session.llm import keeper, new_budget, open_calls
 from council.session.run_session import RunSession

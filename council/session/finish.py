@@ -14,7 +14,7 @@ from council.contracts.record import Metrics, RunRecord
 from council.engine.adversary import NONE
 from council.graph.state import context_of, events_of
 from council.reasoners.llm.accounting import costs, usage_metrics
-from council.reasoners.llm.client import Budget
+from council.reasoners.llm.limits import Budget
 from council.session.batch import baseline_option
 from council.session.checkpoints import Stop, snapshot
 from council.session.drive import drive

@@ -16,9 +16,10 @@ from council.contracts.events import Preflight
 from council.contracts.seat_models import DEFAULT_MODEL
 from council.graph.state import context_of
 from council.reasoners.llm.accounting import tokens_by_model
-from council.reasoners.llm.client import Budget, LLMSettings
 from council.reasoners.llm.endpoints import RunCalls, SeatClients, Transport
+from council.reasoners.llm.limits import Budget
 from council.reasoners.llm.prices import Price
+from council.reasoners.llm.request import LLMSettings
 from council.session.run_session import RunSession
 from council.store import Store, text_hash
 

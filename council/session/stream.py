@@ -17,7 +17,7 @@ from council.contracts.config import RunConfig
 from council.contracts.events import LlmUsage, SeatSpoke, run_event
 from council.graph.state import CouncilState, context_of, failures_of, notes_of, spoken_of
 from council.reasoners.llm.accounting import costs
-from council.reasoners.llm.client import Usage
+from council.reasoners.llm.request import Usage
 from council.session.run_session import RunSession
 
 STEP_PAUSES = ["gather", "vote"]

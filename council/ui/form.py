@@ -22,8 +22,8 @@ from council.library.loader import LoadError
 from council.present.figures import seat_labels
 from council.present.i18n import scenario_title
 from council.reasoners.llm import estimate_config
-from council.reasoners.llm.client import public_base_url
 from council.reasoners.llm.endpoints import Transport
+from council.reasoners.llm.request import public_base_url
 from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError

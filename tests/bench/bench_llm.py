@@ -41,9 +41,9 @@ from council.contracts.config import RunConfig  # noqa: E402
 from council.contracts.events import ProgressEvent  # noqa: E402
 from council.contracts.record import RunRecord  # noqa: E402
 from council.engine.context import prepare  # noqa: E402
-from council.reasoners.llm.client import LLMSettings, output_cap, response_format  # noqa: E402
 from council.reasoners.llm.endpoints import Transport  # noqa: E402
 from council.reasoners.llm.reply import reply_model  # noqa: E402
+from council.reasoners.llm.request import LLMSettings, output_cap, response_format  # noqa: E402
 from council.reasoners.llm.seat import seat_messages  # noqa: E402
 from council.session import RunSession  # noqa: E402
 from council.session.finish import run_graph  # noqa: E402

@@ -15,8 +15,10 @@ from typing import Any
 
 from council.contracts.seat_models import Endpoint
 from council.engine.context import RunContext
-from council.reasoners.llm.client import Budget, LLMClient, LLMSettings, ResponseCache, Usage
+from council.reasoners.llm.client import LLMClient
+from council.reasoners.llm.limits import Budget
 from council.reasoners.llm.prices import Price
+from council.reasoners.llm.request import LLMSettings, ResponseCache, Usage
 from council.reasoners.llm.seat import Speech
 from council.store import text_hash
 

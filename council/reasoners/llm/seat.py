@@ -14,7 +14,7 @@ from council.contracts.choices import Language
 from council.contracts.seat_key import SeatKey
 from council.engine.context import RunContext
 from council.engine.rationale import opening_rationale
-from council.reasoners.llm.client import CallScope, LLMClient, Usage
+from council.reasoners.llm.client import LLMClient
 from council.reasoners.llm.hearing import sample_peers
 from council.reasoners.llm.prompts import (
     PeerStatement,
@@ -25,6 +25,7 @@ from council.reasoners.llm.prompts import (
     user_prompt,
 )
 from council.reasoners.llm.reply import clamp_scores, reply_model, reply_template
+from council.reasoners.llm.request import CallScope, Usage
 from council.rules.opinion import confidence
 
 
