@@ -1,8 +1,9 @@
-"""The OpenAI-compatible client: preflight, rates, retries, repair, cache, budget, accounting.
+"""The OpenAI-compatible client: rates, retries, repair, cache, budget, accounting.
 
-The only module that imports ``openai``. The SDK's own retries are off; ours back off with
-jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and make one repair attempt when the
-output is not valid JSON of the requested schema (giving the validation error back). 4xx other
+With ``preflight``, the only modules that import ``openai``. The SDK's own retries are off;
+ours back off with jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and make one repair
+attempt when the output is not valid JSON of the requested schema (giving the validation error
+back). 4xx other4xx other
 than 429 are not retried. The API key lives in the client object only: never in a config, a
 record, the cache or a log line.
 
@@ -32,13 +33,10 @@ from openai._models import FinalRequestOptions
 from pydantic import BaseModel, ValidationError
 
 from council.reasoners.llm.errors import (
-    EndpointError,
-    EndpointKind,
-    connection_kind,
     connection_words,
-    status_kind,
 )
 from council.reasoners.llm.limits import AdaptiveBound, Budget, Rates
+from council.reasoners.llm.preflight import check, server_message
 from council.reasoners.llm.prices import Price
 from council.reasoners.llm.request import (
     Answer,
@@ -53,7 +51,6 @@ from council.reasoners.llm.request import (
     dialect_of,
     output_cap,
     prompt_tokens_at_most,
-    public_base_url,
 )
 
 __all__ = ["RETRY_AFTER_CAP", "LLMClient"]
@@ -82,16 +79,6 @@ def _retry_after(err: openai.APIStatusError) -> float | None:
         except (TypeError, ValueError):
             return None
         return max(0.0, parsed.timestamp() - time.time())
-
-
-def _server_message(err: openai.APIStatusError) -> str:
-    body = err.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else inner
-        if message:
-            return " ".join(str(message).split())[:200]
-    return _short(err)
 
 
 @dataclass(frozen=True)
@@ -294,7 +281,7 @@ class LLMClient:
                     f"HTTP {err.status_code}", "server_error", _retry_after(err)
                 ) from None
             except openai.APIStatusError as err:  # 4xx other than 429: retrying will not help
-                message = _server_message(err)
+                message = server_message(err)
                 if err.status_code == 400 and dialect == "compatible" and _schema_refused(message):
                     self.dialect = "openai"  # an OpenAI-like server behind a proxy: ask its way
                     raise _Failed(f"HTTP 400: {message}", "server_error", 0.0) from None
@@ -351,76 +338,11 @@ class LLMClient:
 
     # --- before any seat ---------------------------------------------------------------------
     async def preflight(self) -> None:
-        """Check that the endpoint answers, accepts the key and serves the model.
+        """Check the endpoint answers, accepts the key and serves the model (``preflight.check``).
 
-        Raises :class:`EndpointError` (one line, within ``preflight_timeout`` a request) if not.
         It goes through the client the calls use (their connection pool, warmed).
-        Lists ``/models``; if the model is listed, that is enough (no tokens spent). If the
-        listing is missing (some proxies have none) or does not name the model (some servers
-        serve any name), one chat call with a one-token cap decides.
         """
-        where = public_base_url(self.settings.base_url) or "https://api.openai.com/v1"
-        quick: openai.RequestOptions = {"timeout": self.settings.preflight_timeout}
-        listed: list[str] | None = None
-        try:
-            raw = await self._sdk.get("/models", cast_to=httpx.Response, options=quick)
-            data = raw.json()
-            if isinstance(data, dict) and isinstance(data.get("data"), list):
-                listed = [str(m.get("id")) for m in data["data"] if isinstance(m, dict)]
-        except openai.APIStatusError as err:
-            if err.status_code in (401, 403):
-                raise self._endpoint_error(err, where) from None
-        except openai.APIConnectionError as err:
-            raise self._connection_error(err, where) from None
-        except ValueError:
-            listed = None  # not JSON: not a listing
-        if listed is not None and self.settings.model in listed:
-            return
-        try:
-            await self._sdk.post(
-                "/chat/completions",
-                body={
-                    "model": self.settings.model,
-                    "messages": [{"role": "user", "content": "Reply with OK."}],
-                    **output_cap(
-                        self.settings.model_copy(update={"max_completion_tokens": 16}),
-                        self.dialect,
-                    ),
-                },
-                cast_to=httpx.Response,
-                options=quick,
-            )
-        except openai.APIStatusError as err:
-            if err.status_code == 429:
-                return  # it is there and serves us, only busy
-            raise self._endpoint_error(err, where, listed) from None
-        except openai.APIConnectionError as err:
-            raise self._connection_error(err, where) from None
-
-    def _connection_error(self, err: openai.APIConnectionError, where: str) -> EndpointError:
-        kind = connection_kind(err)
-        words = connection_words(err, self.settings.preflight_timeout)
-        return EndpointError(kind, f"{where}: {words}")
-
-    def _endpoint_error(
-        self, err: openai.APIStatusError, where: str, listed: list[str] | None = None
-    ) -> EndpointError:
-        message = _server_message(err)
-        kind: EndpointKind = status_kind(err.status_code, message)
-        model = self.settings.model
-        if kind == "unknown_model" or (kind == "not_found" and listed):
-            shown = (
-                ", ".join(listed[:8]) + (" …" if len(listed or []) > 8 else "") if listed else ""
-            )
-            also = f" (it serves: {shown})" if shown else ""
-            return EndpointError("unknown_model", f"{where}: unknown model {model!r}{also}")
-        words = {
-            "unauthorised": "HTTP 401 unauthorised: check the API key (OPENAI_API_KEY)",
-            "forbidden": f"HTTP 403 forbidden: the key may not use {model!r} here",
-            "not_found": "HTTP 404 not found: no OpenAI-compatible API there (the base URL "
-            "usually ends in /v1)",
-        }.get(kind, f"HTTP {err.status_code}: {message}")
-        return EndpointError(kind, f"{where}: {words}")
+        await check(self._sdk, self.settings, self.dialect)
 
     async def close(self) -> None:
         """Release the HTTP connections."""
@@ -445,7 +367,3 @@ def _schema_refused(message: str) -> bool:
 
 def _clip(text: str) -> str:
     return " ".join(str(text).split())[:200]
-
-
-def _short(err: Exception) -> str:
-    return _clip(str(err))
