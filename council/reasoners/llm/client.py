@@ -3,9 +3,8 @@
 With ``preflight``, the only modules that import ``openai``. The SDK's own retries are off;
 ours back off with jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and make one repair
 attempt when the output is not valid JSON of the requested schema (giving the validation error
-back). 4xx other4xx other
-than 429 are not retried. The API key lives in the client object only: never in a config, a
-record, the cache or a log line.
+back). 4xx other than 429 are not retried. The API key lives in the client object only: never
+in a config, a record, the cache or a log line.
 
 Servers differ in what they accept; the client speaks two dialects of the same request:
 
