@@ -6,6 +6,13 @@ that colour and facet it), the ``figures`` its text quotes and a one-line ``summ
 README's table, then one paragraph saying what the result shows and why. The paragraph and the
 summary name figures as ``{name}``; their values come from a run of the preset, written to
 ``NAME.figures.json`` by ``python -m council.experiments.presets.regenerate``, never typed.
+
+Lives here: the ``Preset`` model and loader (this module), ``figure`` (figure definitions and
+rendering), ``arithmetic`` (figures computed exactly rather than run), ``claims`` (checking a
+paragraph against a run), ``regenerate`` (the script that writes the figures and the README's
+table).
+
+May import: ``council.experiments`` and everything below it.
 """
 
 from __future__ import annotations
