@@ -99,10 +99,12 @@ def _load(text: str) -> Any:
 
 def read_yaml(path: Path, *, name: str | None = None) -> Any:
     """Read one YAML document from ``path`` safely; raise LoadError on any problem."""
-    return parse_yaml(_read_bytes(path, name or str(path)), name or str(path))
+    return parse_yaml(read_bytes(path, name or str(path)), name or str(path))
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def read_bytes(path: Path, name: str) -> bytes:
+    """A file's bytes, refused (LoadError) if it is missing, not a file or over MAX_BYTES."""
+
     def fail(message: str) -> LoadError:
         return LoadError([Problem(file=name, message=message)])
 
