@@ -158,11 +158,12 @@ def test_cache_off_and_an_unwritable_cache_still_load(
 
 
 _WRITER = """
-import sys
+import os, sys
 from pathlib import Path
 from council.library import cache
 from council.library.catalog import load_library
-lib = load_library(Path(sys.argv[1]))
+lib = load_library(Path(sys.argv[1]))  # with the cache off: this process writes one entry only
+os.environ["COUNCIL_CACHE_DIR"] = sys.argv[4]
 personas, scenarios = list(lib.personas.values()), list(lib.scenarios.values())
 for _ in range(int(sys.argv[2])):
     cache.write_entry(lib.root, sys.argv[3], personas, scenarios)
@@ -173,11 +174,19 @@ for _ in range(int(sys.argv[2])):
 def test_two_processes_writing_the_same_entry_leave_a_whole_one(
     root: Path, cache_folder: Path
 ) -> None:
-    env = dict(os.environ, COUNCIL_CACHE_DIR=str(cache_folder.parent))
+    env = dict(os.environ, COUNCIL_CACHE_DIR="off")
     key = "f" * 64
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(root.resolve()), "40", key],
+            [
+                sys.executable,
+                "-c",
+                _WRITER,
+                str(root.resolve()),
+                "40",
+                key,
+                str(cache_folder.parent),
+            ],
             env=env,
             stderr=subprocess.PIPE,
             text=True,

@@ -15,6 +15,7 @@ import yaml
 from conftest import GOOD_PERSONA, GOOD_SCENARIO, write_yaml
 
 import council.library.loader as loader
+import council.library.safe_yaml as safe_yaml
 from council.contracts.formats import Persona, Scenario
 from council.library.loader import LoadError, load_file
 
@@ -26,8 +27,8 @@ PARSERS = ["libyaml", "python"]
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Load with each parser in turn (the libyaml case needs PyYAML built with it)."""
     if request.param == "python":
-        monkeypatch.setattr(loader, "FAST_LOADER", None)
-    elif loader.FAST_LOADER is None:
+        monkeypatch.setattr(safe_yaml, "FAST_LOADER", None)
+    elif safe_yaml.FAST_LOADER is None:
         pytest.skip("PyYAML was built without libyaml")
     return str(request.param)
 
@@ -311,7 +312,7 @@ def test_good_documents_round_trip_through_yaml(tmp_path: Path) -> None:
 
 
 def test_libyaml_is_used_where_pyyaml_has_it() -> None:
-    assert (loader.FAST_LOADER is yaml.CSafeLoader) == yaml.__with_libyaml__
+    assert (safe_yaml.FAST_LOADER is yaml.CSafeLoader) == yaml.__with_libyaml__
 
 
 @pytest.mark.parametrize(
@@ -323,11 +324,11 @@ def test_libyaml_is_used_where_pyyaml_has_it() -> None:
     ],
 )
 def test_both_parsers_refuse_an_alias_at_the_same_place(text: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    if loader.FAST_LOADER is None:
+    if safe_yaml.FAST_LOADER is None:
         pytest.skip("PyYAML was built without libyaml")
     lines = []
-    for fast in (loader.FAST_LOADER, None):
-        monkeypatch.setattr(loader, "FAST_LOADER", fast)
+    for fast in (safe_yaml.FAST_LOADER, None):
+        monkeypatch.setattr(safe_yaml, "FAST_LOADER", fast)
         with pytest.raises(LoadError) as err:
             loader.parse_yaml(text.encode(), "f.yaml")
         lines.append(str(err.value))
@@ -340,5 +341,5 @@ def test_both_parsers_read_the_library_alike(monkeypatch) -> None:  # type: igno
     files = sorted(library_root().glob("*/*.yaml"))
     assert len(files) > 30
     fast = [loader.read_yaml(p) for p in files]
-    monkeypatch.setattr(loader, "FAST_LOADER", None)
+    monkeypatch.setattr(safe_yaml, "FAST_LOADER", None)
     assert [loader.read_yaml(p) for p in files] == fast

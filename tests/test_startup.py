@@ -37,11 +37,13 @@ with open(os.environ["MODULES_OUT"], "w") as out:
 """
 
 
-def imported_by(tmp_path: Path, *argv: str) -> tuple[int, set[str], str]:
+def imported_by(tmp_path: Path, *argv: str, cache: Path | None = None) -> tuple[int, set[str], str]:
     """Run ``council ARGV`` as a fresh process: its exit code, top-level imports, and stdout."""
     out = tmp_path / "modules.json"
     env = dict(os.environ, ARGV=json.dumps(argv), MODULES_OUT=str(out))
     env["COUNCIL_DB"] = str(tmp_path / "s.db")
+    if cache is not None:
+        env["COUNCIL_CACHE_DIR"] = str(cache)
     proc = subprocess.run(
         [sys.executable, "-c", _RUN_CLI], capture_output=True, text=True, env=env, timeout=120
     )
@@ -68,6 +70,17 @@ def test_an_offline_run_imports_no_llm_sdk_graph_or_app_and_is_stored(tmp_path: 
     assert [e.kind for e in stored.events(record["run_id"])].count("ballot") == len(
         record["ballots"]
     )
+
+
+def test_a_second_process_takes_the_library_from_the_cache_and_parses_no_yaml(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache"
+    code, cold, first = imported_by(tmp_path, "run", SCENARIO, "--json", cache=cache)
+    assert code == 0 and "yaml" in cold and list((cache / "library").glob("*.json"))
+    code, warm, second = imported_by(tmp_path, "run", SCENARIO, "--json", cache=cache)
+    assert code == 0 and "yaml" not in warm
+    assert json.loads(first)["rounds"] == json.loads(second)["rounds"]
 
 
 def test_an_offline_run_with_a_graph_topology_imports_networkx_then(tmp_path: Path) -> None:

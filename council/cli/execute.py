@@ -174,7 +174,8 @@ def execute_offline(args: argparse.Namespace, config: Any) -> int:
     from council.session.run_session import RunSession, new_run_id
 
     store = open_store(args)
-    prices_of(args)  # a bad --prices file is bad input whatever the backend
+    if getattr(args, "prices", None):
+        prices_of(args)  # a bad --prices file is bad input whatever the backend
     show = not args.json and sys.stderr.isatty()
     lines = progress_lines(show)
     events: list[RunEvent] = []

@@ -10,8 +10,11 @@ another. The files are still read on every start (a millisecond); only parsing i
 An entry is read back through the same pydantic models, validated as any input is: a corrupted
 or truncated entry, or one written under another key, is ignored and rebuilt. Entries are
 written to a temporary file and renamed into place, so two processes writing the same entry at
-once each leave a whole file, and a reader never sees half of one. Anything that goes wrong with
-the cache (no permission, a full disk) only costs the parse it would have saved.
+once each leave a whole file, and a reader never sees half of one. One entry is kept per library
+folder (two versions of a folder in use at once each drop the other's: a miss, nothing worse).
+Anything that goes wrong with the cache (no permission, a full disk) only costs the parse it
+would have saved. PyYAML's version is not in the key (reading it costs more than the cache
+saves); clear the cache after upgrading PyYAML if its parsing could have changed.
 """
 
 from __future__ import annotations
@@ -57,20 +60,30 @@ def cache_dir() -> Path | None:
     return Path(platformdirs.user_cache_dir("byzantine-council", appauthor=False)) / "library"
 
 
+CODE = (
+    "contracts/formats.py",
+    "contracts/principles.py",
+    "library/loader.py",
+    "library/safe_yaml.py",
+    "library/catalog.py",
+    "library/cache.py",
+)
+"""The sources a cached library depends on besides its files: how they are parsed and checked."""
+
+
 def _code_fingerprint() -> bytes:
-    """What the cached models depend on besides the files: the code that reads and checks them."""
+    """A hash of the code that reads and checks the files, the package's and pydantic's version."""
     import pydantic
 
     from council import __version__
-    from council.contracts import formats, principles
-    from council.library import catalog, loader
 
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{pydantic.VERSION}".encode())
-    for module in (formats, principles, loader, catalog):
+    for source in CODE:
         try:
-            digest.update(Path(module.__file__ or "").read_bytes())
+            digest.update((package / source).read_bytes())
         except OSError:
-            digest.update(module.__name__.encode())  # no source (a frozen build): the version
+            digest.update(source.encode())  # no source (a frozen build): the version stands
     return digest.digest()
 
 

@@ -2,13 +2,8 @@
 
 YAML is parsed with a safe loader that never builds Python objects from tags and refuses aliases
 outright (an alias bomb cannot expand); files are size-capped before they are read and must be
-UTF-8 text. Every problem becomes ``FILE: field.path: what is wrong``.
-
-The parser is libyaml's (``yaml.CSafeLoader``, some twenty times faster) when PyYAML was built
-with it, else PyYAML's own; both construct with the same safe constructor. libyaml composes
-nodes in C, where no alias can be refused on the way, so a text that could hold an alias (one
-with a ``*``) has its events read first and is refused at the first alias, before anything is
-composed; a text without ``*`` cannot hold one.
+UTF-8 text (the parsing itself is ``council.library.safe_yaml``). Every problem becomes
+``FILE: field.path: what is wrong``.
 """
 
 from __future__ import annotations
@@ -17,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from council.contracts.formats import Persona, Scenario
@@ -67,36 +61,6 @@ class LoadError(Exception):
         return out
 
 
-FAST_LOADER: type[Any] | None = getattr(yaml, "CSafeLoader", None)
-"""libyaml's safe loader, or None where PyYAML was built without libyaml (tests set it None to
-check that the pure-Python loader keeps every guarantee too)."""
-
-_ALIAS = "YAML aliases (*name) are not allowed"
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases, so no document can expand beyond its text."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(problem=_ALIAS, problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
-
-
-def _load(text: str) -> Any:
-    """One YAML document as plain data, aliases refused (yaml errors propagate)."""
-    fast = FAST_LOADER
-    if fast is None:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    if "*" in text:
-        for event in yaml.parse(text, Loader=fast):
-            if isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark  # libyaml's Mark: the same line and column
-                raise yaml.MarkedYAMLError(problem=_ALIAS, problem_mark=mark)  # type: ignore[arg-type]
-    return yaml.load(text, Loader=fast)  # noqa: S506 - libyaml's SafeLoader
-
-
 def read_yaml(path: Path, *, name: str | None = None) -> Any:
     """Read one YAML document from ``path`` safely; raise LoadError on any problem."""
     return parse_yaml(read_bytes(path, name or str(path)), name or str(path))
@@ -139,17 +103,12 @@ def parse_yaml(data: bytes, name: str) -> Any:
         raise fail(f"not valid UTF-8 (byte {err.start})") from None
     if not text.strip():
         raise fail("file is empty")
+    from council.library.safe_yaml import YamlProblem, parse_text
+
     try:
-        return _load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = " ".join(str(err.problem or err.context or "invalid YAML").split())
-        raise fail(f"{where}YAML error: {problem}") from None
-    except yaml.YAMLError as err:
-        raise fail(f"YAML error: {' '.join(str(err).split())}") from None
-    except RecursionError:
-        raise fail("YAML error: nesting is too deep") from None
+        return parse_text(text)
+    except YamlProblem as err:
+        raise fail(str(err)) from None
 
 
 def kind_of(path: Path, data: Any) -> Kind | None:
