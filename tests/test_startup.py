@@ -88,6 +88,18 @@ def test_an_offline_run_with_a_graph_topology_imports_networkx_then(tmp_path: Pa
     assert code == 0 and "networkx" in modules and not modules & set(HEAVY)
 
 
+def test_a_sweep_imports_no_llm_sdk_graph_or_app(tmp_path: Path) -> None:
+    config = tmp_path / "sweep.yaml"
+    config.write_text(f"scenarios: [{SCENARIO}]\nbyzantine: [0, 5]\nseeds: 10\n")
+    out = tmp_path / "t.csv"
+    code, modules, said = imported_by(
+        tmp_path, "sweep", str(config), "--out", str(out), "--workers", "1"
+    )
+    assert code == 0 and said.startswith("20 rows")
+    assert len(out.read_text().splitlines()) == 21  # the header and a row per run
+    assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
 def _comparable(data: dict) -> dict:  # type: ignore[type-arg]
     data = {k: v for k, v in data.items() if k not in ("run_id", "created_at")}
     data["metrics"] = {k: v for k, v in data["metrics"].items() if k != "wall_s"}
