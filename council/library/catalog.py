@@ -70,22 +70,37 @@ def load_library(root: Path | None = None) -> Library:
 
 @functools.lru_cache(maxsize=8)
 def _load_library(root: Path) -> Library:
+    """The library of ``root``: from the disk cache if its files are unchanged, else parsed.
+
+    Every file is read here, once; on a miss, exactly the bytes that were hashed are parsed,
+    so a file changing meanwhile cannot be cached under the key of its old content.
+    """
     files = {kind: _files(root / folder) for kind, folder in FOLDERS}
     every = [p for paths in files.values() for p in paths or ()]
     data: dict[Path, bytes] = {}
     for path in every:
-        with contextlib.suppress(LoadError):  # reported below, where the file is loaded
+        with contextlib.suppress(LoadError):  # reported by _parse_library, which loads it
             data[path] = read_bytes(path, str(path))
-    key = None
-    if all(paths is not None for paths in files.values()) and len(data) == len(every):
-        key = cache.library_key([(p.relative_to(root).as_posix(), data[p]) for p in every])
-        entry = cache.read_entry(root, key)
-        if entry is not None:
-            return Library(
-                root=root,
-                personas={p.id: p for p in entry.personas},
-                scenarios={s.id: s for s in entry.scenarios},
-            )
+    if None in files.values() or len(data) < len(every):
+        return _parse_library(root, files, data)  # it fails: nothing to cache
+    key = cache.library_key([(p.relative_to(root).as_posix(), data[p]) for p in every])
+    entry = cache.read_entry(root, key)
+    if entry is not None:
+        return Library(
+            root=root,
+            personas={p.id: p for p in entry.personas},
+            scenarios={s.id: s for s in entry.scenarios},
+        )
+    library = _parse_library(root, files, data)
+    personas, scenarios = list(library.personas.values()), list(library.scenarios.values())
+    cache.write_entry(root, key, personas, scenarios)
+    return library
+
+
+def _parse_library(
+    root: Path, files: Mapping[Kind, list[Path] | None], data: Mapping[Path, bytes]
+) -> Library:
+    """Parse and validate the library's files; LoadError listing every problem."""
     problems: list[Problem] = []
     found: dict[Kind, dict[str, Persona | Scenario]] = {"persona": {}, "scenario": {}}
     for kind, folder in FOLDERS:
@@ -96,15 +111,11 @@ def _load_library(root: Path) -> Library:
         problems.extend(_load_into(paths, found, fixed_kind=kind, data=data))
     if problems:
         raise LoadError(problems)
-    library = Library(
+    return Library(
         root=root,
         personas={k: v for k, v in found["persona"].items() if isinstance(v, Persona)},
         scenarios={k: v for k, v in found["scenario"].items() if isinstance(v, Scenario)},
     )
-    if key is not None:
-        personas, scenarios = list(library.personas.values()), list(library.scenarios.values())
-        cache.write_entry(root, key, personas, scenarios)
-    return library
 
 
 def _files(directory: Path) -> list[Path] | None:
