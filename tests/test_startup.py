@@ -124,3 +124,16 @@ def test_council_run_offline_gives_the_graph_s_record_and_events(cli, tmp_path, 
     graph, events = asyncio.run(run_graph(RunSession(config)))
     assert _comparable(json.loads(graph.model_dump_json())) == _comparable(batch)
     assert Store(db).events(batch["run_id"]) == events
+
+
+def test_rerunning_a_run_with_a_person_s_seat_still_refuses(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Only runs with nobody at the table take the batch path: it would play a person's seat."""
+    from council.session.batch import run
+
+    config = RunConfig(scenario=SCENARIO, size=9, human_seats=(3,))
+    record = run(RunSession(config.model_copy(update={"human_seats": ()})))
+    db = tmp_path / "s.db"
+    Store(db).save_run(record.model_copy(update={"config": config}))
+    result = cli("rerun", record.run_id, "--db", str(db), "--json")
+    assert result.code == 1 and result.out == ""
+    assert "seats played by people" in result.err

@@ -6,11 +6,12 @@ flags, ``--prices``, the key from ``OPENAI_API_KEY``, the progress lines when st
 a terminal) and the run goes through the graph. A run that could not work (an endpoint failing
 its preflight, a stop part-way) exits 1 with one line saying why and how to go on.
 
-An offline run (no LLM seat, nobody at the table) takes the batch path instead: the same phase
-functions chained without the graph, which gives the same record (``tests/test_engine.py`` and
-``tests/test_startup.py`` hold them equal) in milliseconds, and spares the command the import of
-LangGraph and the OpenAI SDK. It keeps no checkpoint: there is nothing to resume in a run that
-takes milliseconds; stopped, it stores nothing and is simply run again.
+An offline run with nobody at the table, not being resumed, takes the batch path instead: the
+same phase functions chained without the graph, which gives the same record
+(``tests/test_engine.py`` and ``tests/test_startup.py`` hold them equal) in milliseconds, and
+spares the command the import of LangGraph and the OpenAI SDK. It keeps no checkpoint: there is
+nothing to resume in a run that takes milliseconds; stopped, it stores nothing and is simply
+run again.
 """
 
 from __future__ import annotations
@@ -118,9 +119,10 @@ def _check_cost(ctx: Any, prices: Any) -> None:
 def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = None) -> int:
     """Run ``config`` through the graph (or recover run ``resume_id``), store it, print it.
 
-    An offline run that is not being resumed goes the batch path (``execute_offline``).
+    An offline run with no person's seat, not being resumed, goes the batch path
+    (``execute_offline``).
     """
-    if config.backend == "offline" and resume_id is None:
+    if config.backend == "offline" and not config.human_seats and resume_id is None:
         return execute_offline(args, config)
     import asyncio
 
