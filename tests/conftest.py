@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +14,13 @@ from typing import Any
 import pytest
 import yaml
 
-from council.cli.main import main
+# The library cache of every process the tests start goes to a folder of their own, never the
+# user's cache directory (set before any council module reads it).
+if "COUNCIL_CACHE_DIR" not in os.environ:
+    os.environ["COUNCIL_CACHE_DIR"] = tempfile.mkdtemp(prefix="council-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["COUNCIL_CACHE_DIR"], ignore_errors=True)
+
+from council.cli.main import main  # noqa: E402
 
 GOOD_PERSONA: dict[str, Any] = {
     "id": "test-regulator",

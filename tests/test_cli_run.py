@@ -158,30 +158,47 @@ def test_console_script_runs_end_to_end(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["council"]["size"] == 7
 
 
-def test_a_run_that_stops_says_how_to_resume_it_and_resume_finishes_it(
+def test_an_offline_run_that_fails_says_so_in_one_line_and_stores_nothing(
     cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import re
-
-    import council.graph.wiring as graph_module
-
-    real_ballot = graph_module.run_ballot
+    import council.engine.seeded as seeded_module
 
     def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(graph_module, "run_ballot", crash)
+    monkeypatch.setattr(seeded_module, "simulate", crash)  # offline runs take the batch path
     stopped = cli("run", SCENARIO, "--size", "9", "--byzantine", "2", "--json")
     assert stopped.code == 1 and stopped.out == ""
     (line,) = stopped.err.strip().splitlines()
-    assert "power cut" in line
-    run_id = re.search(r"council resume (\w+)", line).group(1)  # type: ignore[union-attr]
+    assert "power cut" in line and line.endswith("nothing was stored"), line
     assert json.loads(cli("history", "--json").out) == []  # nothing half-written
 
-    monkeypatch.setattr(graph_module, "run_ballot", real_ballot)
-    resumed = cli("resume", run_id, "--json")
+
+def test_a_graph_run_that_stopped_resumes_from_the_cli_to_the_offline_run_s_record(
+    cli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A run checkpointed by the graph (as the app's are) and stopped part-way: ``council
+    resume`` finishes it, and the record is the one ``council run`` gives for the config."""
+    import asyncio
+
+    import council.graph.wiring as graph_module
+    from council.contracts.config import RunConfig
+    from council.session import RunSession
+    from council.session.finish import run_graph
+
+    def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("power cut")
+
+    config = RunConfig(scenario=SCENARIO, size=9, byzantine=2)
+    with monkeypatch.context() as patch:
+        patch.setattr(graph_module, "run_ballot", crash)
+        with pytest.raises(RuntimeError, match="power cut"):
+            asyncio.run(run_graph(RunSession(config, run_id="stopped1", store=db)))
+    assert json.loads(cli("history", "--json").out) == []  # nothing half-written
+
+    resumed = cli("resume", "stopped1", "--json")
     assert resumed.code == 0, resumed.err
     record = json.loads(resumed.out)
     straight = json.loads(cli("run", SCENARIO, "--size", "9", "--byzantine", "2", "--json").out)
-    assert record["run_id"] == run_id
+    assert record["run_id"] == "stopped1"
     assert record["rounds"] == straight["rounds"] and record["outcome"] == straight["outcome"]

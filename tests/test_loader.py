@@ -14,8 +14,23 @@ import pytest
 import yaml
 from conftest import GOOD_PERSONA, GOOD_SCENARIO, write_yaml
 
+import council.library.loader as loader
+import council.library.safe_yaml as safe_yaml
 from council.contracts.formats import Persona, Scenario
 from council.library.loader import LoadError, load_file
+
+PARSERS = ["libyaml", "python"]
+"""The YAML parsers the loader may use: libyaml's where PyYAML has it, else PyYAML's own."""
+
+
+@pytest.fixture(params=PARSERS)
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Load with each parser in turn (the libyaml case needs PyYAML built with it)."""
+    if request.param == "python":
+        monkeypatch.setattr(safe_yaml, "FAST_LOADER", None)
+    elif safe_yaml.FAST_LOADER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    return str(request.param)
 
 
 def edit(base: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
@@ -200,7 +215,7 @@ RAW_CASES = [
 @pytest.mark.parametrize(
     ("data", "words"), [c[1:] for c in RAW_CASES], ids=[c[0] for c in RAW_CASES]
 )
-def test_bad_file_gives_one_line(tmp_path: Path, cli, data: bytes, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_file_gives_one_line(tmp_path: Path, cli, parser, data: bytes, words: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "bad.yaml"
     path.write_bytes(data)
     started = time.perf_counter()
@@ -215,7 +230,7 @@ def test_bad_file_gives_one_line(tmp_path: Path, cli, data: bytes, words: str) -
     assert not Path(MARKER).exists(), "a YAML tag executed code"
 
 
-def test_huge_file_is_refused_before_parsing(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_huge_file_is_refused_before_parsing(tmp_path: Path, cli, parser) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "personas" / "huge.yaml"
     path.parent.mkdir()
     path.write_bytes(b"role: " + b"x" * (20 * 1024 * 1024) + b"\n")
@@ -294,3 +309,37 @@ def test_good_documents_round_trip_through_yaml(tmp_path: Path) -> None:
     scenario = load_file(path)
     assert isinstance(scenario, Scenario)
     assert yaml.safe_load(path.read_text())["id"] == scenario.id
+
+
+def test_libyaml_is_used_where_pyyaml_has_it() -> None:
+    assert (safe_yaml.FAST_LOADER is yaml.CSafeLoader) == yaml.__with_libyaml__
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1, 2]\nb: 'stars * in text'\nc:\n  - *x\n",  # the alias in a block, line 4
+        "a: 1\nb: [x, *y]\n",  # an alias of no anchor
+        "k: &k {a: 1}\nv: {<<: *k, b: 2}\n",  # a merge key is an alias too
+    ],
+)
+def test_both_parsers_refuse_an_alias_at_the_same_place(text: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    if safe_yaml.FAST_LOADER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    lines = []
+    for fast in (safe_yaml.FAST_LOADER, None):
+        monkeypatch.setattr(safe_yaml, "FAST_LOADER", fast)
+        with pytest.raises(LoadError) as err:
+            loader.parse_yaml(text.encode(), "f.yaml")
+        lines.append(str(err.value))
+    assert lines[0] == lines[1] and "aliases (*name) are not allowed" in lines[0], lines
+
+
+def test_both_parsers_read_the_library_alike(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from council.library.catalog import library_root
+
+    files = sorted(library_root().glob("*/*.yaml"))
+    assert len(files) > 30
+    fast = [loader.read_yaml(p) for p in files]
+    monkeypatch.setattr(safe_yaml, "FAST_LOADER", None)
+    assert [loader.read_yaml(p) for p in files] == fast

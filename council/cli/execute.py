@@ -5,6 +5,13 @@ hand it here: one ``RunSession`` is built (the store, ``--timeout`` and the othe
 flags, ``--prices``, the key from ``OPENAI_API_KEY``, the progress lines when standard error is
 a terminal) and the run goes through the graph. A run that could not work (an endpoint failing
 its preflight, a stop part-way) exits 1 with one line saying why and how to go on.
+
+An offline run with nobody at the table, not being resumed, takes the batch path instead: the
+same phase functions chained without the graph, which gives the same record
+(``tests/test_engine.py`` and ``tests/test_startup.py`` hold them equal) in milliseconds, and
+spares the command the import of LangGraph and the OpenAI SDK. It keeps no checkpoint: there is
+nothing to resume in a run that takes milliseconds; stopped, it stores nothing and is simply
+run again.
 """
 
 from __future__ import annotations
@@ -17,7 +24,14 @@ from typing import Any
 
 from council.cli.show import open_store
 from council.contracts.errors import RunStopped, UsageError
-from council.contracts.events import BallotCounted, LlmUsage, Progress, ProgressEvent, RoundFinished
+from council.contracts.events import (
+    BallotCounted,
+    LlmUsage,
+    Progress,
+    ProgressEvent,
+    RoundFinished,
+    RunEvent,
+)
 
 
 def transport_of(args: argparse.Namespace) -> Any:
@@ -103,7 +117,13 @@ def _check_cost(ctx: Any, prices: Any) -> None:
 
 
 def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = None) -> int:
-    """Run ``config`` through the graph (or recover run ``resume_id``), store it, print it."""
+    """Run ``config`` through the graph (or recover run ``resume_id``), store it, print it.
+
+    An offline run with no person's seat, not being resumed, goes the batch path
+    (``execute_offline``).
+    """
+    if config.backend == "offline" and not config.human_seats and resume_id is None:
+        return execute_offline(args, config)
     import asyncio
 
     from council.engine.context import prepare
@@ -144,6 +164,41 @@ def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = No
     except Exception as err:  # noqa: BLE001 - every finished step is checkpointed: say how to go on
         detail = " ".join(f"{type(err).__name__}: {err}".split())
         raise RunStopped(f"run {session.run_id} stopped ({detail}); {again}", 1) from None
+    if show:
+        print(file=sys.stderr)
+    store.save_run(record, events)
+    return _print_run(args, record)
+
+
+def execute_offline(args: argparse.Namespace, config: Any) -> int:
+    """Run an offline ``config`` on the batch path, store it with its events, print it."""
+    from council.session.batch import run
+    from council.session.run_session import RunSession, new_run_id
+
+    store = open_store(args)
+    if getattr(args, "prices", None):
+        prices_of(args)  # a bad --prices file is bad input whatever the backend
+    show = not args.json and sys.stderr.isatty()
+    lines = progress_lines(show)
+    events: list[RunEvent] = []
+
+    def hear(event: ProgressEvent) -> None:
+        if isinstance(event, RoundFinished | BallotCounted):
+            events.append(event)
+        if lines is not None:
+            lines(event)
+
+    session = RunSession(config, run_id=new_run_id(), store=store.path, progress=hear)
+    if show:
+        print(f"run {session.run_id}: deliberating ...", file=sys.stderr)
+    try:
+        record = run(session)
+    except KeyboardInterrupt:
+        raise RunStopped(f"run {session.run_id} interrupted; nothing was stored", 130) from None
+    except Exception as err:  # noqa: BLE001 - one line; an offline run is simply run again
+        detail = " ".join(f"{type(err).__name__}: {err}".split())
+        stopped = f"run {session.run_id} stopped ({detail}); nothing was stored"
+        raise RunStopped(stopped, 1) from None
     if show:
         print(file=sys.stderr)
     store.save_run(record, events)

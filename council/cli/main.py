@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from council.cli.runs import add_run_commands, print_json
+from council.cli.commands import Commands, command_of
+from council.cli.runs import add_run_commands
+from council.cli.show import print_json
 from council.contracts.errors import RunStopped, UsageError
-from council.library.loader import LoadError
-from council.rules.registry import SpecError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -29,6 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate files and folders; print one line per problem."""
     from council.library.catalog import validate_paths
+    from council.library.loader import LoadError
 
     problems = validate_paths([Path(p) for p in args.paths])
     if problems:
@@ -149,38 +150,45 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser."""
-    parser = _Parser(prog="council", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    p = sub.add_parser("validate", help="check persona and scenario files")
+def _fill_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is valid")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("list", help="list the library and the registries")
+
+def _fill_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("what", choices=["personas", "scenarios", "faults", "rules"])
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_list)
 
+
+def _fill_schema(p: argparse.ArgumentParser) -> None:
     from council.library.schema import SCHEMAS
 
-    p = sub.add_parser("schema", help="print the JSON schema of a file format")
     p.add_argument("kind", choices=list(SCHEMAS), nargs="?", default="scenario")
     p.add_argument("--write", metavar="DIR", help="write every schema into DIR instead")
     p.set_defaults(func=cmd_schema)
 
-    add_run_commands(sub)
 
-    p = sub.add_parser("bench", help="measure graph latency and batch throughput")
+def _fill_bench(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command listed, ``command``'s options (None: all) filled in."""
     from council.cli.sweeps import add_sweep_commands
 
-    add_sweep_commands(sub)
+    parser = _Parser(prog="council", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = Commands(sub, command)
+    commands.add("validate", "check persona and scenario files", _fill_validate)
+    commands.add("list", "list the library and the registries", _fill_list)
+    commands.add("schema", "print the JSON schema of a file format", _fill_schema)
+    add_run_commands(commands)
+    commands.add("bench", "measure graph latency and batch throughput", _fill_bench)
+    add_sweep_commands(commands)
     return parser
 
 
@@ -193,20 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(command_of(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
         func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
     except UsageError as err:
         print(str(err), file=sys.stderr)
-        return EXIT_USAGE
-    except LoadError as err:
-        for line in err.lines():
-            print(line, file=sys.stderr)
-        return EXIT_USAGE
-    except SpecError as err:
-        print(f"council: {err}", file=sys.stderr)
         return EXIT_USAGE
     except RunStopped as err:
         print(f"council: {err}", file=sys.stderr)
@@ -217,5 +219,24 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as err:  # noqa: BLE001 - the CLI's promise: one line, never a traceback
-        print(f"council: error: {type(err).__name__}: {err}", file=sys.stderr)
-        return EXIT_FAIL
+        return _report(err)
+
+
+def _report(err: Exception) -> int:
+    """Print an error as one line (a file's problems, one line each); return the exit code.
+
+    The error classes of the library and the registries are imported here, not at the top:
+    ``council --help`` must not load the YAML loader and the file formats to print a list.
+    """
+    from council.library.loader import LoadError
+    from council.rules.registry import SpecError
+
+    if isinstance(err, LoadError):
+        for line in err.lines():
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(err, SpecError):
+        print(f"council: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"council: error: {type(err).__name__}: {err}", file=sys.stderr)
+    return EXIT_FAIL

@@ -19,6 +19,16 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+_non_negative.__name__ = "float"  # argparse's word for a value that is not a number
+
+
 def _positive(kind: type[float] | type[int]) -> Any:
     def parse(text: str) -> float | int:
         value = kind(text)
@@ -74,11 +84,14 @@ them equal). Not read from it here: that would import the OpenAI SDK for every c
 def add_transport_options(p: Any) -> None:
     """How LLM calls go: timeouts, backoff, rate limits, prices (run, rerun and resume)."""
     p.add_argument(
-        "--timeout", type=float, default=TIMEOUT_S, help="seconds per request; default %(default)s"
+        "--timeout",
+        type=_positive(float),
+        default=TIMEOUT_S,
+        help="seconds per request; default %(default)s",
     )
     p.add_argument(
         "--retry-backoff",
-        type=float,
+        type=_non_negative,
         default=BACKOFF_S,
         metavar="S",
         help="first retry delay, doubling with jitter (Retry-After wins); default %(default)s",

@@ -17,12 +17,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from council.cli.execute import execute, prices_of
-from council.cli.options import add_run_options, add_transport_options
+from council.cli.commands import Commands
 from council.cli.show import add_record_commands, open_store
 from council.cli.show import print_json as print_json
 from council.contracts.errors import UsageError
-from council.contracts.seat_models import DEFAULT_MODEL
 
 
 def _models(args: argparse.Namespace) -> Any:
@@ -63,6 +61,7 @@ def _config(args: argparse.Namespace) -> Any:
     from pydantic import ValidationError
 
     from council.contracts.config import RunConfig
+    from council.contracts.seat_models import DEFAULT_MODEL
 
     personas = tuple(p for p in args.personas.split(",") if p) if args.personas else None
     fields = {
@@ -125,6 +124,7 @@ def _groups_flag(text: str) -> tuple[str, ...]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a deliberation through the graph, store it, print it (or, --estimate, its cost)."""
+    from council.cli.execute import execute
     from council.engine.context import prepare
 
     config = _config(args)
@@ -135,6 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
+    from council.cli.execute import prices_of
     from council.reasoners.llm.estimate import estimate
 
     if ctx.config.backend != "openai":
@@ -159,6 +160,7 @@ def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_rerun(args: argparse.Namespace) -> int:
     """Run a stored run's config again (with --cache read: replayed from the cache, offline)."""
+    from council.cli.execute import execute
     from council.store import StoreError
 
     try:
@@ -175,6 +177,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     """Resume an interrupted run from its last checkpoint."""
     import asyncio
 
+    from council.cli.execute import execute
     from council.session.checkpoints import saved_config
 
     store = open_store(args)
@@ -184,16 +187,19 @@ def cmd_resume(args: argparse.Namespace) -> int:
     return execute(args, config, resume_id=args.run_id)
 
 
-def add_run_commands(sub: Any) -> None:
-    """Add run, rerun, resume, show, history and export to the CLI's subparsers."""
-    p = sub.add_parser("run", help="run a deliberation")
+def _fill_run(p: argparse.ArgumentParser) -> None:
+    from council.cli.options import add_run_options
+
     p.add_argument("scenario", metavar="SCENARIO", help="library id or path to a YAML file")
     add_run_options(p)
     p.add_argument("--db", help="store file (default: COUNCIL_DB or the user data directory)")
     p.add_argument("--json", action="store_true", help="print the run record as JSON")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("rerun", help="run a stored run's config again (replay with --cache read)")
+
+def _fill_rerun(p: argparse.ArgumentParser) -> None:
+    from council.cli.options import add_transport_options
+
     p.add_argument("run_id", metavar="RUN_ID")
     p.add_argument("--cache", choices=["on", "read", "off"])
     add_transport_options(p)
@@ -201,11 +207,20 @@ def add_run_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rerun)
 
-    p = sub.add_parser("resume", help="resume an interrupted run from its checkpoint")
+
+def _fill_resume(p: argparse.ArgumentParser) -> None:
+    from council.cli.options import add_transport_options
+
     p.add_argument("run_id", metavar="RUN_ID")
     add_transport_options(p)
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_resume)
 
-    add_record_commands(sub)
+
+def add_run_commands(commands: Commands) -> None:
+    """Add run, rerun, resume, show, history and export to the CLI's commands."""
+    commands.add("run", "run a deliberation", _fill_run)
+    commands.add("rerun", "run a stored run's config again (replay with --cache read)", _fill_rerun)
+    commands.add("resume", "resume an interrupted run from its checkpoint", _fill_resume)
+    add_record_commands(commands)

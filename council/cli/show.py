@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from council.cli.commands import Commands
 from council.contracts.errors import RunStopped, UsageError
 
 
@@ -159,9 +160,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_record_commands(sub: Any) -> None:
-    """Add show, history and export to the CLI's subparsers."""
-    p = sub.add_parser("show", help="print a stored run, or what one LLM seat was told and said")
+def _fill_show(p: argparse.ArgumentParser) -> None:
     p.add_argument("run_id", metavar="RUN_ID")
     p.add_argument("--round", type=int, metavar="R", help="with --seat: one seat's exchange")
     p.add_argument("--seat", type=int, metavar="S", help="with --round: one seat's exchange")
@@ -169,15 +168,24 @@ def add_record_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("history", help="list stored runs")
+
+def _fill_history(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("export", help="export a stored run as a Markdown handout or JSON")
+
+def _fill_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("run_id", metavar="RUN_ID")
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.add_argument("--db")
     p.set_defaults(func=cmd_export)
+
+
+def add_record_commands(commands: Commands) -> None:
+    """Add show, history and export to the CLI's commands."""
+    commands.add("show", "print a stored run, or what one LLM seat was told and said", _fill_show)
+    commands.add("history", "list stored runs", _fill_history)
+    commands.add("export", "export a stored run as a Markdown handout or JSON", _fill_export)

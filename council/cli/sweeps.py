@@ -13,17 +13,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from council.contracts.events import Progress, ProgressEvent, SweepAdvanced
-from council.rules.registry import SpecError
+from council.cli.commands import Commands
+
+if TYPE_CHECKING:  # at run time imported where used: `council --help` needs neither
+    from council.contracts.events import Progress, ProgressEvent
 
 EXIT_OK = 0
 
 
-def add_sweep_commands(sub: Any) -> None:
-    """Add ``sweep``, ``report`` and ``presets`` to the CLI's subparsers."""
-    p = sub.add_parser("sweep", help="run every combination of a sweep config, times seeds")
+def _fill_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("config", nargs="?", metavar="CONFIG.yaml", help="the sweep config")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="the table (.csv or .parquet)")
     p.add_argument("--workers", type=int, metavar="N", help="local processes (default: cores)")
@@ -33,16 +33,25 @@ def add_sweep_commands(sub: Any) -> None:
     p.add_argument("--seeds", type=int, metavar="S", help="seeds per cell, overriding the config")
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("report", help="summary tables and plots of a sweep table")
+
+def _fill_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("table", metavar="FILE.csv", help="a table written by `council sweep`")
     p.add_argument("--out", metavar="DIR", help="report folder (default: FILE_report/)")
     p.add_argument("--preset", metavar="NAME", help="plot as this preset does")
     p.add_argument("--json", action="store_true", help="print the cells table as JSON")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("presets", help="list the sweep presets")
+
+def _fill_presets(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_presets)
+
+
+def add_sweep_commands(commands: Commands) -> None:
+    """Add ``sweep``, ``report`` and ``presets`` to the CLI's commands."""
+    commands.add("sweep", "run every combination of a sweep config, times seeds", _fill_sweep)
+    commands.add("report", "summary tables and plots of a sweep table", _fill_report)
+    commands.add("presets", "list the sweep presets", _fill_presets)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -50,6 +59,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from council.experiments.presets import load_preset
     from council.experiments.schedule import run_sweep
     from council.experiments.sweep import load_sweep
+    from council.rules.registry import SpecError
 
     if bool(args.config) == bool(args.preset):
         raise SpecError("sweep: give a CONFIG.yaml or --preset NAME (one of them)")
@@ -96,6 +106,8 @@ def _progress_bar() -> Iterator[Progress | None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
+
+    from council.contracts.events import SweepAdvanced
 
     bar = Bar(
         "[progress.description]{task.description}",

@@ -2,7 +2,8 @@
 
 YAML is parsed with a safe loader that never builds Python objects from tags and refuses aliases
 outright (an alias bomb cannot expand); files are size-capped before they are read and must be
-UTF-8 text. Every problem becomes ``FILE: field.path: what is wrong``.
+UTF-8 text (the parsing itself is ``council.library.safe_yaml``). Every problem becomes
+``FILE: field.path: what is wrong``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from council.contracts.formats import Persona, Scenario
@@ -61,24 +61,14 @@ class LoadError(Exception):
         return out
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases, so no document can expand beyond its text."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                problem="YAML aliases (*name) are not allowed", problem_mark=event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
 def read_yaml(path: Path, *, name: str | None = None) -> Any:
     """Read one YAML document from ``path`` safely; raise LoadError on any problem."""
-    return parse_yaml(_read_bytes(path, name or str(path)), name or str(path))
+    return parse_yaml(read_bytes(path, name or str(path)), name or str(path))
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def read_bytes(path: Path, name: str) -> bytes:
+    """A file's bytes, refused (LoadError) if it is missing, not a file or over MAX_BYTES."""
+
     def fail(message: str) -> LoadError:
         return LoadError([Problem(file=name, message=message)])
 
@@ -113,17 +103,12 @@ def parse_yaml(data: bytes, name: str) -> Any:
         raise fail(f"not valid UTF-8 (byte {err.start})") from None
     if not text.strip():
         raise fail("file is empty")
+    from council.library.safe_yaml import YamlProblem, parse_text
+
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = " ".join(str(err.problem or err.context or "invalid YAML").split())
-        raise fail(f"{where}YAML error: {problem}") from None
-    except yaml.YAMLError as err:
-        raise fail(f"YAML error: {' '.join(str(err).split())}") from None
-    except RecursionError:
-        raise fail("YAML error: nesting is too deep") from None
+        return parse_text(text)
+    except YamlProblem as err:
+        raise fail(str(err)) from None
 
 
 def kind_of(path: Path, data: Any) -> Kind | None:

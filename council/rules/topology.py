@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from council.contracts.choices import Topology
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def build_graph(kind: Topology, n: int, *, seed: int) -> nx.Graph:
     """The undirected communication graph of ``n`` seats (``complete`` below 4 seats)."""
+    import networkx as nx  # here: a complete council (the default) needs no graph library
+
     if kind == "complete" or n < 4:
         return nx.complete_graph(n)
     if kind == "ring":
@@ -29,6 +34,8 @@ def adjacency(kind: Topology, n: int, seed: int) -> np.ndarray:
     if kind == "complete" or n < 4:
         matrix = ~np.eye(n, dtype=bool)
     else:
+        import networkx as nx
+
         matrix = nx.to_numpy_array(build_graph(kind, n, seed=seed), dtype=bool)
         np.fill_diagonal(matrix, False)
     matrix.setflags(write=False)

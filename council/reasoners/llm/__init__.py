@@ -10,9 +10,29 @@ messages and answer), ``endpoints`` (a client per model and base URL), ``tokens`
 
 May import: ``council.contracts``, ``council.rules``, ``council.engine`` and ``council.store``
 (the client itself reaches the cache only through ``request.ResponseCache``).
+
+The prices are light and imported here; the estimate (prompts, replies, the client, hence the
+OpenAI SDK) only when ``Estimate`` or ``estimate_config`` is first used, so that reading the
+price table, as every ``council run`` may, does not load the SDK. ``estimate()`` itself is in
+``council.reasoners.llm.estimate`` (a package attribute of that name would be the module).
 """
 
-from council.reasoners.llm.estimate import Estimate, estimate, estimate_config
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from council.reasoners.llm.prices import DEFAULT_PRICES, Price, cost
 
-__all__ = ["DEFAULT_PRICES", "Estimate", "Price", "cost", "estimate", "estimate_config"]
+if TYPE_CHECKING:
+    from council.reasoners.llm.estimate import Estimate, estimate_config
+
+__all__ = ["DEFAULT_PRICES", "Estimate", "Price", "cost", "estimate_config"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the estimate's names on first use."""
+    if name in ("Estimate", "estimate_config"):
+        from council.reasoners.llm import estimate as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module 'council.reasoners.llm' has no attribute {name!r}")
