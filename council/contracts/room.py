@@ -70,6 +70,9 @@ class Board(BaseModel):
     tally: dict[str, int] = Field(
         default_factory=dict, description="Option -> seats that put it first, last round."
     )
+    latest: dict[int, str] = Field(
+        default_factory=dict, description="Seat -> its option of record, last round."
+    )
     ballots: int = 0
     support: dict[str, int] = Field(
         default_factory=dict,

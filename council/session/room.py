@@ -85,8 +85,10 @@ def _session(path: Path, room: Room, api_key: str | None = None) -> RunSession:
 def _board(settings: RoomSettings, pause: Pause) -> Board:
     ctx = prepare(settings.config)
     tally: Counter[str] = Counter()
+    latest: dict[int, str] = {}
     if pause.rounds:
-        tally.update(s.option for s in pause.rounds[-1].statements if s.option is not None)
+        latest = {s.seat: s.option for s in pause.rounds[-1].statements if s.option is not None}
+        tally.update(latest.values())
     support: dict[str, int] = {}
     if pause.ballots:
         for view in pause.ballots[-1].views.values():
@@ -97,6 +99,7 @@ def _board(settings: RoomSettings, pause: Pause) -> Board:
         quorum=ctx.quorum,
         rounds=len(pause.rounds),
         tally=dict(tally),
+        latest=latest,
         ballots=len(pause.ballots),
         support=support,
         groups={i: p.group for i, p in enumerate(ctx.personas)},
@@ -439,9 +442,16 @@ def guess(path: Path, token: str, seats: list[int]) -> Guess:
     return Guess(room=found.code, token=token, seats=picked)
 
 
+def finished(found: Room) -> bool:
+    """Whether the room's council has finished (decided or given up), closed since or not."""
+    return found.state == "done" or (
+        found.state == "closed" and not found.waiting and found.board.ballots > 0
+    )
+
+
 def faulty_seats(path: Path, found: Room) -> set[int]:
     """The seats that were faulty (automated or played by a person): the answer key."""
-    if found.state != "done":
+    if not finished(found):
         raise RoomError("the faulty seats are revealed once the council has decided")
     record = Store(path).get_run(found.run_id)
     return {s.seat for s in record.council.seats if s.behaviour != "honest"}
