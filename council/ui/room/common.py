@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import streamlit as st
 
 from council.contracts.room import Board, RoomStatus
+from council.session import room as rooms
 from council.store import default_path
 
 POLL_S = 2.0
@@ -57,6 +59,17 @@ def seen_key(code: str) -> str:
 def version(status: RoomStatus) -> tuple[int, str]:
     """What changes when a screen must render again in full: the turn and the state."""
     return status.room.turn, status.room.state
+
+
+def tick(status: RoomStatus) -> RoomStatus:
+    """Move the room on if its timer ran out (any screen's poll may; exactly one does)."""
+    found = status.room
+    if found.state != "waiting" or found.error or not rooms.due(found):
+        return status
+    # Kept on the room (its error), which every screen shows.
+    with contextlib.suppress(Exception):
+        rooms.advance(db(), found.code)
+    return rooms.status(db(), found.code)
 
 
 def follow(status: RoomStatus) -> None:

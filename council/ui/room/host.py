@@ -21,7 +21,7 @@ from council.library.catalog import load_library
 from council.present.room import handout, role_name
 from council.session import room as rooms
 from council.store import Store
-from council.ui.room.common import POLL_S, db, follow, seen_key, version, waiting_line
+from council.ui.room.common import POLL_S, db, follow, seen_key, tick, version, waiting_line
 from council.ui.room.trainee import leaderboard
 from council.ui.view import decision_card
 
@@ -170,7 +170,6 @@ def console(code: str) -> None:
     if rooms.finished(found):
         record = Store(db()).get_run(found.run_id)
         decision_card(record)
-        leaderboard(rooms.leaderboard(db(), found.code))
         played = [(m.name, m.seat, role) for m, role in rooms.who_played_what(db(), found.code)]
         st.download_button(
             "Download the handout (with who played what)",
@@ -199,15 +198,8 @@ def _reveal(code: str) -> None:
 @st.fragment(run_every=POLL_S)
 def _live(code: str) -> None:
     """Who has answered, the timer, and the run moved on when the timer runs out."""
-    status = rooms.status(db(), code)
+    status = tick(rooms.status(db(), code))
     found = status.room
-    if found.state == "waiting" and rooms.due(found) and not found.error:
-        try:
-            rooms.advance(db(), code)
-        except Exception as err:  # noqa: BLE001 - shown on the console
-            st.error(f"The council could not go on: {str(err).splitlines()[0]}")
-        status = rooms.status(db(), code)
-        found = status.room
     follow(status)
     round_no = "the opening" if found.round == 0 else f"round {found.round}"
     line = f"State: **{found.state}**"
@@ -226,3 +218,5 @@ def _live(code: str) -> None:
     )
     if found.error:
         st.error(f"The council stopped: {found.error}")
+    if rooms.finished(found):
+        leaderboard(rooms.leaderboard(db(), code))  # live: guesses come in as trainees send

@@ -15,7 +15,7 @@ from council.contracts.principles import GROUPS
 from council.contracts.room import RoomStatus
 from council.present.room import GROUP_NAMES
 from council.session import room as rooms
-from council.ui.room.common import POLL_S, colour, db, letter, waiting_line
+from council.ui.room.common import POLL_S, colour, db, letter, tick, waiting_line
 
 STYLE = """
 <style>
@@ -124,4 +124,4 @@ def projector(code: str) -> None:
 
 @st.fragment(run_every=POLL_S)
 def _live(code: str) -> None:
-    st.html(board_html(rooms.status(db(), code)))
+    st.html(board_html(tick(rooms.status(db(), code))))

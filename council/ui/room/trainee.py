@@ -16,7 +16,16 @@ from council.reasoners.human import HumanPrompt
 from council.room_store import RoomStore
 from council.session import room as rooms
 from council.store import Store
-from council.ui.room.common import POLL_S, db, follow, option_text, seen_key, version, waiting_line
+from council.ui.room.common import (
+    POLL_S,
+    db,
+    follow,
+    option_text,
+    seen_key,
+    tick,
+    version,
+    waiting_line,
+)
 from council.ui.view import decision_card
 
 SAME = ""
@@ -58,11 +67,13 @@ def seat_page(code: str, token: str) -> None:
     persona = board.names.get(member.seat, f"seat {member.seat}")
     group = GROUP_NAMES.get(board.groups.get(member.seat, ""), "")
     st.markdown(f"**{member.name}**, you play **{persona}** ({group}), seat {member.seat}.")
-    with st.expander("Your seat: persona, brief and scenario", expanded=found.turn == 0):
+    if role == "honest":
         st.markdown(brief(role, board.options))
-        scenario = load_library().scenarios.get(found.settings.config.scenario)
-        if scenario is not None:
-            st.markdown(f"**{scenario.title}**")
+    else:
+        st.warning(brief(role, board.options), icon=":material/visibility_off:")
+    scenario = load_library().scenarios.get(found.settings.config.scenario)
+    if scenario is not None:
+        with st.expander(f"The scenario: {scenario.title}"):
             st.markdown(scenario.summary)
             st.markdown("\n".join(f"- {f}" for f in scenario.facts))
     _live(found.code)
@@ -85,7 +96,7 @@ def seat_page(code: str, token: str) -> None:
 @st.fragment(run_every=POLL_S)
 def _live(code: str) -> None:
     """Polls the room: the waiting line now, and the whole page again once the room moves."""
-    status = rooms.status(db(), code)
+    status = tick(rooms.status(db(), code))
     follow(status)
     found = status.room
     if found.state == "waiting":
