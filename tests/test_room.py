@@ -11,8 +11,10 @@ import pytest
 
 from council.contracts.config import RunConfig
 from council.contracts.room import ROOM_ALPHABET, RoomSettings, Told
+from council.present.room import handout
 from council.room_store import RoomStore
 from council.session import room as rooms
+from council.session import room_scores as scores
 from council.session.room import ABSENT_NOTE, RoomError
 from council.store import Store
 
@@ -197,20 +199,20 @@ def test_guesses_are_scored_against_the_faulty_seats_once_decided(tmp_path: Path
     opened, _ = rooms.open_room(db, settings(byzantine=2))
     ana, bo = rooms.join(db, opened.code, "Ana"), rooms.join(db, opened.code, "Bo")
     with pytest.raises(RoomError, match="once the council has decided"):
-        rooms.leaderboard(db, opened.code)
+        scores.leaderboard(db, opened.code)
     done = play_out(db, opened.code, {1: ana.token, 4: bo.token})
-    truth = rooms.faulty_seats(db, done)
+    truth = scores.faulty_seats(db, done)
     assert len(truth) == 2 and not truth & {1, 4}
     honest = next(s for s in range(7) if s not in truth)
-    rooms.guess(db, ana.token, sorted(truth))
-    rooms.guess(db, bo.token, [next(iter(truth)), honest])
-    board = rooms.leaderboard(db, opened.code)
+    scores.guess(db, ana.token, sorted(truth))
+    scores.guess(db, bo.token, [next(iter(truth)), honest])
+    board = scores.leaderboard(db, opened.code)
     assert [(s.name, s.found, s.wrong, s.missed, s.score) for s in board] == [
         ("Ana", 2, 0, 0, 2),
         ("Bo", 1, 1, 1, 0),
     ]
     with pytest.raises(RoomError, match="no seat 99"):
-        rooms.guess(db, ana.token, [99])
+        scores.guess(db, ana.token, [99])
 
 
 def test_writes_wait_for_another_writer_instead_of_failing(tmp_path: Path) -> None:
@@ -277,3 +279,45 @@ def test_a_person_in_a_secret_role_tells_each_group_its_own_option(tmp_path: Pat
     assert sum(sent.values()) == 6  # every other seat of the complete council heard it
     kept = RoomStore(db).statements(opened.code, 0)
     assert kept[1].told == told
+
+
+def test_a_run_error_is_kept_on_the_room_and_the_facilitator_moves_on_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "s.db"
+    opened, _ = rooms.open_room(db, settings())
+    ana = rooms.join(db, opened.code, "Ana")
+    real = rooms.proceed
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("endpoint down\nsecond line")
+
+    monkeypatch.setattr(rooms, "proceed", broken)
+    prompt = rooms.prompt_of(opened, 1)
+    assert prompt is not None
+    rooms.submit(db, ana.token, option=next(iter(prompt.options)), confidence=0.5, argument="a")
+    with pytest.raises(RuntimeError):
+        rooms.advance(db, opened.code, force=True)
+    failed = rooms.room(db, opened.code)
+    assert failed.state == "waiting" and failed.turn == 0
+    assert failed.error == "RuntimeError: endpoint down"
+    assert rooms.advance(db, opened.code).turn == 0  # no retry loop from every poll
+    monkeypatch.setattr(rooms, "proceed", real)
+    again = rooms.advance(db, opened.code, force=True)
+    assert again.turn == 1 and again.error is None
+    kept = Store(db)
+    assert kept.history() == []  # nothing half-written: the run is not finished
+
+
+def test_the_handout_says_who_played_what(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    cfg = CONFIG.model_copy(update={"person_faults": {4: "persuader:suspend-scoring"}})
+    opened, _ = rooms.open_room(db, RoomSettings(config=cfg))
+    ana, eve = rooms.join(db, opened.code, "Ana"), rooms.join(db, opened.code, "Eve")
+    done = play_out(db, opened.code, {1: ana.token, 4: eve.token})
+    record = Store(db).get_run(done.run_id)
+    played = [(m.name, m.seat, role) for m, role in scores.who_played_what(db, opened.code)]
+    text = handout(record, played)
+    assert "## Who played what" in text
+    assert "| 1 | Ana | honest | honest |" in text
+    assert "| 4 | Eve | persuader for suspend-scoring | person:persuader:suspend-scoring |" in text

@@ -172,10 +172,10 @@ def test_the_room_plays_to_the_leaderboard_and_the_handout_names_who_played_what
     click(at, "Send my guess")
     assert "Your score: 1 (found 1, wrongly accused 0, missed 0)" in texts(at)
     host.run()
-    (scores,) = [d.value for d in host.dataframe if "score" in d.value.columns]
+    (scores,) = [d.value for d in host.table if "score" in d.value.columns]
     assert scores["name"].tolist() == ["Ana"] and scores["score"].tolist() == [1]
     host.toggle(key=f"room_{opened.code}_reveal").set_value(True).run()
-    (revealed,) = [d.value for d in host.dataframe if "role" in d.value.columns]
+    (revealed,) = [d.value for d in host.table if "role" in d.value.columns]
     assert revealed[revealed["name"] == "Eve"]["role"].tolist() == ["equivocate"]
     html = board_html(rooms.status(db, opened.code))
     assert f"Room {opened.code}" in html and "Quorum:" in html

@@ -21,12 +21,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import os
 import secrets
 import sqlite3
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,22 +33,19 @@ from council.contracts.room import (
     CODE_LENGTH,
     ROOM_ALPHABET,
     TOKEN_BYTES,
-    Board,
-    Guess,
     Member,
     Room,
     RoomSettings,
     RoomStatement,
     RoomStatus,
-    Score,
     Told,
 )
 from council.engine.context import prepare
 from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.room_store import RoomStore
 from council.session.interactive import Pause, proceed, recover, start
+from council.session.room_board import where_after
 from council.session.run_session import RunSession
-from council.store import Store
 
 LEASE_S = 120.0
 """How long a session that claimed a room may take to move its run on before another may."""
@@ -83,48 +78,6 @@ def _session(path: Path, room: Room, api_key: str | None = None) -> RunSession:
     return RunSession(room.settings.config, run_id=room.run_id, store=path, api_key=api_key)
 
 
-def _board(settings: RoomSettings, pause: Pause) -> Board:
-    ctx = prepare(settings.config)
-    tally: Counter[str] = Counter()
-    latest: dict[int, str] = {}
-    if pause.rounds:
-        latest = {s.seat: s.option for s in pause.rounds[-1].statements if s.option is not None}
-        tally.update(latest.values())
-    support: dict[str, int] = {}
-    if pause.ballots:
-        for view in pause.ballots[-1].views.values():
-            if view.winner is not None:
-                support[view.winner] = max(support.get(view.winner, 0), view.support)
-    return Board(
-        size=ctx.n,
-        quorum=ctx.quorum,
-        rounds=len(pause.rounds),
-        tally=dict(tally),
-        latest=latest,
-        ballots=len(pause.ballots),
-        support=support,
-        groups={i: p.group for i, p in enumerate(ctx.personas)},
-        names={i: p.name for i, p in enumerate(ctx.personas)},
-        options={o.id: o.label for o in ctx.scenario.options},
-    )
-
-
-def _where(settings: RoomSettings, pause: Pause) -> dict[str, object]:
-    """The room row's columns that say where the run stands after a pause."""
-    prompts = sorted(pause.prompts, key=lambda p: p.seat)
-    decided = None
-    if pause.kind == "done" and pause.record is not None:
-        decided = pause.record.outcome.option
-    return {
-        "state": "done" if pause.kind == "done" else "waiting",
-        "waiting": json.dumps([p.seat for p in prompts]),
-        "prompts": json.dumps([p.model_dump() for p in prompts]),
-        "round": prompts[0].round if prompts else None,
-        "board": _board(settings, pause).model_dump_json(),
-        "decided": decided,
-    }
-
-
 def open_room(
     path: Path, settings: RoomSettings, *, api_key: str | None = None
 ) -> tuple[Room, str]:
@@ -138,7 +91,7 @@ def open_room(
     key = os.environ.get(KEY_ENV) or secrets.token_urlsafe(12)
     session = RunSession(settings.config, store=path, api_key=api_key)
     pause = start(session)
-    where = _where(settings, pause)
+    where = where_after(settings, pause)
     now = time.time()
     created = datetime.now(UTC).isoformat(timespec="seconds")
     for _ in range(20):
@@ -385,7 +338,7 @@ def advance(path: Path, code: str, *, force: bool = False, api_key: str | None =
             )
         )
         raise
-    where = _where(found.settings, pause)
+    where = where_after(found.settings, pause)
     store.write(
         lambda db: db.execute(
             "UPDATE rooms SET state = ?, turn = turn + 1, lease = 0, turn_started = ?,"
@@ -425,69 +378,8 @@ def close(path: Path, code: str) -> Room:
     return _room_of(store, code)
 
 
-def guess(path: Path, token: str, seats: list[int]) -> Guess:
-    """A trainee's guess of the faulty seats (given again, it replaces the last)."""
-    store = RoomStore(path)
-    member = store.member(token)
-    if member is None:
-        raise RoomError("unknown seat token: join the room again")
-    found = _room_of(store, member.room)
-    bad = [s for s in seats if not 0 <= s < found.board.size]
-    if bad:
-        raise RoomError(f"no seat {bad[0]} in this council")
-    picked = tuple(sorted(set(seats)))
-    store.write(
-        lambda db: db.execute(
-            "INSERT OR REPLACE INTO room_guesses (room, token, seats) VALUES (?, ?, ?)",
-            (found.code, token, json.dumps(picked)),
-        )
-    )
-    return Guess(room=found.code, token=token, seats=picked)
-
-
 def finished(found: Room) -> bool:
     """Whether the room's council has finished (decided or given up), closed since or not."""
     return found.state == "done" or (
         found.state == "closed" and not found.waiting and found.board.ballots > 0
     )
-
-
-def faulty_seats(path: Path, found: Room) -> set[int]:
-    """The seats that were faulty (automated or played by a person): the answer key."""
-    if not finished(found):
-        raise RoomError("the faulty seats are revealed once the council has decided")
-    record = Store(path).get_run(found.run_id)
-    return {s.seat for s in record.council.seats if s.behaviour != "honest"}
-
-
-def leaderboard(path: Path, code: str) -> list[Score]:
-    """Every trainee who guessed, best first: faulty seats found minus honest seats accused."""
-    store = RoomStore(path)
-    found = _room_of(store, code)
-    truth = faulty_seats(path, found)
-    members = {m.token: m for m in store.members(found.code)}
-    scores = []
-    for g in store.guesses(found.code):
-        member = members.get(g.token)
-        if member is None:
-            continue
-        picked = set(g.seats)
-        hit, wrong = len(picked & truth), len(picked - truth)
-        scores.append(
-            Score(
-                name=member.name,
-                seat=member.seat,
-                found=hit,
-                wrong=wrong,
-                missed=len(truth - picked),
-                score=hit - wrong,
-            )
-        )
-    return sorted(scores, key=lambda s: (-s.score, s.wrong, s.name))
-
-
-def who_played_what(path: Path, code: str) -> list[tuple[Member, str]]:
-    """Who played what: each member and their role (for the handout, once revealed)."""
-    store = RoomStore(path)
-    found = _room_of(store, code)
-    return [(m, role_of(found, m.seat)) for m in store.members(found.code)]

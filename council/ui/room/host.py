@@ -20,6 +20,7 @@ from council.contracts.room import RoomSettings
 from council.library.catalog import load_library
 from council.present.room import handout, role_name
 from council.session import room as rooms
+from council.session import room_scores as scores
 from council.store import Store
 from council.ui.room.common import POLL_S, db, follow, seen_key, tick, version, waiting_line
 from council.ui.room.trainee import leaderboard
@@ -170,7 +171,7 @@ def console(code: str) -> None:
     if rooms.finished(found):
         record = Store(db()).get_run(found.run_id)
         decision_card(record)
-        played = [(m.name, m.seat, role) for m, role in rooms.who_played_what(db(), found.code)]
+        played = [(m.name, m.seat, role) for m, role in scores.who_played_what(db(), found.code)]
         st.download_button(
             "Download the handout (with who played what)",
             handout(record, played),
@@ -186,13 +187,13 @@ def _reveal(code: str) -> None:
     found = rooms.room(db(), code)
     rows = [
         {"seat": m.seat, "name": m.name, "role": role_name(role)}
-        for m, role in rooms.who_played_what(db(), code)
+        for m, role in scores.who_played_what(db(), code)
     ]
     if rooms.finished(found):
-        for seat in sorted(rooms.faulty_seats(db(), found)):
+        for seat in sorted(scores.faulty_seats(db(), found)):
             if seat not in found.settings.config.human_seats:
                 rows.append({"seat": seat, "name": "(automated)", "role": "faulty"})
-    st.dataframe(rows, hide_index=True)
+    st.table(rows)
 
 
 @st.fragment(run_every=POLL_S)
@@ -219,4 +220,4 @@ def _live(code: str) -> None:
     if found.error:
         st.error(f"The council stopped: {found.error}")
     if rooms.finished(found):
-        leaderboard(rooms.leaderboard(db(), code))  # live: guesses come in as trainees send
+        leaderboard(scores.leaderboard(db(), code))  # live: guesses come in as trainees send

@@ -77,13 +77,13 @@ def board_html(status: RoomStatus) -> str:
             f'background:{colour(board, option)}">'
             f"</span><b>{n}</b></div>"
         )
-    # Who has answered.
-    people = found.settings.config.human_seats
-    marks = " · ".join(
-        f"{'✔' if s in status.answered else '…'} {escape(status.people.get(s, f'seat {s}'))}"
-        for s in people
-    )
-    out.append(f"<p>People: {marks}</p>")
+    # Who has answered (while the council waits for people).
+    if found.state == "waiting":
+        marks = " · ".join(
+            f"{'✔' if s in status.answered else '…'} {escape(status.people.get(s, f'seat {s}'))}"
+            for s in found.waiting
+        )
+        out.append(f"<p>Answered: {marks}</p>")
     out.append(_map(status))
     out.append("</div>")
     return "\n".join(out)

@@ -15,11 +15,13 @@ from council.present.room import GROUP_NAMES, brief, groups_to_tell
 from council.reasoners.human import HumanPrompt
 from council.room_store import RoomStore
 from council.session import room as rooms
+from council.session import room_scores
 from council.store import Store
 from council.ui.room.common import (
     POLL_S,
     db,
     follow,
+    letter,
     option_text,
     seen_key,
     tick,
@@ -112,10 +114,8 @@ def _statement_form(member: Member, prompt: HumanPrompt, role: str, status: Room
         counts: dict[str, int] = {}
         for h in prompt.heard:
             counts[h.option] = counts.get(h.option, 0) + 1
-        st.markdown(
-            "**What you heard:** "
-            + " · ".join(f"{option_text(board, o)}: {counts.get(o, 0)}" for o in options)
-        )
+        heard = " · ".join(f"{letter(board, o)}: **{counts.get(o, 0)}**" for o in options)
+        st.markdown(f"**What you heard** (seats per option): {heard}")
     key = f"room_{status.room.code}_{status.room.turn}"
     with st.form(key):
         best = max(prompt.own_view, key=lambda o: prompt.own_view[o])
@@ -185,9 +185,9 @@ def _finished(status: RoomStatus, member: Member) -> None:
             key=f"room_{found.code}_suspects",
         )
         if st.form_submit_button("Send my guess", type="primary"):
-            rooms.guess(db(), member.token, list(picked))
+            room_scores.guess(db(), member.token, list(picked))
             st.rerun()
-    scores = rooms.leaderboard(db(), found.code)
+    scores = room_scores.leaderboard(db(), found.code)
     you = next((s for s in scores if s.seat == member.seat), None)
     if you is not None:
         st.success(
@@ -203,7 +203,7 @@ def leaderboard(scores: list[Score]) -> None:
     if not scores:
         st.caption("Nobody has guessed yet.")
         return
-    st.dataframe(
+    st.table(
         [
             {
                 "rank": i + 1,
@@ -215,5 +215,4 @@ def leaderboard(scores: list[Score]) -> None:
             }
             for i, s in enumerate(scores)
         ],
-        hide_index=True,
     )
