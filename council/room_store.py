@@ -107,6 +107,18 @@ def _room(row: tuple[Any, ...]) -> Room:
     )
 
 
+def _retried(attempt: Callable[[], T]) -> T:
+    """``attempt()``, tried again with backoff while SQLite says the file is locked or busy."""
+    for tried in range(RETRIES + 1):
+        try:
+            return attempt()
+        except sqlite3.OperationalError as err:
+            if ("locked" not in str(err) and "busy" not in str(err)) or tried == RETRIES:
+                raise
+            time.sleep(0.05 * 2**tried * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
 class RoomStore:
     """Rooms in one SQLite file (the store's, by default)."""
 
@@ -115,6 +127,7 @@ class RoomStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")  # kept in the file: set once
                 db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from None
@@ -123,7 +136,6 @@ class RoomStore:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             yield db
         finally:
@@ -134,27 +146,28 @@ class RoomStore:
 
         ``work`` must only touch the database (it may run more than once).
         """
-        for attempt in range(RETRIES + 1):
-            try:
-                with self._connect() as db:
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
-                        out = work(db)
-                    except BaseException:
-                        db.execute("ROLLBACK")
-                        raise
-                    db.execute("COMMIT")
-                    return out
-            except sqlite3.OperationalError as err:
-                if "locked" not in str(err) and "busy" not in str(err) or attempt == RETRIES:
+
+        def once() -> T:
+            with self._connect() as db:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    out = work(db)
+                except BaseException:
+                    db.execute("ROLLBACK")
                     raise
-                time.sleep(0.05 * 2**attempt * (1 + random.random()))
-        raise AssertionError("unreachable")
+                db.execute("COMMIT")
+                return out
+
+        return _retried(once)
 
     def read(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """Rows of one query (no lock: WAL readers see the last commit)."""
-        with self._connect() as db:
-            return db.execute(query, params).fetchall()
+        """Rows of one query (WAL: readers do not wait for writers; retried if locked)."""
+
+        def once() -> list[tuple[Any, ...]]:
+            with self._connect() as db:
+                return db.execute(query, params).fetchall()
+
+        return _retried(once)
 
     # --- rooms -------------------------------------------------------------------------------
     def room(self, code: str) -> Room | None:

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -64,19 +65,23 @@ class Log:
     def error(self, where: str, err: BaseException) -> None:
         with self.lock:
             self.errors.append(f"{where}: {type(err).__name__}: {err}")
+        traceback.print_exc()
 
 
-def trainee(db: Path, code: str, index: int, faulty: bool, log: Log) -> None:
-    """One trainee's session: join, answer every round, guess."""
+def trainee(db: Path, code: str, index: int, log: Log) -> None:
+    """One trainee's session: join, answer every round, guess (an error is counted, and the
+    session goes on as a browser would: the next poll tries again)."""
     rng = random.Random(index)
-    try:
-        member = rooms.join(db, code, f"T{index:02d}")
-        answered: set[int] = set()
-        while True:
-            status = rooms.status(db, code)
-            found = status.room
+    member = None
+    answered: set[int] = set()
+    while not log.done.is_set():
+        try:
+            if member is None:
+                member = rooms.join(db, code, f"T{index:02d}")
+            found = rooms.status(db, code).room
             if rooms.finished(found):
-                break
+                scores.guess(db, member.token, [rng.randrange(found.board.size)])
+                return
             mine = found.state == "waiting" and member.seat in found.waiting
             if mine and found.turn not in answered:
                 time.sleep(rng.uniform(0.5, 3.0))
@@ -84,10 +89,10 @@ def trainee(db: Path, code: str, index: int, faulty: bool, log: Log) -> None:
                 assert prompt is not None
                 options = list(prompt.options)
                 told = None
-                if faulty:
+                if member.seat in found.settings.config.person_faults:
                     told = {g: Told(option=options[k % 2]) for k, g in enumerate(GROUPS)}
                 with log.lock:
-                    log.sent[(found.turn, member.seat)] = time.time()
+                    log.sent.setdefault((found.turn, member.seat), time.time())
                 rooms.submit(
                     db,
                     member.token,
@@ -99,10 +104,9 @@ def trainee(db: Path, code: str, index: int, faulty: bool, log: Log) -> None:
                 answered.add(found.turn)
                 with log.lock:
                     log.last_in[found.turn] = max(log.last_in.get(found.turn, 0), time.time())
-            time.sleep(POLL_S)
-        scores.guess(db, member.token, [rng.randrange(found.board.size)])
-    except Exception as err:  # noqa: BLE001 - counted, the bench reports them
-        log.error(f"trainee {index}", err)
+        except Exception as err:  # noqa: BLE001 - counted, the bench reports them
+            log.error(f"trainee {index}", err)
+        time.sleep(POLL_S)
 
 
 def projector(db: Path, code: str, log: Log) -> None:
@@ -169,7 +173,7 @@ def bench(trainees: int, councils: int) -> dict[str, Any]:
         opened, _ = rooms.open_room(db, RoomSettings(config=config))
         log = Log()
         threads = [
-            threading.Thread(target=trainee, args=(db, opened.code, i, i == trainees - 1, log))
+            threading.Thread(target=trainee, args=(db, opened.code, i, log))
             for i in range(trainees)
         ]
         threads.append(threading.Thread(target=projector, args=(db, opened.code, log)))
@@ -177,8 +181,9 @@ def bench(trainees: int, councils: int) -> dict[str, Any]:
         started = time.perf_counter()
         for t in threads:
             t.start()
+        deadline = time.monotonic() + 600
         for t in threads:
-            t.join(timeout=600)
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
         log.done.set()
         wall = time.perf_counter() - started
         found = rooms.room(db, opened.code)
