@@ -6,32 +6,37 @@ English only for now (the room's screens are not yet translated).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from council.contracts.principles import GROUPS
 from council.contracts.record import RunRecord
 from council.library.catalog import Library
 from council.present.render import markdown
 
-GROUP_NAMES: Mapping[str, str] = {
-    "government": "Government",
-    "industry": "Industry",
-    "academia": "Academia",
-    "civil_society": "Civil society",
-}
+GROUP_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "government": "Government",
+        "industry": "Industry",
+        "academia": "Academia",
+        "civil_society": "Civil society",
+    }
+)
 
-_BRIEFS = {
-    "honest": "You are an honest member of the council: say what you think is best, and "
-    "argue for it.",
-    "equivocate": "Secret role: equivocator. Tell different groups different things: push "
-    "one option to some groups and another to the rest, so the honest seats split and no "
-    "option reaches the quorum. Nobody else knows your role.",
-    "persuader": "Secret role: persuader for {option}. Win the council over to {option} by "
-    "argument, to every group. Nobody else knows your role.",
-    "collude": "Secret role: colluder for {option}. Back {option} whatever is said, with the "
-    "other colluders. Nobody else knows your role.",
-    "stubborn": "Secret role: stubborn for {option}. Say {option} every round and never move. "
-    "Nobody else knows your role.",
-}
+_BRIEFS: Mapping[str, str] = MappingProxyType(
+    {
+        "honest": "You are an honest member of the council: say what you think is best, and "
+        "argue for it.",
+        "equivocate": "Secret role: equivocator. Tell different groups different things: push "
+        "one option to some groups and another to the rest, so the honest seats split and no "
+        "option reaches the quorum. Nobody else knows your role.",
+        "persuader": "Secret role: persuader for {option}. Win the council over to {option} by "
+        "argument, to every group. Nobody else knows your role.",
+        "collude": "Secret role: colluder for {option}. Back {option} whatever is said, with the "
+        "other colluders. Nobody else knows your role.",
+        "stubborn": "Secret role: stubborn for {option}. Say {option} every round and never move. "
+        "Nobody else knows your role.",
+    }
+)
 
 
 def role_name(role: str) -> str:
