@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fake_openai import FakeOpenAI
 
 from council.contracts.config import RunConfig
 from council.contracts.room import ROOM_ALPHABET, RoomSettings, Told
@@ -321,3 +322,25 @@ def test_the_handout_says_who_played_what(tmp_path: Path) -> None:
     assert "## Who played what" in text
     assert "| 1 | Ana | honest | honest |" in text
     assert "| 4 | Eve | persuader for suspend-scoring | person:persuader:suspend-scoring |" in text
+
+
+def test_an_llm_room_speaks_through_the_servers_key_which_is_never_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "s.db"
+    secret = "sk-room-secret-123"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    with FakeOpenAI(key=secret) as fake:
+        cfg = CONFIG.model_copy(
+            update={"backend": "openai", "model": "gpt-4o-mini", "base_url": fake.url}
+        )
+        opened, _ = rooms.open_room(db, RoomSettings(config=cfg))
+        ana, bo = rooms.join(db, opened.code, "Ana"), rooms.join(db, opened.code, "Bo")
+        done = play_out(db, opened.code, {1: ana.token, 4: bo.token})
+    record = Store(db).get_run(done.run_id)
+    assert done.state == "done" and record.outcome.status != "error", record.outcome.reason
+    models = {s.seat: s.model for s in record.council.seats}
+    assert models[1] == models[4] == "human"
+    assert {m for s, m in models.items() if s not in (1, 4)} == {"gpt-4o-mini"}
+    assert len(fake.requests) == 5 * len(record.rounds)  # the five LLM seats, every round
+    assert secret.encode() not in db.read_bytes()

@@ -28,6 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from council.contracts.config import RunConfig
 from council.contracts.principles import GROUPS
 from council.contracts.room import (
     CODE_LENGTH,
@@ -49,6 +50,8 @@ from council.session.run_session import RunSession
 
 LEASE_S = 120.0
 """How long a session that claimed a room may take to move its run on before another may."""
+KEY_ENV_LLM = "OPENAI_API_KEY"
+"""Where a room's LLM seats get their key (the server's environment)."""
 KEY_ENV = "COUNCIL_FACILITATOR_KEY"
 """A facilitator key for every room (else each room gets its own, shown once)."""
 ABSENT_CONFIDENCE = 0.5
@@ -74,8 +77,20 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def server_key(config: RunConfig, api_key: str | None = None) -> str | None:
+    """The key LLM seats of a room use: the one given, else the server's ``OPENAI_API_KEY``.
+
+    Any trainee's session may move a room's run on, so the key is the server's, never a
+    browser's, and it is never stored.
+    """
+    if config.backend != "openai":
+        return None
+    return api_key or os.environ.get(KEY_ENV_LLM)
+
+
 def _session(path: Path, room: Room, api_key: str | None = None) -> RunSession:
-    return RunSession(room.settings.config, run_id=room.run_id, store=path, api_key=api_key)
+    config = room.settings.config
+    return RunSession(config, run_id=room.run_id, store=path, api_key=server_key(config, api_key))
 
 
 def open_room(
@@ -89,7 +104,7 @@ def open_room(
     store = RoomStore(path)
     prepare(settings.config)  # every option checked before anything is written
     key = os.environ.get(KEY_ENV) or secrets.token_urlsafe(12)
-    session = RunSession(settings.config, store=path, api_key=api_key)
+    session = RunSession(settings.config, store=path, api_key=server_key(settings.config, api_key))
     pause = start(session)
     where = where_after(settings, pause)
     now = time.time()

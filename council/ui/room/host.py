@@ -19,6 +19,7 @@ from council.contracts.config import RunConfig, default_of
 from council.contracts.room import RoomSettings
 from council.library.catalog import load_library
 from council.present.room import handout, role_name
+from council.reasoners.llm.errors import EndpointError
 from council.session import room as rooms
 from council.session import room_scores as scores
 from council.store import Store
@@ -79,6 +80,19 @@ def open_form() -> None:
     auto = int(left.number_input("Automated faulty seats", 0, size - people, 0, key="room_auto"))
     fault = middle.selectbox("Their fault", specs[1:], format_func=role_name, key="room_fault")
     timer = int(right.number_input("Round timer, seconds (0: none)", 0, 3600, 0, key="room_timer"))
+    llm = st.toggle(
+        "The other seats speak through an LLM (OpenAI-compatible endpoint)", key="room_llm"
+    )
+    llm_settings: dict[str, object] = {}
+    if llm:
+        left, right = st.columns(2)
+        base_url = left.text_input("Base URL (empty: OpenAI)", key="room_base_url")
+        model = right.text_input("Model", value="gpt-4o-mini", key="room_model")
+        llm_settings = {"backend": "openai", "model": model or None, "base_url": base_url or None}
+        st.caption(
+            "The key is the server's OPENAI_API_KEY (any trainee's answer may move the run on, "
+            "so no browser's key is used); it is never stored."
+        )
     if not st.button("Open the room", type="primary", key="room_open"):
         return
     try:
@@ -91,11 +105,12 @@ def open_form() -> None:
                 fault=fault,
                 human_seats=tuple(range(people)),
                 person_faults=roles,
+                **llm_settings,
             ),
             timer_s=timer or None,
         )
         opened, key = rooms.open_room(db(), settings)
-    except (ValueError, rooms.RoomError) as err:
+    except (ValueError, rooms.RoomError, EndpointError) as err:
         st.error(str(err).splitlines()[0])
         return
     _keep_key(opened.code, key)
