@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from council.ui.frame import pages, setup
+from council.ui.frame import in_room_seat, pages, setup
 
 setup()
-st.navigation(pages()).run()
+st.navigation(pages(), position="hidden" if in_room_seat() else "sidebar").run()

@@ -16,9 +16,9 @@ from council.experiments.sweep import SweepConfig
 from council.experiments.table import COLUMNS, FACTORS, RESULTS
 
 SCENARIO = "kh-credit-scoring-isolated-data"
-NOT_FLAGS = {"scenario", "human_seats"}
+NOT_FLAGS = {"scenario", "human_seats", "person_faults"}
 """Config fields no ``council run`` flag sets: the positional scenario, and seats a person plays
-(the app's)."""
+and their secret roles (the app's)."""
 
 
 def run_actions() -> dict[str, argparse.Action]:

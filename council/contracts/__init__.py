@@ -6,7 +6,8 @@ Lives here: ``principles`` (the vocabulary), ``formats`` (persona and scenario m
 (``RunConfig``, where a run's defaults are written), ``record`` (the run record and its parts),
 ``events`` (the typed progress events and the one ``Progress`` callback type), ``seat_key``
 (``SeatKey``, a seat's turn in a round, and its ``"round:seat"`` text), ``errors`` (exceptions
-the CLI turns into one line).
+the CLI turns into one line), ``room`` (the workshop room: settings, members, statements,
+guesses).
 
 May import: pydantic and the standard library only; nothing else of ``council``.
 """

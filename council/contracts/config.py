@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from council.contracts.choices import Backend, CacheMode, Language, Protocol, Topology, Update
 from council.contracts.principles import Group
@@ -67,6 +76,12 @@ class RunConfig(BaseModel):
     base_url: str | None = Field(default=None, description="Endpoint, without credentials.")
     seed: int = Field(default=0, ge=0, description="Seed that fixes everything random.")
     human_seats: tuple[int, ...] = Field(default=(), description="Seats a person plays.")
+    person_faults: dict[int, str] = Field(
+        default_factory=dict,
+        description="Seats a person plays with a secret faulty role (equivocate, "
+        "persuader:OPTION, collude:OPTION, stubborn:OPTION), by seat: faulty seats whose "
+        "messages are what the person told each group. Left out of a record when empty.",
+    )
     language: Language = Field(default="en", description="Language of the rationales.")
     cache: CacheMode = Field(
         default="on",
@@ -99,6 +114,23 @@ class RunConfig(BaseModel):
             raise ValueError("weights cannot be negative")
         return value
 
+    @model_validator(mode="after")
+    def _person_faults(self) -> RunConfig:
+        strays = sorted(set(self.person_faults) - set(self.human_seats))
+        if strays:
+            raise ValueError(f"person_faults: seats {strays} are not in human_seats")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_empty(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        """Records without people in faulty roles keep the shape they always had."""
+        data: dict[str, Any] = handler(self)
+        if not self.person_faults:
+            data.pop("person_faults", None)
+        return data
+
     @property
     def network_faults(self) -> bool:
         """Whether any message can be lost, late or cut off."""
@@ -125,7 +157,7 @@ class RunConfig(BaseModel):
 
     def honest(self) -> RunConfig:
         """The same run with every seat honest: the baseline for validity."""
-        return self.model_copy(update={"byzantine": 0})
+        return self.model_copy(update={"byzantine": 0, "person_faults": {}})
 
 
 def default_of(name: str) -> Any:

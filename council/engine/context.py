@@ -7,18 +7,23 @@ sees the same perception noise and topology as the faulty run.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from council.contracts.config import RunConfig
 from council.contracts.formats import Persona, Scenario
+from council.contracts.principles import GROUPS
 from council.contracts.record import Seat
+from council.contracts.room import PERSON_ROLES
 from council.contracts.seat_models import Endpoint, endpoint_of
 from council.engine.seating import Council, seat_council
 from council.library.catalog import Library, load_library, resolve_scenario
-from council.rules.faults import Fault
+from council.rules.faults import Fault, parse_fault
+from council.rules.faults.person import Mixed, PersonPlayed, Told
 from council.rules.network import Network
 from council.rules.quorum_system import QuorumSystem
 from council.rules.registry import SpecError
@@ -44,6 +49,8 @@ class RunContext:
     """(n, options) seeded perception noise."""
     hears: np.ndarray
     """(n, n) boolean: hears[i, j] when seat i hears seat j in deliberation."""
+    told: Mapping[tuple[int, int], Told] = dataclasses.field(default_factory=dict)
+    """People in secret faulty roles: (round, seat) -> what they told each group."""
 
     # The council's fields, read through.
     @property
@@ -56,10 +63,36 @@ class RunContext:
         """Each seat's persona."""
         return self.council.personas
 
-    @property
+    @functools.cached_property
     def fault(self) -> Fault:
-        """The fault model of the faulty seats."""
-        return self.council.fault
+        """The fault model of the faulty seats (with people's seats: both, ``Mixed``)."""
+        if not self.config.person_faults:
+            return self.council.fault
+        played = frozenset(self.config.person_faults)
+        groups = np.array([GROUPS.index(p.group) for p in self.personas], dtype=np.intp)
+        return Mixed(
+            auto=self.council.fault,
+            people=PersonPlayed(groups=groups, told=self.told),
+            played=played,
+            has_auto=bool(self.config.byzantine),
+        )
+
+    def with_told(self, told: Mapping[tuple[int, int], Told]) -> RunContext:
+        """The same run once people in faulty roles have said what they told whom."""
+        return dataclasses.replace(self, told=told)
+
+    def person_sent(self, seat: int, round_no: int, own: int) -> dict[str, int]:
+        """How many seats a person-played faulty seat told each option in a round.
+
+        ``own`` is the option of its statement of record (what groups it named nothing for
+        hear).
+        """
+        fault = self.fault
+        assert isinstance(fault, Mixed)
+        told = fault.people.option_to(seat, round_no, own)
+        listeners = np.flatnonzero(self.hears[:, seat])
+        counts = np.bincount(told[listeners], minlength=self.n_options)
+        return {self.option_ids[o]: int(c) for o, c in enumerate(counts) if c}
 
     @property
     def values(self) -> np.ndarray:
@@ -166,12 +199,17 @@ class RunContext:
                 Seat(
                     seat=i,
                     persona=p.id,
-                    behaviour=self.fault.spec if self.faulty[i] else "honest",
+                    behaviour=self._behaviour(i),
                     reasoner="human" if human else reasoner,
                     model="human" if human else endpoint.model if endpoint else "offline",
                 )
             )
         return tuple(out)
+
+    def _behaviour(self, seat: int) -> str:
+        if seat in self.config.person_faults:
+            return f"person:{self.config.person_faults[seat]}"
+        return self.fault.spec if self.faulty[seat] else "honest"
 
     def random_stream(self, step: int) -> np.random.Generator:
         """The random fault's draws for one step (a round or a protocol phase)."""
@@ -204,6 +242,9 @@ def draw(config: RunConfig, council: Council) -> RunContext:
             )
         # Drawing positions, not elements, is the same draw and skips an array's overhead.
         faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
+    if config.person_faults:
+        _check_people(config, council)
+        faulty[list(config.person_faults)] = True
     noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, options))
     return RunContext(
         config=config,
@@ -215,6 +256,25 @@ def draw(config: RunConfig, council: Council) -> RunContext:
             config.topology, n, 0 if config.topology == "complete" or n < 4 else config.seed
         ),
     )
+
+
+def _check_people(config: RunConfig, council: Council) -> None:
+    """Person-played roles must be known, and mix only with automated faults never silent."""
+    option_ids = council.scenario.option_ids
+    for seat, spec in config.person_faults.items():
+        role = parse_fault(spec, option_ids)
+        if role.name not in PERSON_ROLES:
+            raise SpecError(
+                f"person_faults: seat {seat}: {spec!r} is no person's role "
+                f"(roles: {', '.join(PERSON_ROLES)})"
+            )
+    if config.byzantine:
+        phases = range(config.rounds + config.ballots + 1)
+        if any(council.fault.silent(r) or council.fault.honest(r) for r in phases):
+            raise SpecError(
+                f"--fault {config.fault}: a run with people in faulty roles needs an automated "
+                "fault that always speaks (not crash or silent-after)"
+            )
 
 
 def _in_groups(seats: np.ndarray, council: Council, groups: tuple[str, ...]) -> np.ndarray:

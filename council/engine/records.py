@@ -60,6 +60,10 @@ def _said(
     if ctx.faulty[i] and ctx.fault.silent(r):
         return None, "Said nothing.", None
     note = trace.notes.get(SeatKey(r, i))  # what a person or an LLM said (kept even if empty)
+    if i in ctx.config.person_faults:
+        # A person in a faulty role: their own words and option; what they told whom apart.
+        text = opening_rationale(ctx, i, view) if note is None else note
+        return view, text, ctx.person_sent(i, r, int(view.argmax()))
     if r == 0:
         return view, opening_rationale(ctx, i, view) if note is None else note, None
     inbox, heard = trace.inboxes[r - 1]

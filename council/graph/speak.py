@@ -34,7 +34,11 @@ async def speak(task: SeatTask, config: RunnableConfig) -> CouncilState:
         # The run waits here for the person; the other seats of the phase have finished.
         answer = HumanAnswer.model_validate(interrupt(human_prompt(ctx, task, view).model_dump()))
         view = human_view(view, ctx.option_ids.index(answer.option), answer.confidence)
-        return {"pending": {seat: view.tolist()}, "notes": {key: answer.argument}}
+        update: CouncilState = {"pending": {seat: view.tolist()}, "notes": {key: answer.argument}}
+        if task["seat"] in ctx.config.person_faults:
+            told = {"to": answer.told or {}, "confidence": answer.confidence}
+            update["told"] = {key: told}
+        return update
     return {"pending": {seat: view.tolist()}}
 
 

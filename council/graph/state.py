@@ -16,11 +16,14 @@ import numpy as np
 
 from council.contracts.config import RunConfig
 from council.contracts.events import BallotCounted, RoundFinished, RunEvent, run_event
+from council.contracts.principles import GROUPS
 from council.contracts.seat_key import SeatKey, keyed
 from council.engine.context import RunContext, prepare
 from council.engine.phases import Trace, hear
 from council.engine.protocols import ballot_from_data
 from council.engine.records import Said, Spoken
+from council.rules.faults import NONE
+from council.rules.faults.person import Told
 
 
 def _merge_views(
@@ -58,6 +61,9 @@ class CouncilState(TypedDict, total=False):
     and the kind of error if it failed."""
     usage: Annotated[list[dict[str, Any]], operator.add]
     """LLM usage of every seat-phase, with its model and the attempts a resume re-sent."""
+    told: Annotated[dict[str, dict[str, Any]], _merge]
+    """People in secret faulty roles, by ``SeatKey`` text: the option each group was told
+    (``{"to": {group: option}, "confidence": c}``)."""
     halt: str
     """Why the run cannot go on (every LLM seat of a phase failed, the cost cap): it ends."""
     record: str
@@ -89,6 +95,24 @@ def _context(config_json: str) -> RunContext:
 def context_of(config: dict[str, Any]) -> RunContext:
     """The run context of a config carried in the state (built once per process)."""
     return _context(RunConfig.model_validate(config).model_dump_json())
+
+
+def run_context(state: CouncilState) -> RunContext:
+    """The run context of the state: its config's, with what people in faulty roles told whom."""
+    ctx = context_of(state["config"])
+    told = state.get("told")
+    if not told:
+        return ctx
+    index = {o: k for k, o in enumerate(ctx.option_ids)}
+    return ctx.with_told(
+        {
+            (key.round, key.seat): Told(
+                to=tuple(index.get(said["to"].get(g, ""), NONE) for g in GROUPS),
+                confidence=float(said["confidence"]),
+            )
+            for key, said in keyed(told).items()
+        }
+    )
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from council.graph.state import (
     context_of,
     failures_of,
     round_finished,
+    run_context,
     said_of,
     silent,
     spoken_of,
@@ -56,7 +57,7 @@ async def gather(state: CouncilState) -> CouncilState:
 
 async def vote(state: CouncilState) -> CouncilState:
     """One ballot of the protocol over the latest views."""
-    ctx = context_of(state["config"])
+    ctx = run_context(state)
     previous = (
         ProtocolState(np.array(state["committed"]), np.array(state["locked"]))
         if state.get("committed")
@@ -84,7 +85,7 @@ async def vote(state: CouncilState) -> CouncilState:
 
 async def finish(state: CouncilState) -> CouncilState:
     """Build the run record from what the graph carried (status error if it could not work)."""
-    ctx = context_of(state["config"])
+    ctx = run_context(state)
     failed = failures_of(state)
     seat_phases = len(state["views"]) * sum(speaks_through_llm(ctx, i) for i in range(ctx.n))
     reason = state.get("halt") or too_many_failures(
@@ -125,14 +126,14 @@ def after_round(state: CouncilState) -> list[Send] | str:
     """More rounds are due (the set ones, one more per failed ballot), or a ballot; or the end."""
     if state.get("halt"):
         return "finish"
-    ctx = context_of(state["config"])
+    ctx = run_context(state)
     due = ctx.config.rounds + len(state.get("ballots", []))
     return deliberation(state, ctx) if len(state["views"]) - 1 < due else "vote"
 
 
 def after_vote(state: CouncilState) -> list[Send] | str:
     """Finish when every honest seat committed or ballots ran out; else one more round."""
-    ctx = context_of(state["config"])
+    ctx = run_context(state)
     committed = ProtocolState(np.array(state["committed"]), np.array(state["locked"]))
     if done(ctx, committed) or len(state["ballots"]) >= ctx.config.ballots:
         return "finish"

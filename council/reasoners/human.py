@@ -44,6 +44,11 @@ class HumanAnswer(BaseModel):
     option: str
     confidence: float = Field(ge=0.0, le=1.0)
     argument: str = Field(min_length=1, max_length=2000)
+    told: dict[str, str] | None = Field(
+        default=None,
+        description="A person in a secret faulty role: the option each stakeholder group is "
+        "told (groups left out hear ``option``); None: everyone hears the same.",
+    )
 
     @model_validator(mode="after")
     def _strip(self) -> HumanAnswer:

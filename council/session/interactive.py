@@ -14,16 +14,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from council.contracts.events import RunEvent
+from council.contracts.principles import GROUPS
 from council.contracts.record import Ballot, Round, RunRecord
 from council.engine.context import prepare
 from council.engine.records import ballot_records, round_records
-from council.graph.state import context_of, events_of, said_of, trace_of
+from council.graph.state import events_of, run_context, said_of, trace_of
 from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.session.checkpoints import Stop, snapshot
 from council.session.drive import drive
 from council.session.finish import finalize
 from council.session.run_session import RunSession
-from council.store import Store
+from council.store import Store, StoreError
 
 
 class Pause(BaseModel):
@@ -64,7 +65,7 @@ def _pause(session: RunSession, stop: Stop, store: Store) -> Pause:
             record=record,
             events=events,
         )
-    ctx = context_of(state["config"])
+    ctx = run_context(state)
     trace = trace_of(ctx, state) if state.get("views") else None
     return Pause(
         run_id=session.run_id,
@@ -112,9 +113,43 @@ def proceed(
         interrupt_id, prompt = by_seat[seat]
         if answer.option not in prompt.options:
             raise ValueError(f"seat {seat}: {answer.option!r} is not an option here")
+        if answer.told is not None:
+            if seat not in session.config.person_faults:
+                raise ValueError(f"seat {seat} has no faulty role: it tells everyone the same")
+            for group, option in answer.told.items():
+                if group not in GROUPS or option not in prompt.options:
+                    raise ValueError(f"seat {seat}: {group}: {option!r} is not an option here")
         resume[interrupt_id] = answer.model_dump()
     missing = set(by_seat) - set(answers or {})
     if missing:
         raise ValueError(f"seats {sorted(missing)} are waiting for a person's answer")
     stop = asyncio.run(drive(session, mode="continue", answers=resume or None, step=step))
+    return _pause(session, stop, store)
+
+
+def recover(session: RunSession) -> Pause:
+    """Where the session's run stands, without asking anyone: after a restart or a lost step.
+
+    A run waiting for people or finished is read from its checkpoint (a finished one from the
+    store, if it was saved); one stopped part-way through a step (its process died) runs that
+    step again to its next pause.
+    """
+    store = _store(session)
+    stop = asyncio.run(snapshot(session.run_id, store.path))
+    if not stop.finished and not stop.interrupts:
+        stop = asyncio.run(drive(session, mode="recover"))
+    if stop.finished:
+        try:
+            record = store.get_run(session.run_id)
+        except StoreError:
+            return _pause(session, stop, store)
+        return Pause(
+            run_id=session.run_id,
+            kind="done",
+            rounds=record.rounds,
+            ballots=record.ballots,
+            prompts=[],
+            record=record,
+            events=store.events(session.run_id),
+        )
     return _pause(session, stop, store)

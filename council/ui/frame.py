@@ -26,9 +26,16 @@ def setup() -> None:
             key="lang",
             horizontal=True,
         )
+        if in_room_seat():
+            return  # a trainee's seat or the projector: no facilitator controls, ever
         st.subheader(tr("facilitator"))
         st.toggle(tr("step"), key="step")
         st.toggle(tr("reveal"), key="reveal")
+
+
+def in_room_seat() -> bool:
+    """Whether this is a room's trainee seat or projector (``?seat=`` or ``?view=``)."""
+    return "seat" in st.query_params or "view" in st.query_params
 
 
 def pages() -> list[st.Page]:
@@ -43,4 +50,5 @@ def pages() -> list[st.Page]:
         st.Page(PAGES / "history.py", title=tr("page_history"), icon=":material/history:"),
         st.Page(PAGES / "library.py", title=tr("page_library"), icon=":material/menu_book:"),
         st.Page(PAGES / "experiments.py", title=tr("page_experiments"), icon=":material/science:"),
+        st.Page(PAGES / "room.py", title="Room", icon=":material/groups:"),
     ]

@@ -3,7 +3,8 @@
 Lives here: ``base`` (the ``Fault`` interface, the ``FAULTS`` registry and ``@fault``, spec
 parsing, ``FaultyBallots``), ``split`` (the split pair an equivocator works on), ``pushing``
 (what the models that push an option share), ``models`` (the registered models, in listing
-order).
+order), ``person`` (seats a person plays in a faulty role, and ``Mixed``: them and the
+config's model in one run).
 
 May import: ``council.contracts`` and the rest of ``council.rules``.
 """

@@ -1,0 +1,81 @@
+"""What the room's screens share: the store's file, option letters and colours, live polling."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import streamlit as st
+
+from council.contracts.room import Board, RoomStatus
+from council.session import room as rooms
+from council.store import default_path
+
+POLL_S = 2.0
+"""How often a room's screens read the store for news."""
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+"""Okabe-Ito: colours people with every common colour-vision deficiency tell apart. Options are
+also always labelled by letter and name: never colour alone."""
+
+
+def db() -> Path:
+    """The store's file (``COUNCIL_DB`` or the user's data directory)."""
+    return default_path()
+
+
+def letter(board: Board, option: str) -> str:
+    """An option's letter (A, B, ...), in scenario order."""
+    ids = list(board.options)
+    return chr(ord("A") + ids.index(option)) if option in ids else "?"
+
+
+def colour(board: Board, option: str) -> str:
+    """An option's colour."""
+    ids = list(board.options)
+    return PALETTE[ids.index(option) % len(PALETTE)] if option in ids else "#686255"
+
+
+def option_text(board: Board, option: str) -> str:
+    """An option as the room shows it: its letter and label."""
+    return f"{letter(board, option)} · {board.options.get(option, option)}"
+
+
+def waiting_line(status: RoomStatus) -> str:
+    """The visible 'waiting for N people' line (names of who has not answered)."""
+    missing = status.missing
+    if not missing:
+        return "Everyone has answered."
+    names = ", ".join(status.people.get(s, f"seat {s} (nobody joined)") for s in missing)
+    people = "person" if len(missing) == 1 else "people"
+    return f"Waiting for {len(missing)} {people}: {names}."
+
+
+def seen_key(code: str) -> str:
+    """Session key of the room version a screen last rendered."""
+    return f"room_{code}_seen"
+
+
+def version(status: RoomStatus) -> tuple[int, str]:
+    """What changes when a screen must render again in full: the turn and the state."""
+    return status.room.turn, status.room.state
+
+
+def tick(status: RoomStatus) -> RoomStatus:
+    """Move the room on if its timer ran out (any screen's poll may; exactly one does)."""
+    found = status.room
+    if found.state != "waiting" or found.error or not rooms.due(found):
+        return status
+    # Kept on the room (its error), which every screen shows.
+    with contextlib.suppress(Exception):
+        rooms.advance(db(), found.code)
+    return rooms.status(db(), found.code)
+
+
+def follow(status: RoomStatus) -> None:
+    """Rerun the whole page when the room moved on since this screen rendered it."""
+    key = seen_key(status.room.code)
+    if st.session_state.get(key) not in (None, version(status)):
+        st.session_state[key] = version(status)
+        st.rerun()
+    st.session_state[key] = version(status)

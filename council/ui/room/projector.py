@@ -1,0 +1,127 @@
+"""The projector view (``?view=projector&room=CODE``): big type for the back of the room.
+
+The quorum gauge (the most support an option has against the threshold), the tally bars with
+numbers, who has answered, and the council map: seats grouped by stakeholder group, each seat
+showing its option's letter in its colour (Okabe-Ito), so no one needs to tell colours apart.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from council.contracts.principles import GROUPS
+from council.contracts.room import RoomStatus
+from council.present.room import GROUP_NAMES
+from council.session import room as rooms
+from council.ui.room.common import POLL_S, colour, db, letter, tick, waiting_line
+
+STYLE = """
+<style>
+.pj {font-size: 1.6rem; line-height: 1.5}
+.pj h1 {font-size: 3rem; margin: 0}
+.pj .row {display: flex; align-items: center; gap: .6rem; margin: .3rem 0}
+.pj .lab {width: 16rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap}
+.pj .bar {height: 2.2rem; border-radius: .3rem; min-width: .3rem}
+.pj .gauge {position: relative; height: 2.6rem; background: #E6E7E8; border-radius: .3rem}
+.pj .fill {position: absolute; left: 0; top: 0; bottom: 0; background: #0072B2;
+           border-radius: .3rem}
+.pj .mark {position: absolute; top: -.4rem; bottom: -.4rem; width: .35rem; background: #000}
+.pj .groups {display: flex; gap: 1rem; flex-wrap: wrap}
+.pj .group {flex: 1; min-width: 14rem; border: 2px solid #686255; border-radius: .5rem;
+            padding: .5rem}
+.pj .seat {display: inline-block; margin: .2rem; padding: .1rem .6rem; border-radius: .4rem;
+           color: #fff; font-weight: 700; text-shadow: 0 0 2px #000}
+</style>
+"""
+
+
+def board_html(status: RoomStatus) -> str:
+    """The projector's content for a room as it stands, as HTML."""
+    found = status.room
+    board = found.board
+    out = [STYLE, '<div class="pj">', f"<h1>Room {escape(found.code)}</h1>"]
+    if found.state == "waiting":
+        label = "the opening" if found.round == 0 else f"round {found.round}"
+        out.append(f"<p><b>{escape(label.capitalize())}</b> · {escape(waiting_line(status))}</p>")
+    elif rooms.finished(found):
+        decided = found.decided
+        words = (
+            f"Decided: {letter(board, decided)} · {escape(board.options.get(decided, decided))}"
+            if decided
+            else "No option reached the quorum."
+        )
+        out.append(f"<p><b>{words}</b></p>")
+    else:
+        out.append(f"<p>{escape(found.state)}</p>")
+    # Quorum gauge: the most support any option has in the last ballot, against t.
+    best = max(board.support.values(), default=0)
+    t = max(board.quorum, 1)
+    span = max(board.size, 1)
+    out.append(
+        f"<p>Quorum: <b>{best}</b> of the <b>{board.quorum}</b> needed "
+        f"({board.size} seats){'' if board.ballots else ' · no ballot yet'}</p>"
+        f'<div class="gauge" role="img" aria-label="support {best} of {t}">'
+        f'<div class="fill" style="width:{100 * best / span:.1f}%"></div>'
+        f'<div class="mark" style="left:{100 * t / span:.1f}%"></div></div>'
+    )
+    # Tally bars with numbers: first choices in the last round.
+    top = max(board.tally.values(), default=0) or 1
+    out.append(f"<p>Last round ({board.rounds} finished): first choices</p>")
+    for option, name in board.options.items():
+        n = board.tally.get(option, 0)
+        out.append(
+            f'<div class="row"><span class="lab">{letter(board, option)} · {escape(name)}</span>'
+            f'<span class="bar" style="width:{40 * n / top:.1f}%;'
+            f'background:{colour(board, option)}">'
+            f"</span><b>{n}</b></div>"
+        )
+    # Who has answered (while the council waits for people).
+    if found.state == "waiting":
+        marks = " · ".join(
+            f"{'✔' if s in status.answered else '…'} {escape(status.people.get(s, f'seat {s}'))}"
+            for s in found.waiting
+        )
+        out.append(f"<p>Answered: {marks}</p>")
+    out.append(_map(status))
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _map(status: RoomStatus) -> str:
+    """Seats grouped by stakeholder group, each with the letter of its last option."""
+    board = status.room.board
+    last = board.latest
+    parts = ['<div class="groups">']
+    for group in GROUPS:
+        seats = [s for s, g in sorted(board.groups.items()) if g == group]
+        if not seats:
+            continue
+        parts.append(f'<div class="group"><b>{GROUP_NAMES[group]}</b><br>')
+        for s in seats:
+            option = last.get(s)
+            tag = letter(board, option) if option else "·"
+            fill = colour(board, option) if option else "#686255"
+            name = escape(board.names.get(s, ""))
+            parts.append(
+                f'<span class="seat" style="background:{fill}" title="{name}">{s}: {tag}</span>'
+            )
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def projector(code: str) -> None:
+    """The projector view, polling the room."""
+    try:
+        rooms.room(db(), code)
+    except rooms.RoomError as err:
+        st.error(str(err))
+        return
+    _live(code)
+
+
+@st.fragment(run_every=POLL_S)
+def _live(code: str) -> None:
+    st.html(board_html(tick(rooms.status(db(), code))))

@@ -1,0 +1,218 @@
+"""The trainee's screens: Join, then Your seat, then Spot the faulty seats.
+
+Join takes the code and a name; Your seat shows the persona, the brief and the round's form;
+once the council has decided, Spot the faulty seats and the leaderboard.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from council.contracts.record import RunRecord
+from council.contracts.room import Member, RoomStatus, Score, Told
+from council.library.catalog import load_library
+from council.present.room import GROUP_NAMES, brief, groups_to_tell
+from council.reasoners.human import HumanPrompt
+from council.room_store import RoomStore
+from council.session import room as rooms
+from council.session import room_scores
+from council.store import Store
+from council.ui.room.common import (
+    POLL_S,
+    db,
+    follow,
+    letter,
+    option_text,
+    seen_key,
+    tick,
+    version,
+    waiting_line,
+)
+from council.ui.view import decision_card
+
+SAME = ""
+"""A group told the same as the person's own option."""
+
+
+def join_form(code: str = "") -> None:
+    """Join a room: its code and a display name; the seat's link then holds the token."""
+    with st.form("room_join"):
+        typed = st.text_input("Room code", value=code, max_chars=6, key="join_code")
+        name = st.text_input("Your name (shown to the room)", max_chars=40, key="join_name")
+        joined = st.form_submit_button("Join", type="primary")
+    if not joined:
+        return
+    try:
+        member = rooms.join(db(), typed, name)
+    except rooms.RoomError as err:
+        st.error(str(err))
+        return
+    st.query_params["room"] = member.room
+    st.query_params["seat"] = member.token
+    st.rerun()
+
+
+def seat_page(code: str, token: str) -> None:
+    """Your seat: who you play, your secret brief, this round's form, then the exercise."""
+    member = rooms.rejoin(db(), code, token)
+    if member is None:
+        st.error("This seat link is not valid for this room: join again with the room code.")
+        st.query_params.pop("seat", None)
+        join_form(code)
+        return
+    status = rooms.status(db(), code)
+    found = status.room
+    st.session_state[seen_key(found.code)] = version(status)
+    board = found.board
+    role = rooms.role_of(found, member.seat)
+    st.title(f"Room {found.code}")
+    persona = board.names.get(member.seat, f"seat {member.seat}")
+    group = GROUP_NAMES.get(board.groups.get(member.seat, ""), "")
+    st.markdown(f"**{member.name}**, you play **{persona}** ({group}), seat {member.seat}.")
+    if role == "honest":
+        st.markdown(brief(role, board.options))
+    else:
+        st.warning(brief(role, board.options), icon=":material/visibility_off:")
+    scenario = load_library().scenarios.get(found.settings.config.scenario)
+    if scenario is not None:
+        with st.expander(f"The scenario: {scenario.title}"):
+            st.markdown(scenario.summary)
+            st.markdown("\n".join(f"- {f}" for f in scenario.facts))
+    _live(found.code)
+    if rooms.finished(found):
+        _finished(status, member)
+    elif found.state == "waiting" and member.seat in found.waiting:
+        prompt = rooms.prompt_of(found, member.seat)
+        assert prompt is not None
+        if member.seat in status.answered:
+            st.success("Your statement is in. You can still change it until the round moves on.")
+        _statement_form(member, prompt, role, status)
+    elif found.state == "closed":
+        st.info("The facilitator has closed this room.")
+    elif found.error:
+        st.error(f"The council stopped: {found.error}")
+    else:
+        st.info("The other seats are speaking…")
+
+
+@st.fragment(run_every=POLL_S)
+def _live(code: str) -> None:
+    """Polls the room: the waiting line now, and the whole page again once the room moves."""
+    status = tick(rooms.status(db(), code))
+    follow(status)
+    found = status.room
+    if found.state == "waiting":
+        round_no = "the opening" if found.round == 0 else f"round {found.round}"
+        st.info(f"Round: {round_no} · {waiting_line(status)}")
+
+
+def _statement_form(member: Member, prompt: HumanPrompt, role: str, status: RoomStatus) -> None:
+    """The round's statement; a person with a faulty role also says what each group hears."""
+    board = status.room.board
+    options = list(prompt.options)
+    if prompt.heard:
+        counts: dict[str, int] = {}
+        for h in prompt.heard:
+            counts[h.option] = counts.get(h.option, 0) + 1
+        heard = " · ".join(f"{letter(board, o)}: **{counts.get(o, 0)}**" for o in options)
+        st.markdown(f"**What you heard** (seats per option): {heard}")
+    key = f"room_{status.room.code}_{status.room.turn}"
+    with st.form(key):
+        best = max(prompt.own_view, key=lambda o: prompt.own_view[o])
+        option = st.radio(
+            "Your option",
+            options,
+            index=options.index(best),
+            format_func=lambda o: option_text(board, o),
+            key=f"{key}_option",
+        )
+        confidence = st.slider("How sure are you?", 0.0, 1.0, 0.7, 0.05, key=f"{key}_conf")
+        argument = st.text_area("Why (a sentence or two)", max_chars=2000, key=f"{key}_arg")
+        told: dict[str, Told] = {}
+        groups = groups_to_tell(role)
+        if groups:
+            st.markdown("**What each group hears** (only you see this)")
+            for g in groups:
+                left, right = st.columns([1, 2])
+                said = left.selectbox(
+                    GROUP_NAMES[g],
+                    [SAME, *options],
+                    format_func=lambda o: (
+                        "Same as my option" if o == SAME else option_text(board, o)
+                    ),
+                    key=f"{key}_{g}_option",
+                )
+                words = right.text_input(
+                    f"What you tell {GROUP_NAMES[g]}", max_chars=2000, key=f"{key}_{g}_arg"
+                )
+                told[g] = Told(option=str(option if said == SAME else said), argument=words)
+        sent = st.form_submit_button("Send my statement", type="primary")
+    if not sent:
+        return
+    if not argument.strip():
+        st.error("Say why, in a sentence or two.")
+        return
+    try:
+        rooms.submit(
+            db(),
+            member.token,
+            option=str(option),
+            confidence=float(confidence),
+            argument=argument,
+            told=told or None,
+        )
+    except rooms.RoomError as err:
+        st.error(str(err))
+        return
+    st.rerun()
+
+
+def _finished(status: RoomStatus, member: Member) -> None:
+    """The decision for everyone, then Spot the faulty seats and the leaderboard."""
+    found = status.room
+    record: RunRecord = Store(db()).get_run(found.run_id)
+    decision_card(record)
+    st.subheader("Spot the faulty seats")
+    board = found.board
+    others = [s for s in range(board.size) if s != member.seat]
+    mine = next((g for g in RoomStore(db()).guesses(found.code) if g.token == member.token), None)
+    with st.form(f"room_{found.code}_guess"):
+        picked = st.multiselect(
+            "Which seats were faulty?",
+            others,
+            default=list(mine.seats) if mine else [],
+            format_func=lambda s: f"seat {s} · {board.names.get(s, '')}",
+            key=f"room_{found.code}_suspects",
+        )
+        if st.form_submit_button("Send my guess", type="primary"):
+            room_scores.guess(db(), member.token, list(picked))
+            st.rerun()
+    scores = room_scores.leaderboard(db(), found.code)
+    you = next((s for s in scores if s.seat == member.seat), None)
+    if you is not None:
+        st.success(
+            f"Your score: {you.score} (found {you.found}, wrongly accused {you.wrong}, "
+            f"missed {you.missed})."
+        )
+    leaderboard(scores)
+
+
+def leaderboard(scores: list[Score]) -> None:
+    """The room's leaderboard, best first."""
+    st.subheader("Leaderboard")
+    if not scores:
+        st.caption("Nobody has guessed yet.")
+        return
+    st.table(
+        [
+            {
+                "rank": i + 1,
+                "name": s.name,
+                "score": s.score,
+                "found": s.found,
+                "wrong": s.wrong,
+                "missed": s.missed,
+            }
+            for i, s in enumerate(scores)
+        ],
+    )
