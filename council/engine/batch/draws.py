@@ -1,0 +1,68 @@
+"""A block's seeded draws, seed by seed from the per-run path's own streams, stacked.
+
+Each seed's generators are the ones ``council.engine.context`` draws from, so a kernel run
+sees exactly the faulty seats, noise and random messages its per-run twin sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from council.contracts.config import RunConfig
+from council.engine.context import faulty_seats, perception_noise, random_stream
+from council.engine.seating import Council
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The seeded draws of a block of B runs of one cell."""
+
+    seeds: np.ndarray
+    """(B,) the seeds."""
+    faulty: np.ndarray
+    """(B, n) boolean: each run's faulty seats."""
+    faulty_index: np.ndarray
+    """(B, m) each run's faulty seats, ascending (m faulty seats in every run of a cell)."""
+    noise: np.ndarray
+    """(B, n, K) perception noise."""
+
+
+def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
+    """Every seed's faulty seats and noise, as its per-run context draws them."""
+    n, k = len(council.personas), len(council.scenario.options)
+    b = len(seeds)
+    noise = np.empty((b, n, k))
+    faulty = np.zeros((b, n), dtype=bool)
+    for i, seed in enumerate(seeds.tolist()):
+        noise[i] = perception_noise(seed, n, k)
+        if config.byzantine:
+            faulty[i] = faulty_seats(config, council, seed)
+    m = config.byzantine
+    index = np.nonzero(faulty)[1].reshape(b, m)  # row-major: each run's seats ascending
+    return Draws(seeds, faulty, index, noise)
+
+
+def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
+    """(B, n, m, K): the random fault's views in a round, per seed as ``Random.inbox`` draws."""
+    out = np.empty((len(seeds), n, m, k))
+    for i, seed in enumerate(seeds.tolist()):
+        out[i] = random_stream(seed, step).uniform(-1.0, 1.0, size=(n, m, k))
+    return out
+
+
+def random_rankings(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
+    """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``."""
+    drawn = np.empty((len(seeds), n, m, k))
+    for i, seed in enumerate(seeds.tolist()):
+        drawn[i] = random_stream(seed, step).random((n, m, k))
+    return np.argsort(drawn, axis=-1)
+
+
+def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
+    """(B, n, m): the random fault's commits, per seed as ``Random.commits`` draws them."""
+    out = np.empty((len(seeds), n, m), dtype=np.int64)
+    for i, seed in enumerate(seeds.tolist()):
+        out[i] = random_stream(seed, step).integers(0, k, size=(n, m))
+    return out
