@@ -1,0 +1,128 @@
+"""The batch kernel gives the per-run path's rows, bit for bit, and takes only what it can.
+
+Each case runs one block of seeds both ways (``blocks._run_kernel`` and ``blocks._run_each``)
+and compares the rows' text, the cell sums, the baselines and the ballot statistics. Configs
+the kernel does not take must run seed by seed (``takes`` is False) and still give the same
+table through ``run_block``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from council.contracts.config import RunConfig
+from council.engine.batch import run_seeds, takes
+from council.engine.seating import seat_council
+from council.experiments.blocks import (
+    UNKNOWN,
+    Block,
+    BlockResult,
+    _run_each,
+    _run_kernel,
+    run_block,
+)
+from council.library.catalog import load_library, resolve_scenario
+
+LIBRARY = load_library()
+SCENARIO = "kh-credit-scoring-isolated-data"
+
+KERNEL_CASES: list[dict[str, Any]] = [
+    *(
+        {"byzantine": k, "fault": fault, "protocol": protocol, "method": method}
+        for k, fault in (
+            (0, "equivocate"),
+            (6, "equivocate"),
+            (11, "equivocate"),
+            (16, "equivocate"),
+            (4, "random"),
+            (11, "random"),
+        )
+        for protocol in ("bft", "tally")
+        for method in ("plurality", "approval", "borda")
+    ),  # fmt: skip
+    {"size": 4, "byzantine": 1, "fault": "random", "method": "approval"},  # unlocks happen
+    {"size": 3, "byzantine": 1, "topology": "ring"},  # under 4 seats every graph is complete
+    {"size": 7, "byzantine": 2, "quorum": "majority", "method": "borda"},
+    {"size": 100, "byzantine": 33, "quorum": "0.7", "ballots": 5},
+    {"rounds": 0, "byzantine": 4, "ballots": 1},
+    {"rounds": 5, "ballots": 6, "byzantine": 10, "fault": "random", "method": "approval"},
+    {"quorum": "0.9", "byzantine": 6, "ballots": 8},
+    {"byzantine": 8, "faulty_groups": ("government", "industry")},
+    {"byzantine": 0, "fault": "crash", "weights": None, "topology": "complete"},
+]
+
+PER_RUN_CASES: list[dict[str, Any]] = [
+    {"byzantine": 4, "update": "wmsr"},
+    {"byzantine": 4, "update": "majority", "protocol": "tally"},
+    {"byzantine": 3, "fault": "random", "topology": "small-world"},
+    {"topology": "scale-free"},
+    {"byzantine": 3, "fault": "equivocate", "method": "irv"},
+    {"byzantine": 3, "fault": "random", "method": "copeland", "protocol": "tally"},
+    *(
+        {"byzantine": 5, "fault": f}
+        for f in (
+            "crash",
+            "silent-after:1",
+            "stubborn:suspend-scoring",
+            "collude:suspend-scoring",
+            "persuader:suspend-scoring",
+        )
+    ),  # fmt: skip
+    {"byzantine": 4, "fault": "random", "drop": 0.2},
+    {"byzantine": 2, "delay": 0.3, "rounds": 3},
+    {"partition": "government,industry|academia,civil_society@1-2"},
+    {"quorum": "groups:3/0.75", "byzantine": 3},
+    {"quorum": "majority", "weights": {"government": 2.0}, "byzantine": 3},
+]
+
+
+def _block(overrides: dict[str, Any], seeds: int) -> Block:
+    config = RunConfig(scenario=SCENARIO, **overrides)
+    council = seat_council(config, LIBRARY, resolve_scenario(SCENARIO, LIBRARY))
+    return Block(0, config, council, 0, seeds, np.full(seeds, UNKNOWN, np.int8))
+
+
+def _same(a: BlockResult, b: BlockResult) -> None:
+    assert a.text.splitlines() == b.text.splitlines()
+    assert a.sums == b.sums
+    assert a.baselines.tolist() == b.baselines.tolist()
+    assert a.ballots == b.ballots
+
+
+@pytest.mark.parametrize("overrides", KERNEL_CASES, ids=str)
+def test_kernel_rows_are_the_per_run_rows(overrides: dict[str, Any]) -> None:
+    seeds = 200 if overrides.get("size", 33) <= 33 else 40
+    block = _block(overrides, seeds)
+    assert takes(block.config, block.council)
+    kernel, each = _run_kernel(block), _run_each(block)
+    _same(kernel, each)
+    assert kernel.sums.runs == seeds
+    if overrides.get("byzantine"):  # the baselines were computed, not copied from the runs
+        assert (kernel.baselines != UNKNOWN).all()
+
+
+def test_known_baselines_are_used_not_recomputed() -> None:
+    block = _block({"byzantine": 6}, 50)
+    honest = run_seeds(block.config.honest(), block.council, np.arange(50)).option
+    wrong = np.where(honest == 0, 1, 0).astype(np.int8)  # a baseline no honest run gave
+    known = Block(0, block.config, block.council, 0, 50, wrong)
+    _same(_run_kernel(known), _run_each(known))
+    assert _run_kernel(known).baselines.tolist() == wrong.tolist()
+
+
+@pytest.mark.parametrize("overrides", PER_RUN_CASES, ids=str)
+def test_configs_the_kernel_does_not_take_run_seed_by_seed(overrides: dict[str, Any]) -> None:
+    block = _block(overrides, 12)
+    assert not takes(block.config, block.council)
+    _same(run_block(block), _run_each(block))
+
+
+def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
+    block = _block({"byzantine": 7, "fault": "random"}, 0)
+    later = Block(0, block.config, block.council, 300, 340, np.full(40, UNKNOWN, np.int8))
+    result = _run_kernel(later)
+    _same(result, _run_each(later))
+    assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))
