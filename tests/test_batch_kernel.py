@@ -1,7 +1,7 @@
 """The batch kernel gives the per-run path's rows, bit for bit, and takes only what it can.
 
-Each case runs one block of seeds both ways (``blocks._run_kernel`` and ``blocks._run_each``)
-and compares the rows' text, the cell sums, the baselines and the ballot statistics. Configs
+Each case runs one block of seeds both ways (``blocks.run_on_kernel``, ``run_seed_by_seed``) and
+compares the rows' text, the cell sums, the baselines and the ballot statistics. Configs
 the kernel does not take must run seed by seed (``takes`` is False) and still give the same
 table through ``run_block``.
 """
@@ -20,9 +20,9 @@ from council.experiments.blocks import (
     UNKNOWN,
     Block,
     BlockResult,
-    _run_each,
-    _run_kernel,
     run_block,
+    run_on_kernel,
+    run_seed_by_seed,
 )
 from council.library.catalog import load_library, resolve_scenario
 
@@ -97,7 +97,7 @@ def test_kernel_rows_are_the_per_run_rows(overrides: dict[str, Any]) -> None:
     seeds = 200 if overrides.get("size", 33) <= 33 else 40
     block = _block(overrides, seeds)
     assert takes(block.config, block.council)
-    kernel, each = _run_kernel(block), _run_each(block)
+    kernel, each = run_on_kernel(block), run_seed_by_seed(block)
     _same(kernel, each)
     assert kernel.sums.runs == seeds
     if overrides.get("byzantine"):  # the baselines were computed, not copied from the runs
@@ -109,20 +109,20 @@ def test_known_baselines_are_used_not_recomputed() -> None:
     honest = run_seeds(block.config.honest(), block.council, np.arange(50)).option
     wrong = np.where(honest == 0, 1, 0).astype(np.int8)  # a baseline no honest run gave
     known = Block(0, block.config, block.council, 0, 50, wrong)
-    _same(_run_kernel(known), _run_each(known))
-    assert _run_kernel(known).baselines.tolist() == wrong.tolist()
+    _same(run_on_kernel(known), run_seed_by_seed(known))
+    assert run_on_kernel(known).baselines.tolist() == wrong.tolist()
 
 
 @pytest.mark.parametrize("overrides", PER_RUN_CASES, ids=str)
 def test_configs_the_kernel_does_not_take_run_seed_by_seed(overrides: dict[str, Any]) -> None:
     block = _block(overrides, 12)
     assert not takes(block.config, block.council)
-    _same(run_block(block), _run_each(block))
+    _same(run_block(block), run_seed_by_seed(block))
 
 
 def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
     block = _block({"byzantine": 7, "fault": "random"}, 0)
     later = Block(0, block.config, block.council, 300, 340, np.full(40, UNKNOWN, np.int8))
-    result = _run_kernel(later)
-    _same(result, _run_each(later))
+    result = run_on_kernel(later)
+    _same(result, run_seed_by_seed(later))
     assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))

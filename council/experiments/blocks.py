@@ -64,11 +64,11 @@ def run_block(block: Block) -> BlockResult:
     other config runs seed by seed on the per-run path. Both give the same rows.
     """
     if takes(block.config, block.council):
-        return _run_kernel(block)
-    return _run_each(block)
+        return run_on_kernel(block)
+    return run_seed_by_seed(block)
 
 
-def _run_kernel(block: Block) -> BlockResult:
+def run_on_kernel(block: Block) -> BlockResult:
     """A block on the batch kernel: every seed as arrays, then its rows and sums."""
     config, council = block.config, block.council
     option_ids = council.scenario.option_ids
@@ -106,7 +106,7 @@ def _run_kernel(block: Block) -> BlockResult:
     )
 
 
-def _run_each(block: Block) -> BlockResult:
+def run_seed_by_seed(block: Block) -> BlockResult:
     """A block on the per-run path, seed by seed."""
     config, council = block.config, block.council
     option_ids = council.scenario.option_ids
