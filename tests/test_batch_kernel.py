@@ -15,6 +15,7 @@ import pytest
 
 from council.contracts.config import RunConfig
 from council.engine.batch import run_seeds, takes
+from council.engine.batch.streams import Streams
 from council.engine.seating import seat_council
 from council.experiments.blocks import (
     UNKNOWN,
@@ -126,3 +127,13 @@ def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
     result = run_on_kernel(later)
     _same(result, run_seed_by_seed(later))
     assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))
+
+
+@pytest.mark.parametrize("tail", [(1,), (2,), (3, 1), (3, 10_002), (3, 10_041)])
+def test_block_streams_start_where_default_rng_starts(tail: tuple[int, ...]) -> None:
+    seeds = np.array([*range(0, 600), 2**31, 2**32 - 1, 2**32, 10**12])  # the last two: numpy's own
+    streams = Streams()
+    for seed, rng in zip(seeds.tolist(), streams.each(seeds, *tail), strict=True):
+        fresh = np.random.default_rng([seed, *tail])
+        assert rng.bit_generator.state == fresh.bit_generator.state
+        assert rng.normal(size=5).tolist() == fresh.normal(size=5).tolist()

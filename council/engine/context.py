@@ -28,8 +28,8 @@ from council.rules.voting import METHODS, Method
 NOISE_SD = 0.08
 """Standard deviation of a seat's perception noise on each option's score."""
 
-# Independent random streams of one seed.
-_NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
+# Independent random streams of one seed: np.random.default_rng([seed, STREAM, ...]).
+NOISE_STREAM, FAULTY_STREAM, RANDOM_FAULT_STREAM = 1, 2, 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,16 +195,24 @@ def draw(config: RunConfig, council: Council) -> RunContext:
 
 def perception_noise(seed: int, n: int, options: int) -> np.ndarray:
     """A seed's perception noise (n, options): its own stream, the same with or without faults."""
-    return np.random.default_rng([seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, options))
+    return np.random.default_rng([seed, NOISE_STREAM]).normal(0.0, NOISE_SD, size=(n, options))
 
 
 def faulty_seats(config: RunConfig, council: Council, seed: int) -> np.ndarray:
     """Boolean (n,): the faulty seats a seed draws for a config (its own ``seed`` aside)."""
-    n = len(council.personas)
-    faulty = np.zeros(n, dtype=bool)
+    faulty = np.zeros(len(council.personas), dtype=bool)
     if not config.byzantine:
         return faulty
-    picker = np.random.default_rng([seed, _FAULTY])
+    eligible = eligible_seats(config, council)
+    picker = np.random.default_rng([seed, FAULTY_STREAM])
+    # Drawing positions, not elements, is the same draw and skips an array's overhead.
+    faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
+    return faulty
+
+
+def eligible_seats(config: RunConfig, council: Council) -> np.ndarray:
+    """The seats the faulty ones are drawn from; SpecError if too few for ``config.byzantine``."""
+    n = len(council.personas)
     # A person at the UI always plays an honest seat.
     eligible = (
         np.setdiff1d(np.arange(n), np.array(config.human_seats, dtype=int))
@@ -223,14 +231,12 @@ def faulty_seats(config: RunConfig, council: Council, seed: int) -> np.ndarray:
             )
             + "are not played by a person"
         )
-    # Drawing positions, not elements, is the same draw and skips an array's overhead.
-    faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
-    return faulty
+    return eligible
 
 
 def random_stream(seed: int, step: int) -> np.random.Generator:
     """The random fault's draws of a seed for one step (a round or a protocol phase)."""
-    return np.random.default_rng([seed, _RANDOM_FAULT, step])
+    return np.random.default_rng([seed, RANDOM_FAULT_STREAM, step])
 
 
 def _in_groups(seats: np.ndarray, council: Council, groups: tuple[str, ...]) -> np.ndarray:

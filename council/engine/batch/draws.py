@@ -1,7 +1,8 @@
 """A block's seeded draws, seed by seed from the per-run path's own streams, stacked.
 
-Each seed's generators are the ones ``council.engine.context`` draws from, so a kernel run
-sees exactly the faulty seats, noise and random messages its per-run twin sees.
+Each seed's generators start where ``council.engine.context``'s do (``streams``) and draw with
+the same calls in the same order, so a kernel run sees exactly the faulty seats, noise and
+random messages its per-run twin sees.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
-from council.engine.context import faulty_seats, perception_noise, random_stream
+from council.engine.batch.streams import Streams
+from council.engine.context import (
+    FAULTY_STREAM,
+    NOISE_SD,
+    NOISE_STREAM,
+    RANDOM_FAULT_STREAM,
+    eligible_seats,
+)
 from council.engine.seating import Council
 
 
@@ -33,13 +41,18 @@ def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
     """Every seed's faulty seats and noise, as its per-run context draws them."""
     n, k = len(council.personas), len(council.scenario.options)
     b = len(seeds)
+    streams = Streams()
     noise = np.empty((b, n, k))
+    for i, rng in enumerate(streams.each(seeds, NOISE_STREAM)):
+        noise[i] = rng.normal(0.0, NOISE_SD, size=(n, k))
     faulty = np.zeros((b, n), dtype=bool)
-    for i, seed in enumerate(seeds.tolist()):
-        noise[i] = perception_noise(seed, n, k)
-        if config.byzantine:
-            faulty[i] = faulty_seats(config, council, seed)
     m = config.byzantine
+    if m:
+        eligible = eligible_seats(config, council)
+        picks = np.empty((b, m), dtype=np.intp)
+        for i, rng in enumerate(streams.each(seeds, FAULTY_STREAM)):
+            picks[i] = rng.choice(len(eligible), size=m, replace=False)
+        faulty[np.arange(b)[:, None], eligible[picks]] = True
     index = np.nonzero(faulty)[1].reshape(b, m)  # row-major: each run's seats ascending
     return Draws(seeds, faulty, index, noise)
 
@@ -47,22 +60,22 @@ def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
 def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m, K): the random fault's views in a round, per seed as ``Random.inbox`` draws."""
     out = np.empty((len(seeds), n, m, k))
-    for i, seed in enumerate(seeds.tolist()):
-        out[i] = random_stream(seed, step).uniform(-1.0, 1.0, size=(n, m, k))
+    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
+        out[i] = rng.uniform(-1.0, 1.0, size=(n, m, k))
     return out
 
 
 def random_rankings(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``."""
     drawn = np.empty((len(seeds), n, m, k))
-    for i, seed in enumerate(seeds.tolist()):
-        drawn[i] = random_stream(seed, step).random((n, m, k))
+    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
+        drawn[i] = rng.random((n, m, k))
     return np.argsort(drawn, axis=-1)
 
 
 def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m): the random fault's commits, per seed as ``Random.commits`` draws them."""
     out = np.empty((len(seeds), n, m), dtype=np.int64)
-    for i, seed in enumerate(seeds.tolist()):
-        out[i] = random_stream(seed, step).integers(0, k, size=(n, m))
+    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
+        out[i] = rng.integers(0, k, size=(n, m))
     return out
