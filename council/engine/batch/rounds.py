@@ -13,10 +13,41 @@ from council.engine.batch.draws import uniform_views
 
 
 def fj_rows(
-    first: np.ndarray, now: np.ndarray, inbox: np.ndarray, heard: np.ndarray, openness: np.ndarray
+    first: np.ndarray,
+    now: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+    index: np.ndarray,
+    sent: np.ndarray | None,
 ) -> np.ndarray:
-    """``fj_update`` of (A, n, K) views from inboxes (A, n, n, K) and heard (n, n)."""
-    total = now + np.einsum("mj,bmjk->bmk", heard.astype(float), inbox)
+    """``fj_update`` of A runs' views (A, n, K), each seat hearing its senders' ``now``.
+
+    From the faulty seats ``index`` (A, m) it hears ``sent`` (A, n recipients, m, K). The sum
+    over senders runs as ``fj_update``'s einsum runs it, sender by sender in order, so the
+    floats are the same bit for bit (the kernel tests hold the two together).
+    """
+    runs, n, k = now.shape
+    weights = heard.astype(float)
+    if sent is None:  # everyone hears the same views: einsum over a broadcast, as fj_update
+        inbox = np.broadcast_to(now[:, None], (runs, n, n, k))
+        return _anchor(first, now + np.einsum("mj,bmjk->bmk", weights, inbox), heard, openness)
+    total = np.zeros((runs, n, k))
+    position = np.full((runs, n), -1)
+    position[np.arange(runs)[:, None], index] = np.arange(index.shape[1])
+    for j in range(n):
+        said = now[:, None, j, :]  # (A, 1, K): the same to every recipient
+        told = np.flatnonzero(position[:, j] >= 0)
+        if len(told):
+            said = np.repeat(said, n, axis=1)
+            said[told] = sent[told, :, position[told, j], :]
+        total += weights[:, j][None, :, None] * said
+    return _anchor(first, now + total, heard, openness)
+
+
+def _anchor(
+    first: np.ndarray, total: np.ndarray, heard: np.ndarray, openness: np.ndarray
+) -> np.ndarray:
+    """FJ's last step: the mean of the views held, weighed against the opening by openness."""
     mean = total / (1.0 + heard.sum(axis=1))[:, None]
     return (1.0 - openness)[:, None] * first + openness[:, None] * mean
 
@@ -53,34 +84,25 @@ def _counts(choices: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(index, minlength=runs * k).reshape(runs, k)
 
 
-def equivocation_inbox(views: np.ndarray, faulty: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``Equivocate.inbox`` per run: each seat told the split option it leans to (A, n, n, K)."""
+def equivocation_sent(views: np.ndarray, faulty: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``Equivocate.inbox`` per run: what the faulty seats tell each seat (A, n, m, K).
+
+    Each its own view, with the split pair set to 1 for the recipient's leaning, -1 the other.
+    """
     runs, n, k = views.shape
-    inbox = np.repeat(views[:, None], n, axis=1)
-    a, b = split_pairs(~faulty, views)
+    m = index.shape[1]
     rows = np.arange(runs)[:, None]
+    sent = np.repeat(views[rows, index][:, None], n, axis=1)  # (A, n, m, K)
+    a, b = split_pairs(~faulty, views)
     told_a = views[rows, np.arange(n), a[:, None]] >= views[rows, np.arange(n), b[:, None]]
     high = np.where(told_a, 1.0, -1.0)  # (A, n) what recipient r hears for a
+    low = np.where((a == b)[:, None], 1.0, -high)
     run_i = np.arange(runs)[:, None, None]
     recipient = np.arange(n)[None, :, None]
-    sender = index[:, None, :]
-    inbox[run_i, recipient, sender, a[:, None, None]] = high[:, :, None]
-    low = np.where(told_a, -1.0, 1.0)
-    low = np.where((a == b)[:, None], 1.0, low)
-    inbox[run_i, recipient, sender, b[:, None, None]] = low[:, :, None]
-    return inbox
-
-
-def random_inbox(
-    views: np.ndarray, index: np.ndarray, seeds: np.ndarray, round_no: int
-) -> np.ndarray:
-    """``Random.inbox`` per run: uniform views from the faulty seats, per recipient."""
-    runs, n, k = views.shape
-    inbox = np.repeat(views[:, None], n, axis=1)
-    drawn = uniform_views(seeds, round_no, n, index.shape[1], k)  # (A, n, m, K)
-    run_i = np.arange(runs)[:, None, None]
-    inbox[run_i, np.arange(n)[None, :, None], index[:, None, :]] = drawn
-    return inbox
+    column = np.arange(m)[None, None, :]
+    sent[run_i, recipient, column, a[:, None, None]] = high[:, :, None]
+    sent[run_i, recipient, column, b[:, None, None]] = low[:, :, None]
+    return sent
 
 
 def deliberate(
@@ -96,13 +118,12 @@ def deliberate(
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs."""
     runs, n, k = now.shape
-    if not index.shape[1]:
-        inbox = np.broadcast_to(now[:, None], (runs, n, n, k))
-    elif fault == "equivocate":
-        inbox = equivocation_inbox(now, faulty, index)
+    m = index.shape[1]
+    if not m:
+        return fj_rows(first, now, heard, openness, index, None)
+    if fault == "equivocate":
+        sent = equivocation_sent(now, faulty, index)
     else:
-        inbox = random_inbox(now, index, seeds, round_no)
-    new = fj_rows(first, now, inbox, heard, openness)
-    if not index.shape[1]:
-        return new
+        sent = uniform_views(seeds, round_no, n, m, k)
+    new = fj_rows(first, now, heard, openness, index, sent)
     return np.where(faulty[:, :, None], now, new)
