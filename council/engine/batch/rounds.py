@@ -18,12 +18,13 @@ def fj_rows(
     heard: np.ndarray,
     openness: np.ndarray,
     index: np.ndarray,
-    sent: np.ndarray | None,
+    sent: tuple[np.ndarray, np.ndarray] | None,
 ) -> np.ndarray:
     """``fj_update`` of A runs' views (A, n, K), each seat hearing its senders' ``now``.
 
-    From the faulty seats ``index`` (A, m) it hears ``sent`` (A, n recipients, m, K). The sum
-    over senders runs as ``fj_update``'s einsum runs it, sender by sender in order, so the
+    From the faulty seats ``index`` (A, m), recipient r of run a hears
+    ``variants[a, which[a, r]]`` (m, K); ``sent`` is (variants (A, V, m, K), which (A, n)).
+    The sum over senders runs as ``fj_update``'s einsum runs it, sender by sender in order, so the
     floats are the same bit for bit (the kernel tests hold the two together).
     """
     runs, n, k = now.shape
@@ -31,6 +32,7 @@ def fj_rows(
     if sent is None:  # everyone hears the same views: einsum over a broadcast, as fj_update
         inbox = np.broadcast_to(now[:, None], (runs, n, n, k))
         return _anchor(first, now + np.einsum("mj,bmjk->bmk", weights, inbox), heard, openness)
+    variants, which = sent
     total = np.zeros((runs, n, k))
     position = np.full((runs, n), -1)
     position[np.arange(runs)[:, None], index] = np.arange(index.shape[1])
@@ -39,7 +41,7 @@ def fj_rows(
         told = np.flatnonzero(position[:, j] >= 0)
         if len(told):
             said = np.repeat(said, n, axis=1)
-            said[told] = sent[told, :, position[told, j], :]
+            said[told] = variants[told[:, None], which[told], position[told, j][:, None]]
         total += weights[:, j][None, :, None] * said
     return _anchor(first, now + total, heard, openness)
 
@@ -84,25 +86,28 @@ def _counts(choices: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(index, minlength=runs * k).reshape(runs, k)
 
 
-def equivocation_sent(views: np.ndarray, faulty: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``Equivocate.inbox`` per run: what the faulty seats tell each seat (A, n, m, K).
+def equivocation_sent(
+    views: np.ndarray, faulty: np.ndarray, index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``Equivocate.inbox`` per run: its two variants (A, 2, m, K) and who hears which (A, n).
 
-    Each its own view, with the split pair set to 1 for the recipient's leaning, -1 the other.
+    Each faulty seat sends its own view with the split pair set to 1 for the recipient's
+    leaning and -1 for the other: variant 0 to the seats leaning a, variant 1 to the others.
     """
-    runs, n, k = views.shape
-    m = index.shape[1]
-    rows = np.arange(runs)[:, None]
-    sent = np.repeat(views[rows, index][:, None], n, axis=1)  # (A, n, m, K)
+    runs, n, _ = views.shape
+    rows = np.arange(runs)
+    own = views[rows[:, None], index]  # (A, m, K)
     a, b = split_pairs(~faulty, views)
-    told_a = views[rows, np.arange(n), a[:, None]] >= views[rows, np.arange(n), b[:, None]]
-    high = np.where(told_a, 1.0, -1.0)  # (A, n) what recipient r hears for a
-    low = np.where((a == b)[:, None], 1.0, -high)
-    run_i = np.arange(runs)[:, None, None]
-    recipient = np.arange(n)[None, :, None]
-    column = np.arange(m)[None, None, :]
-    sent[run_i, recipient, column, a[:, None, None]] = high[:, :, None]
-    sent[run_i, recipient, column, b[:, None, None]] = low[:, :, None]
-    return sent
+    told_a = (
+        views[rows[:, None], np.arange(n), a[:, None]]
+        >= views[rows[:, None], np.arange(n), b[:, None]]
+    )
+    variants = np.repeat(own[:, None], 2, axis=1)
+    variants[rows, 0, :, a] = 1.0
+    variants[rows, 0, :, b] = np.where(a == b, 1.0, -1.0)[:, None]
+    variants[rows, 1, :, a] = -1.0
+    variants[rows, 1, :, b] = 1.0
+    return variants, (~told_a).astype(np.intp)
 
 
 def deliberate(
@@ -124,6 +129,6 @@ def deliberate(
     if fault == "equivocate":
         sent = equivocation_sent(now, faulty, index)
     else:
-        sent = uniform_views(seeds, round_no, n, m, k)
+        sent = uniform_views(seeds, round_no, n, m, k), np.broadcast_to(np.arange(n), (runs, n))
     new = fj_rows(first, now, heard, openness, index, sent)
     return np.where(faulty[:, :, None], now, new)
