@@ -20,30 +20,62 @@ def fj_rows(
     index: np.ndarray,
     sent: tuple[np.ndarray, np.ndarray] | None,
 ) -> np.ndarray:
-    """``fj_update`` of A runs' views (A, n, K), each seat hearing its senders' ``now``.
+    """``fj_update`` of A runs' views (A, n, K) on a complete graph (``heard``).
 
-    From the faulty seats ``index`` (A, m), recipient r of run a hears
-    ``variants[a, which[a, r]]`` (m, K); ``sent`` is (variants (A, V, m, K), which (A, n)).
-    The sum over senders runs as ``fj_update``'s einsum runs it, sender by sender in order, so the
-    floats are the same bit for bit (the kernel tests hold the two together).
+    Each seat hears every other seat's ``now``, but from the faulty seats ``index`` (A, m)
+    recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` being (variants
+    (A, V, m, K), which (A, n)). The sums over senders run as ``fj_update``'s einsum runs them,
+    sender by sender in order, so the floats are the same bit for bit (the kernel tests hold
+    the two together): sender j's view is added to every recipient, then recipient j gets its
+    sum back (einsum adds 0 * its own view there, which leaves a sum as it was). The run axis
+    is innermost while summing: numpy's loops then run over runs, not over a few options.
     """
+    if not (heard == ~np.eye(len(heard), dtype=bool)).all():
+        raise ValueError("the kernel's rounds take a complete graph")
     runs, n, k = now.shape
-    weights = heard.astype(float)
-    if sent is None:  # everyone hears the same views: einsum over a broadcast, as fj_update
-        inbox = np.broadcast_to(now[:, None], (runs, n, n, k))
-        return _anchor(first, now + np.einsum("mj,bmjk->bmk", weights, inbox), heard, openness)
-    variants, which = sent
-    total = np.zeros((runs, n, k))
+    said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
+    if sent is None:
+        total = _sums(said[None])[0]
+    elif len(sent[0][0]) < n:
+        variants, which = sent  # a few variants: sum for every (variant, recipient)
+        views = np.repeat(now[:, None], len(variants[0]), axis=1)  # (A, V, n, K)
+        views[np.arange(runs)[:, None], :, index] = variants.transpose(0, 2, 1, 3)
+        sums = _sums(np.ascontiguousarray(views.transpose(1, 2, 3, 0)))  # (V, n, K, A)
+        total = sums[which.T, np.arange(n)[:, None], :, np.arange(runs)].transpose(0, 2, 1)
+    else:
+        total = _sums_per_recipient(said, index, *sent)
+    return _anchor(first, now + total.transpose(2, 0, 1), heard, openness)
+
+
+def _sums(said: np.ndarray) -> np.ndarray:
+    """Per variant and recipient, the sum over the other senders in order (V, n, K, A)."""
+    total = np.zeros(said.shape)
+    for j in range(said.shape[1]):
+        own = total[:, j].copy()
+        total += said[:, j : j + 1]
+        total[:, j] = own
+    return total
+
+
+def _sums_per_recipient(
+    said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
+) -> np.ndarray:
+    """Sums (n, K, A) when the faulty seats tell each recipient its own views."""
+    n, k, runs = said.shape
     position = np.full((runs, n), -1)
     position[np.arange(runs)[:, None], index] = np.arange(index.shape[1])
+    total = np.zeros((n, k, runs))
     for j in range(n):
-        said = now[:, None, j, :]  # (A, 1, K): the same to every recipient
         told = np.flatnonzero(position[:, j] >= 0)
+        column = said[j][None]
         if len(told):
-            said = np.repeat(said, n, axis=1)
-            said[told] = variants[told[:, None], which[told], position[told, j][:, None]]
-        total += weights[:, j][None, :, None] * said
-    return _anchor(first, now + total, heard, openness)
+            column = np.repeat(column, n, axis=0)
+            got = variants[told[:, None], which[told], position[told, j][:, None]]
+            column[:, :, told] = got.transpose(1, 2, 0)
+        own = total[j].copy()
+        total += column
+        total[j] = own
+    return total
 
 
 def _anchor(
