@@ -8,7 +8,9 @@ For each workload it runs, in turn and in the same invocation (so whatever else 
 machine weighs on both), ``../shared/bench/bare_core.py`` (the throughput floor: blind opening,
 two FJ rounds, equivocators, one ballot; no records, baselines or re-ballots) and
 ``council sweep`` as a fresh process with start-up included, on the same number of workers,
-``--repeat`` times alternating; it reports the medians and the ratio sweep / bare. The
+``--repeat`` times alternating; it reports the medians and the ratio sweep / bare, in runs
+per wall second and, since other work on a shared machine takes cores from both unevenly, in
+runs per CPU second of each process tree (user + system, its workers included). The
 workloads are the issue's: (a) fault-free 33 seats, (b) 0-16 equivocators under bft and tally,
 (c) 0, 5, 10 random faulty seats with approval voting. Then the memory: the peak resident set
 of the sweep's whole process tree (it and its workers, sampled every 10 ms) for 1,000,000 runs
@@ -22,6 +24,7 @@ import json
 import math
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,14 +60,20 @@ def workloads(runs: int) -> dict[str, dict[str, object]]:
     }
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process's finished children (and theirs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def sweep(config: dict[str, object], workers: int) -> dict[str, float]:
-    """Run one sweep in a fresh process: wall seconds, peak tree RSS and peak process RSS."""
+    """Run one sweep in a fresh process: wall and CPU seconds, peak tree and process RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sweep.yaml"
         path.write_text(yaml.safe_dump(config), encoding="utf-8")
         command = [sys.executable, "-m", "council", "sweep", str(path), "--out",
                    str(Path(tmp) / "t.csv"), "--workers", str(workers)]  # fmt: skip
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         watched = psutil.Process(process.pid)
         peak = largest = 0
@@ -75,38 +84,45 @@ def sweep(config: dict[str, object], workers: int) -> dict[str, float]:
             except psutil.Error:
                 pass
             time.sleep(0.01)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, _cpu() - cpu
         if process.returncode:
             raise SystemExit(f"sweep failed with exit code {process.returncode}")
         with (Path(tmp) / "t.csv").open("rb") as table:
             rows = sum(1 for _ in table) - 1
-    return {"runs": rows, "wall_s": wall, "runs_per_s": rows / wall,
+    return {"runs": rows, "wall_s": wall, "runs_per_s": rows / wall, "runs_per_cpu_s": rows / cpu,
             "peak_tree_mb": peak / 2**20, "peak_process_mb": largest / 2**20}  # fmt: skip
 
 
-def bare(runs: int, workers: int) -> float:
-    """Runs per second of the bare core on ``workers`` workers, as it reports them."""
+def bare(runs: int, workers: int) -> tuple[float, float]:
+    """The bare core on ``workers`` workers: runs per second as it reports them, and runs per
+    CPU second of its process tree."""
     batches = max(workers, runs // 2000)
+    cpu = _cpu()
     out = subprocess.run(
         [sys.executable, str(BARE), "--runs", str(batches * 2000), "--workers", str(workers)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
+    cpu = _cpu() - cpu
     found = re.search(r"= ([\d,]+) runs/s", out)
     if not found:
         raise SystemExit(f"cannot read the bare core's figure from: {out!r}")
-    return float(found.group(1).replace(",", ""))
+    return float(found.group(1).replace(",", "")), batches * 2000 / cpu
 
 
 def compare(name: str, config: dict[str, object], workers: int, repeat: int) -> dict[str, object]:
-    """The sweep and the bare core, alternating, ``repeat`` times: medians and their ratio."""
+    """The sweep and the bare core, alternating, ``repeat`` times: medians and their ratios."""
     swept, floor = [], []
     for _ in range(repeat):
         floor.append(bare(int(config["seeds"]) * _cells(config), workers))  # type: ignore[call-overload]
         swept.append(sweep(config, workers))
     rate = statistics.median(s["runs_per_s"] for s in swept)
-    bare_rate = statistics.median(floor)
+    bare_rate = statistics.median(f[0] for f in floor)
+    per_cpu = statistics.median(s["runs_per_cpu_s"] for s in swept)
+    bare_cpu = statistics.median(f[1] for f in floor)
     return {"workload": name, "runs": swept[0]["runs"], "sweep_runs_per_s": rate,
             "bare_runs_per_s": bare_rate, "ratio": rate / bare_rate,
+            "sweep_runs_per_cpu_s": per_cpu, "bare_runs_per_cpu_s": bare_cpu,
+            "cpu_ratio": per_cpu / bare_cpu,
             "wall_s": statistics.median(s["wall_s"] for s in swept)}  # fmt: skip
 
 
@@ -140,7 +156,8 @@ def main() -> None:
     for f in figures:
         print(f"{f['workload']:40} {f['runs']:>8,} runs  sweep {f['sweep_runs_per_s']:8,.0f} "
               f"runs/s ({f['wall_s']:.1f} s, start included)  bare {f['bare_runs_per_s']:8,.0f} "
-              f"runs/s  ratio {f['ratio']:.2f}x")  # fmt: skip
+              f"runs/s  ratio {f['ratio']:.2f}x; per CPU second {f['sweep_runs_per_cpu_s']:,.0f} "
+              f"vs {f['bare_runs_per_cpu_s']:,.0f}: {f['cpu_ratio']:.2f}x")  # fmt: skip
     for label, m in (("10,000", small), (f"{large:,}", big)):
         print(
             f"memory, {label:>9} runs: peak {m['peak_tree_mb']:6.0f} MB (tree), "
