@@ -21,7 +21,7 @@ _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 _POOL = 4
 _MASK32 = 0xFFFFFFFF
 _MULT_128 = (0x2360ED051FC65DA4 << 64) | 0x4385DF649FCCF645
-_MASK128 = (1 << 128) - 1
+_MASK64 = (1 << 64) - 1
 
 
 def _hash_consts(start: int, mult: int) -> Iterator[np.uint32]:
@@ -71,15 +71,48 @@ def _stepped(start: int, mult: int) -> Iterator[np.uint32]:
         yield np.uint32((int(before) * mult) & _MASK32)
 
 
-def pcg64_state(words: np.ndarray) -> tuple[int, int]:
-    """The PCG64 (state, inc) numpy seeds from four uint64 words (``pcg64_set_seed``)."""
-    w = [int(x) for x in words]
-    initstate = (w[0] << 64) | w[1]
-    inc = (((w[2] << 64) | w[3]) << 1 | 1) & _MASK128
-    state = inc  # 0 * MULT + inc
-    state = (state + initstate) & _MASK128
-    state = (state * _MULT_128 + inc) & _MASK128
-    return state, inc
+_M32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
+
+def _mul_hi(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The high 64 bits of the 128-bit products of two uint64 arrays."""
+    a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
+    p00, p01, p10 = a0 * b0, a0 * b1, a1 * b0
+    mid = (p00 >> _S32) + (p01 & _M32) + (p10 & _M32)
+    hi: np.ndarray = a1 * b1 + (p01 >> _S32) + (p10 >> _S32) + (mid >> _S32)
+    return hi
+
+
+def _mul(hi: np.ndarray, lo: np.ndarray, m_hi: int, m_lo: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hi, lo) * (m_hi, m_lo) mod 2**128, as uint64 arrays (numpy's products wrap)."""
+    mh, ml = np.uint64(m_hi), np.uint64(m_lo)
+    return _mul_hi(lo, np.full_like(lo, ml)) + lo * mh + hi * ml, lo * ml
+
+
+def _add(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(hi, lo) + (hi, lo) mod 2**128."""
+    lo = a[1] + b[1]
+    return a[0] + b[0] + (lo < a[1]).astype(np.uint64), lo
+
+
+def pcg64_states(words: np.ndarray) -> tuple[list[int], list[int]]:
+    """The PCG64 states and increments numpy seeds from rows of four uint64 words.
+
+    ``pcg64_set_seed``: inc = (words[2:4] << 1) | 1; state = ((inc + words[0:2]) * MULT + inc),
+    in 128-bit arithmetic, here on uint64 (high, low) pairs for a whole block at once.
+    """
+    w0, w1, w2, w3 = (words[:, i] for i in range(4))
+    one = np.uint64(1)
+    inc = ((w2 << one) | (w3 >> np.uint64(63)), (w3 << one) | one)
+    state = _add(_mul(*_add(inc, (w0, w1)), _MULT_128 >> 64, _MULT_128 & _MASK64), inc)
+    return _join(state), _join(inc)
+
+
+def _join(pair: tuple[np.ndarray, np.ndarray]) -> list[int]:
+    return [(h << 64) | lo for h, lo in zip(pair[0].tolist(), pair[1].tolist(), strict=True)]
 
 
 class Streams:
@@ -94,9 +127,8 @@ class Streams:
         if len(seeds) and int(seeds.max()) > _MASK32:  # more than one entropy word: numpy's own
             yield from (np.random.default_rng([int(s), *tail]) for s in seeds)
             return
-        words = seed_words(seeds, tail)
-        for row in words:
-            state, inc = pcg64_state(row)
+        states, incs = pcg64_states(seed_words(seeds, tail))
+        for state, inc in zip(states, incs, strict=True):
             self.bits.state = {
                 "bit_generator": "PCG64",
                 "state": {"state": state, "inc": inc},
