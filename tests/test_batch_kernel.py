@@ -15,7 +15,7 @@ import pytest
 
 from council.contracts.config import RunConfig
 from council.engine.batch import run_seeds, takes
-from council.engine.batch.streams import Streams
+from council.engine.batch.streams import Streams, bounded, doubles
 from council.engine.seating import seat_council
 from council.experiments.blocks import (
     UNKNOWN,
@@ -137,3 +137,22 @@ def test_block_streams_start_where_default_rng_starts(tail: tuple[int, ...]) -> 
         fresh = np.random.default_rng([seed, *tail])
         assert rng.bit_generator.state == fresh.bit_generator.state
         assert rng.normal(size=5).tolist() == fresh.normal(size=5).tolist()
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 7])
+def test_raw_draws_are_generator_draws(k: int) -> None:
+    seeds = np.arange(300)
+    streams = Streams()
+    drawn = bounded(streams.raw(seeds, 50, 3, 10_004), 99, k)  # an odd count: a half unused
+    assert drawn is not None
+    fresh = [np.random.default_rng([int(s), 3, 10_004]) for s in seeds]
+    assert drawn.tolist() == [rng.integers(0, k, size=99).tolist() for rng in fresh]
+    values = doubles(streams.raw(seeds, 40, 3, 7))
+    assert values.tolist() == [np.random.default_rng([int(s), 3, 7]).random(40).tolist()
+                               for s in seeds]  # fmt: skip
+
+
+def test_bounded_draws_that_numpy_would_redraw_are_left_to_numpy() -> None:
+    raw = np.zeros((1, 1), dtype=np.uint64)  # leftover 0 < (2**32 - 3) % 3: numpy draws again
+    assert bounded(raw, 2, 3) is None
+    assert bounded(raw, 2, 4) is not None  # a power of two never redraws

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
-from council.engine.batch.streams import Streams
+from council.engine.batch.streams import Streams, bounded, doubles
 from council.engine.context import (
     FAULTY_STREAM,
     NOISE_SD,
@@ -59,25 +59,26 @@ def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
 
 def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m, K): the random fault's views in a round, per seed as ``Random.inbox`` draws."""
-    out = np.empty((len(seeds), n, m, k))
-    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
-        rng.random(out=out[i])
+    raw = Streams().raw(seeds, n * m * k, RANDOM_FAULT_STREAM, step)
     # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding (2 * x
-    # is exact): the same numbers, the per-seed call made cheaper.
-    return -1.0 + 2.0 * out
+    # is exact): the same numbers.
+    return (-1.0 + 2.0 * doubles(raw)).reshape(len(seeds), n, m, k)
 
 
 def random_rankings(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``."""
-    drawn = np.empty((len(seeds), n, m, k))
-    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
-        rng.random(out=drawn[i])
-    return np.argsort(drawn, axis=-1)
+    drawn = doubles(Streams().raw(seeds, n * m * k, RANDOM_FAULT_STREAM, step))
+    return np.argsort(drawn.reshape(len(seeds), n, m, k), axis=-1)
 
 
 def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m): the random fault's commits, per seed as ``Random.commits`` draws them."""
+    streams = Streams()
+    count = n * m
+    drawn = bounded(streams.raw(seeds, -(-count // 2), RANDOM_FAULT_STREAM, step), count, k)
+    if drawn is not None:
+        return drawn.reshape(len(seeds), n, m)
     out = np.empty((len(seeds), n, m), dtype=np.int64)
-    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
+    for i, rng in enumerate(streams.each(seeds, RANDOM_FAULT_STREAM, step)):
         out[i] = rng.integers(0, k, size=(n, m))
     return out

@@ -136,3 +136,32 @@ class Streams:
                 "uinteger": 0,
             }
             yield self.generator
+
+    def raw(self, seeds: np.ndarray, count: int, *tail: int) -> np.ndarray:
+        """(B, count) uint64: each seed's first ``count`` PCG64 outputs of stream ``tail``."""
+        out = np.empty((len(seeds), count), dtype=np.uint64)
+        for i, rng in enumerate(self.each(seeds, *tail)):
+            out[i] = rng.bit_generator.random_raw(count)
+        return out
+
+
+def doubles(raw: np.ndarray) -> np.ndarray:
+    """``Generator.random``'s doubles from PCG64 outputs: the top 53 bits over 2**53."""
+    return (raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+def bounded(raw: np.ndarray, count: int, k: int) -> np.ndarray | None:
+    """``Generator.integers(0, k, count)`` (int64) per row of PCG64 outputs, or None.
+
+    numpy draws each from one 32-bit half of an output (low half first) by Lemire's method,
+    multiplying by k and keeping the high 32 bits; None when some row would reject a draw
+    (its leftover below (2**32 - k) % k: then numpy draws again, and the caller asks numpy).
+    """
+    halves = np.empty((len(raw), 2 * raw.shape[1]), dtype=np.uint64)
+    halves[:, 0::2] = raw & _M32
+    halves[:, 1::2] = raw >> _S32
+    product = halves[:, :count] * np.uint64(k)
+    threshold = (2**32 - k) % k
+    if threshold and ((product & _M32) < np.uint64(threshold)).any():
+        return None
+    return (product >> _S32).astype(np.int64)
