@@ -38,10 +38,16 @@ def fj_rows(
         total = _sums(said[None])[0]
     elif len(sent[0][0]) < n:
         variants, which = sent  # a few variants: sum for every (variant, recipient)
-        views = np.repeat(now[:, None], len(variants[0]), axis=1)  # (A, V, n, K)
-        views[np.arange(runs)[:, None], :, index] = variants.transpose(0, 2, 1, 3)
-        sums = _sums(np.ascontiguousarray(views.transpose(1, 2, 3, 0)))  # (V, n, K, A)
-        total = sums[which.T, np.arange(n)[:, None], :, np.arange(runs)].transpose(0, 2, 1)
+        count = len(variants[0])
+        views = np.repeat(said[None], count, axis=0)  # (V, n senders, K, A)
+        at = (np.arange(count)[None, :, None, None], index[:, None, :, None],
+              np.arange(k)[None, None, None, :], np.arange(runs)[:, None, None, None])  # fmt: skip
+        views[at] = variants  # (A, V, m, K) into (V, n, K, A)
+        sums = _sums(views)
+        total = sums[0]
+        heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears
+        for v in range(1, count):
+            total = np.where(heard_as == v, sums[v], total)
     else:
         total = _sums_per_recipient(said, index, *sent)
     return _anchor(first, now + total.transpose(2, 0, 1), heard, openness)
