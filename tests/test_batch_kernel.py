@@ -53,6 +53,11 @@ KERNEL_CASES: list[dict[str, Any]] = [
     {"quorum": "0.9", "byzantine": 6, "ballots": 8},
     {"byzantine": 8, "faulty_groups": ("government", "industry")},
     {"byzantine": 0, "fault": "crash", "weights": None, "topology": "complete"},
+    # No honest seat at all, one seat, two seats.
+    {"size": 7, "byzantine": 7},
+    {"size": 7, "byzantine": 7, "fault": "random"},
+    {"size": 1},
+    {"size": 2, "byzantine": 1, "fault": "random", "protocol": "tally"},
 ]
 
 PER_RUN_CASES: list[dict[str, Any]] = [
