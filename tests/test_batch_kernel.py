@@ -161,3 +161,12 @@ def test_bounded_draws_that_numpy_would_redraw_are_left_to_numpy() -> None:
     raw = np.zeros((1, 1), dtype=np.uint64)  # leftover 0 < (2**32 - 3) % 3: numpy draws again
     assert bounded(raw, 2, 3) is None
     assert bounded(raw, 2, 4) is not None  # a power of two never redraws
+
+
+def test_optional_columns_are_quoted_as_the_csv_writer_quotes_them() -> None:
+    block = _block({"byzantine": 5, "faulty_groups": ("government", "industry")}, 30)
+    listed = Block(0, block.config, block.council, 0, 30, block.baselines,
+                   extras=("government,industry", 0.0))  # fmt: skip
+    kernel = run_on_kernel(listed)
+    _same(kernel, run_seed_by_seed(listed))
+    assert all(line.endswith(',"government,industry",0.0') for line in kernel.text.splitlines())

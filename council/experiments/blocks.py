@@ -17,12 +17,12 @@ import numpy as np
 from council.contracts.config import RunConfig
 from council.engine.adversary import NONE
 from council.engine.batch import run_seeds, takes
-from council.engine.metrics import RunMetrics, agrees, measure
+from council.engine.metrics import measure
 from council.engine.seating import Council
 from council.engine.seeded import run_seed
 from council.experiments.cells import RowSums
 from council.experiments.effective import BallotStats, BallotTally
-from council.experiments.table import cell_factors, format_row
+from council.experiments.table import cell_factors, format_row, format_rows
 
 UNKNOWN = -2
 """A baseline option not yet computed (NONE, -1, is a baseline that decides nothing)."""
@@ -81,29 +81,39 @@ def run_on_kernel(block: Block) -> BlockResult:
             baselines[unknown] = run_seeds(config.honest(), council, seeds[unknown]).option
     else:
         baselines[:] = out.option
-    factors = [str(v) for v in cell_factors(config)]
-    extras = [str(v) for v in block.extras]
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    totals = [0] * len(RowSums.model_fields)
-    columns = zip(seeds.tolist(), out.option.tolist(), baselines.tolist(),
-                  out.safety_violation.tolist(), out.rounds_used.tolist(),
-                  out.messages.tolist(), out.honest_drift.tolist(),
-                  out.honest_flips.tolist(), strict=True)  # fmt: skip
-    for seed, option, baseline, unsafe, rounds, messages, drift, flips in columns:
-        status = "decided" if option != NONE else "no_quorum"
-        metrics = RunMetrics(unsafe, agrees(option, baseline), rounds, messages,
-                             round(drift, 6), flips)  # fmt: skip
-        name = "" if option == NONE else option_ids[option]
-        writer.writerow(format_row(factors, seed, status, name, metrics, extras))
-        for field, value in enumerate(RowSums.of_run(status, metrics)):
-            totals[field] += value
+    decided = out.option != NONE
+    agree = out.option == baselines  # a run with a baseline of its own agrees with it
+    drift = [round(d, 6) for d in out.honest_drift.tolist()]
+    metrics = {
+        "safety_violation": out.safety_violation.tolist(),
+        "agrees_with_baseline": agree.tolist(),
+        "rounds_used": out.rounds_used.tolist(),
+        "messages": out.messages.tolist(),
+        "honest_drift": drift,
+        "honest_flips": out.honest_flips.tolist(),
+    }
+    text = format_rows(
+        [str(v) for v in cell_factors(config)],
+        seeds.tolist(),
+        np.where(decided, "decided", "no_quorum").tolist(),
+        ["" if o == NONE else option_ids[o] for o in out.option.tolist()],
+        metrics,
+        [str(v) for v in block.extras],
+    )
+    sums = RowSums(
+        runs=len(seeds),
+        violations=int(out.safety_violation.sum()),
+        decided=int(decided.sum()),
+        agrees=int(agree.sum()),
+        rounds_used=int(out.rounds_used.sum()),
+        messages=int(out.messages.sum()),
+        drift_micro=sum(round(d * 1_000_000) for d in drift),
+        flips=int(out.honest_flips.sum()),
+        decided_rounds=int(out.rounds_used[decided].sum()),
+    )
     tally = BallotTally(len(council.personas), len(option_ids))
     tally.add_many(out.first_cast, out.honest)
-    sums = RowSums(**dict(zip(RowSums.model_fields, totals, strict=True)))
-    return BlockResult(
-        block.cell, block.start, block.stop, text.getvalue(), sums, baselines, tally.stats()
-    )
+    return BlockResult(block.cell, block.start, block.stop, text, sums, baselines, tally.stats())
 
 
 def run_seed_by_seed(block: Block) -> BlockResult:
