@@ -53,6 +53,17 @@ KERNEL_CASES: list[dict[str, Any]] = [
     {"quorum": "0.9", "byzantine": 6, "ballots": 8},
     {"byzantine": 8, "faulty_groups": ("government", "industry")},
     {"byzantine": 0, "fault": "crash", "weights": None, "topology": "complete"},
+    *(
+        {"byzantine": k, "fault": f"{fault}:{option}", "protocol": protocol, "method": method}
+        for k, fault, option, protocol, method in (
+            (5, "stubborn", "suspend-scoring", "bft", "plurality"),
+            (12, "stubborn", "continue-with-reason-codes", "tally", "borda"),
+            (5, "collude", "suspend-scoring", "bft", "approval"),
+            (16, "collude", "suspend-scoring", "bft", "borda"),
+            (4, "persuader", "suspend-scoring", "tally", "plurality"),
+            (11, "persuader", "continue-with-reason-codes", "bft", "approval"),
+        )
+    ),
     # No honest seat at all, one seat, two seats.
     {"size": 7, "byzantine": 7},
     {"size": 7, "byzantine": 7, "fault": "random"},
@@ -67,16 +78,8 @@ PER_RUN_CASES: list[dict[str, Any]] = [
     {"topology": "scale-free"},
     {"byzantine": 3, "fault": "equivocate", "method": "irv"},
     {"byzantine": 3, "fault": "random", "method": "copeland", "protocol": "tally"},
-    *(
-        {"byzantine": 5, "fault": f}
-        for f in (
-            "crash",
-            "silent-after:1",
-            "stubborn:suspend-scoring",
-            "collude:suspend-scoring",
-            "persuader:suspend-scoring",
-        )
-    ),  # fmt: skip
+    {"byzantine": 5, "fault": "crash"},
+    {"byzantine": 5, "fault": "silent-after:1"},
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},
     {"partition": "government,industry|academia,civil_society@1-2"},

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.engine.batch.draws import random_commits, random_rankings
+from council.engine.batch.rounds import PUSHING
 from council.rules.faults import NONE
 
 
@@ -27,6 +28,8 @@ class Protocol:
     method: str
     approval: bool
     fault: str
+    pushed: int
+    """The option a pushing fault pushes (NONE for other faults)."""
 
 
 @dataclass
@@ -138,6 +141,21 @@ def _equivocation(
     return out, approve, variant, lean, np.stack([a, b], axis=1)
 
 
+def _pushed_ballots(
+    ranks: np.ndarray, index: np.ndarray, option: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``Pushing.ballots`` per run: own rankings with the option first, approving only it."""
+    runs, _, k = ranks.shape
+    m = index.shape[1]
+    own = ranks[np.arange(runs)[:, None], index]  # (A, m, K)
+    out = np.empty((runs, 1, m, k), dtype=np.intp)
+    out[:, 0, :, 0] = option
+    out[:, 0, :, 1:] = own[own != option].reshape(runs, m, k - 1)
+    approve = np.zeros((runs, 1, m, k), dtype=bool)
+    approve[..., option] = True
+    return out, approve
+
+
 def run_ballot(
     p: Protocol,
     scores: np.ndarray,
@@ -165,6 +183,10 @@ def run_ballot(
         first = np.where(told_b > n - told_b, pair[:, 1], pair[:, 0])
         first = np.where(told_b * 2 == n, pair.min(axis=1), first)
         cast[rows, index] = first[:, None]
+    elif m and p.fault in PUSHING:
+        extra_r, extra_a = _pushed_ballots(ranks, index, p.pushed)
+        variant = np.zeros((runs, n), dtype=np.intp)
+        cast[rows, index] = p.pushed
     elif m:
         extra_r = random_rankings(seeds, step, n, m, k)  # (A, n, m, K): one variant each
         extra_a = np.zeros(extra_r.shape, dtype=bool)
@@ -190,7 +212,13 @@ def run_ballot(
     sent = np.where(reached, winner, NONE)
     counts = ((sent[..., None] == np.arange(k)).sum(axis=1))[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
-    if m:
+    if m and p.fault in PUSHING:
+        # The protocol's own rule, for its option only: the same commits to everyone.
+        would = np.where(reach[rows, index], winner[rows, index], NONE)
+        backers = (would == p.pushed).sum(axis=1)  # (A,)
+        counts = counts + backers[:, None, None] * (np.arange(k) == p.pushed)
+        messages += backers * (n - 1)
+    elif m:
         if p.fault == "equivocate":
             assert lean is not None
             counts = counts + m * (lean[..., None] == np.arange(k))

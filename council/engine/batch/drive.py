@@ -15,14 +15,14 @@ import numpy as np
 from council.contracts.config import RunConfig
 from council.engine.batch.ballots import Protocol, run_ballot
 from council.engine.batch.draws import draw_block
-from council.engine.batch.rounds import deliberate
+from council.engine.batch.rounds import PUSHING, deliberate
 from council.engine.seating import Council
 from council.rules.faults import NONE
 from council.rules.opinion import distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
-FAULTS = ("equivocate", "random")
+FAULTS = ("equivocate", "random", *PUSHING)
 """Fault models the kernel computes (any model, when no seat is faulty)."""
 VECTORISED = ("plurality", "approval", "borda")
 """Methods the kernel scores; the others run seed by seed."""
@@ -33,7 +33,8 @@ def takes(config: RunConfig, council: Council) -> bool:
 
     It computes offline runs of every person-free council under a plain threshold, without
     network faults, with the FJ update on a complete graph, for the vectorised methods and for
-    fault-free runs or equivocating or random faulty seats.
+    fault-free runs or faulty seats that equivocate, send random messages or push an option
+    (stubborn, collude, persuader).
     """
     n = len(council.personas)
     return (
@@ -73,9 +74,10 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     n, k = draws.noise.shape[1:]
     system = council.system
     assert system.threshold is not None
+    option = council.fault.option
     p = Protocol(n, k, system.threshold, council.quorum, config.protocol == "bft",
-                 config.method, METHODS.create(config.method).approval,
-                 council.fault.name)  # fmt: skip
+                 config.method, METHODS.create(config.method).approval, council.fault.name,
+                 NONE if option is None else council.scenario.option_ids.index(option))  # fmt: skip
     heard = adjacency(config.topology, n, 0)
     b = len(seeds)
     first = opening(council.base[None], draws.noise)
@@ -93,7 +95,7 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
         messages[runs] += per_round
         return deliberate(p.fault, first[runs], views, draws.faulty[runs],
                           draws.faulty_index[runs], seeds[runs], heard, council.openness,
-                          round_no)  # fmt: skip
+                          round_no, p.pushed)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
         now = more(active, now, r)

@@ -11,6 +11,9 @@ import numpy as np
 
 from council.engine.batch.draws import uniform_views
 
+PUSHING = ("stubborn", "collude", "persuader")
+"""The fault models that push one option, the same to every recipient."""
+
 
 def fj_rows(
     first: np.ndarray,
@@ -148,6 +151,23 @@ def equivocation_sent(
     return variants, (~told_a).astype(np.intp)
 
 
+def pushed_sent(fault: str, views: np.ndarray, index: np.ndarray, option: int) -> np.ndarray:
+    """What pushing seats say to everyone (A, 1, m, K): ``Stubborn``, ``Collude``, ``Persuader``.
+
+    A stubborn seat its own view with the option raised clearly above the rest
+    (``stubborn_views``); the others the extreme view, 1 for the option and -1 elsewhere.
+    """
+    runs, _, k = views.shape
+    own = views[np.arange(runs)[:, None], index]  # (A, m, K)
+    if fault == "stubborn":
+        said = own.copy()
+        said[..., option] = np.minimum(1.0, np.maximum(own.max(axis=2) + 0.3, own[..., option]))
+    else:
+        said = np.full(own.shape, -1.0)
+        said[..., option] = 1.0
+    return said[:, None]
+
+
 def deliberate(
     fault: str,
     first: np.ndarray,
@@ -158,14 +178,20 @@ def deliberate(
     heard: np.ndarray,
     openness: np.ndarray,
     round_no: int,
+    pushed: int,
 ) -> np.ndarray:
-    """One round for A runs: the new views (A, n, K); faulty seats keep theirs."""
+    """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
+
+    ``pushed`` is the option a pushing fault pushes (else unused).
+    """
     runs, n, k = now.shape
     m = index.shape[1]
     if not m:
         return fj_rows(first, now, heard, openness, index, None)
     if fault == "equivocate":
         sent = equivocation_sent(now, faulty, index)
+    elif fault in PUSHING:
+        sent = pushed_sent(fault, now, index, pushed), np.zeros((runs, n), dtype=np.intp)
     else:
         sent = uniform_views(seeds, round_no, n, m, k), np.broadcast_to(np.arange(n), (runs, n))
     new = fj_rows(first, now, heard, openness, index, sent)
