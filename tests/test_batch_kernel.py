@@ -64,6 +64,15 @@ KERNEL_CASES: list[dict[str, Any]] = [
             (11, "persuader", "continue-with-reason-codes", "bft", "approval"),
         )
     ),
+    *(
+        {"byzantine": k, "fault": "crash", "protocol": protocol, "method": method}
+        for k, protocol, method in (
+            (5, "bft", "plurality"),
+            (11, "tally", "approval"),
+            (16, "bft", "borda"),
+            (4, "bft", "approval"),
+        )
+    ),  # fmt: skip
     # No honest seat at all, one seat, two seats.
     {"size": 7, "byzantine": 7},
     {"size": 7, "byzantine": 7, "fault": "random"},
@@ -78,7 +87,6 @@ PER_RUN_CASES: list[dict[str, Any]] = [
     {"topology": "scale-free"},
     {"byzantine": 3, "fault": "equivocate", "method": "irv"},
     {"byzantine": 3, "fault": "random", "method": "copeland", "protocol": "tally"},
-    {"byzantine": 5, "fault": "crash"},
     {"byzantine": 5, "fault": "silent-after:1"},
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},

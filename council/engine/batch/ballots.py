@@ -183,6 +183,8 @@ def run_ballot(
         first = np.where(told_b > n - told_b, pair[:, 1], pair[:, 0])
         first = np.where(told_b * 2 == n, pair.min(axis=1), first)
         cast[rows, index] = first[:, None]
+    elif m and p.fault == "crash":
+        cast[rows, index] = NONE  # silent: nothing sent, nothing received
     elif m and p.fault in PUSHING:
         extra_r, extra_a = _pushed_ballots(ranks, index, p.pushed)
         variant = np.zeros((runs, n), dtype=np.intp)
@@ -196,7 +198,8 @@ def run_ballot(
         counts = (tops[..., None] == np.arange(k)).sum(axis=2)
         cast[rows, index] = counts.argmax(axis=-1)
     winner, backing = _decide(p, ranks, approve, honest, extra_r, extra_a, variant)
-    messages = np.full(runs, n * (n - 1), dtype=np.int64)
+    senders = n - m if m and p.fault == "crash" else n
+    messages = np.full(runs, senders * (n - 1), dtype=np.int64)
     reach = backing >= p.threshold
     committed = committed.copy()
     locked = locked.copy()
@@ -212,7 +215,9 @@ def run_ballot(
     sent = np.where(reached, winner, NONE)
     counts = ((sent[..., None] == np.arange(k)).sum(axis=1))[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
-    if m and p.fault in PUSHING:
+    if m and p.fault == "crash":
+        pass  # no commits from crashed seats
+    elif m and p.fault in PUSHING:
         # The protocol's own rule, for its option only: the same commits to everyone.
         would = np.where(reach[rows, index], winner[rows, index], NONE)
         backers = (would == p.pushed).sum(axis=1)  # (A,)

@@ -22,7 +22,7 @@ from council.rules.opinion import distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
-FAULTS = ("equivocate", "random", *PUSHING)
+FAULTS = ("equivocate", "random", "crash", *PUSHING)
 """Fault models the kernel computes (any model, when no seat is faulty)."""
 VECTORISED = ("plurality", "approval", "borda")
 """Methods the kernel scores; the others run seed by seed."""
@@ -33,8 +33,8 @@ def takes(config: RunConfig, council: Council) -> bool:
 
     It computes offline runs of every person-free council under a plain threshold, without
     network faults, with the FJ update on a complete graph, for the vectorised methods and for
-    fault-free runs or faulty seats that equivocate, send random messages or push an option
-    (stubborn, collude, persuader).
+    fault-free runs or faulty seats that equivocate, send random messages, push an option
+    (stubborn, collude, persuader) or crash.
     """
     n = len(council.personas)
     return (
@@ -89,6 +89,8 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     first_cast = np.empty((b, n), dtype=np.int64)
     active = np.arange(b)
     per_round = int(heard.sum())
+    if p.fault == "crash":  # nobody hears a crashed seat
+        per_round -= (n - 1) * config.byzantine
     now = first
 
     def more(runs: np.ndarray, views: np.ndarray, round_no: int) -> np.ndarray:

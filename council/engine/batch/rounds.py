@@ -22,8 +22,12 @@ def fj_rows(
     openness: np.ndarray,
     index: np.ndarray,
     sent: tuple[np.ndarray, np.ndarray] | None,
+    silent: bool = False,
 ) -> np.ndarray:
     """``fj_update`` of A runs' views (A, n, K) on a complete graph (``heard``).
+
+    ``silent``: nobody hears the faulty seats (``sent`` are then zeros, which add nothing, as
+    einsum's 0 * x adds nothing), and each seat's mean is over the seats it heard.
 
     Each seat hears every other seat's ``now``, but from the faulty seats ``index`` (A, m)
     recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` being (variants
@@ -53,7 +57,12 @@ def fj_rows(
             total = np.where(heard_as == v, sums[v], total)
     else:
         total = _sums_per_recipient(said, index, *sent)
-    return _anchor(first, now + total.transpose(2, 0, 1), heard, openness)
+    hearing: np.ndarray = np.broadcast_to(heard.sum(axis=1), (runs, n))
+    if silent:
+        quiet = np.zeros((runs, n), dtype=np.int64)
+        quiet[np.arange(runs)[:, None], index] = 1
+        hearing = hearing - index.shape[1] + quiet  # a seat never counted itself
+    return _anchor(first, now + total.transpose(2, 0, 1), hearing, openness)
 
 
 def _sums(said: np.ndarray) -> np.ndarray:
@@ -88,10 +97,13 @@ def _sums_per_recipient(
 
 
 def _anchor(
-    first: np.ndarray, total: np.ndarray, heard: np.ndarray, openness: np.ndarray
+    first: np.ndarray, total: np.ndarray, count: np.ndarray, openness: np.ndarray
 ) -> np.ndarray:
-    """FJ's last step: the mean of the views held, weighed against the opening by openness."""
-    mean = total / (1.0 + heard.sum(axis=1))[:, None]
+    """FJ's last step: the mean of the views held, weighed against the opening by openness.
+
+    A seat holds its own view and the ``count`` (A, n) views it heard.
+    """
+    mean = total / (1.0 + count)[..., None]
     return (1.0 - openness)[:, None] * first + openness[:, None] * mean
 
 
@@ -192,6 +204,10 @@ def deliberate(
         sent = equivocation_sent(now, faulty, index)
     elif fault in PUSHING:
         sent = pushed_sent(fault, now, index, pushed), np.zeros((runs, n), dtype=np.intp)
+    elif fault == "crash":  # Crash.inbox: zeros, heard by nobody
+        sent = np.zeros((runs, 1, m, k)), np.zeros((runs, n), dtype=np.intp)
+        new = fj_rows(first, now, heard, openness, index, sent, silent=True)
+        return np.where(faulty[:, :, None], now, new)
     else:
         sent = uniform_views(seeds, round_no, n, m, k), np.broadcast_to(np.arange(n), (runs, n))
     new = fj_rows(first, now, heard, openness, index, sent)
