@@ -11,11 +11,12 @@ from council.contracts.config import RunConfig
 from council.contracts.events import ProgressEvent
 from council.contracts.formats import Scenario
 from council.contracts.principles import GROUPS
+from council.engine.batch import run_seeds, takes
 from council.engine.context import build_context
 from council.engine.outcome import summarize
 from council.engine.phases import simulate
-from council.engine.seating import compose
-from council.library.catalog import load_library
+from council.engine.seating import Council, compose, seat_council
+from council.library.catalog import load_library, resolve_scenario
 from council.rules.faults import FAULTS, example_spec
 from council.rules.quorum import RULES
 from council.rules.voting import METHODS
@@ -55,6 +56,7 @@ def test_same_seed_same_record_and_other_seed_differs() -> None:
         {"byzantine": 4, "fault": "silent-after:2", "rounds": 1, "ballots": 3, "delay": 0.1},
         # A seat gives up its lock in ballot 3: the unlock goes through the checkpoint too.
         {"size": 4, "byzantine": 1, "fault": "random", "method": "approval", "seed": 2},
+        {"byzantine": 6, "fault": "random", "protocol": "tally", "method": "borda", "seed": 5},
         # Network faults and quorum systems: every recipient's view its own, on both drivers.
         {"byzantine": 4, "fault": "random", "drop": 0.2},
         {
@@ -84,6 +86,22 @@ def test_graph_and_batch_produce_the_same_record(overrides: dict) -> None:  # ty
     assert heard == events  # the batch path reports the rounds and ballots the graph records
     if overrides.get("method") == "approval":
         assert any(b.unlocked for b in graph.ballots)
+    # Where the sweep's batch kernel takes the config, its row says what both records say.
+    council = seat_council(config, LIBRARY, resolve_scenario(SCENARIO, LIBRARY))
+    if takes(config, council):
+        out = run_seeds(config, council, np.array([config.seed]))
+        option = int(out.option[0])
+        assert graph.outcome.option == (None if option < 0 else config_options(council)[option])
+        got = (bool(out.safety_violation[0]), int(out.rounds_used[0]), int(out.messages[0]),
+               round(float(out.honest_drift[0]), 6), int(out.honest_flips[0]))  # fmt: skip
+        metrics = graph.metrics
+        assert got == (metrics.safety_violation, metrics.rounds_used, metrics.messages,
+                       metrics.honest_drift, metrics.honest_flips)  # fmt: skip
+
+
+def config_options(council: Council) -> tuple[str, ...]:
+    """The option ids of a seated council's scenario."""
+    return council.scenario.option_ids
 
 
 def test_graph_checkpoint_resumes_an_interrupted_run(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -445,3 +445,16 @@ def test_a_table_with_optional_columns_resumes_to_the_same_bytes(tmp_path: Path)
     paths(out)[2].unlink()  # as if it had not finished: its rows are checked
     with pytest.raises(LoadError, match="header differs"):
         run_sweep(plain, out, workers=1, resume=True)
+
+
+def test_progress_reports_runs_per_second_and_time_left(tmp_path: Path) -> None:
+    heard: list[ProgressEvent] = []
+    config = SweepConfig.model_validate({**SMALL, "seeds": 4})
+    run_sweep(config, tmp_path / "t.csv", workers=1, block_size=2, progress=heard.append)
+    events = [e for e in heard if isinstance(e, SweepAdvanced)]
+    assert events[0].done == 0 and events[0].runs_per_s is None and events[0].eta_s is None
+    assert [e.done for e in events] == list(range(0, config.runs + 1, 2))
+    for event in events[1:]:
+        assert event.runs_per_s is not None and event.runs_per_s > 0 and event.eta_s is not None
+        assert event.eta_s == pytest.approx((event.total - event.done) / event.runs_per_s, abs=0.1)
+    assert events[-1].eta_s == 0

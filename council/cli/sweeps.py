@@ -126,7 +126,8 @@ def _progress_bar() -> Iterator[Progress | None]:
             return
         if not bar.live.is_started:
             bar.start()
-        bar.update(task, completed=event.done, total=event.total)
+        rate = "" if event.runs_per_s is None else f" {event.runs_per_s:,.0f} runs/s"
+        bar.update(task, completed=event.done, total=event.total, description=f"sweep{rate}")
         now = time.monotonic()
         if now - last >= 0.1 or event.done >= event.total:
             bar.refresh()

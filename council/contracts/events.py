@@ -96,6 +96,10 @@ class SweepAdvanced(_Event):
     kind: Literal["sweep"] = "sweep"
     done: int
     total: int
+    runs_per_s: float | None = None
+    """Runs per second so far in this session (rows kept by ``--resume`` not counted)."""
+    eta_s: float | None = None
+    """Seconds left at that rate (None until a block is done)."""
 
 
 RunEvent = Annotated[RoundFinished | BallotCounted, Field(discriminator="kind")]

@@ -33,8 +33,8 @@ from council.rules.voting import METHODS, Method
 NOISE_SD = 0.08
 """Standard deviation of a seat's perception noise on each option's score."""
 
-# Independent random streams of one seed.
-_NOISE, _FAULTY, _RANDOM_FAULT = 1, 2, 3
+# Independent random streams of one seed: np.random.default_rng([seed, STREAM, ...]).
+NOISE_STREAM, FAULTY_STREAM, RANDOM_FAULT_STREAM = 1, 2, 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,44 +213,17 @@ class RunContext:
 
     def random_stream(self, step: int) -> np.random.Generator:
         """The random fault's draws for one step (a round or a protocol phase)."""
-        return np.random.default_rng([self.config.seed, _RANDOM_FAULT, step])
+        return random_stream(self.config.seed, step)
 
 
 def draw(config: RunConfig, council: Council) -> RunContext:
     """Draw a seed's faulty seats, perception noise and topology for a seated council."""
-    n, options = len(council.personas), len(council.scenario.options)
-    faulty = np.zeros(n, dtype=bool)
-    if config.byzantine:
-        picker = np.random.default_rng([config.seed, _FAULTY])
-        # A person at the UI always plays an honest seat.
-        eligible = (
-            np.setdiff1d(np.arange(n), np.array(config.human_seats, dtype=int))
-            if config.human_seats
-            else np.arange(n)
-        )
-        if config.faulty_groups is not None:
-            eligible = _in_groups(eligible, council, config.faulty_groups)
-        if config.byzantine > len(eligible):
-            raise SpecError(
-                f"--byzantine {config.byzantine}: only {len(eligible)} seats "
-                + (
-                    f"are in {', '.join(config.faulty_groups)} and "
-                    if config.faulty_groups is not None
-                    else ""
-                )
-                + "are not played by a person"
-            )
-        # Drawing positions, not elements, is the same draw and skips an array's overhead.
-        faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
-    if config.person_faults:
-        _check_people(config, council)
-        faulty[list(config.person_faults)] = True
-    noise = np.random.default_rng([config.seed, _NOISE]).normal(0.0, NOISE_SD, size=(n, options))
+    n = len(council.personas)
     return RunContext(
         config=config,
         council=council,
-        faulty=faulty,
-        noise=noise,
+        faulty=faulty_seats(config, council, config.seed),
+        noise=perception_noise(config.seed, n, len(council.scenario.options)),
         # A complete graph is the same for every seed: one cached matrix serves them all.
         hears=adjacency(
             config.topology, n, 0 if config.topology == "complete" or n < 4 else config.seed
@@ -275,6 +248,54 @@ def _check_people(config: RunConfig, council: Council) -> None:
                 f"--fault {config.fault}: a run with people in faulty roles needs an automated "
                 "fault that always speaks (not crash or silent-after)"
             )
+
+
+def perception_noise(seed: int, n: int, options: int) -> np.ndarray:
+    """A seed's perception noise (n, options): its own stream, the same with or without faults."""
+    return np.random.default_rng([seed, NOISE_STREAM]).normal(0.0, NOISE_SD, size=(n, options))
+
+
+def faulty_seats(config: RunConfig, council: Council, seed: int) -> np.ndarray:
+    """Boolean (n,): the faulty seats a seed draws for a config (its own ``seed`` aside)."""
+    faulty = np.zeros(len(council.personas), dtype=bool)
+    if config.byzantine:
+        eligible = eligible_seats(config, council)
+        picker = np.random.default_rng([seed, FAULTY_STREAM])
+        # Drawing positions, not elements, is the same draw and skips an array's overhead.
+        faulty[eligible[picker.choice(len(eligible), size=config.byzantine, replace=False)]] = True
+    if config.person_faults:  # people in secret faulty roles (a workshop room)
+        _check_people(config, council)
+        faulty[list(config.person_faults)] = True
+    return faulty
+
+
+def eligible_seats(config: RunConfig, council: Council) -> np.ndarray:
+    """The seats the faulty ones are drawn from; SpecError if too few for ``config.byzantine``."""
+    n = len(council.personas)
+    # A person at the UI always plays an honest seat.
+    eligible = (
+        np.setdiff1d(np.arange(n), np.array(config.human_seats, dtype=int))
+        if config.human_seats
+        else np.arange(n)
+    )
+    if config.faulty_groups is not None:
+        eligible = _in_groups(eligible, council, config.faulty_groups)
+    if config.byzantine > len(eligible):
+        raise SpecError(
+            f"--byzantine {config.byzantine}: only {len(eligible)} seats "
+            + (
+                f"are in {', '.join(config.faulty_groups)} and "
+                if config.faulty_groups is not None
+                else ""
+            )
+            + "are not played by a person"
+        )
+    return eligible
+
+
+def random_stream(seed: int, step: int) -> np.random.Generator:
+    """The random fault's draws of a seed for one step (a round or a protocol phase)."""
+    return np.random.default_rng([seed, RANDOM_FAULT_STREAM, step])
 
 
 def _in_groups(seats: np.ndarray, council: Council, groups: tuple[str, ...]) -> np.ndarray:

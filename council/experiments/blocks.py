@@ -16,12 +16,13 @@ import numpy as np
 
 from council.contracts.config import RunConfig
 from council.engine.adversary import NONE
+from council.engine.batch import run_seeds, takes
 from council.engine.metrics import measure
 from council.engine.seating import Council
 from council.engine.seeded import run_seed
 from council.experiments.cells import RowSums
 from council.experiments.effective import BallotStats, BallotTally
-from council.experiments.table import cell_factors, format_row
+from council.experiments.table import cell_factors, format_row, format_rows
 
 UNKNOWN = -2
 """A baseline option not yet computed (NONE, -1, is a baseline that decides nothing)."""
@@ -57,7 +58,66 @@ class BlockResult:
 
 
 def run_block(block: Block) -> BlockResult:
-    """Run a block: each seed's run, its row and what it adds to the cell's sums."""
+    """Run a block: each seed's run, its row and what it adds to the cell's sums.
+
+    The batch kernel computes the whole block at once where it takes the cell's config; any
+    other config runs seed by seed on the per-run path. Both give the same rows.
+    """
+    if takes(block.config, block.council):
+        return run_on_kernel(block)
+    return run_seed_by_seed(block)
+
+
+def run_on_kernel(block: Block) -> BlockResult:
+    """A block on the batch kernel: every seed as arrays, then its rows and sums."""
+    config, council = block.config, block.council
+    option_ids = council.scenario.option_ids
+    seeds = np.arange(block.start, block.stop)
+    out = run_seeds(config, council, seeds)
+    baselines = block.baselines.copy()
+    if config.byzantine:
+        unknown = baselines == UNKNOWN
+        if unknown.any():
+            baselines[unknown] = run_seeds(config.honest(), council, seeds[unknown]).option
+    else:
+        baselines[:] = out.option
+    decided = out.option != NONE
+    agree = out.option == baselines  # a run with a baseline of its own agrees with it
+    drift = [round(d, 6) for d in out.honest_drift.tolist()]
+    metrics = {
+        "safety_violation": out.safety_violation.tolist(),
+        "agrees_with_baseline": agree.tolist(),
+        "rounds_used": out.rounds_used.tolist(),
+        "messages": out.messages.tolist(),
+        "honest_drift": drift,
+        "honest_flips": out.honest_flips.tolist(),
+    }
+    text = format_rows(
+        [str(v) for v in cell_factors(config)],
+        seeds.tolist(),
+        np.where(decided, "decided", "no_quorum").tolist(),
+        ["" if o == NONE else option_ids[o] for o in out.option.tolist()],
+        metrics,
+        [str(v) for v in block.extras],
+    )
+    sums = RowSums(
+        runs=len(seeds),
+        violations=int(out.safety_violation.sum()),
+        decided=int(decided.sum()),
+        agrees=int(agree.sum()),
+        rounds_used=int(out.rounds_used.sum()),
+        messages=int(out.messages.sum()),
+        drift_micro=sum(round(d * 1_000_000) for d in drift),
+        flips=int(out.honest_flips.sum()),
+        decided_rounds=int(out.rounds_used[decided].sum()),
+    )
+    tally = BallotTally(len(council.personas), len(option_ids))
+    tally.add_many(out.first_cast, out.honest)
+    return BlockResult(block.cell, block.start, block.stop, text, sums, baselines, tally.stats())
+
+
+def run_seed_by_seed(block: Block) -> BlockResult:
+    """A block on the per-run path, seed by seed."""
     config, council = block.config, block.council
     option_ids = council.scenario.option_ids
     factors = [str(v) for v in cell_factors(config)]

@@ -180,6 +180,7 @@ def _drive(
     scheduler = _Scheduler(backend, cells, seeds, size, done)
     if progress:
         progress(SweepAdvanced(done=done, total=total))
+    began, first = time.perf_counter(), done
     with (
         rows_path.open("a", newline="", encoding="utf-8") as rows_file,
         journal_path.open("a", encoding="utf-8") as journal,
@@ -188,7 +189,18 @@ def _drive(
             write_block(rows_file, journal, result, sums[result.cell])
             done += result.stop - result.start
             if progress:
-                progress(SweepAdvanced(done=done, total=total))
+                progress(advanced(done, total, done - first, time.perf_counter() - began))
+
+
+def advanced(done: int, total: int, ran: int, seconds: float) -> SweepAdvanced:
+    """Progress after a block: ``ran`` runs in ``seconds`` this session, and the time left.
+
+    >>> advanced(3_000, 10_000, 2_000, 4.0)
+    SweepAdvanced(kind='sweep', done=3000, total=10000, runs_per_s=500.0, eta_s=14.0)
+    """
+    rate = ran / seconds if seconds > 0 and ran else None
+    eta = None if rate is None else round((total - done) / rate, 1)
+    return SweepAdvanced(done=done, total=total, runs_per_s=rate, eta_s=eta)
 
 
 class _Scheduler:

@@ -9,6 +9,8 @@ how a report reads it back.
 
 from __future__ import annotations
 
+import csv
+import io
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +95,48 @@ def format_row(
     writers = zip(_METRIC_WRITERS, METRICS, strict=True)
     measured = [write(getattr(metrics, m)) for write, m in writers]
     return [*factors, str(seed), status, option, *measured, *(extras or ())]
+
+
+def format_rows(
+    factors: list[str],
+    seeds: list[int],
+    statuses: list[str],
+    options: list[str],
+    metrics: dict[str, list[Any]],
+    extras: list[str] | None = None,
+) -> str:
+    """Many rows' CSV lines at once, each the line ``format_row`` writes (a kernel block's).
+
+    ``metrics`` holds a column per metric, by name. Factors, extras and options go through the
+    csv writer (which quotes what needs it); seeds, statuses and metrics never need quoting.
+
+    >>> print(format_rows(["s", "a,b"], [7, 8], ["decided", "no_quorum"], ["x", ""],
+    ...       {"safety_violation": [False, True], "agrees_with_baseline": [True, False],
+    ...        "rounds_used": [2, 4], "messages": [10, 20], "honest_drift": [0.5, 0.0],
+    ...        "honest_flips": [1, 0]}), end="")
+    s,"a,b",7,decided,x,false,true,2,10,0.500000,1
+    s,"a,b",8,no_quorum,,true,false,4,20,0.000000,0
+    """
+    if set(metrics) != set(METRICS):
+        raise ValueError(f"metrics must be exactly {METRICS}, not {tuple(metrics)}")
+    prefix = _line(factors) + ","
+    suffix = "," + _line(extras) if extras else ""
+    quoted = {option: _line([option]) if option else "" for option in set(options)}
+    columns = [
+        [write(v) for v in metrics[m]] for write, m in zip(_METRIC_WRITERS, METRICS, strict=True)
+    ]
+    rows = zip(seeds, statuses, options, *columns, strict=True)
+    return "".join(
+        f"{prefix}{seed},{status},{quoted[option]},{','.join(measured)}{suffix}\n"
+        for seed, status, option, *measured in rows
+    )
+
+
+def _line(fields: list[str]) -> str:
+    """Fields as the csv writer joins them (quoted where they need it), without a newline."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()
 
 
 def cell_factors(config: RunConfig) -> tuple[Any, ...]:

@@ -45,4 +45,5 @@ def progress_text(event: ProgressEvent, lang: Language) -> str:
             tokens=f"{event.tokens:,}",
             cost=event.cost_usd or 0.0,
         )
-    return " · ".join(f"{k} {v}" for k, v in event.model_dump().items() if k != "kind")
+    known = [(k, v) for k, v in event.model_dump().items() if k != "kind" and v is not None]
+    return " · ".join(f"{k} {v}" for k, v in known)

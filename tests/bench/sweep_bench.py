@@ -1,19 +1,31 @@
-"""Sweep benchmark: wall time of 10,000 runs of a 33-seat council, and memory at 10k vs 100k.
+"""Sweep benchmark: `council sweep` against the bare numpy core, side by side, and its memory.
 
 Not a unit test (timings depend on the machine): run it by hand,
 
-    .venv/bin/python tests/bench/sweep_bench.py [--quick] [--json]
+    .venv/bin/python tests/bench/sweep_bench.py [--runs 100000] [--quick] [--json]
 
-Each figure runs ``council sweep`` as a fresh process, so process start (interpreter, imports,
-library, the worker pool) is included. Memory is the peak resident set of the whole process
-tree (the sweep and its workers) and of its largest process, sampled every 10 ms.
+For each workload it runs, in turn and in the same invocation (so whatever else loads the
+machine weighs on both), ``../shared/bench/bare_core.py`` (the throughput floor: blind opening,
+two FJ rounds, equivocators, one ballot; no records, baselines or re-ballots) and
+``council sweep`` as a fresh process with start-up included, on the same number of workers,
+``--repeat`` times alternating; it reports the medians and the ratio sweep / bare, in runs
+per wall second and, since other work on a shared machine takes cores from both unevenly, in
+runs per CPU second of each process tree (user + system, its workers included). The
+workloads are the issue's: (a) fault-free 33 seats, (b) 0-16 equivocators under bft and tally,
+(c) 0, 5, 10 random faulty seats with approval voting. Then the memory: the peak resident set
+of the sweep's whole process tree (it and its workers, sampled every 10 ms) for 1,000,000 runs
+of (a) against 10,000.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,32 +36,44 @@ import psutil
 import yaml
 
 SCENARIO = "kh-credit-scoring-isolated-data"  # the scenario of `council bench`
+BARE = Path(__file__).resolve().parents[3] / "shared" / "bench" / "bare_core.py"
+"""The bare core, in the shared folder next to the worktrees."""
 
 
 def workloads(runs: int) -> dict[str, dict[str, object]]:
-    """Sweep configs of about ``runs`` runs each."""
-    n3_cells = 17 * 2
+    """The issue's sweep configs, of about ``runs`` runs each."""
     return {
-        "33 seats, fault-free (the defaults)": {"scenarios": [SCENARIO], "seeds": runs},
-        "33 seats, 0-16 equivocators, bft and tally": {
+        "(a) 33 seats, fault-free": {"scenarios": [SCENARIO], "seeds": runs},
+        "(b) 0-16 equivocators, bft and tally": {
             "scenarios": [SCENARIO],
             "byzantine": list(range(17)),
             "protocol": ["bft", "tally"],
-            "seeds": -(-runs // n3_cells),
+            "seeds": -(-runs // 34),
+        },
+        "(c) 0/5/10 random, approval": {
+            "scenarios": [SCENARIO],
+            "byzantine": [0, 5, 10],
+            "fault": ["random"],
+            "method": ["approval"],
+            "seeds": -(-runs // 3),
         },
     }
 
 
-def measure(config: dict[str, object], workers: int | None) -> dict[str, float]:
-    """Run one sweep in a fresh process: wall seconds, peak tree RSS and peak process RSS."""
+def _cpu() -> float:
+    """CPU seconds used so far by this process's finished children (and theirs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def sweep(config: dict[str, object], workers: int) -> dict[str, float]:
+    """Run one sweep in a fresh process: wall and CPU seconds, peak tree and process RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sweep.yaml"
         path.write_text(yaml.safe_dump(config), encoding="utf-8")
         command = [sys.executable, "-m", "council", "sweep", str(path), "--out",
-                   str(Path(tmp) / "t.csv")]  # fmt: skip
-        if workers:
-            command += ["--workers", str(workers)]
-        started = time.perf_counter()
+                   str(Path(tmp) / "t.csv"), "--workers", str(workers)]  # fmt: skip
+        started, cpu = time.perf_counter(), _cpu()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         watched = psutil.Process(process.pid)
         peak = largest = 0
@@ -60,38 +84,86 @@ def measure(config: dict[str, object], workers: int | None) -> dict[str, float]:
             except psutil.Error:
                 pass
             time.sleep(0.01)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, _cpu() - cpu
         if process.returncode:
             raise SystemExit(f"sweep failed with exit code {process.returncode}")
-        rows = sum(1 for _ in (Path(tmp) / "t.csv").open()) - 1
-    return {"runs": rows, "wall_s": wall, "runs_per_s": rows / wall,
+        with (Path(tmp) / "t.csv").open("rb") as table:
+            rows = sum(1 for _ in table) - 1
+    return {"runs": rows, "wall_s": wall, "runs_per_s": rows / wall, "runs_per_cpu_s": rows / cpu,
             "peak_tree_mb": peak / 2**20, "peak_process_mb": largest / 2**20}  # fmt: skip
+
+
+def bare(runs: int, workers: int) -> tuple[float, float]:
+    """The bare core on ``workers`` workers: runs per second as it reports them, and runs per
+    CPU second of its process tree."""
+    batches = max(workers, runs // 2000)
+    cpu = _cpu()
+    out = subprocess.run(
+        [sys.executable, str(BARE), "--runs", str(batches * 2000), "--workers", str(workers)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    cpu = _cpu() - cpu
+    found = re.search(r"= ([\d,]+) runs/s", out)
+    if not found:
+        raise SystemExit(f"cannot read the bare core's figure from: {out!r}")
+    return float(found.group(1).replace(",", "")), batches * 2000 / cpu
+
+
+def compare(name: str, config: dict[str, object], workers: int, repeat: int) -> dict[str, object]:
+    """The sweep and the bare core, alternating, ``repeat`` times: medians and their ratios."""
+    swept, floor = [], []
+    for _ in range(repeat):
+        floor.append(bare(int(config["seeds"]) * _cells(config), workers))  # type: ignore[call-overload]
+        swept.append(sweep(config, workers))
+    rate = statistics.median(s["runs_per_s"] for s in swept)
+    bare_rate = statistics.median(f[0] for f in floor)
+    per_cpu = statistics.median(s["runs_per_cpu_s"] for s in swept)
+    bare_cpu = statistics.median(f[1] for f in floor)
+    return {"workload": name, "runs": swept[0]["runs"], "sweep_runs_per_s": rate,
+            "bare_runs_per_s": bare_rate, "ratio": rate / bare_rate,
+            "sweep_runs_per_cpu_s": per_cpu, "bare_runs_per_cpu_s": bare_cpu,
+            "cpu_ratio": per_cpu / bare_cpu,
+            "wall_s": statistics.median(s["wall_s"] for s in swept)}  # fmt: skip
+
+
+def _cells(config: dict[str, object]) -> int:
+    """Combinations of a config's lists."""
+    return math.prod(len(v) for v in config.values() if isinstance(v, list))
 
 
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 runs instead")
-    parser.add_argument("--workers", type=int, help="default: every core")
+    parser.add_argument("--runs", type=int, default=100_000, help="runs per workload")
+    parser.add_argument("--quick", action="store_true", help="20,000 runs; memory 10k vs 100k")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    small, large = (1_000, 10_000) if args.quick else (10_000, 100_000)
-    figures = []
-    for name, config in workloads(small).items():
-        figures.append({"workload": name, **measure(config, args.workers)})
-    baseline = figures[0]
-    big = measure(workloads(large)["33 seats, fault-free (the defaults)"], args.workers)
-    figures.append({"workload": f"{large:,} runs, fault-free", **big})
-    ratio = big["peak_tree_mb"] / baseline["peak_tree_mb"]
+    runs, large = (20_000, 100_000) if args.quick else (args.runs, 1_000_000)
+    figures = [compare(name, config, args.workers, args.repeat)
+               for name, config in workloads(runs).items()]  # fmt: skip
+    small = sweep(workloads(10_000)["(a) 33 seats, fault-free"], args.workers)
+    big = sweep(workloads(large)["(a) 33 seats, fault-free"], args.workers)
+    ratio = big["peak_tree_mb"] / small["peak_tree_mb"]
+    memory = {"small": small, "large": big, "ratio": ratio}
     if args.json:
-        print(json.dumps({"cores": os.cpu_count(), "figures": figures, "memory_ratio": ratio}))
+        print(json.dumps({"cores": os.cpu_count(), "workers": args.workers, "figures": figures,
+                          "memory": memory}))  # fmt: skip
         return
-    print(f"{os.cpu_count()} cores; target: 10,000 runs < 3 s, memory 100k/10k <= 2x")
+    print(f"{os.cpu_count()} cores, {args.workers} workers each; target: sweep >= 0.5x bare, "
+          f"memory {large:,} runs <= 1.2x 10,000")  # fmt: skip
     for f in figures:
-        print(f"{f['workload']:45} {f['runs']:>7,} runs {f['wall_s']:7.2f} s "
-              f"{f['runs_per_s']:8,.0f} runs/s  peak {f['peak_tree_mb']:6.0f} MB (tree) "
-              f"{f['peak_process_mb']:5.0f} MB (largest process)")  # fmt: skip
-    print(f"peak memory, {large:,} runs against {small:,}: {ratio:.2f}x")
+        print(f"{f['workload']:40} {f['runs']:>8,} runs  sweep {f['sweep_runs_per_s']:8,.0f} "
+              f"runs/s ({f['wall_s']:.1f} s, start included)  bare {f['bare_runs_per_s']:8,.0f} "
+              f"runs/s  ratio {f['ratio']:.2f}x; per CPU second {f['sweep_runs_per_cpu_s']:,.0f} "
+              f"vs {f['bare_runs_per_cpu_s']:,.0f}: {f['cpu_ratio']:.2f}x")  # fmt: skip
+    for label, m in (("10,000", small), (f"{large:,}", big)):
+        print(
+            f"memory, {label:>9} runs: peak {m['peak_tree_mb']:6.0f} MB (tree), "
+            f"{m['peak_process_mb']:5.0f} MB (largest process), {m['wall_s']:.1f} s"
+        )
+    print(f"peak memory, {large:,} runs against 10,000: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

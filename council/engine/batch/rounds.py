@@ -1,0 +1,214 @@
+"""Deliberation rounds of many runs at once: what each seat hears, and the FJ update.
+
+The arithmetic is ``council.rules.opinion.fj_update`` with a run axis in front (numpy sums a
+seat's inbox in the same order either way), and the faulty seats' messages are those of
+``council.rules.faults`` (equivocate, random), computed for every run of the block together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from council.engine.batch.draws import uniform_views
+
+PUSHING = ("stubborn", "collude", "persuader")
+"""The fault models that push one option, the same to every recipient."""
+
+
+def fj_rows(
+    first: np.ndarray,
+    now: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+    index: np.ndarray,
+    sent: tuple[np.ndarray, np.ndarray] | None,
+    silent: bool = False,
+) -> np.ndarray:
+    """``fj_update`` of A runs' views (A, n, K) on a complete graph (``heard``).
+
+    ``silent``: nobody hears the faulty seats (``sent`` are then zeros, which add nothing, as
+    einsum's 0 * x adds nothing), and each seat's mean is over the seats it heard.
+
+    Each seat hears every other seat's ``now``, but from the faulty seats ``index`` (A, m)
+    recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` being (variants
+    (A, V, m, K), which (A, n)). The sums over senders run as ``fj_update``'s einsum runs them,
+    sender by sender in order, so the floats are the same bit for bit (the kernel tests hold
+    the two together): sender j's view is added to every recipient, then recipient j gets its
+    sum back (einsum adds 0 * its own view there, which leaves a sum as it was). The run axis
+    is innermost while summing: numpy's loops then run over runs, not over a few options.
+    """
+    if not (heard == ~np.eye(len(heard), dtype=bool)).all():
+        raise ValueError("the kernel's rounds take a complete graph")
+    runs, n, k = now.shape
+    said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
+    if sent is None:
+        total = _sums(said[None])[0]
+    elif len(sent[0][0]) < n:
+        variants, which = sent  # a few variants: sum for every (variant, recipient)
+        count = len(variants[0])
+        views = np.repeat(said[None], count, axis=0)  # (V, n senders, K, A)
+        at = (np.arange(count)[None, :, None, None], index[:, None, :, None],
+              np.arange(k)[None, None, None, :], np.arange(runs)[:, None, None, None])  # fmt: skip
+        views[at] = variants  # (A, V, m, K) into (V, n, K, A)
+        sums = _sums(views)
+        total = sums[0]
+        heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears
+        for v in range(1, count):
+            total = np.where(heard_as == v, sums[v], total)
+    else:
+        total = _sums_per_recipient(said, index, *sent)
+    hearing: np.ndarray = np.broadcast_to(heard.sum(axis=1), (runs, n))
+    if silent:
+        quiet = np.zeros((runs, n), dtype=np.int64)
+        quiet[np.arange(runs)[:, None], index] = 1
+        hearing = hearing - index.shape[1] + quiet  # a seat never counted itself
+    return _anchor(first, now + total.transpose(2, 0, 1), hearing, openness)
+
+
+def _sums(said: np.ndarray) -> np.ndarray:
+    """Per variant and recipient, the sum over the other senders in order (V, n, K, A)."""
+    total = np.zeros(said.shape)
+    for j in range(said.shape[1]):
+        own = total[:, j].copy()
+        total += said[:, j : j + 1]
+        total[:, j] = own
+    return total
+
+
+def _sums_per_recipient(
+    said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
+) -> np.ndarray:
+    """Sums (n, K, A) when the faulty seats tell each recipient its own views."""
+    n, k, runs = said.shape
+    position = np.full((runs, n), -1)
+    position[np.arange(runs)[:, None], index] = np.arange(index.shape[1])
+    total = np.zeros((n, k, runs))
+    for j in range(n):
+        told = np.flatnonzero(position[:, j] >= 0)
+        column = said[j][None]
+        if len(told):
+            column = np.repeat(column, n, axis=0)
+            got = variants[told[:, None], which[told], position[told, j][:, None]]
+            column[:, :, told] = got.transpose(1, 2, 0)
+        own = total[j].copy()
+        total += column
+        total[j] = own
+    return total
+
+
+def _anchor(
+    first: np.ndarray, total: np.ndarray, count: np.ndarray, openness: np.ndarray
+) -> np.ndarray:
+    """FJ's last step: the mean of the views held, weighed against the opening by openness.
+
+    A seat holds its own view and the ``count`` (A, n) views it heard.
+    """
+    mean = total / (1.0 + count)[..., None]
+    return (1.0 - openness)[:, None] * first + openness[:, None] * mean
+
+
+def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``split_pair`` per run: (A,) a and b from honest masks (A, n) and preferences (A, n, K).
+
+    The two most common honest first choices (ties to the lower); if every honest seat agrees,
+    their choice and the option with the highest mean honest preference.
+    """
+    runs, _, k = preference.shape
+    firsts = preference.argmax(axis=2)
+    counts = _counts(firsts, honest, k)
+    a = counts.argmax(axis=1)
+    rows = np.arange(runs)
+    counts[rows, a] = -1
+    b = counts.argmax(axis=1)
+    agreed = (counts[rows, b] == 0) & honest.any(axis=1)
+    if k >= 2 and agreed.any():
+        sure = np.flatnonzero(agreed)
+        for r in sure.tolist():  # rare: the per-run mean, row for row
+            means = preference[r][honest[r]].mean(axis=0)
+            means[a[r]] = -np.inf
+            b[r] = int(means.argmax())
+    if k < 2:
+        b = a.copy()
+    return a, b
+
+
+def _counts(choices: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """(A, K) how often each option is among the masked choices (A, n) of each run."""
+    runs = len(choices)
+    index = (np.arange(runs)[:, None] * k + choices)[mask]
+    return np.bincount(index, minlength=runs * k).reshape(runs, k)
+
+
+def equivocation_sent(
+    views: np.ndarray, faulty: np.ndarray, index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``Equivocate.inbox`` per run: its two variants (A, 2, m, K) and who hears which (A, n).
+
+    Each faulty seat sends its own view with the split pair set to 1 for the recipient's
+    leaning and -1 for the other: variant 0 to the seats leaning a, variant 1 to the others.
+    """
+    runs, n, _ = views.shape
+    rows = np.arange(runs)
+    own = views[rows[:, None], index]  # (A, m, K)
+    a, b = split_pairs(~faulty, views)
+    told_a = (
+        views[rows[:, None], np.arange(n), a[:, None]]
+        >= views[rows[:, None], np.arange(n), b[:, None]]
+    )
+    variants = np.repeat(own[:, None], 2, axis=1)
+    variants[rows, 0, :, a] = 1.0
+    variants[rows, 0, :, b] = np.where(a == b, 1.0, -1.0)[:, None]
+    variants[rows, 1, :, a] = -1.0
+    variants[rows, 1, :, b] = 1.0
+    return variants, (~told_a).astype(np.intp)
+
+
+def pushed_sent(fault: str, views: np.ndarray, index: np.ndarray, option: int) -> np.ndarray:
+    """What pushing seats say to everyone (A, 1, m, K): ``Stubborn``, ``Collude``, ``Persuader``.
+
+    A stubborn seat its own view with the option raised clearly above the rest
+    (``stubborn_views``); the others the extreme view, 1 for the option and -1 elsewhere.
+    """
+    runs, _, k = views.shape
+    own = views[np.arange(runs)[:, None], index]  # (A, m, K)
+    if fault == "stubborn":
+        said = own.copy()
+        said[..., option] = np.minimum(1.0, np.maximum(own.max(axis=2) + 0.3, own[..., option]))
+    else:
+        said = np.full(own.shape, -1.0)
+        said[..., option] = 1.0
+    return said[:, None]
+
+
+def deliberate(
+    fault: str,
+    first: np.ndarray,
+    now: np.ndarray,
+    faulty: np.ndarray,
+    index: np.ndarray,
+    seeds: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+    round_no: int,
+    pushed: int,
+) -> np.ndarray:
+    """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
+
+    ``pushed`` is the option a pushing fault pushes (else unused).
+    """
+    runs, n, k = now.shape
+    m = index.shape[1]
+    if not m:
+        return fj_rows(first, now, heard, openness, index, None)
+    if fault == "equivocate":
+        sent = equivocation_sent(now, faulty, index)
+    elif fault in PUSHING:
+        sent = pushed_sent(fault, now, index, pushed), np.zeros((runs, n), dtype=np.intp)
+    elif fault == "crash":  # Crash.inbox: zeros, heard by nobody
+        sent = np.zeros((runs, 1, m, k)), np.zeros((runs, n), dtype=np.intp)
+        new = fj_rows(first, now, heard, openness, index, sent, silent=True)
+        return np.where(faulty[:, :, None], now, new)
+    else:
+        sent = uniform_views(seeds, round_no, n, m, k), np.broadcast_to(np.arange(n), (runs, n))
+    new = fj_rows(first, now, heard, openness, index, sent)
+    return np.where(faulty[:, :, None], now, new)

@@ -1,0 +1,183 @@
+"""The batch kernel gives the per-run path's rows, bit for bit, and takes only what it can.
+
+Each case runs one block of seeds both ways (``blocks.run_on_kernel``, ``run_seed_by_seed``) and
+compares the rows' text, the cell sums, the baselines and the ballot statistics. Configs
+the kernel does not take must run seed by seed (``takes`` is False) and still give the same
+table through ``run_block``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from council.contracts.config import RunConfig
+from council.engine.batch import run_seeds, takes
+from council.engine.batch.streams import Streams, bounded, doubles
+from council.engine.seating import seat_council
+from council.experiments.blocks import (
+    UNKNOWN,
+    Block,
+    BlockResult,
+    run_block,
+    run_on_kernel,
+    run_seed_by_seed,
+)
+from council.library.catalog import load_library, resolve_scenario
+
+LIBRARY = load_library()
+SCENARIO = "kh-credit-scoring-isolated-data"
+
+KERNEL_CASES: list[dict[str, Any]] = [
+    *(
+        {"byzantine": k, "fault": fault, "protocol": protocol, "method": method}
+        for k, fault in (
+            (0, "equivocate"),
+            (6, "equivocate"),
+            (11, "equivocate"),
+            (16, "equivocate"),
+            (4, "random"),
+            (11, "random"),
+        )
+        for protocol in ("bft", "tally")
+        for method in ("plurality", "approval", "borda")
+    ),  # fmt: skip
+    {"size": 4, "byzantine": 1, "fault": "random", "method": "approval"},  # unlocks happen
+    {"size": 3, "byzantine": 1, "topology": "ring"},  # under 4 seats every graph is complete
+    {"size": 7, "byzantine": 2, "quorum": "majority", "method": "borda"},
+    {"size": 100, "byzantine": 33, "quorum": "0.7", "ballots": 5},
+    {"rounds": 0, "byzantine": 4, "ballots": 1},
+    {"rounds": 5, "ballots": 6, "byzantine": 10, "fault": "random", "method": "approval"},
+    {"quorum": "0.9", "byzantine": 6, "ballots": 8},
+    {"byzantine": 8, "faulty_groups": ("government", "industry")},
+    {"byzantine": 0, "fault": "crash", "weights": None, "topology": "complete"},
+    *(
+        {"byzantine": k, "fault": f"{fault}:{option}", "protocol": protocol, "method": method}
+        for k, fault, option, protocol, method in (
+            (5, "stubborn", "suspend-scoring", "bft", "plurality"),
+            (12, "stubborn", "continue-with-reason-codes", "tally", "borda"),
+            (5, "collude", "suspend-scoring", "bft", "approval"),
+            (16, "collude", "suspend-scoring", "bft", "borda"),
+            (4, "persuader", "suspend-scoring", "tally", "plurality"),
+            (11, "persuader", "continue-with-reason-codes", "bft", "approval"),
+        )
+    ),
+    *(
+        {"byzantine": k, "fault": "crash", "protocol": protocol, "method": method}
+        for k, protocol, method in (
+            (5, "bft", "plurality"),
+            (11, "tally", "approval"),
+            (16, "bft", "borda"),
+            (4, "bft", "approval"),
+        )
+    ),  # fmt: skip
+    # No honest seat at all, one seat, two seats.
+    {"size": 7, "byzantine": 7},
+    {"size": 7, "byzantine": 7, "fault": "random"},
+    {"size": 1},
+    {"size": 2, "byzantine": 1, "fault": "random", "protocol": "tally"},
+]
+
+PER_RUN_CASES: list[dict[str, Any]] = [
+    {"byzantine": 4, "update": "wmsr"},
+    {"byzantine": 4, "update": "majority", "protocol": "tally"},
+    {"byzantine": 3, "fault": "random", "topology": "small-world"},
+    {"topology": "scale-free"},
+    {"byzantine": 3, "fault": "equivocate", "method": "irv"},
+    {"byzantine": 3, "fault": "random", "method": "copeland", "protocol": "tally"},
+    {"byzantine": 5, "fault": "silent-after:1"},
+    {"byzantine": 4, "fault": "random", "drop": 0.2},
+    {"byzantine": 2, "delay": 0.3, "rounds": 3},
+    {"partition": "government,industry|academia,civil_society@1-2"},
+    {"quorum": "groups:3/0.75", "byzantine": 3},
+    {"quorum": "majority", "weights": {"government": 2.0}, "byzantine": 3},
+]
+
+
+def _block(overrides: dict[str, Any], seeds: int) -> Block:
+    config = RunConfig(scenario=SCENARIO, **overrides)
+    council = seat_council(config, LIBRARY, resolve_scenario(SCENARIO, LIBRARY))
+    return Block(0, config, council, 0, seeds, np.full(seeds, UNKNOWN, np.int8))
+
+
+def _same(a: BlockResult, b: BlockResult) -> None:
+    assert a.text.splitlines() == b.text.splitlines()
+    assert a.sums == b.sums
+    assert a.baselines.tolist() == b.baselines.tolist()
+    assert a.ballots == b.ballots
+
+
+@pytest.mark.parametrize("overrides", KERNEL_CASES, ids=str)
+def test_kernel_rows_are_the_per_run_rows(overrides: dict[str, Any]) -> None:
+    seeds = 200 if overrides.get("size", 33) <= 33 else 40
+    block = _block(overrides, seeds)
+    assert takes(block.config, block.council)
+    kernel, each = run_on_kernel(block), run_seed_by_seed(block)
+    _same(kernel, each)
+    assert kernel.sums.runs == seeds
+    if overrides.get("byzantine"):  # the baselines were computed, not copied from the runs
+        assert (kernel.baselines != UNKNOWN).all()
+
+
+def test_known_baselines_are_used_not_recomputed() -> None:
+    block = _block({"byzantine": 6}, 50)
+    honest = run_seeds(block.config.honest(), block.council, np.arange(50)).option
+    wrong = np.where(honest == 0, 1, 0).astype(np.int8)  # a baseline no honest run gave
+    known = Block(0, block.config, block.council, 0, 50, wrong)
+    _same(run_on_kernel(known), run_seed_by_seed(known))
+    assert run_on_kernel(known).baselines.tolist() == wrong.tolist()
+
+
+@pytest.mark.parametrize("overrides", PER_RUN_CASES, ids=str)
+def test_configs_the_kernel_does_not_take_run_seed_by_seed(overrides: dict[str, Any]) -> None:
+    block = _block(overrides, 12)
+    assert not takes(block.config, block.council)
+    _same(run_block(block), run_seed_by_seed(block))
+
+
+def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
+    block = _block({"byzantine": 7, "fault": "random"}, 0)
+    later = Block(0, block.config, block.council, 300, 340, np.full(40, UNKNOWN, np.int8))
+    result = run_on_kernel(later)
+    _same(result, run_seed_by_seed(later))
+    assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))
+
+
+@pytest.mark.parametrize("tail", [(1,), (2,), (3, 1), (3, 10_002), (3, 10_041)])
+def test_block_streams_start_where_default_rng_starts(tail: tuple[int, ...]) -> None:
+    seeds = np.array([*range(0, 600), 2**31, 2**32 - 1, 2**32, 10**12])  # the last two: numpy's own
+    streams = Streams()
+    for seed, rng in zip(seeds.tolist(), streams.each(seeds, *tail), strict=True):
+        fresh = np.random.default_rng([seed, *tail])
+        assert rng.bit_generator.state == fresh.bit_generator.state
+        assert rng.normal(size=5).tolist() == fresh.normal(size=5).tolist()
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 7])
+def test_raw_draws_are_generator_draws(k: int) -> None:
+    seeds = np.arange(300)
+    streams = Streams()
+    drawn = bounded(streams.raw(seeds, 50, 3, 10_004), 99, k)  # an odd count: a half unused
+    assert drawn is not None
+    fresh = [np.random.default_rng([int(s), 3, 10_004]) for s in seeds]
+    assert drawn.tolist() == [rng.integers(0, k, size=99).tolist() for rng in fresh]
+    values = doubles(streams.raw(seeds, 40, 3, 7))
+    assert values.tolist() == [np.random.default_rng([int(s), 3, 7]).random(40).tolist()
+                               for s in seeds]  # fmt: skip
+
+
+def test_bounded_draws_that_numpy_would_redraw_are_left_to_numpy() -> None:
+    raw = np.zeros((1, 1), dtype=np.uint64)  # leftover 0 < (2**32 - 3) % 3: numpy draws again
+    assert bounded(raw, 2, 3) is None
+    assert bounded(raw, 2, 4) is not None  # a power of two never redraws
+
+
+def test_optional_columns_are_quoted_as_the_csv_writer_quotes_them() -> None:
+    block = _block({"byzantine": 5, "faulty_groups": ("government", "industry")}, 30)
+    listed = Block(0, block.config, block.council, 0, 30, block.baselines,
+                   extras=("government,industry", 0.0))  # fmt: skip
+    kernel = run_on_kernel(listed)
+    _same(kernel, run_seed_by_seed(listed))
+    assert all(line.endswith(',"government,industry",0.0') for line in kernel.text.splitlines())
