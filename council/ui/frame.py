@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from council.present.i18n import LANGUAGES
-from council.ui.state import init, tr
+from council.ui.state import init, lang, tr
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -28,7 +28,7 @@ def setup() -> None:
         )
         st.subheader(tr("facilitator"))
         st.toggle(tr("step"), key="step")
-        st.toggle(tr("reveal"), key="reveal")
+    st.query_params["lang"] = lang()  # a reload keeps the language
 
 
 def pages() -> list[st.Page]:

@@ -39,6 +39,14 @@ def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
         show_score(guesses[record.run_id], labels)
 
 
+def reveal_toggle() -> None:
+    """The facilitator's switch that reveals the faulty seats, drawn under the exercise.
+
+    It lives with a finished run, never in the sidebar: a trainee at a seat never sees it.
+    """
+    st.toggle(tr("reveal_here"), key="reveal")
+
+
 def _seats(seats: list[int], labels: dict[int, SeatLabel]) -> str:
     return ", ".join(f"{s} ({labels[s].name})" for s in seats) or "—"
 

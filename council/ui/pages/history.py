@@ -7,7 +7,7 @@ import streamlit as st
 from council.library.catalog import load_library
 from council.present.i18n import scenario_title
 from council.store import Store
-from council.ui.spot import exercise
+from council.ui.spot import exercise, reveal_toggle
 from council.ui.state import choose, db, lang, my_runs, tr
 from council.ui.view import decision_card, downloads, show_rounds, view_of_record
 
@@ -45,6 +45,7 @@ def main() -> None:
     downloads(record, "history")
     show_rounds(view_of_record(record), "history", reveal=reveal)
     exercise(record, "history", reveal=reveal)
+    reveal_toggle()
 
 
 if __name__ == "__main__":
