@@ -130,8 +130,10 @@ class Store:
     @contextmanager
     def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         """A connection in one transaction; a writer's takes the write lock as it begins."""
-        begin = "IMMEDIATE" if write else "DEFERRED"
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=begin)
+        if write:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level="IMMEDIATE")
+        else:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout)
         try:
             db.execute("PRAGMA foreign_keys=ON")
             with db:
