@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from council.contracts.choices import Topology
+from council.contracts.choices import Language, Topology
 from council.contracts.config import RunConfig
 from council.contracts.record import Ballot, Round, Seat, Statement
 from council.library.catalog import Library
@@ -61,14 +61,21 @@ def option_swatches(option_ids: Sequence[str]) -> dict[str, Swatch]:
     return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(option_ids)}
 
 
-def seat_labels(seats: Sequence[Seat], library: Library) -> dict[int, SeatLabel]:
-    """Seat -> display name and group (a persona missing from the library keeps its id)."""
+def seat_labels(
+    seats: Sequence[Seat], library: Library, lang: Language = "en"
+) -> dict[int, SeatLabel]:
+    """Seat -> display name (in ``lang`` where the persona has it) and group.
+
+    A persona missing from the library keeps its id.
+    """
     out: dict[int, SeatLabel] = {}
     for seat in seats:
         persona = library.personas.get(seat.persona)
-        out[seat.seat] = SeatLabel(
-            name=persona.name if persona else seat.persona, group=persona.group if persona else ""
-        )
+        translated = persona.translations.get(lang) if persona else None
+        name = persona.name if persona else seat.persona
+        if translated and translated.name:
+            name = translated.name
+        out[seat.seat] = SeatLabel(name=name, group=persona.group if persona else "")
     return out
 
 

@@ -268,7 +268,7 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
 
 
 def _human_seat(config: RunConfig, library: Library) -> tuple[int, ...]:
-    labels = seat_labels(prepare(config, library).seats, library)
+    labels = seat_labels(prepare(config, library).seats, library, lang())
     if not st.checkbox(tr("human_seat"), key="f_human", help=tr("help_human_seat")):
         return ()
     seat = choose(

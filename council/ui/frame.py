@@ -11,6 +11,28 @@ from council.ui.state import init, lang, tr
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
+CAPTION = "#555862"
+"""Caption text: 7.0:1 on white (Streamlit's faded default is about 3.9:1, under WCAG's 4.5)."""
+STYLE = f"""<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+  color: {CAPTION} !important;
+}}
+html[lang="km"] :is(h1, h2, h3, h4, h5, h6) {{ line-height: 1.7 !important; }}
+html[lang="km"] :is(.stMarkdown p, .stMarkdown li, [data-testid="stCaptionContainer"] p,
+  [data-testid="stWidgetLabel"] p, button p) {{ line-height: 1.8 !important; }}
+</style>"""
+"""The look the theme cannot set: readable captions, and room for Khmer's marks above and below."""
+
+
+def page_language() -> None:
+    """The page's ``lang`` (screen readers, fonts, hyphenation) and the style that goes with it."""
+    code = lang()
+    st.html(
+        f"{STYLE}<script>document.documentElement.lang = {code!r};</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
 
 def setup() -> None:
     """Page settings, this session's defaults and the sidebar (language, facilitator controls)."""
@@ -28,6 +50,7 @@ def setup() -> None:
         )
         st.subheader(tr("facilitator"))
         st.toggle(tr("step"), key="step")
+        page_language()
     st.query_params["lang"] = lang()  # a reload keeps the language
 
 

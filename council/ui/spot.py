@@ -9,7 +9,7 @@ from council.library.catalog import load_library
 from council.present.exercise import GuessScore, Tell, score_guess
 from council.present.figures import SeatLabel, seat_labels
 from council.ui.look import FAULTY
-from council.ui.state import lang_key, tr
+from council.ui.state import lang, lang_key, tr
 
 
 def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
@@ -19,7 +19,7 @@ def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
         st.caption(tr("exercise_revealed"))
         return
     st.caption(tr("exercise_help"))
-    labels = seat_labels(record.council.seats, load_library())
+    labels = seat_labels(record.council.seats, load_library(), lang())
     kept = f"{key}_{record.run_id}_suspects"
     suspects = st.multiselect(
         tr("suspects"),

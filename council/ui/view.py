@@ -22,8 +22,14 @@ from council.present.figures import (
     round_tally,
     seat_labels,
 )
-from council.present.i18n import dissent_words, group_name, quorum_sentence
-from council.present.render import markdown
+from council.present.handout import handout
+from council.present.i18n import (
+    dissent_words,
+    group_name,
+    option_label,
+    option_labels,
+    quorum_sentence,
+)
 from council.present.words import scenario_of
 from council.session.batch import seats_of
 from council.ui.look import FAULTY, PERSON, group_icon, mark
@@ -67,17 +73,19 @@ def view_of_pause(pause: Pause, config: RunConfig) -> RunView:
 def decision_card(record: RunRecord) -> None:
     """The decision: option, status, quorum arithmetic, dissent, baseline, PDCA."""
     o, m = record.outcome, record.metrics
-    swatch = option_swatches([x.id for x in scenario_of(record).options]).get(o.option or "")
+    scenario = scenario_of(record)
+    swatch = option_swatches(scenario.option_ids).get(o.option or "")
     with st.container(border=True, key="decision-card"):
         st.subheader(tr("decision"), anchor="decision")
-        st.markdown(f"### {mark(swatch)} {o.label or tr('no_option')}")
+        label = option_label(scenario, o.option, lang()) if o.option else tr("no_option")
+        st.markdown(f"### {mark(swatch)} {label}")
         committed = sum(1 for v in record.commits.values() if v is not None and v == o.option)
         status = f"**{tr('status')}:** {tr('status_' + o.status)}"
         if o.status == "decided":
             status += f" · {tr('committed_of', n=committed, total=len(record.commits))}"
         st.markdown(status)
         if o.status == "error":  # never a green "finished": the run could not work
-            st.error(tr("run_error", reason=o.reason))
+            st.error(tr("run_error", reason=o.reason), icon=":material/error:")
         if o.degraded:
             st.warning(tr("degraded", n=m.seat_failures))
         st.markdown(f"**{tr('quorum')}:** {quorum_sentence(record, lang())}")
@@ -134,8 +142,8 @@ def downloads(record: RunRecord, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         tr("download_md"),
-        markdown(record),
-        file_name=f"council-{record.run_id}.md",
+        handout(record, lang()),
+        file_name=f"council-{record.run_id}{'' if lang() == 'en' else '.' + lang()}.md",
         mime="text/markdown",
         key=f"{key}_md",
         on_click="ignore",
@@ -221,10 +229,9 @@ def show_rounds(view: RunView, key: str, *, reveal: bool) -> None:
         tally = round_tally(rnd.statements, view.scenario.option_ids)
         st.caption(tr("tally"))
         st.altair_chart(tally_chart(tally, swatches), width="stretch")
+        labels = option_labels(view.scenario, lang())
         st.markdown(
-            "  \n".join(
-                f"{mark(swatches[o.id])} `{o.id}`: {o.label}" for o in view.scenario.options
-            )
+            "  \n".join(f"{mark(swatches[o])} `{o}`: {label}" for o, label in labels.items())
         )
     with graph:
         st.caption(tr("graph"))
@@ -253,7 +260,7 @@ def transcript(
     view: RunView, rnd: Round, *, reveal: bool, faulty: set[int], humans: set[int]
 ) -> None:
     """Every seat's statement in a round, as a chat message from its persona."""
-    labels = seat_labels(view.seats, load_library())
+    labels = seat_labels(view.seats, load_library(), lang())
     swatches = option_swatches(view.scenario.option_ids)
     behaviours = {s.seat: s.behaviour for s in view.seats}
     st.caption(tr("transcript"))
