@@ -631,3 +631,69 @@ def test_reveal_lives_with_a_finished_run_never_in_the_sidebar(app: AppTest) -> 
     app.checkbox(key="f_human").check().run()
     click(app, "Run deliberation")  # a trainee's turn: no reveal anywhere
     assert not [t for t in app.toggle if t.key == "reveal"]
+
+
+# --- Khmer end to end ---------------------------------------------------------------------------
+def latin_words(value: str) -> list[str]:
+    """Words in Latin letters, ids and code (`...`) and numbers aside."""
+    value = re.sub(r"`[^`]*`", "", value)
+    return re.findall(r"\b[A-Za-z]{4,}\b", value)
+
+
+def test_a_khmer_session_runs_a_cambodian_scenario_in_khmer_end_to_end(app: AppTest) -> None:
+    from council.library.catalog import load_library
+
+    library = load_library()
+    scenario = library.scenarios["kh-credit-scoring-isolated-data"]
+    km = scenario.translations["km"]
+    app.radio(key="lang").set_value("km").run()
+    shown = texts(app)
+    assert all(fact in shown for fact in km.facts or [])
+    assert all(who in shown for who in km.affected or [])
+    app.session_state["f_size"] = 9
+    app.session_state["f_byzantine"] = 2
+    app.run()
+    app.button(key="run").click().run()
+    assert not app.exception
+    record = record_of(app)
+    assert record.config.language == "km"
+    # The decision in Khmer: the option's label, the plan, every offline rationale.
+    assert record.outcome.option is not None
+    card = texts(app)
+    assert km.options[record.outcome.option] in card
+    assert record.pdca is not None and KHMER.search(record.pdca.plan.summary)
+    for statement in record.rounds[-1].statements:
+        said = statement.rationale
+        for option in scenario.option_ids:  # option ids are named as ids, in both languages
+            said = said.replace(option, "")
+        assert KHMER.search(said) and not latin_words(said), statement.rationale
+    # Persona names in the transcript are the personas' Khmer names.
+    heads = [m.markdown[0].value for m in app.chat_message]
+    for seat, head in zip(record.council.seats, heads, strict=True):
+        assert library.personas[seat.persona].translations["km"].name in head
+    # The handout: Khmer headings, facts and option labels.
+    from council.present.handout import handout
+
+    text = handout(record, "km", library)
+    assert "## ការពិត" in text and (km.facts or [""])[0] in text
+    assert km.options[record.outcome.option] in text and "## សេចក្តីសម្រេច" in text
+    # The page says it is Khmer, for fonts and screen readers.
+    assert any('lang = "km"' in str(h.proto.body) for h in app.get("html")) or any(
+        "lang = 'km'" in str(h.proto.body) for h in app.get("html")
+    )
+
+
+def test_every_cambodian_scenario_and_every_persona_has_its_khmer() -> None:
+    from council.library.catalog import load_library
+
+    library = load_library()
+    for sid, scenario in library.scenarios.items():
+        if not sid.startswith("kh-"):
+            continue
+        km = scenario.translations["km"]
+        assert km.title and km.summary and km.facts and km.affected, sid
+        assert set(km.options) == set(scenario.option_ids), sid
+        assert all(KHMER.search(x) for x in [*km.facts, *km.affected, *km.options.values()])
+    for pid, persona in library.personas.items():
+        km_p = persona.translations["km"]
+        assert km_p.name and KHMER.search(km_p.name) and km_p.role and KHMER.search(km_p.role), pid
