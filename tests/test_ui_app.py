@@ -514,9 +514,10 @@ def test_the_record_holds_the_trainee_s_option_and_confidence_as_given(app: AppT
     assert by_key_suffix(app.radio, "_option").value == "suspend-scoring"
     assert by_key_suffix(app.slider, "_confidence").value == pytest.approx(0.9)
     shown = texts(app)
-    heard = [s for s in app.markdown if "**" in str(s.value) and "`suspend-scoring`" in s.value]
+    counted = re.compile(r"\*\*\d+\*\* · ")
+    heard = [s for s in app.markdown if counted.search(str(s.value))]
     assert heard, "what the seat heard, as counts per option, before the quotes"
-    counts = [int(line.split("**")[1]) for line in heard[0].value.split("  \n")]
+    counts = [int(n) for n in re.findall(r"\*\*(\d+)\*\*", heard[0].value)]
     assert sum(counts) == len(app.dataframe[0].value)  # one count per peer heard
     assert "What you heard this round" in shown
     answer(app, option=None, confidence=None, argument="Still audit first.")

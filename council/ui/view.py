@@ -195,16 +195,17 @@ def _pick_round(view: RunView, key: str) -> int:
 
 def tally_chart(tally: dict[str, int], swatches: dict[str, Swatch]) -> alt.Chart:
     """Seats per option in a round, one bar per option in the option's colour."""
-    options = list(tally)
+    options = [f"{swatches[o].letter} · {o}" for o in tally]
+    rows = [{"option": f"{swatches[o].letter} · {o}", "seats": c} for o, c in tally.items()]
     return (
-        alt.Chart(alt.InlineData(values=[{"option": o, "seats": c} for o, c in tally.items()]))
+        alt.Chart(alt.InlineData(values=rows))
         .mark_bar()
         .encode(
             x=alt.X("seats:Q", title=tr("seats_axis"), axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("option:N", sort=options, title=None, axis=alt.Axis(labelLimit=240)),
             color=alt.Color(
                 "option:N",
-                scale=alt.Scale(domain=options, range=[swatches[o].hex for o in options]),
+                scale=alt.Scale(domain=options, range=[swatches[o].hex for o in tally]),
                 legend=None,
             ),
             tooltip=["option:N", "seats:Q"],
@@ -229,14 +230,22 @@ def show_rounds(view: RunView, key: str, *, reveal: bool) -> None:
         tally = round_tally(rnd.statements, view.scenario.option_ids)
         st.caption(tr("tally"))
         st.altair_chart(tally_chart(tally, swatches), width="stretch")
-        labels = option_labels(view.scenario, lang())
+        options = option_labels(view.scenario, lang())
         st.markdown(
-            "  \n".join(f"{mark(swatches[o])} `{o}`: {label}" for o, label in labels.items())
+            "  \n".join(f"{mark(swatches[o])} `{o}`: {label}" for o, label in options.items())
         )
     with graph:
         st.caption(tr("graph"))
+        labels = seat_labels(view.seats, load_library(), lang())
+        groups = [labels[s.seat].group for s in sorted(view.seats, key=lambda s: s.seat)]
         dot = communication_dot(
-            view.config, rnd, swatches, marked=faulty if reveal else (), humans=humans
+            view.config,
+            rnd,
+            swatches,
+            marked=faulty if reveal else (),
+            humans=humans,
+            groups=groups,
+            group_names={g: group_name(g, lang()) for g in set(groups)},
         )
         if dot is None:
             st.caption(tr("graph_too_big", n=len(rnd.statements)))

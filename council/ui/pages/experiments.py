@@ -204,9 +204,10 @@ TITLE_CHARS = 48
 """A chart title's line at most (a 360-pixel panel holds about this many at 13 px)."""
 
 
-def wrapped_title(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def wrapped_title(chart: Any) -> Any:
     """The chart with its title broken into lines that fit it (Vega cuts a long title off)."""
-    title = chart.title if isinstance(chart.title, str) else None
+    title = getattr(chart, "title", None)
+    title = title if isinstance(title, str) else None
     if not title:
         return chart
     lines = textwrap.wrap(title, TITLE_CHARS)
