@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -22,14 +22,14 @@ from council.library.files import check_personas, models_from_text
 from council.library.loader import LoadError
 from council.present.figures import seat_labels
 from council.present.i18n import choice_label, persona_name, scenario_title
-from council.reasoners.llm import estimate_config
-from council.reasoners.llm.client import public_base_url
-from council.reasoners.llm.endpoints import Transport
 from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
 from council.rules.voting import METHODS
 from council.ui.state import choose, lang, tr
+
+if TYPE_CHECKING:  # the LLM modules (openai, about a second) load only for an LLM run's form
+    from council.reasoners.llm.endpoints import Transport
 
 DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
 FRACTION = "fraction"
@@ -235,6 +235,9 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
     )
     if backend == "offline":
         return {}, None, None
+    from council.reasoners.llm.client import public_base_url
+    from council.reasoners.llm.endpoints import Transport
+
     cols = st.columns(3)
     base_url = cols[0].text_input(tr("base_url"), "https://api.openai.com/v1", key="f_base_url")
     model = cols[1].text_input(tr("model"), DEFAULT_MODEL, key="f_model")
@@ -331,6 +334,8 @@ def run_form(library: Library, scenario_id: str) -> Settings:
         return Settings(None, unavailable)
     warnings = quorum_warnings(ctx)
     if config.backend != "offline":
+        from council.reasoners.llm import estimate_config
+
         guess = estimate_config(config)
         st.info(
             tr(

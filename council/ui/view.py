@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import altair as alt
 import streamlit as st
 
 from council.contracts.config import RunConfig
@@ -36,6 +35,8 @@ from council.ui.look import FAULTY, PERSON, group_icon, mark
 from council.ui.state import db, lang, lang_key, tr
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from council.session.interactive import Pause
     from council.store import Store
 
@@ -195,6 +196,8 @@ def _pick_round(view: RunView, key: str) -> int:
 
 def tally_chart(tally: dict[str, int], swatches: dict[str, Swatch]) -> alt.Chart:
     """Seats per option in a round, one bar per option in the option's colour."""
+    import altair as alt  # loaded with the first result, not the first page
+
     options = [f"{swatches[o].letter} · {o}" for o in tally]
     rows = [{"option": f"{swatches[o].letter} · {o}", "seats": c} for o, c in tally.items()]
     return (
