@@ -213,8 +213,8 @@ def test_the_graph_groups_seats_by_stakeholder_group_and_labels_options_not_by_c
     assert around == sorted(
         around, key=["government", "industry", "academia", "civil_society"].index
     )
-    # Readable: labels of at least 17 pt on nodes of 0.62 inch.
-    assert "fontsize=17" in dot
+    # Readable: labels of 20 pt on nodes of 0.72 inch.
+    assert "fontsize=20" in dot and "width=0.72" in dot
 
 
 def test_the_palette_is_colour_blind_safe_and_its_ink_reads_on_every_fill() -> None:

@@ -74,7 +74,7 @@ def option_swatches(option_ids: Sequence[str]) -> dict[str, Swatch]:
 
 
 def grouped_positions(
-    groups: Sequence[str], *, seat_inches: float = 0.8
+    groups: Sequence[str], *, seat_inches: float = 0.85
 ) -> tuple[dict[int, tuple[float, float]], dict[str, tuple[float, float]]]:
     """Seats on a circle, each stakeholder group on its own arc, and where to write its name.
 
@@ -110,7 +110,7 @@ def grouped_positions(
     labels = {}
     for group, angles in arcs.items():
         middle = sum(angles) / len(angles)
-        out = radius + 0.9
+        out = radius + 1.0
         labels[group] = (out * math.sin(middle), out * math.cos(middle))
     return seats, labels
 
@@ -188,9 +188,9 @@ def communication_dot(
 ) -> str | None:
     """The communication graph in DOT, each seat filled with its option's colour in ``rnd``.
 
-    Each seat reads "letter seat" (``B12``: seat 12 backs option B), so the option never rests
-    on colour alone. With ``groups`` (seat i's stakeholder group) the seats sit on one arc per
-    group, the group's name (``group_names``) beside it. ``marked`` seats (the faulty ones,
+    Each seat reads "letter seat" (``B12``: seat 12 backs option B) in 20 pt, so the option
+    never rests on colour alone. With ``groups`` (seat i's stakeholder group) the seats sit on
+    one arc per group, the group's name (``group_names``) beside it. ``marked`` seats (the faulty ones,
     when revealed) get a red double ring; ``humans`` a box. None when the council is too large
     to draw.
     """
@@ -207,7 +207,7 @@ def communication_dot(
     lines = [
         "graph council {",
         '  layout=neato; bgcolor="transparent"; splines=false; outputorder=edgesfirst;',
-        "  node [shape=circle, style=filled, fixedsize=true, width=0.62, fontsize=17, "
+        "  node [shape=circle, style=filled, fixedsize=true, width=0.72, fontsize=20, "
         'fontname="Helvetica-Bold", color="#333333", penwidth=1];',
         '  edge [color="#88888844", penwidth=0.6];',
     ]
@@ -230,7 +230,7 @@ def communication_dot(
         name = (group_names or {}).get(group, group.replace("_", " "))
         lines.append(
             f'  group{k} [shape=plaintext, style="", fixedsize=false, label="{name}", '
-            f'fontsize=18, fontname="Helvetica", fontcolor="#222222", pos="{x:.2f},{y:.2f}!"];'
+            f'fontsize=22, fontname="Helvetica", fontcolor="#222222", pos="{x:.2f},{y:.2f}!"];'
         )
     if draw_edges:
         lines += [f"  {a} -- {b};" for a, b in sorted(graph.edges())]

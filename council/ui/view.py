@@ -228,16 +228,17 @@ def show_rounds(view: RunView, key: str, *, reveal: bool) -> None:
     faulty = {s.seat for s in view.seats if s.behaviour != "honest"}
     humans = {s.seat for s in view.seats if s.reasoner == "human"}
     st.markdown(f"**{_round_name(r)}**")
-    chart, graph = st.columns(2)
+    chart, legend = st.columns(2)
     with chart:
         tally = round_tally(rnd.statements, view.scenario.option_ids)
         st.caption(tr("tally"))
         st.altair_chart(tally_chart(tally, swatches), width="stretch")
+    with legend:
         options = option_labels(view.scenario, lang())
         st.markdown(
             "  \n".join(f"{mark(swatches[o])} `{o}`: {label}" for o, label in options.items())
         )
-    with graph:
+    with st.container():  # the whole width: a 33-seat circle keeps its labels readable
         st.caption(tr("graph"))
         labels = seat_labels(view.seats, load_library(), lang())
         groups = [labels[s.seat].group for s in sorted(view.seats, key=lambda s: s.seat)]
