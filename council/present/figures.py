@@ -190,9 +190,9 @@ def communication_dot(
 
     Each seat reads "letter seat" (``B12``: seat 12 backs option B) in 20 pt, so the option
     never rests on colour alone. With ``groups`` (seat i's stakeholder group) the seats sit on
-    one arc per group, the group's name (``group_names``) beside it. ``marked`` seats (the faulty ones,
-    when revealed) get a red double ring; ``humans`` a box. None when the council is too large
-    to draw.
+    one arc per group, the group's name (``group_names``) beside it. ``marked`` seats (the
+    faulty ones, when revealed) get a red double ring; ``humans`` a box. None when the council
+    is too large to draw.
     """
     n = len(rnd.statements)
     if n > MAX_DRAWN:
