@@ -698,3 +698,18 @@ def test_every_cambodian_scenario_and_every_persona_has_its_khmer() -> None:
     for pid, persona in library.personas.items():
         km_p = persona.translations["km"]
         assert km_p.name and KHMER.search(km_p.name) and km_p.role and KHMER.search(km_p.role), pid
+
+
+def test_a_store_that_cannot_be_opened_is_one_red_line_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the store's folder should be")
+    monkeypatch.setenv("COUNCIL_DB", str(blocked / "council.db"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "cannot open the store" in str(at.error[0].value)
+    at.switch_page(HISTORY).run()
+    assert not at.exception and len(at.error) == 1
