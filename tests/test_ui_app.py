@@ -713,3 +713,11 @@ def test_a_store_that_cannot_be_opened_is_one_red_line_on_every_page(
     assert len(at.error) == 1 and "cannot open the store" in str(at.error[0].value)
     at.switch_page(HISTORY).run()
     assert not at.exception and len(at.error) == 1
+
+
+def test_every_setting_has_a_help_line(app: AppTest) -> None:
+    app.radio(key="f_backend.en").set_value("openai").run()
+    app.checkbox(key="f_human").check().run()
+    kinds = ("selectbox", "number_input", "radio", "checkbox", "text_input", "slider", "text_area")
+    missing = [f"{kind}:{w.key}" for kind in kinds for w in getattr(app.main, kind) if not w.help]
+    assert missing == []

@@ -165,6 +165,46 @@ HELP_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "argument.",
             "ការដំណើរការផ្អាកនៅអាសនៈនោះរៀងរាល់ជុំ ដើម្បីឲ្យសិក្ខាកាមជ្រើសជម្រើស ទំនុកចិត្ត និងអំណះអំណាង។",
         ),
+        "help_groups_needed": (
+            "How many stakeholder groups must each give a share of their seats.",
+            "ចំនួនក្រុមអ្នកពាក់ព័ន្ធ ដែលក្រុមនីមួយៗត្រូវផ្តល់សមាមាត្រនៃអាសនៈរបស់ខ្លួន។",
+        ),
+        "help_group_share": (
+            "The share of a group's seats that counts as that group agreeing.",
+            "សមាមាត្រនៃអាសនៈរបស់ក្រុម ដែលរាប់ថាក្រុមនោះយល់ព្រម។",
+        ),
+        "help_which_seat": (
+            "The seat the trainee plays; its persona is shown at every turn.",
+            "អាសនៈដែលសិក្ខាកាមដើរតួ៖ តួអង្គរបស់វាត្រូវបានបង្ហាញរាល់វេន។",
+        ),
+        "help_base_url": (
+            "The endpoint's address, up to /v1 (OpenAI, Azure, a local llama.cpp, Ollama, vLLM).",
+            "អាសយដ្ឋានម៉ាស៊ីនមេ រហូតដល់ /v1 (OpenAI, Azure, llama.cpp ក្នុងស្រុក, Ollama, vLLM)។",
+        ),
+        "help_model": (
+            "The model every seat asks (a models file below can give each group its own).",
+            "ម៉ូដែលដែលអាសនៈទាំងអស់សួរ (ឯកសារម៉ូដែលខាងក្រោមអាចផ្តល់ម៉ូដែលផ្ទាល់ដល់ក្រុមនីមួយៗ)។",
+        ),
+        "help_api_key": (
+            "Sent to the endpoint only; never stored, never written to a record or a log.",
+            "ផ្ញើទៅម៉ាស៊ីនមេតែប៉ុណ្ណោះ៖ មិនដែលរក្សាទុក ឬសរសេរក្នុងកំណត់ត្រា ឬកំណត់ហេតុទេ។",
+        ),
+        "help_rpm": (
+            "Requests a minute at most (0: no limit).",
+            "ចំនួនសំណើអតិបរមាក្នុងមួយនាទី (0៖ គ្មានដែនកំណត់)។",
+        ),
+        "help_tpm": (
+            "Tokens a minute at most (0: no limit).",
+            "ចំនួនតូខឹនអតិបរមាក្នុងមួយនាទី (0៖ គ្មានដែនកំណត់)។",
+        ),
+        "help_max_cost": (
+            "Stop the run once it has cost this many US dollars (0: no cap).",
+            "បញ្ឈប់ការដំណើរការ នៅពេលចំណាយដល់ចំនួនដុល្លារអាមេរិកនេះ (0៖ គ្មានដែនកំណត់)។",
+        ),
+        "help_max_seat_failures": (
+            "The share of seat turns that may fail before the run ends in an error.",
+            "សមាមាត្រនៃវេនអាសនៈដែលអាចបរាជ័យ មុនពេលការដំណើរការបញ្ចប់ដោយកំហុស។",
+        ),
         # plain names of the choices (the id follows in small type)
         "choice_protocol_bft": ("Two-phase vote with locks", "ការបោះឆ្នោតពីរដំណាក់កាលមានចាក់សោ"),
         "choice_protocol_tally": ("One simple count", "ការរាប់សាមញ្ញមួយដង"),

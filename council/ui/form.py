@@ -182,8 +182,18 @@ def _rules() -> dict[str, Any]:
         )
         quorum = f"{share:g}"
     elif quorum == GROUP_QUORUM:
-        needed = st.number_input(tr("groups_needed"), 1, 4, 3, key="f_groups_needed")
-        share = st.number_input(tr("group_share"), 0.05, 1.0, 0.5, 0.05, key="f_group_share")
+        needed = st.number_input(
+            tr("groups_needed"), 1, 4, 3, key="f_groups_needed", help=tr("help_groups_needed")
+        )
+        share = st.number_input(
+            tr("group_share"),
+            0.05,
+            1.0,
+            0.5,
+            0.05,
+            key="f_group_share",
+            help=tr("help_group_share"),
+        )
         quorum = f"groups:{int(needed)}/{share:g}"
     out["quorum"] = quorum
     out["method"] = _select("method", METHODS.names())
@@ -239,13 +249,21 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
     from council.reasoners.llm.endpoints import Transport
 
     cols = st.columns(3)
-    base_url = cols[0].text_input(tr("base_url"), "https://api.openai.com/v1", key="f_base_url")
-    model = cols[1].text_input(tr("model"), DEFAULT_MODEL, key="f_model")
-    cols[2].text_input(tr("api_key"), type="password", key="api_key")
+    base_url = cols[0].text_input(
+        tr("base_url"), "https://api.openai.com/v1", key="f_base_url", help=tr("help_base_url")
+    )
+    model = cols[1].text_input(tr("model"), DEFAULT_MODEL, key="f_model", help=tr("help_model"))
+    cols[2].text_input(tr("api_key"), type="password", key="api_key", help=tr("help_api_key"))
     limits = st.columns(4)
-    rpm = int(limits[0].number_input(tr("rpm"), 0, 1_000_000, 0, key="f_rpm"))
-    tpm = int(limits[1].number_input(tr("tpm"), 0, 100_000_000, 0, key="f_tpm"))
-    cap = float(limits[2].number_input(tr("max_cost"), 0.0, 10_000.0, 0.0, 0.5, key="f_max_cost"))
+    rpm = int(limits[0].number_input(tr("rpm"), 0, 1_000_000, 0, key="f_rpm", help=tr("help_rpm")))
+    tpm = int(
+        limits[1].number_input(tr("tpm"), 0, 100_000_000, 0, key="f_tpm", help=tr("help_tpm"))
+    )
+    cap = float(
+        limits[2].number_input(
+            tr("max_cost"), 0.0, 10_000.0, 0.0, 0.5, key="f_max_cost", help=tr("help_max_cost")
+        )
+    )
     low, high = bounds_of("max_seat_failures")
     failures = limits[3].slider(
         tr("max_seat_failures"),
@@ -254,6 +272,7 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
         default_of("max_seat_failures"),
         0.05,
         key="f_max_fail",
+        help=tr("help_max_seat_failures"),
     )
     models, error = _models_file(library)
     fields = {
@@ -282,6 +301,7 @@ def _human_seat(config: RunConfig, library: Library) -> tuple[int, ...]:
             s: f"{tr('seat', seat=s)} · {label.name}" for s, label in labels.items()
         }.__getitem__,
         key="f_human_seat",
+        help=tr("help_which_seat"),
     )
     return (int(seat),)
 
