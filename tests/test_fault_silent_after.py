@@ -229,7 +229,7 @@ def test_llm_runs_keep_it_offline_and_the_digest_counts_it_silent_from_round_r()
         True,
     ]
     ctx = build_context(config, LIBRARY, LIBRARY.scenarios[SCENARIO])
-    views = np.random.default_rng(1).uniform(-1, 1, (ctx.n, ctx.k))
+    views = np.random.default_rng(1).uniform(-1, 1, (ctx.n, ctx.n_options))
     assert '"silent"' not in council_digest(ctx, views, 1, set(), None)  # round 0: all spoke
     assert '"silent":2' in council_digest(ctx, views, 2, set(), None)
     _, heard = deliberation_inbox(ctx, views, 2)
