@@ -162,6 +162,12 @@ def test_run_a_33_seat_council_see_the_decision_export_and_switch_to_khmer(
     khmer_md = Path(khmer_handout.value.path()).read_text(encoding="utf-8")
     (ARTIFACTS / "ui-handout-km.md").write_text(khmer_md, encoding="utf-8")
     assert "## ការពិត" in khmer_md and "## សេចក្តីសម្រេច" in khmer_md
+    # The handout renders in the Khmer font (its text is Khmer, not boxes or a Latin fallback).
+    reader = context.new_page()
+    reader.set_content('<html lang="km"><body><pre id="handout"></pre></body></html>')
+    reader.eval_on_selector("#handout", "(node, text) => { node.textContent = text; }", khmer_md)
+    fonts = _fonts_of(reader, "#handout")
+    assert any("Khmer" in family and glyphs > 100 for family, glyphs in fonts.items()), fonts
     context.close()
 
     figures = (
@@ -231,6 +237,14 @@ def test_what_the_app_does_and_run_are_above_the_fold(
     line_box = line.bounding_box()
     assert line_box is not None and line_box["y"] < box["y"]
     assert page.evaluate("document.documentElement.lang") == language
+    caption = page.locator("[data-testid='stCaptionContainer']").first
+    assert caption.evaluate("node => getComputedStyle(node).color") == "rgb(85, 88, 98)"
+    if language == "km":  # room above and below for Khmer's marks
+        spacing = page.locator("h1").first.evaluate(
+            "node => parseFloat(getComputedStyle(node).lineHeight)"
+            " / parseFloat(getComputedStyle(node).fontSize)"
+        )
+        assert spacing >= 1.6, spacing
     # No Deploy button and no developer menu for a room of trainees.
     assert page.get_by_role("button", name="Deploy").count() == 0
     page.screenshot(path=ARTIFACTS / f"ui-first-screen-{name}-{language}.png")
