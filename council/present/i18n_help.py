@@ -20,11 +20,11 @@ HELP_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "settings": ("Settings", "ការកំណត់"),
         "settings_summary": (
-            "{size} seats · {faulty} faulty, {fault} · {protocol} · quorum {quorum} · "
-            "{rounds} rounds · {backend}",
-            "{size} អាសនៈ · {faulty} មានកំហុស, {fault} · {protocol} · កូរ៉ុម {quorum} · "
-            "{rounds} ជុំ · {backend}",
+            "{size} seats · {faulty} · {protocol} · quorum {quorum} · {rounds} rounds · {backend}",
+            "{size} អាសនៈ · {faulty} · {protocol} · កូរ៉ុម {quorum} · {rounds} ជុំ · {backend}",
         ),
+        "summary_faulty": ("{n} faulty, {fault}", "{n} មានកំហុស, {fault}"),
+        "summary_no_faulty": ("no faulty seats", "គ្មានអាសនៈមានកំហុស"),
         # checks before a run
         "never_quorum": (
             "This council can never reach a quorum: with {faulty} faulty seats the "

@@ -311,8 +311,9 @@ def _summary(config: RunConfig) -> str:
     return tr(
         "settings_summary",
         size=config.size if config.personas is None else len(config.personas),
-        faulty=config.byzantine,
-        fault=config.fault,
+        faulty=tr("summary_faulty", n=config.byzantine, fault=config.fault)
+        if config.byzantine
+        else tr("summary_no_faulty"),
         protocol=config.protocol,
         quorum=config.quorum,
         rounds=config.rounds,
