@@ -249,3 +249,21 @@ def test_what_the_app_does_and_run_are_above_the_fold(
     assert page.get_by_role("button", name="Deploy").count() == 0
     page.screenshot(path=ARTIFACTS / f"ui-first-screen-{name}-{language}.png")
     context.close()
+
+
+def test_a_reload_at_your_turn_keeps_the_paused_run_and_khmer(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{server}/?lang=km")
+    page.get_by_text("ការកំណត់", exact=True).click()  # Settings
+    page.get_by_text("សិក្ខាកាមម្នាក់អង្គុយក្នុងអាសនៈមួយ").click()  # a trainee takes a seat
+    page.get_by_role("button", name="ចាប់ផ្តើមការពិភាក្សា").click()
+    turn = page.get_by_text("វេនរបស់អ្នក៖ អាសនៈ 0 ជុំទី 0")  # "Your turn: seat 0, round 0"
+    turn.wait_for()
+    assert "run=" in page.url and "lang=km" in page.url
+    page.screenshot(path=ARTIFACTS / "ui-trainee-turn-phone-km.png")
+    page.reload()
+    turn.wait_for()  # the same paused run, in Khmer, after the reload
+    assert page.evaluate("document.documentElement.lang") == "km"
+    context.close()
