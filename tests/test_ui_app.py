@@ -355,8 +355,12 @@ def test_settings_that_cannot_run_say_why(app: AppTest) -> None:
     app.session_state["f_byzantine"] = 9
     app.run()
     assert "exceeds the council of 4 seats" in texts(app)
-    (run,) = [b for b in app.button if b.label == "Run deliberation"]
-    assert run.disabled
+    click(app, "Run deliberation")  # pressed anyway: nothing runs, and it says why
+    assert app.session_state["pause"] is None
+    (error,) = app.error
+    assert (
+        error.value.startswith("Nothing ran: ") and "exceeds the council of 4 seats" in error.value
+    )
 
 
 # --- History ----------------------------------------------------------------------------------

@@ -45,9 +45,9 @@ HELP_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "These results are from earlier settings: press Run to see the current ones.",
             "លទ្ធផលទាំងនេះមកពីការកំណត់មុន៖ សូមចុច ចាប់ផ្តើម ដើម្បីមើលលទ្ធផលថ្មី។",
         ),
-        "run_failed": (
-            "The run failed: {reason}",
-            "ការដំណើរការបានបរាជ័យ៖ {reason}",
+        "cannot_run": (
+            "Nothing ran: {error}",
+            "មិនបានដំណើរការអ្វីទេ៖ {error}",
         ),
         "store_busy": (
             "The store is busy (many runs at once): press Run again. ({error})",

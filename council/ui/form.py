@@ -21,7 +21,7 @@ from council.library.catalog import Library
 from council.library.files import check_personas, models_from_text
 from council.library.loader import LoadError
 from council.present.figures import seat_labels
-from council.present.i18n import choice_label, persona_name, scenario_title
+from council.present.i18n import choice_label, persona_name
 from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
@@ -31,7 +31,6 @@ from council.ui.state import choose, lang, tr
 if TYPE_CHECKING:  # the LLM modules (openai, about a second) load only for an LLM run's form
     from council.reasoners.llm.endpoints import Transport
 
-DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
 FRACTION = "fraction"
 GROUP_QUORUM = "groups"
 
@@ -46,22 +45,6 @@ class Settings:
     """LLM runs: rate limits (requests and tokens a minute)."""
     warnings: tuple[str, ...] = ()
     """What the room should know before running (no quorum possible, faults past tolerance)."""
-
-
-def pick_scenario(library: Library) -> str:
-    """The scenario select (its id); drawn first, above the Run button."""
-    ids = sorted(library.scenarios)
-    return str(
-        choose(
-            st.selectbox,
-            tr("scenario"),
-            ids,
-            index=ids.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in ids else 0,
-            format_func={i: scenario_title(library.scenarios[i], lang()) for i in ids}.__getitem__,
-            key="f_scenario",
-            help=tr("help_scenario"),
-        )
-    )
 
 
 def quorum_warnings(ctx: RunContext) -> tuple[str, ...]:

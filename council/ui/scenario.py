@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from council.contracts.formats import Scenario
+from council.library.catalog import Library
 from council.present.i18n import (
     has_translation,
     option_labels,
@@ -13,7 +14,26 @@ from council.present.i18n import (
     scenario_summary,
     scenario_title,
 )
-from council.ui.state import lang, tr
+from council.ui.state import choose, lang, tr
+
+DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
+"""The scenario a session starts with."""
+
+
+def pick_scenario(library: Library) -> str:
+    """The scenario select (its id); drawn first, above the Run button."""
+    ids = sorted(library.scenarios)
+    return str(
+        choose(
+            st.selectbox,
+            tr("scenario"),
+            ids,
+            index=ids.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in ids else 0,
+            format_func={i: scenario_title(library.scenarios[i], lang()) for i in ids}.__getitem__,
+            key="f_scenario",
+            help=tr("help_scenario"),
+        )
+    )
 
 
 def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = False) -> None:

@@ -1,8 +1,9 @@
 """Deliberate: pick a scenario and a council; run, step or sit in it live; read the decision.
 
-What the app does and the Run button come first (above the fold on a phone); the settings are
-folded under their one-line summary. The run's id and the language live in the page's address,
-so a reload (or a phone that slept) picks the run up where it was, a trainee's turn included.
+What the app does and the Run button come first (above the fold on a phone), drawn before the
+engine is even imported, so a cold server shows them sooner; the settings are folded under
+their one-line summary. The run's id and the language live in the page's address, so a reload
+(or a phone that slept) picks the run up where it was, a trainee's turn included.
 """
 
 from __future__ import annotations
@@ -11,13 +12,8 @@ import streamlit as st
 
 from council.contracts.config import RunConfig
 from council.library.catalog import load_library
-from council.ui import runner
-from council.ui.form import pick_scenario, run_form
-from council.ui.scenario import show_scenario
-from council.ui.seat import ask
-from council.ui.spot import exercise, reveal_toggle
+from council.ui.scenario import pick_scenario, show_scenario
 from council.ui.state import pause, tr
-from council.ui.view import decision_card, downloads, show_rounds, view_of_pause, view_of_record
 
 
 def _stale(now: RunConfig | None, shown: object) -> bool:
@@ -32,21 +28,31 @@ def main() -> None:
     st.title(tr("page_deliberate"))
     st.markdown(tr("tagline"))
     library = load_library()
-    runner.restore()
     scenario_id = pick_scenario(library)
-    action = st.container()  # the Run button, right under the scenario: drawn once settings are
+    notes = st.container()  # why the settings cannot run, what to know before running
+    pressed = st.button(tr("run"), type="primary", key="run", width="stretch")
+    action = st.container()  # the run's progress, right under the button
+    # The engine (numpy, networkx) and the views load once the first screen is on its way.
+    from council.ui import runner
+    from council.ui.form import run_form
+    from council.ui.seat import ask
+    from council.ui.spot import exercise, reveal_toggle
+    from council.ui.view import decision_card, downloads, show_rounds, view_of_pause, view_of_record
+
+    with notes:
+        runner.restore()
     settings = run_form(library, scenario_id)
     step = bool(st.session_state["step"])
     current, config = pause(), st.session_state.get("run_config")
-    with action:
+    with notes:
         if settings.error:
             st.warning(settings.error)
         for warning in settings.warnings:
             st.warning(warning, icon=":material/warning:")
-        pressed = st.button(
-            tr("run"), type="primary", disabled=settings.config is None, key="run", width="stretch"
-        )
-        if pressed:
+    with action:
+        if pressed and settings.config is None:
+            st.error(tr("cannot_run", error=settings.error or ""))
+        elif pressed:
             assert settings.config is not None
             runner.begin(settings.config, step=step, transport=settings.transport)
             current, config = pause(), st.session_state.get("run_config")

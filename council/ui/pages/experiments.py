@@ -27,7 +27,7 @@ from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
 from council.rules.voting import METHODS
-from council.ui.form import DEFAULT_SCENARIO
+from council.ui.scenario import DEFAULT_SCENARIO
 from council.ui.state import choose, lang, lang_key, tr
 
 # Module-level strings would be drawn on the page (Streamlit's magic): comments here.
