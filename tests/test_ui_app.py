@@ -725,3 +725,13 @@ def test_every_setting_has_a_help_line(app: AppTest) -> None:
     kinds = ("selectbox", "number_input", "radio", "checkbox", "text_input", "slider", "text_area")
     missing = [f"{kind}:{w.key}" for kind in kinds for w in getattr(app.main, kind) if not w.help]
     assert missing == []
+
+
+def test_the_library_lists_personas_by_their_khmer_names_in_khmer(app: AppTest) -> None:
+    from council.library.catalog import load_library
+
+    app.switch_page(LIBRARY).run()
+    app.radio(key="lang").set_value("km").run()
+    names = {str(n) for table in app.dataframe for n in table.value["name"]}
+    expected = {p.translations["km"].name for p in load_library().personas.values()}
+    assert names == expected
