@@ -12,7 +12,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,6 +55,11 @@ CREATE TABLE IF NOT EXISTS llm_texts (
     text TEXT NOT NULL
 );
 """
+BUSY_TIMEOUT_S = 30.0
+"""How long a connection waits for another's write lock before SQLite says it is busy."""
+WRITE_ATTEMPTS = 5
+"""A write that still finds the store locked after the busy timeout is tried this often."""
+
 MIGRATIONS = {"degraded": "ALTER TABLE runs ADD COLUMN degraded INTEGER NOT NULL DEFAULT 0"}
 """Columns added to ``runs`` since the first release, for stores made before them."""
 
@@ -100,29 +106,58 @@ def default_path() -> Path:
 class Store:
     """Runs, events and the LLM cache in one SQLite file."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(
+        self, path: Path | str | None = None, *, busy_timeout: float | None = None
+    ) -> None:
         self.path = Path(path) if path else default_path()
+        self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.executescript(SCHEMA)
-                have = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-                for column, statement in MIGRATIONS.items():
-                    if column not in have:
-                        db.execute(statement)
+            self._write(self._create)
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from None
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
+    def _create(self, db: sqlite3.Connection) -> None:
+        """WAL (set once, it stays with the file), the tables, and columns added since."""
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(SCHEMA)  # IF NOT EXISTS: stores made before a table get it
+        have = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+        for column, statement in MIGRATIONS.items():
+            if column not in have:
+                db.execute(statement)
+
+    @contextmanager
+    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction; a writer's takes the write lock as it begins."""
+        if write:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level="IMMEDIATE")
+        else:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout)
+        try:
             db.execute("PRAGMA foreign_keys=ON")
             with db:
                 yield db
         finally:
             db.close()
+
+    def _write(self, write: Callable[[sqlite3.Connection], object]) -> None:
+        """The one writer path: a short transaction, retried while the store is locked.
+
+        Each connection waits up to the busy timeout for the write lock; a write that still
+        finds the store locked (many sessions writing at once, or SQLite refusing to wait to
+        avoid a deadlock) is tried again after a short, growing pause, ``WRITE_ATTEMPTS`` times.
+        """
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self._connect(write=True) as db:
+                    write(db)
+                return
+            except sqlite3.OperationalError as err:
+                locked = "locked" in str(err) or "busy" in str(err)
+                if not locked or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
 
     def save_run(self, record: RunRecord, events: Sequence[RunEvent] = ()) -> None:
         """Write a run and its events in one transaction.
@@ -130,7 +165,8 @@ class Store:
         An event's row holds its kind and its JSON (``{"kind": "round", "round": 0}``).
         """
         cfg = record.config
-        with self._connect() as db:
+
+        def write(db: sqlite3.Connection) -> None:
             db.execute(
                 "INSERT INTO runs (run_id, created_at, scenario, status, option, size, byzantine,"
                 " protocol, backend, record, degraded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -155,6 +191,8 @@ class Store:
                     for seq, e in enumerate(events)
                 ],
             )
+
+        self._write(write)
 
     def _resolve(self, db: sqlite3.Connection, run_id: str) -> str:
         rows = db.execute(
@@ -201,19 +239,21 @@ class Store:
 
     def cache_put(self, key: str, response: str) -> None:
         """Cache an LLM response (first writer wins)."""
-        with self._connect() as db:
-            db.execute(
+        self._write(
+            lambda db: db.execute(
                 "INSERT OR IGNORE INTO llm_cache (key, response) VALUES (?, ?)", (key, response)
             )
+        )
 
     def put_texts(self, texts: Sequence[str]) -> list[str]:
         """Keep texts (prompts, replies) by content hash; return their hashes, in order."""
         hashes = [text_hash(t) for t in texts]
-        with self._connect() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO llm_texts (hash, text) VALUES (?, ?)",
-                list(zip(hashes, texts, strict=True)),
+        rows = list(zip(hashes, texts, strict=True))
+        self._write(
+            lambda db: db.executemany(
+                "INSERT OR IGNORE INTO llm_texts (hash, text) VALUES (?, ?)", rows
             )
+        )
         return hashes
 
     def get_text(self, digest: str) -> str | None:

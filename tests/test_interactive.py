@@ -138,3 +138,36 @@ def test_an_llm_run_paused_for_a_person_keeps_its_key_when_it_resumes(tmp_path: 
     assert record.rounds[1].statements[0].model == "gpt-4o-mini"
     for path in tmp_path.iterdir():  # the store, its WAL files, the checkpoints of every pause
         assert key.encode() not in path.read_bytes(), path
+
+
+def test_ten_sessions_running_councils_into_one_store_at_once_all_land(tmp_path: Path) -> None:
+    """Ten browser sessions press Run together: graph checkpoints and records, one SQLite file."""
+    import threading
+
+    path = tmp_path / "room.db"
+    go = threading.Barrier(10)
+    done: dict[int, str] = {}
+    configs = {
+        i: RunConfig(scenario="kh-credit-scoring-isolated-data", size=9, seed=i) for i in range(10)
+    }
+    failures: list[BaseException] = []
+
+    def session(i: int) -> None:
+        try:
+            go.wait()
+            pause = start(RunSession(configs[i], store=path))
+            assert pause.kind == "done" and pause.record is not None
+            done[i] = pause.record.run_id
+        except BaseException as err:  # noqa: BLE001 - collected, then asserted on
+            failures.append(err)
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    store = Store(path)
+    assert {h.run_id for h in store.history(limit=50)} == set(done.values())
+    for i, run_id in done.items():  # each as the same run alone decides, nothing mixed up
+        assert store.get_run(run_id).outcome == run(RunSession(configs[i])).outcome

@@ -107,3 +107,48 @@ def test_unwritable_store_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot open the store"):
         Store(blocker / "sub" / "s.db")
+
+
+def test_ten_sessions_writing_runs_at_once_lose_nothing(tmp_path: Path, record) -> None:  # type: ignore[no-untyped-def]
+    """Ten threads, each its own Store on one new file, save runs at the same moment."""
+    import threading
+
+    path = tmp_path / "busy.db"
+    start = threading.Barrier(10)
+    failures: list[BaseException] = []
+
+    def session(i: int) -> None:
+        try:
+            start.wait()
+            store = Store(path)  # every session opens the store, as each page run does
+            for j in range(5):
+                store.save_run(record.model_copy(update={"run_id": f"s{i:02d}r{j}"}))
+        except BaseException as err:  # noqa: BLE001 - collected, then asserted on
+            failures.append(err)
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    stored = {h.run_id for h in Store(path).history(limit=100)}
+    assert stored == {f"s{i:02d}r{j}" for i in range(10) for j in range(5)}
+    assert Store(path).get_run("s07r3").outcome == record.outcome
+
+
+def test_a_write_that_finds_the_store_locked_is_retried(tmp_path: Path, record) -> None:  # type: ignore[no-untyped-def]
+    """Another connection holds the write lock longer than the busy timeout; the save waits."""
+    import threading
+
+    store = Store(tmp_path / "locked.db", busy_timeout=0.05)
+    holder = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.3, holder.execute, args=("COMMIT",))
+    release.start()
+    try:
+        store.save_run(record)  # the first attempts find it locked; a later one gets through
+    finally:
+        release.join()
+        holder.close()
+    assert store.get_run(record.run_id) == record

@@ -11,10 +11,11 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from council.contracts.config import bounds_of, choices_of, default_of
+from council.contracts.config import bounds_of, default_of
 from council.contracts.record import RunRecord
 from council.contracts.seat_models import DEFAULT_MODEL
 from council.present.exercise import faulty_seats
+from council.rules.voting import METHODS
 from council.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,9 +61,15 @@ def click(at: AppTest, label: str) -> AppTest:
     return at
 
 
+SELECTS = ("fault", "protocol", "quorum", "method", "update", "topology", "scenario")
+"""Settings drawn by ``choose``: one widget per language, the choice kept under the plain key."""
+
+
 def run_deliberation(at: AppTest, **settings: Any) -> AppTest:
     for key, value in settings.items():
         at.session_state[f"f_{key}"] = value
+        if key in SELECTS:
+            at.session_state[f"f_{key}.en"] = value
     at.run()
     at.button(key="run").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -334,8 +341,17 @@ def test_the_form_starts_at_the_run_config_s_defaults_and_bounds(app: AppTest) -
         widget = app.number_input(key=f"f_{field}")
         assert (widget.value, widget.min) == (default_of(field), bounds_of(field)[0])
     for field in ("fault", "protocol", "method", "update", "topology"):
-        assert app.selectbox(key=f"f_{field}").value == default_of(field), field
-    assert app.selectbox(key="f_protocol").options == list(choices_of("protocol"))
+        select = app.selectbox(key=f"f_{field}.en")
+        assert select.value == default_of(field), field
+        assert select.help, field  # every setting says what it does
+    # Plain words first, the id after them.
+    assert app.selectbox(key="f_protocol.en").options == [
+        "Two-phase vote with locks · bft",
+        "One simple count · tally",
+    ]
+    assert [o.split(" · ")[-1] for o in app.selectbox(key="f_method.en").options] == list(
+        METHODS.names()
+    )
     backend = app.radio(key="f_backend.en")
     assert backend.value == default_of("backend")
     backend.set_value("openai").run()
@@ -349,8 +365,12 @@ def test_settings_that_cannot_run_say_why(app: AppTest) -> None:
     app.session_state["f_byzantine"] = 9
     app.run()
     assert "exceeds the council of 4 seats" in texts(app)
-    (run,) = [b for b in app.button if b.label == "Run deliberation"]
-    assert run.disabled
+    click(app, "Run deliberation")  # pressed anyway: nothing runs, and it says why
+    assert app.session_state["pause"] is None
+    (error,) = app.error
+    assert (
+        error.value.startswith("Nothing ran: ") and "exceeds the council of 4 seats" in error.value
+    )
 
 
 # --- History ----------------------------------------------------------------------------------
@@ -435,8 +455,8 @@ def test_a_scenario_without_khmer_says_so(app: AppTest) -> None:
 def test_two_sessions_at_once_do_not_see_each_other_s_runs_or_settings(db: Path) -> None:
     alice, bob = new_app(db), new_app(db)
     alice.radio(key="lang").set_value("km").run()
-    alice.toggle(key="reveal").set_value(True).run()
     run_deliberation(alice, size=9, seed=11, byzantine=2)
+    alice.toggle(key="reveal").set_value(True).run()
     alice_run = record_of(alice).run_id
     bob.run()
     assert bob.title[0].value == "Deliberate"  # still English
@@ -465,3 +485,263 @@ def test_the_quorum_select_offers_a_group_quorum(app: AppTest) -> None:
     assert record.config.quorum == "groups:3/0.75"
     assert (record.council.quorum, record.council.tolerates.safety) == (18, 7)
     assert "at least 18 of 33 needed (groups:3/0.75); tolerates 7 faulty seats" in texts(app)
+
+
+def test_an_endpoint_refusing_an_empty_key_ends_in_one_red_reason_quickly(app: AppTest) -> None:
+    import time
+
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI(key="sk-the-right-one") as fake:  # a request without it gets 401
+        llm_settings(app, fake.url, "", 5)
+        started = time.perf_counter()
+        click(app, "Run deliberation")
+        took = time.perf_counter() - started
+    errors = [str(e.value) for e in app.error]
+    labels = [s.label for s in app.status]
+    assert "Deliberation finished" not in labels, labels
+    assert errors and any("401" in e or "key" in e.lower() for e in errors), errors
+    assert took < 15, took
+    assert not any("Traceback" in e for e in errors)
+
+
+# --- the trainee's seat keeps what the trainee entered ------------------------------------------
+def answer(at: AppTest, *, option: str | None, confidence: float | None, argument: str) -> None:
+    """Answer at the seat: an option and confidence (None: leave them as offered)."""
+    if option is not None:
+        by_key_suffix(at.radio, "_option").set_value(option)
+    if confidence is not None:
+        by_key_suffix(at.slider, "_confidence").set_value(confidence)
+    by_key_suffix(at.text_area, "_argument").input(argument)
+    (submit,) = [b for b in at.button if b.label in ("Submit and resume", "បញ្ជូន ហើយបន្ត")]
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_record_holds_the_trainee_s_option_and_confidence_as_given(app: AppTest) -> None:
+    app.session_state["f_size"] = 7
+    app.checkbox(key="f_human").check().run()
+    app.selectbox(key="f_human_seat.en").set_value(2).run()
+    click(app, "Run deliberation")
+    answer(app, option="suspend-scoring", confidence=0.9, argument="Audit first.")
+    # Round 1: the last answer is the default; leaving it is keeping the position.
+    assert by_key_suffix(app.radio, "_option").value == "suspend-scoring"
+    assert by_key_suffix(app.slider, "_confidence").value == pytest.approx(0.9)
+    shown = texts(app)
+    counted = re.compile(r"\*\*\d+\*\* · ")
+    heard = [s for s in app.markdown if counted.search(str(s.value))]
+    assert heard, "what the seat heard, as counts per option, before the quotes"
+    counts = [int(n) for n in re.findall(r"\*\*(\d+)\*\*", heard[0].value)]
+    assert sum(counts) == len(app.dataframe[0].value)  # one count per peer heard
+    assert "What you heard this round" in shown
+    answer(app, option=None, confidence=None, argument="Still audit first.")
+    while any(str(s.value).startswith("Your turn") for s in app.subheader):
+        answer(app, option=None, confidence=None, argument="Still.")
+    record = record_of(app)
+    mine = [rnd.statements[2] for rnd in record.rounds]
+    assert [s.option for s in mine] == ["suspend-scoring"] * len(mine)
+    assert [s.confidence for s in mine] == [0.9] * len(mine)
+
+
+def test_an_untouched_first_confidence_is_recorded_as_offered(app: AppTest) -> None:
+    app.session_state["f_size"] = 5
+    app.session_state["f_rounds"] = 0
+    app.checkbox(key="f_human").check().run()
+    click(app, "Run deliberation")
+    offered = by_key_suffix(app.slider, "_confidence").value
+    assert offered == pytest.approx(0.7)
+    answer(app, option=None, confidence=None, argument="As offered.")
+    while any(str(s.value).startswith("Your turn") for s in app.subheader):
+        answer(app, option=None, confidence=None, argument="Again.")
+    assert record_of(app).rounds[0].statements[0].confidence == 0.7
+
+
+def test_a_reload_at_your_turn_keeps_the_paused_run_and_the_language(db: Path) -> None:
+    first = new_app(db)
+    first.radio(key="lang").set_value("km").run()
+    first.session_state["f_size"] = 5
+    first.checkbox(key="f_human").check().run()
+    first.button(key="run").click().run()
+    run_id = first.session_state["pause"].run_id
+    assert first.query_params["run"] == run_id and first.query_params["lang"] == "km"
+    # A reload: a new session with the page's address, nothing else.
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["run"] = run_id
+    again.query_params["lang"] = "km"
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.session_state["lang"] == "km"
+    assert again.session_state["pause"].run_id == run_id
+    assert any(str(s.value).startswith("វេនរបស់អ្នក៖ អាសនៈ 0") for s in again.subheader)
+    answer(again, option=None, confidence=None, argument="បន្ត")
+    assert again.session_state["pause"].run_id == run_id
+
+
+def test_an_address_naming_no_run_is_cleared_quietly(db: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["run"] = "0123456789abcdef"
+    at.run()
+    assert not at.exception and not at.error
+    assert "no longer in the store" in texts(at)
+    assert at.session_state["pause"] is None
+
+
+# --- the first five minutes -------------------------------------------------------------------
+def test_the_page_says_what_the_app_does_and_puts_run_right_under_the_scenario(
+    app: AppTest,
+) -> None:
+    assert app.markdown[0].value.startswith("A council of stakeholder personas")
+    order = [type(e).__name__ for e in app.main]
+    assert order.index("Button") < order.index("Expander")  # Run before the settings
+    assert app.expander[0].label == "Settings"
+
+
+def test_a_council_that_can_never_reach_quorum_or_is_past_tolerance_is_warned(
+    app: AppTest,
+) -> None:
+    from council.engine.context import prepare
+
+    app.session_state["f_size"] = 7
+    app.session_state["f_byzantine"] = 3
+    app.run()
+    shown = [str(w.value) for w in app.warning]
+    ctx = prepare(_config_of(app))  # the engine's own arithmetic, not a formula retyped
+    tolerates = ctx.council.tolerates
+    assert tolerates.safety < 3 and any("exceed what this quorum tolerates" in w for w in shown)
+    assert f"for safety ({tolerates.safety})" in " ".join(shown)
+    app.session_state["f_byzantine"] = 2
+    app.run()
+    assert not [w for w in app.warning if "tolerates" in str(w.value)]
+    app.session_state["f_quorum"] = app.session_state["f_quorum.en"] = "unanimity"
+    app.session_state["f_byzantine"] = 1
+    app.run()
+    assert any("can never reach a quorum" in str(w.value) for w in app.warning)
+
+
+def _config_of(at: AppTest) -> Any:
+    from council.contracts.config import RunConfig
+
+    return RunConfig(
+        scenario="kh-credit-scoring-isolated-data",
+        size=at.session_state["f_size"],
+        byzantine=at.session_state["f_byzantine"],
+    )
+
+
+def test_results_are_marked_stale_when_the_settings_change(app: AppTest) -> None:
+    run_deliberation(app, size=7)
+    assert "These results are from earlier settings" not in texts(app)
+    app.session_state["f_size"] = 9
+    app.run()
+    assert "These results are from earlier settings" in texts(app)
+    app.session_state["f_size"] = 7
+    app.run()
+    assert "These results are from earlier settings" not in texts(app)
+
+
+def test_reveal_lives_with_a_finished_run_never_in_the_sidebar(app: AppTest) -> None:
+    assert not [t for t in app.sidebar.toggle if t.key == "reveal"]
+    assert not [t for t in app.toggle if t.key == "reveal"]  # nothing to reveal yet
+    app.session_state["f_size"] = 5
+    app.checkbox(key="f_human").check().run()
+    click(app, "Run deliberation")  # a trainee's turn: no reveal anywhere
+    assert not [t for t in app.toggle if t.key == "reveal"]
+
+
+# --- Khmer end to end ---------------------------------------------------------------------------
+def latin_words(value: str) -> list[str]:
+    """Words in Latin letters, ids and code (`...`) and numbers aside."""
+    value = re.sub(r"`[^`]*`", "", value)
+    return re.findall(r"\b[A-Za-z]{4,}\b", value)
+
+
+def test_a_khmer_session_runs_a_cambodian_scenario_in_khmer_end_to_end(app: AppTest) -> None:
+    from council.library.catalog import load_library
+
+    library = load_library()
+    scenario = library.scenarios["kh-credit-scoring-isolated-data"]
+    km = scenario.translations["km"]
+    app.radio(key="lang").set_value("km").run()
+    shown = texts(app)
+    assert all(fact in shown for fact in km.facts or [])
+    assert all(who in shown for who in km.affected or [])
+    app.session_state["f_size"] = 9
+    app.session_state["f_byzantine"] = 2
+    app.run()
+    app.button(key="run").click().run()
+    assert not app.exception
+    record = record_of(app)
+    assert record.config.language == "km"
+    # The decision in Khmer: the option's label, the plan, every offline rationale.
+    assert record.outcome.option is not None
+    card = texts(app)
+    assert km.options[record.outcome.option] in card
+    assert record.pdca is not None and KHMER.search(record.pdca.plan.summary)
+    for statement in record.rounds[-1].statements:
+        said = statement.rationale
+        for option in scenario.option_ids:  # option ids are named as ids, in both languages
+            said = said.replace(option, "")
+        assert KHMER.search(said) and not latin_words(said), statement.rationale
+    # Persona names in the transcript are the personas' Khmer names.
+    heads = [m.markdown[0].value for m in app.chat_message]
+    for seat, head in zip(record.council.seats, heads, strict=True):
+        assert library.personas[seat.persona].translations["km"].name in head
+    # The handout: Khmer headings, facts and option labels.
+    from council.present.handout import handout
+
+    text = handout(record, "km", library)
+    assert "## ការពិត" in text and (km.facts or [""])[0] in text
+    assert km.options[record.outcome.option] in text and "## សេចក្តីសម្រេច" in text
+    # The page says it is Khmer, for fonts and screen readers.
+    assert any('lang = "km"' in str(h.proto.body) for h in app.get("html")) or any(
+        "lang = 'km'" in str(h.proto.body) for h in app.get("html")
+    )
+
+
+def test_every_cambodian_scenario_and_every_persona_has_its_khmer() -> None:
+    from council.library.catalog import load_library
+
+    library = load_library()
+    for sid, scenario in library.scenarios.items():
+        if not sid.startswith("kh-"):
+            continue
+        km = scenario.translations["km"]
+        assert km.title and km.summary and km.facts and km.affected, sid
+        assert set(km.options) == set(scenario.option_ids), sid
+        assert all(KHMER.search(x) for x in [*km.facts, *km.affected, *km.options.values()])
+    for pid, persona in library.personas.items():
+        km_p = persona.translations["km"]
+        assert km_p.name and KHMER.search(km_p.name) and km_p.role and KHMER.search(km_p.role), pid
+
+
+def test_a_store_that_cannot_be_opened_is_one_red_line_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the store's folder should be")
+    monkeypatch.setenv("COUNCIL_DB", str(blocked / "council.db"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "cannot open the store" in str(at.error[0].value)
+    at.switch_page(HISTORY).run()
+    assert not at.exception and len(at.error) == 1
+
+
+def test_every_setting_has_a_help_line(app: AppTest) -> None:
+    app.radio(key="f_backend.en").set_value("openai").run()
+    app.checkbox(key="f_human").check().run()
+    kinds = ("selectbox", "number_input", "radio", "checkbox", "text_input", "slider", "text_area")
+    missing = [f"{kind}:{w.key}" for kind in kinds for w in getattr(app.main, kind) if not w.help]
+    assert missing == []
+
+
+def test_the_library_lists_personas_by_their_khmer_names_in_khmer(app: AppTest) -> None:
+    from council.library.catalog import load_library
+
+    app.switch_page(LIBRARY).run()
+    app.radio(key="lang").set_value("km").run()
+    names = {str(n) for table in app.dataframe for n in table.value["name"]}
+    expected = {p.translations["km"].name for p in load_library().personas.values()}
+    assert names == expected

@@ -156,6 +156,18 @@ def test_run_a_33_seat_council_see_the_decision_export_and_switch_to_khmer(
     page.screenshot(path=ARTIFACTS / "ui-khmer.png")
     fonts = _fonts_of(page, "[data-testid='stBaseButton-primary'] p")
     assert any("Khmer" in family and glyphs > 0 for family, glyphs in fonts.items()), fonts
+    assert page.evaluate("document.documentElement.lang") == "km"
+    with page.expect_download() as khmer_handout:
+        page.get_by_role("button", name="ទាញយកឯកសារចែកជូន (Markdown)").click()
+    khmer_md = Path(khmer_handout.value.path()).read_text(encoding="utf-8")
+    (ARTIFACTS / "ui-handout-km.md").write_text(khmer_md, encoding="utf-8")
+    assert "## ការពិត" in khmer_md and "## សេចក្តីសម្រេច" in khmer_md
+    # The handout renders in the Khmer font (its text is Khmer, not boxes or a Latin fallback).
+    reader = context.new_page()
+    reader.set_content('<html lang="km"><body><pre id="handout"></pre></body></html>')
+    reader.eval_on_selector("#handout", "(node, text) => { node.textContent = text; }", khmer_md)
+    fonts = _fonts_of(reader, "#handout")
+    assert any("Khmer" in family and glyphs > 100 for family, glyphs in fonts.items()), fonts
     context.close()
 
     figures = (
@@ -181,16 +193,77 @@ def test_two_browser_sessions_at_once_do_not_see_each_other_s_runs_or_settings(
     bob_page.get_by_role("link", name="History").click()
     bob_page.get_by_text("No runs yet: run a deliberation first.").wait_for()
     assert bob_page.get_by_role("heading", name="Decision").count() == 0
-    bob_page.locator("[data-testid='stSidebar']").get_by_text("Reveal faulty seats").click()
     bob_page.get_by_role("link", name="Deliberate").click()
     bob_page.get_by_role("button", name="Run deliberation").click()
     bob_page.get_by_role("heading", name="Decision").wait_for()
+    bob_page.get_by_text("Reveal faulty seats (facilitator; after the exercise)").click()
 
     # Alice's settings are hers: Khmer, faults hidden; her history holds her run only.
     alice_page.get_by_role("link", name="ប្រវត្តិ").click()
     alice_page.get_by_role("heading", name="សេចក្តីសម្រេច").wait_for()
-    reveal = alice_page.locator("[data-testid='stSidebar'] input[type='checkbox']").last
+    assert alice_page.locator("[data-testid='stSidebar'] input[type='checkbox']").count() == 1
+    reveal = alice_page.locator("[data-testid='stMain'] input[type='checkbox']").last
     assert not reveal.is_checked()
     assert "Run deliberation" not in alice_page.content()
     alice.close()
     bob.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "height", "language"),
+    [
+        ("laptop", 1366, 768, "en"),
+        ("phone", 390, 844, "en"),
+        ("phone", 390, 844, "km"),
+    ],
+)
+def test_what_the_app_does_and_run_are_above_the_fold(
+    server: str, browser: Any, name: str, width: int, height: int, language: str
+) -> None:
+    """The first screen says what the app is and holds the Run button, on a laptop and a phone."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{server}/?lang={language}")
+    run = "Run deliberation" if language == "en" else "ចាប់ផ្តើមការពិភាក្សា"
+    button = page.get_by_role("button", name=run)
+    button.wait_for()
+    page.wait_for_timeout(500)  # fonts and layout settle
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height, box
+    tagline = "A council of stakeholder personas" if language == "en" else "ក្រុមប្រឹក្សានៃតួអង្គ"
+    line = page.get_by_text(tagline)
+    line_box = line.bounding_box()
+    assert line_box is not None and line_box["y"] < box["y"]
+    assert page.evaluate("document.documentElement.lang") == language
+    caption = page.locator("[data-testid='stCaptionContainer']").first
+    assert caption.evaluate("node => getComputedStyle(node).color") == "rgb(85, 88, 98)"
+    if language == "km":  # room above and below for Khmer's marks
+        spacing = page.locator("h1").first.evaluate(
+            "node => parseFloat(getComputedStyle(node).lineHeight)"
+            " / parseFloat(getComputedStyle(node).fontSize)"
+        )
+        assert spacing >= 1.6, spacing
+    # No Deploy button and no developer menu for a room of trainees.
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    page.screenshot(path=ARTIFACTS / f"ui-first-screen-{name}-{language}.png")
+    context.close()
+
+
+def test_a_reload_at_your_turn_keeps_the_paused_run_and_khmer(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{server}/?lang=km")
+    page.get_by_text("ការកំណត់", exact=True).click()  # Settings
+    page.get_by_text("សិក្ខាកាមម្នាក់អង្គុយក្នុងអាសនៈមួយ").click()  # a trainee takes a seat
+    page.get_by_role("button", name="ចាប់ផ្តើមការពិភាក្សា").click()
+    turn = page.get_by_text("វេនរបស់អ្នក៖ អាសនៈ 0 ជុំទី 0")  # "Your turn: seat 0, round 0"
+    turn.wait_for()
+    assert "run=" in page.url and "lang=km" in page.url
+    page.screenshot(path=ARTIFACTS / "ui-trainee-turn-phone-km.png")
+    page.reload()
+    turn.wait_for()  # the same paused run, in Khmer, after the reload
+    assert page.evaluate("document.documentElement.lang") == "km"
+    context.close()

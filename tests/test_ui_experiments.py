@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -90,6 +91,9 @@ def test_a_preset_with_fewer_seeds_runs_with_progress_and_shows_plots_and_table(
     assert [p.value for p in page.progress] == [100]
     assert page.progress[0].proto.text == "136 of 136 runs"
     assert charts(page) == len(preset.plot.metrics) == 2  # the report's two charts
+    for chart in page.get("vega_lite_chart"):  # titles in lines that fit, never cut off
+        title = json.loads(chart.proto.spec)["title"]
+        assert isinstance(title["text"], list) and title["text"], title
     cells = page.dataframe[0].value
     assert len(cells) == 68 and {"safety_violation_rate", "effective_votes"} <= set(cells)
     assert downloads(page) == ["Download the table (CSV)"]
@@ -201,3 +205,15 @@ def test_the_report_wrappers_the_page_uses(tmp_path: Path) -> None:
     assert len(cells) == config.cells and cells["effective_votes"].notna().all()
     assert [metric for metric, _ in sweep_charts(cells, preset.plot)] == list(preset.plot.metrics)
     assert {metric for metric, _ in sweep_charts(cells)} <= set(DEFAULT.metrics)
+
+
+def test_a_long_chart_title_is_wrapped_into_lines_that_fit() -> None:
+    import altair as alt
+
+    from council.ui.pages.experiments import TITLE_CHARS, wrapped_title
+
+    long = "Safety violations as faulty seats grow past what the quorum tolerates: rate"
+    chart = alt.Chart(alt.InlineData(values=[{"x": 1}])).mark_point().properties(title=long)
+    title = wrapped_title(chart).to_dict()["title"]
+    assert " ".join(title["text"]) == long
+    assert len(title["text"]) > 1 and all(len(line) <= TITLE_CHARS for line in title["text"])

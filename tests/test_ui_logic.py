@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import re
 from pathlib import Path
 
@@ -183,9 +184,67 @@ def test_the_graph_has_the_run_s_topology_and_colours_each_seat_by_option(topolo
 
     expected = build_graph(config.topology, 12, seed=3)
     assert {frozenset(map(int, e)) for e in graph.edges} == {frozenset(e) for e in expected.edges}
-    assert f'0 [fillcolor="{swatches["a"].hex}"' in dot
-    assert f'1 [fillcolor="{swatches["b"].hex}"' in dot and "doublecircle" in dot
+    assert f'0 [label="A0", fillcolor="{swatches["a"].hex}"' in dot
+    assert f'1 [label="B1", fillcolor="{swatches["b"].hex}"' in dot and "doublecircle" in dot
     assert re.search(r"^\s+2 \[.*shape=box", dot, flags=re.M)
+
+
+def test_the_graph_groups_seats_by_stakeholder_group_and_labels_options_not_by_colour_alone() -> (
+    None
+):
+    config = RunConfig(scenario=SCENARIO, size=12, seed=3)
+    rnd = _round(["a", "b", "c"] * 4)
+    groups = ["government", "industry", "academia", "civil_society"] * 3
+    swatches = option_swatches(["a", "b", "c"])
+    dot = communication_dot(
+        config, rnd, swatches, groups=groups, group_names={"industry": "Industry"}
+    )
+    assert dot is not None
+    # Every seat's label names its option's letter; the letters are distinct.
+    labels = dict(re.findall(r"^\s+(\d+) \[label=\"([A-Z])\d+\"", dot, flags=re.M))
+    assert {int(k): v for k, v in labels.items()} == {i: "ABC"[i % 3] for i in range(12)}
+    # One label per group, and the seats of a group sit next to each other on the circle.
+    assert dot.count("shape=plaintext") == 4 and 'label="Industry"' in dot
+    where = {
+        int(seat): math.atan2(float(x), float(y)) % (2 * math.pi)
+        for seat, x, y in re.findall(r"^\s+(\d+) \[.*pos=\"([-\d.]+),([-\d.]+)!\"", dot, flags=re.M)
+    }
+    around = [groups[s] for s in sorted(where, key=where.__getitem__)]
+    assert around == sorted(
+        around, key=["government", "industry", "academia", "civil_society"].index
+    )
+    # Readable: labels of 20 pt on nodes of 0.72 inch.
+    assert "fontsize=20" in dot and "width=0.72" in dot
+
+
+def test_the_palette_is_colour_blind_safe_and_its_ink_reads_on_every_fill() -> None:
+    from council.present.figures import PALETTE
+
+    def luminance(hex_colour: str) -> float:
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    okabe_ito = {
+        "#0072B2",
+        "#E69F00",
+        "#009E73",
+        "#CC79A7",
+        "#D55E00",
+        "#56B4E9",
+        "#F0E442",
+        "#000000",
+    }
+    assert {s.hex for s in PALETTE} == okabe_ito
+    for swatch in PALETTE:
+        fill, ink = (
+            luminance(swatch.hex),
+            luminance("#FFFFFF" if swatch.ink == "white" else "#000000"),
+        )
+        ratio = (max(fill, ink) + 0.05) / (min(fill, ink) + 0.05)
+        assert ratio >= 4.5, (swatch, ratio)
 
 
 def test_huge_councils_are_not_drawn() -> None:
@@ -226,3 +285,16 @@ def test_ui_modules_hold_no_mutable_state_shared_by_sessions() -> None:
             if not key.startswith("__") and isinstance(value, list | dict | set | bytearray)
         ]
         assert not shared, f"{name}: {shared}"
+
+
+def test_captions_read_at_4_5_to_1_or_more() -> None:
+    from council.ui.frame import CAPTION
+
+    def luminance(hex_colour: str) -> float:
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    assert (1.0 + 0.05) / (luminance(CAPTION) + 0.05) >= 4.5

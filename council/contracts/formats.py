@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from council.contracts.principles import Group, Principle
@@ -58,6 +59,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+class PersonaTranslation(_Strict):
+    """A persona's name and role in another language."""
+
+    name: Line | None = Field(default=None, description="Translated display name.")
+    role: Paragraph | None = Field(default=None, description="Translated role paragraph.")
+
+
 class Persona(_Strict):
     """A stakeholder who can sit on a council."""
 
@@ -74,6 +82,9 @@ class Persona(_Strict):
     )
     voice: Paragraph | None = Field(
         default=None, description="Character for LLM prompts, in the second person."
+    )
+    translations: dict[LangCode, PersonaTranslation] = Field(
+        default_factory=dict, description="Name and role in other languages, by code."
     )
 
     @field_validator("values")
@@ -102,10 +113,23 @@ class Option(_Strict):
 
 
 class Translation(_Strict):
-    """A scenario's title and summary in another language."""
+    """A scenario's text in another language: title, summary, facts, affected, option labels.
+
+    Facts and affected, when given, translate the English lists item by item (same count, same
+    order); ``options`` maps option ids to translated labels.
+    """
 
     title: Title | None = Field(default=None, description="Translated title.")
     summary: Paragraph | None = Field(default=None, description="Translated summary.")
+    facts: list[Fact] | None = Field(
+        default=None, max_length=20, description="The facts, item by item."
+    )
+    affected: list[Line] | None = Field(
+        default=None, max_length=20, description="Who bears the harm, item by item."
+    )
+    options: dict[Slug, Title] = Field(
+        default_factory=dict, description="Option id -> translated label."
+    )
 
 
 class Scenario(_Strict):
@@ -140,6 +164,21 @@ class Scenario(_Strict):
                 raise ValueError(f"option id '{option.id}' is used twice")
             seen.add(option.id)
         return options
+
+    @model_validator(mode="after")
+    def _translations_match(self) -> Scenario:
+        for code, t in self.translations.items():
+            for name in ("facts", "affected"):
+                given, english = getattr(t, name), getattr(self, name)
+                if given is not None and len(given) != len(english):
+                    raise ValueError(
+                        f"translations.{code}.{name}: {len(given)} items for "
+                        f"{len(english)} in English (translate item by item)"
+                    )
+            unknown = sorted(set(t.options) - {o.id for o in self.options})
+            if unknown:
+                raise ValueError(f"translations.{code}.options: no option '{unknown[0]}'")
+        return self
 
     def option(self, option_id: str) -> Option:
         """Return the option with this id (KeyError if there is none)."""

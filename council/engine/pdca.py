@@ -13,6 +13,7 @@ import numpy as np
 
 from council.contracts.principles import PRINCIPLES, Principle
 from council.contracts.record import Pdca, PdcaStep
+from council.engine import khmer
 from council.engine.adversary import NONE
 from council.engine.context import RunContext
 
@@ -69,6 +70,8 @@ def build_pdca(ctx: RunContext, option: int, cast: np.ndarray) -> Pdca:
     )
     costs = [p for p in PRINCIPLES if chosen.impacts.get(p, 0.0) < -0.2]
     at_stake = sorted(ctx.scenario.harms, key=lambda p: -ctx.scenario.harms[p])
+    if ctx.config.language == "km":
+        return _pdca_km(ctx, option, owners, backers, dissenters, gains, costs, at_stake)
 
     plan = PdcaStep(
         summary=f"{chosen.label}. Owned by {' and '.join(g.replace('_', ' ') for g in owners)}.",
@@ -97,4 +100,59 @@ def build_pdca(ctx: RunContext, option: int, cast: np.ndarray) -> Pdca:
         triggers.append(f"the dissenting groups ({groups}) report the harm they warned of")
     triggers.append("twelve months pass: review the decision in full")
     act = PdcaStep(summary="Reopen the decision when any of these happens.", items=triggers)
+    return Pdca(option=chosen.id, owners=owners, plan=plan, do=do, check=check, act=act)
+
+
+def _cadence_km(severity: float) -> str:
+    monthly, quarterly, half_yearly = khmer.CADENCE_KM
+    return monthly if severity >= 0.7 else quarterly if severity >= 0.4 else half_yearly
+
+
+def _pdca_km(
+    ctx: RunContext,
+    option: int,
+    owners: list[str],
+    backers: Counter[str],
+    dissenters: Counter[str],
+    gains: list[Principle],
+    costs: list[Principle],
+    at_stake: list[Principle],
+) -> Pdca:
+    """``build_pdca`` in Khmer: the same steps from the same numbers."""
+    chosen = ctx.scenario.options[option]
+    label = khmer.option_label_km(ctx.scenario, option)
+    name = khmer.PRINCIPLES_KM
+    honest = int(ctx.honest.sum())
+    plan = PdcaStep(
+        summary=khmer.PLAN.format(
+            label=label, owners=khmer.AND.join(khmer.GROUPS_KM.get(g, g) for g in owners)
+        ),
+        items=[
+            khmer.BACKED.format(backers=sum(backers.values()), honest=honest),
+            *[
+                khmer.ACCEPTED_COST.format(principle=name[p], impact=chosen.impacts[p])
+                for p in costs
+            ],
+        ],
+    )
+    do = PdcaStep(
+        summary=khmer.DO.format(label=label),
+        items=[f"{name[p]}៖ {khmer.ACTIONS_KM[p]}" for p in gains[:4]]
+        or [khmer.DO_PLAIN.format(label=label)],
+    )
+    check = PdcaStep(
+        summary=khmer.CHECK,
+        items=[
+            f"{name[p]} ({_cadence_km(ctx.scenario.harms[p])})៖ {khmer.MEASURES_KM[p]}"
+            for p in at_stake
+        ],
+    )
+    triggers = [khmer.WORSENS.format(measure=khmer.MEASURES_KM[p]) for p in at_stake[:2]] + [
+        khmer.COST_LARGER.format(principle=name[p]) for p in costs[:2]
+    ]
+    if dissenters:
+        groups = ", ".join(khmer.GROUPS_KM.get(g, g) for g, _ in dissenters.most_common())
+        triggers.append(khmer.DISSENT.format(groups=groups))
+    triggers.append(khmer.TWELVE_MONTHS)
+    act = PdcaStep(summary=khmer.ACT, items=triggers)
     return Pdca(option=chosen.id, owners=owners, plan=plan, do=do, check=check, act=act)

@@ -21,6 +21,7 @@ from council.contracts.record import (
     Unlock,
 )
 from council.contracts.seat_key import SeatKey
+from council.engine import khmer
 from council.engine.adversary import NONE
 from council.engine.context import RunContext, tolerance
 from council.engine.metrics import measure
@@ -55,10 +56,12 @@ def _said(
 ) -> tuple[np.ndarray | None, str, dict[str, int] | None]:
     """What seat i said in round r (None: nothing), why in words, and what a faulty seat sent."""
     view = trace.views[r][i]
+    km = ctx.config.language == "km"
     if i in trace.failures.get(r, []):
-        return None, "Its reasoner failed this round; it counted as crashed.", None
+        failed = khmer.FAILED if km else "Its reasoner failed this round; it counted as crashed."
+        return None, failed, None
     if ctx.faulty[i] and ctx.fault.silent(r):
-        return None, "Said nothing.", None
+        return None, khmer.SAID_NOTHING if km else "Said nothing.", None
     note = trace.notes.get(SeatKey(r, i))  # what a person or an LLM said (kept even if empty)
     if i in ctx.config.person_faults:
         # A person in a faulty role: their own words and option; what they told whom apart.

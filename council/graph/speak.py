@@ -34,7 +34,13 @@ async def speak(task: SeatTask, config: RunnableConfig) -> CouncilState:
         # The run waits here for the person; the other seats of the phase have finished.
         answer = HumanAnswer.model_validate(interrupt(human_prompt(ctx, task, view).model_dump()))
         view = human_view(view, ctx.option_ids.index(answer.option), answer.confidence)
-        update: CouncilState = {"pending": {seat: view.tolist()}, "notes": {key: answer.argument}}
+        # The record keeps the person's confidence as given, not one derived from the view.
+        spoken = {"model": "human", "confidence": answer.confidence}
+        update: CouncilState = {
+            "pending": {seat: view.tolist()},
+            "notes": {key: answer.argument},
+            "spoken": {key: spoken},
+        }
         if task["seat"] in ctx.config.person_faults:
             told = {"to": answer.told or {}, "confidence": answer.confidence}
             update["told"] = {key: told}

@@ -58,7 +58,8 @@ class CouncilState(TypedDict, total=False):
     """LLM seats that failed a phase, by ``SeatKey`` text, with the error."""
     spoken: Annotated[dict[str, dict[str, Any]], _merge]
     """LLM seat-phases by ``SeatKey`` text: model, stated confidence, prompt and reply hashes,
-    and the kind of error if it failed."""
+    and the kind of error if it failed; a person's seat-phases too (model ``human`` and the
+    confidence they gave)."""
     usage: Annotated[list[dict[str, Any]], operator.add]
     """LLM usage of every seat-phase, with its model and the attempts a resume re-sent."""
     told: Annotated[dict[str, dict[str, Any]], _merge]
@@ -153,7 +154,7 @@ def events_of(state: CouncilState) -> list[RunEvent]:
 
 
 def said_of(state: CouncilState) -> Said:
-    """What every LLM seat-phase carried, by (round, seat), for the record's statements."""
+    """What every LLM or person's seat-phase carried, by (round, seat), for the statements."""
     return {
         key: Spoken(
             model=s["model"],

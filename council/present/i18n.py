@@ -20,9 +20,10 @@ from types import MappingProxyType
 from typing import get_args
 
 from council.contracts.choices import Language
-from council.contracts.formats import Scenario
+from council.contracts.formats import Persona, Scenario
 from council.contracts.record import RunRecord
 from council.present.i18n_form import FORM_TEXT
+from council.present.i18n_help import HELP_TEXT
 from council.present.i18n_llm import LLM_TEXT
 from council.present.i18n_pages import PAGES_TEXT
 from council.present.i18n_record import RECORD_TEXT
@@ -68,7 +69,7 @@ _PROGRESS_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 # key -> (English, Khmer). Read-only: the app shares this module across browser sessions.
-_TEXT = _merged(PAGES_TEXT, FORM_TEXT, _PROGRESS_TEXT, RECORD_TEXT, LLM_TEXT)
+_TEXT = _merged(PAGES_TEXT, FORM_TEXT, HELP_TEXT, _PROGRESS_TEXT, RECORD_TEXT, LLM_TEXT)
 
 
 def keys() -> list[str]:
@@ -84,6 +85,22 @@ def text(key: str, lang: Language, /, **fields: object) -> str:
     english, khmer = _TEXT[key]
     template = khmer if lang == "km" else english
     return template.format(**fields) if fields else template
+
+
+def choice_label(field: str, value: str, lang: Language) -> str:
+    """A setting's choice in plain words, its id after it ("Majority (over half) · majority").
+
+    A choice without plain words (a fraction, a fault's argument) is its id alone.
+
+    >>> choice_label("protocol", "bft", "en")
+    'Two-phase vote with locks · bft'
+    >>> choice_label("fault", "persuader:suspend", "en")
+    'Persuader: argues hard for one option · persuader:suspend'
+    >>> choice_label("quorum", "0.6", "en")
+    '0.6'
+    """
+    key = f"choice_{field}_{value.split(':', 1)[0]}"
+    return f"{text(key, lang)} · {value}" if key in _TEXT else value
 
 
 def group_name(group: str, lang: Language) -> str:
@@ -106,6 +123,45 @@ def scenario_summary(scenario: Scenario, lang: Language) -> str:
     """The scenario's summary, translated when the scenario carries a translation."""
     translated = scenario.translations.get(lang)
     return translated.summary if translated and translated.summary else scenario.summary
+
+
+def scenario_facts(scenario: Scenario, lang: Language) -> list[str]:
+    """The scenario's facts, translated when the scenario carries them in ``lang``."""
+    translated = scenario.translations.get(lang)
+    return list(translated.facts) if translated and translated.facts else list(scenario.facts)
+
+
+def scenario_affected(scenario: Scenario, lang: Language) -> list[str]:
+    """Who bears the harm, translated when the scenario carries it in ``lang``."""
+    translated = scenario.translations.get(lang)
+    if translated and translated.affected:
+        return list(translated.affected)
+    return list(scenario.affected)
+
+
+def option_label(scenario: Scenario, option_id: str, lang: Language) -> str:
+    """An option's label, translated when the scenario carries it (KeyError: no such option)."""
+    translated = scenario.translations.get(lang)
+    if translated and option_id in translated.options:
+        return translated.options[option_id]
+    return scenario.option(option_id).label
+
+
+def option_labels(scenario: Scenario, lang: Language) -> dict[str, str]:
+    """Every option's label in ``lang`` (English where it has none), in file order."""
+    return {o.id: option_label(scenario, o.id, lang) for o in scenario.options}
+
+
+def persona_name(persona: Persona, lang: Language) -> str:
+    """A persona's display name, translated when the persona carries one in ``lang``."""
+    translated = persona.translations.get(lang)
+    return translated.name if translated and translated.name else persona.name
+
+
+def persona_role(persona: Persona, lang: Language) -> str:
+    """A persona's role paragraph, translated when the persona carries one in ``lang``."""
+    translated = persona.translations.get(lang)
+    return translated.role if translated and translated.role else persona.role
 
 
 def has_translation(scenario: Scenario, lang: Language) -> bool:

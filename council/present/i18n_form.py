@@ -22,10 +22,6 @@ FORM_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "byzantine": ("Faulty seats", "អាសនៈមានកំហុស"),
         "fault": ("Fault model", "ប្រភេទកំហុស"),
         "fault_option": ("Option the faulty seats push", "ជម្រើសដែលអាសនៈមានកំហុសជំរុញ"),
-        "fault_round": (
-            "Round from which the faulty seats fall silent",
-            "ជុំដែលអាសនៈមានកំហុសចាប់ផ្តើមនៅស្ងៀម",
-        ),
         "rules": ("Rules", "ច្បាប់"),
         "protocol": ("Protocol", "ពិធីការ"),
         "quorum": ("Quorum rule", "ច្បាប់កូរ៉ុម"),

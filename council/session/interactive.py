@@ -8,11 +8,14 @@ where it is, with a session built again (the key is never stored: give it every 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from council.contracts.config import RunConfig
 from council.contracts.events import RunEvent
 from council.contracts.principles import GROUPS
 from council.contracts.record import Ballot, Round, RunRecord
@@ -25,6 +28,9 @@ from council.session.drive import drive
 from council.session.finish import finalize
 from council.session.run_session import RunSession
 from council.store import Store, StoreError
+
+RUN_ID = re.compile(r"[0-9a-f]{16}")
+"""What a run id looks like (``new_run_id``): anything else given to ``reopen`` is refused."""
 
 
 class Pause(BaseModel):
@@ -153,3 +159,35 @@ def recover(session: RunSession) -> Pause:
             events=store.events(session.run_id),
         )
     return _pause(session, stop, store)
+
+
+def reopen(run_id: str, store: Path) -> tuple[RunConfig, Pause] | None:
+    """A run by id as a page left it: finished (from the store) or paused (its checkpoint).
+
+    Lets a reloaded page (the run id in its address) pick up the run; None if ``run_id`` is not
+    a run id or the store knows no such run. The key of an LLM run is never kept: a paused LLM
+    run goes on only once the key is given again.
+    """
+    if not RUN_ID.fullmatch(run_id):
+        return None
+    kept = Store(store)
+    try:
+        record = kept.get_run(run_id)
+    except StoreError:
+        record = None
+    if record is not None and record.run_id == run_id:
+        done = Pause(
+            run_id=run_id,
+            kind="done",
+            rounds=record.rounds,
+            ballots=record.ballots,
+            prompts=[],
+            record=record,
+            events=kept.events(run_id),
+        )
+        return record.config, done
+    stop = asyncio.run(snapshot(run_id, store))
+    if not stop.state or "config" not in stop.state:
+        return None
+    config = RunConfig.model_validate(stop.state["config"])
+    return config, _pause(RunSession(config, run_id=run_id, store=store), stop, kept)

@@ -30,6 +30,8 @@ def seat_spoke(config: RunConfig, update: CouncilState) -> SeatSpoke | None:
     if not spoken:
         return None
     ((key, entry),) = spoken.items()
+    if entry["model"] == "human":  # a person's answer: the run was paused for it, no event
+        return None
     failed = failures_of(update)
     option = None
     if key not in failed:

@@ -9,30 +9,28 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from pydantic import ValidationError
 
 from council.contracts.config import MAX_SIZE, RunConfig, bounds_of, choices_of, default_of
 from council.contracts.seat_models import DEFAULT_MODEL, SeatModels
+from council.engine.context import RunContext, prepare, tolerance
 from council.library.catalog import Library
 from council.library.files import check_personas, models_from_text
 from council.library.loader import LoadError
 from council.present.figures import seat_labels
-from council.present.i18n import scenario_title
-from council.reasoners.llm import estimate_config
-from council.reasoners.llm.endpoints import Transport
-from council.reasoners.llm.request import public_base_url
+from council.present.i18n import choice_label, persona_name
 from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
 from council.rules.voting import METHODS
-from council.session.batch import seats_of
-from council.ui.scenario import show_scenario
 from council.ui.state import choose, lang, tr
 
-DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
+if TYPE_CHECKING:  # the LLM modules (openai, about a second) load only for an LLM run's form
+    from council.reasoners.llm.endpoints import Transport
+
 FRACTION = "fraction"
 GROUP_QUORUM = "groups"
 
@@ -45,20 +43,33 @@ class Settings:
     error: str | None = None
     transport: Transport | None = None
     """LLM runs: rate limits (requests and tokens a minute)."""
+    warnings: tuple[str, ...] = ()
+    """What the room should know before running (no quorum possible, faults past tolerance)."""
 
 
-def _scenario(library: Library) -> str:
-    ids = sorted(library.scenarios)
-    return str(
-        choose(
-            st.selectbox,
-            tr("scenario"),
-            ids,
-            index=ids.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in ids else 0,
-            format_func={i: scenario_title(library.scenarios[i], lang()) for i in ids}.__getitem__,
-            key="f_scenario",
+def quorum_warnings(ctx: RunContext) -> tuple[str, ...]:
+    """Warnings about a council before it runs, from the engine's own tolerance arithmetic.
+
+    The honest seats can never make a quorum by themselves when the faulty seats outnumber
+    what the quorum tolerates for liveness; two quorums may hold no honest seat in common when
+    they outnumber what it tolerates for safety.
+    """
+    tolerates = tolerance(ctx)
+    faulty = int(ctx.faulty.sum())
+    out: list[str] = []
+    if faulty > tolerates["liveness"]:
+        out.append(
+            tr(
+                "never_quorum",
+                faulty=faulty,
+                honest=ctx.n - faulty,
+                quorum=ctx.quorum,
+                liveness=max(tolerates["liveness"], 0),
+            )
         )
-    )
+    if faulty > tolerates["safety"]:
+        out.append(tr("over_tolerance", faulty=faulty, safety=max(tolerates["safety"], 0)))
+    return tuple(out)
 
 
 def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
@@ -69,6 +80,7 @@ def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
         format_func={v: tr(f"by_{v}") for v in ("size", "personas")}.__getitem__,
         key="f_seat_by",
         horizontal=True,
+        help=tr("help_seat_by"),
     )
     out: dict[str, Any] = {}
     if by == "size":
@@ -78,21 +90,29 @@ def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
             st.multiselect(
                 tr("personas"),
                 sorted(library.personas),
-                format_func=lambda p: library.personas[p].name,
+                format_func=lambda p: persona_name(library.personas[p], lang()),
                 key="f_personas",
+                help=tr("help_personas"),
             )
         )
     out["byzantine"] = _number("byzantine", high=MAX_SIZE)
     fault = str(_select("fault", FAULTS.names()))
-    arg = _fault_arg(fault)
-    if arg == "option":
-        pushed = st.selectbox(tr("fault_option"), option_ids, key="f_fault_option")
-        fault = f"{fault}:{pushed}"
-    elif arg == "round":
-        silent_from = st.number_input(
-            tr("fault_round"), 0, bounds_of("rounds")[1], 1, key="f_fault_round"
+    takes = _takes(fault)
+    if takes == "option":
+        pushed = st.selectbox(
+            tr("fault_option"), option_ids, key="f_fault_option", help=tr("help_fault_option")
         )
-        fault = f"{fault}:{silent_from}"
+        fault = f"{fault}:{pushed}"
+    elif takes == "round":
+        after = st.number_input(
+            tr("fault_round"),
+            0,
+            bounds_of("rounds")[1],
+            1,
+            key="f_fault_round",
+            help=tr("help_fault_round"),
+        )
+        fault = f"{fault}:{int(after)}"
     out["fault"] = fault
     return out
 
@@ -101,24 +121,38 @@ def _number(field: str, *, high: int | None = None) -> Any:
     """A number input for a config field: its bounds (``high`` where it has none) and default."""
     low, top = bounds_of(field)
     top = top if high is None else high
-    return st.number_input(tr(field), low, top, default_of(field), key=f"f_{field}")
+    return st.number_input(
+        tr(field), low, top, default_of(field), key=f"f_{field}", help=tr(f"help_{field}")
+    )
 
 
 def _select(field: str, options: Sequence[str] | None = None) -> Any:
-    """A select for a config field: its names (or ``options``, a registry's), its default first."""
+    """A select for a config field: its names (or ``options``, a registry's), its default first.
+
+    Each choice reads in plain words with its id after it; the field has a help line.
+    """
     names = list(options if options is not None else choices_of(field))
-    return st.selectbox(tr(field), names, index=names.index(default_of(field)), key=f"f_{field}")
+    plain = {n: choice_label(field, n, lang()) for n in names}
+    return choose(
+        st.selectbox,
+        tr(field),
+        names,
+        index=names.index(default_of(field)),
+        format_func=plain.__getitem__,
+        key=f"f_{field}",
+        help=tr(f"help_{field}"),
+    )
 
 
-def _fault_arg(fault: str) -> str | None:
-    """What a fault's ``:ARG`` is (``option``, ``round``), or None if it takes none."""
+def _takes(fault: str) -> str | None:
+    """What a fault's ``:ARG`` is (``option``, ``round``), None if it takes none."""
     return next((e.arg for e in FAULTS.entries() if e.name == fault), None)
 
 
 def _rules() -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["protocol"] = _select("protocol")
-    rules = {q: q for q in RULES.names()} | {
+    rules = {q: choice_label("quorum", q, lang()) for q in RULES.names()} | {
         FRACTION: tr("custom_fraction"),
         GROUP_QUORUM: tr("group_quorum"),
     }
@@ -128,13 +162,26 @@ def _rules() -> dict[str, Any]:
         list(rules),
         format_func=rules.__getitem__,
         key="f_quorum",
+        help=tr("help_quorum"),
     )
     if quorum == FRACTION:
-        share = st.number_input(tr("fraction"), 0.05, 1.0, 0.6, 0.05, key="f_fraction")
+        share = st.number_input(
+            tr("fraction"), 0.05, 1.0, 0.6, 0.05, key="f_fraction", help=tr("help_fraction")
+        )
         quorum = f"{share:g}"
     elif quorum == GROUP_QUORUM:
-        needed = st.number_input(tr("groups_needed"), 1, 4, 3, key="f_groups_needed")
-        share = st.number_input(tr("group_share"), 0.05, 1.0, 0.5, 0.05, key="f_group_share")
+        needed = st.number_input(
+            tr("groups_needed"), 1, 4, 3, key="f_groups_needed", help=tr("help_groups_needed")
+        )
+        share = st.number_input(
+            tr("group_share"),
+            0.05,
+            1.0,
+            0.5,
+            0.05,
+            key="f_group_share",
+            help=tr("help_group_share"),
+        )
         quorum = f"groups:{int(needed)}/{share:g}"
     out["quorum"] = quorum
     out["method"] = _select("method", METHODS.names())
@@ -182,17 +229,29 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
         format_func={b: tr(b) for b in backends}.__getitem__,
         key="f_backend",
         horizontal=True,
+        help=tr("help_reasoner"),
     )
     if backend == "offline":
         return {}, None, None
+    from council.reasoners.llm.endpoints import Transport
+    from council.reasoners.llm.request import public_base_url
+
     cols = st.columns(3)
-    base_url = cols[0].text_input(tr("base_url"), "https://api.openai.com/v1", key="f_base_url")
-    model = cols[1].text_input(tr("model"), DEFAULT_MODEL, key="f_model")
-    cols[2].text_input(tr("api_key"), type="password", key="api_key")
+    base_url = cols[0].text_input(
+        tr("base_url"), "https://api.openai.com/v1", key="f_base_url", help=tr("help_base_url")
+    )
+    model = cols[1].text_input(tr("model"), DEFAULT_MODEL, key="f_model", help=tr("help_model"))
+    cols[2].text_input(tr("api_key"), type="password", key="api_key", help=tr("help_api_key"))
     limits = st.columns(4)
-    rpm = int(limits[0].number_input(tr("rpm"), 0, 1_000_000, 0, key="f_rpm"))
-    tpm = int(limits[1].number_input(tr("tpm"), 0, 100_000_000, 0, key="f_tpm"))
-    cap = float(limits[2].number_input(tr("max_cost"), 0.0, 10_000.0, 0.0, 0.5, key="f_max_cost"))
+    rpm = int(limits[0].number_input(tr("rpm"), 0, 1_000_000, 0, key="f_rpm", help=tr("help_rpm")))
+    tpm = int(
+        limits[1].number_input(tr("tpm"), 0, 100_000_000, 0, key="f_tpm", help=tr("help_tpm"))
+    )
+    cap = float(
+        limits[2].number_input(
+            tr("max_cost"), 0.0, 10_000.0, 0.0, 0.5, key="f_max_cost", help=tr("help_max_cost")
+        )
+    )
     low, high = bounds_of("max_seat_failures")
     failures = limits[3].slider(
         tr("max_seat_failures"),
@@ -201,6 +260,7 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
         default_of("max_seat_failures"),
         0.05,
         key="f_max_fail",
+        help=tr("help_max_seat_failures"),
     )
     models, error = _models_file(library)
     fields = {
@@ -218,8 +278,8 @@ def _reasoner(library: Library) -> tuple[dict[str, Any], str | None, Transport |
 
 
 def _human_seat(config: RunConfig, library: Library) -> tuple[int, ...]:
-    labels = seat_labels(seats_of(config), library)
-    if not st.checkbox(tr("human_seat"), key="f_human"):
+    labels = seat_labels(prepare(config, library).seats, library, lang())
+    if not st.checkbox(tr("human_seat"), key="f_human", help=tr("help_human_seat")):
         return ()
     seat = choose(
         st.selectbox,
@@ -229,15 +289,34 @@ def _human_seat(config: RunConfig, library: Library) -> tuple[int, ...]:
             s: f"{tr('seat', seat=s)} · {label.name}" for s, label in labels.items()
         }.__getitem__,
         key="f_human_seat",
+        help=tr("help_which_seat"),
     )
     return (int(seat),)
 
 
-def run_form(library: Library) -> Settings:
-    """Draw the settings; return the config they make, or the reason it cannot run."""
-    scenario = library.scenarios[_scenario(library)]
-    show_scenario(scenario)
-    with st.expander(f"{tr('council')} · {tr('rules')}", expanded=True):
+def _summary(config: RunConfig) -> str:
+    """The settings in one line (the expander's label), in plain words where they are short."""
+    return tr(
+        "settings_summary",
+        size=config.size if config.personas is None else len(config.personas),
+        faulty=tr("summary_faulty", n=config.byzantine, fault=config.fault)
+        if config.byzantine
+        else tr("summary_no_faulty"),
+        protocol=config.protocol,
+        quorum=config.quorum,
+        rounds=config.rounds,
+        backend=config.backend,
+    )
+
+
+def run_form(library: Library, scenario_id: str) -> Settings:
+    """Draw the settings (folded, their summary on the fold); return the config they make.
+
+    Or the reason it cannot run. The config is checked against the library as a run checks it
+    (``prepare``), and the engine's tolerance arithmetic says what to warn about.
+    """
+    scenario = library.scenarios[scenario_id]
+    with st.expander(tr("settings"), expanded=False):
         left, middle, right = st.columns(3)
         with left:
             council = _council(library, scenario.option_ids)
@@ -251,15 +330,21 @@ def run_form(library: Library) -> Settings:
         try:
             config = RunConfig(scenario=scenario.id, **council, **rules, **schedule, **reasoner)
             humans = _human_seat(config, library)
-            config = config.model_copy(update={"human_seats": humans})
-            seats_of(config)  # every option checked against the library before anything runs
+            config = config.model_copy(update={"human_seats": humans, "language": lang()})
+            ctx = prepare(config)  # every option checked against the library before anything runs
         except ValidationError as err:
             return Settings(None, tr("bad_config", error=err.errors()[0]["msg"]))
         except (SpecError, LoadError) as err:
             return Settings(None, tr("bad_config", error=str(err)))
+        ids = ("protocol", "quorum", "method", "update", "topology", "fault")
+        st.caption(" · ".join(f"`{name}={getattr(config, name)}`" for name in ids))
+    st.caption(_summary(config))
     if unavailable:
         return Settings(None, unavailable)
+    warnings = quorum_warnings(ctx)
     if config.backend != "offline":
+        from council.reasoners.llm import estimate_config
+
         guess = estimate_config(config)
         st.info(
             tr(
@@ -274,4 +359,4 @@ def run_form(library: Library) -> Settings:
             return Settings(None, tr("over_cost", low=guess.cost_min))
         if cap is not None and guess.cost_max is not None and guess.cost_max > cap:
             st.warning(tr("near_cost", high=guess.cost_max))
-    return Settings(config, transport=transport)
+    return Settings(config, transport=transport, warnings=warnings)

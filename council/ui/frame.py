@@ -7,9 +7,31 @@ from pathlib import Path
 import streamlit as st
 
 from council.present.i18n import LANGUAGES
-from council.ui.state import init, tr
+from council.ui.state import init, lang, tr
 
 PAGES = Path(__file__).resolve().parent / "pages"
+
+CAPTION = "#555862"
+"""Caption text: 7.0:1 on white (Streamlit's faded default is about 3.9:1, under WCAG's 4.5)."""
+STYLE = f"""<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+  color: {CAPTION} !important;
+}}
+html[lang="km"] :is(h1, h2, h3, h4, h5, h6) {{ line-height: 1.7 !important; }}
+html[lang="km"] :is(.stMarkdown p, .stMarkdown li, [data-testid="stCaptionContainer"] p,
+  [data-testid="stWidgetLabel"] p, button p) {{ line-height: 1.8 !important; }}
+</style>"""
+"""The look the theme cannot set: readable captions, and room for Khmer's marks above and below."""
+
+
+def page_language() -> None:
+    """The page's ``lang`` (screen readers, fonts, hyphenation) and the style that goes with it."""
+    code = lang()
+    st.html(
+        f"{STYLE}<script>document.documentElement.lang = {code!r};</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 def setup() -> None:
@@ -30,7 +52,8 @@ def setup() -> None:
             return  # a trainee's seat or the projector: no facilitator controls, ever
         st.subheader(tr("facilitator"))
         st.toggle(tr("step"), key="step")
-        st.toggle(tr("reveal"), key="reveal")
+        page_language()
+    st.query_params["lang"] = lang()  # a reload keeps the language
 
 
 def in_room_seat() -> bool:

@@ -25,5 +25,7 @@ def group_icon(group: str) -> str:
 
 
 def mark(swatch: Swatch | None) -> str:
-    """A coloured dot for an option, in Markdown."""
-    return f":{swatch.name}[●]" if swatch else ""
+    """A coloured dot and the option's letter, in Markdown (never the colour alone)."""
+    if not swatch:
+        return ""
+    return f":{swatch.name}[●]**{swatch.letter}**" if swatch.letter else f":{swatch.name}[●]"

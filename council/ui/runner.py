@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from council.library.loader import LoadError
 from council.present.progress import progress_text
 from council.rules.registry import SpecError
 from council.session.run_session import RunSession, new_run_id
+from council.store import StoreError
 from council.ui.state import db, lang, remember_run, tr
 
 if TYPE_CHECKING:
@@ -54,8 +56,12 @@ def _advance(session: RunSession, go: Callable[[RunSession], Pause]) -> None:
             st.error(tr("endpoint_error", error=str(err)))
             return
         except (SpecError, LoadError, ValueError) as err:
-            status.update(state="error")
+            status.update(label=tr("progress_error"), state="error")
             st.error(str(err))
+            return
+        except (StoreError, sqlite3.Error) as err:  # one red line, never a traceback
+            status.update(label=tr("progress_error"), state="error")
+            st.error(tr("store_busy", error=str(err).splitlines()[0]))
             return
         done = pause.kind == "done"
         failed = pause.record is not None and pause.record.outcome.status == "error"
@@ -66,8 +72,39 @@ def _advance(session: RunSession, go: Callable[[RunSession], Pause]) -> None:
             label = tr("progress_done" if done else "progress_paused")
             status.update(label=label, state="complete", expanded=False)
     st.session_state["pause"] = pause
+    st.query_params["run"] = pause.run_id  # a reload picks the run up (see ``restore``)
     if pause.record is not None:
         remember_run(pause.record.run_id)
+
+
+def restore() -> None:
+    """Pick up the run named in the page's address when this session holds none (a reload).
+
+    A finished run comes back from the store, a paused one from its checkpoint (a trainee's
+    turn included); an address naming no stored run is cleared, with a line saying so.
+    """
+    wanted = st.query_params.get("run")
+    current = st.session_state.get("pause")
+    if current is not None or not wanted:
+        return
+    from council.session.interactive import reopen
+
+    try:
+        reopened = reopen(str(wanted), db())
+    except (StoreError, sqlite3.Error) as err:
+        st.error(tr("store_busy", error=str(err).splitlines()[0]))
+        return
+    if reopened is None:
+        del st.query_params["run"]
+        st.caption(tr("run_gone"))
+        return
+    config, paused = reopened
+    st.session_state["run_config"] = config
+    st.session_state["pause"] = paused
+    if paused.record is not None:
+        remember_run(paused.record.run_id)
+    elif config.backend != "offline" and not st.session_state.get("api_key"):
+        st.info(tr("key_again"))
 
 
 def begin(config: RunConfig, *, step: bool, transport: Transport | None = None) -> None:

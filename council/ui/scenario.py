@@ -5,8 +5,35 @@ from __future__ import annotations
 import streamlit as st
 
 from council.contracts.formats import Scenario
-from council.present.i18n import has_translation, scenario_summary, scenario_title
-from council.ui.state import lang, tr
+from council.library.catalog import Library
+from council.present.i18n import (
+    has_translation,
+    option_labels,
+    scenario_affected,
+    scenario_facts,
+    scenario_summary,
+    scenario_title,
+)
+from council.ui.state import choose, lang, tr
+
+DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
+"""The scenario a session starts with."""
+
+
+def pick_scenario(library: Library) -> str:
+    """The scenario select (its id); drawn first, above the Run button."""
+    ids = sorted(library.scenarios)
+    return str(
+        choose(
+            st.selectbox,
+            tr("scenario"),
+            ids,
+            index=ids.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in ids else 0,
+            format_func={i: scenario_title(library.scenarios[i], lang()) for i in ids}.__getitem__,
+            key="f_scenario",
+            help=tr("help_scenario"),
+        )
+    )
 
 
 def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = False) -> None:
@@ -19,17 +46,18 @@ def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = 
     facts, affected, harms = st.columns([3, 2, 2])
     with facts:
         st.markdown(f"**{tr('facts')}**")
-        st.markdown("\n".join(f"- {fact}" for fact in scenario.facts))
+        st.markdown("\n".join(f"- {fact}" for fact in scenario_facts(scenario, lang())))
     with affected:
         st.markdown(f"**{tr('affected')}**")
-        st.markdown("\n".join(f"- {who}" for who in scenario.affected))
+        st.markdown("\n".join(f"- {who}" for who in scenario_affected(scenario, lang())))
     with harms:
         st.markdown(f"**{tr('harms')}**")
         for principle, severity in sorted(scenario.harms.items(), key=lambda kv: -kv[1]):
             st.progress(severity, text=f"{tr('principle_' + principle)} · {severity:.1f}")
     if options:
         st.markdown(f"**{tr('options')}**")
-        st.markdown("\n".join(f"- `{o.id}`: {o.label}" for o in scenario.options))
+        labels = option_labels(scenario, lang())
+        st.markdown("\n".join(f"- `{o}`: {label}" for o, label in labels.items()))
     if sources and scenario.sources:
         st.markdown(f"**{tr('sources')}**")
         st.markdown("\n".join(f"- {s}" for s in scenario.sources))

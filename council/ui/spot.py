@@ -9,7 +9,7 @@ from council.library.catalog import load_library
 from council.present.exercise import GuessScore, Tell, score_guess
 from council.present.figures import SeatLabel, seat_labels
 from council.ui.look import FAULTY
-from council.ui.state import lang_key, tr
+from council.ui.state import lang, lang_key, tr
 
 
 def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
@@ -19,7 +19,7 @@ def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
         st.caption(tr("exercise_revealed"))
         return
     st.caption(tr("exercise_help"))
-    labels = seat_labels(record.council.seats, load_library())
+    labels = seat_labels(record.council.seats, load_library(), lang())
     kept = f"{key}_{record.run_id}_suspects"
     suspects = st.multiselect(
         tr("suspects"),
@@ -37,6 +37,14 @@ def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
         guesses[record.run_id] = score_guess(record, suspects)
     if record.run_id in guesses:
         show_score(guesses[record.run_id], labels)
+
+
+def reveal_toggle() -> None:
+    """The facilitator's switch that reveals the faulty seats, drawn under the exercise.
+
+    It lives with a finished run, never in the sidebar: a trainee at a seat never sees it.
+    """
+    st.toggle(tr("reveal_here"), key="reveal")
 
 
 def _seats(seats: list[int], labels: dict[int, SeatLabel]) -> str:

@@ -31,7 +31,13 @@ _DEFAULTS: tuple[tuple[str, Callable[[], Any]], ...] = (
 
 
 def init() -> None:
-    """Give this session its defaults, once (later runs keep what the session has)."""
+    """Give this session its defaults, once (later runs keep what the session has).
+
+    The language comes from the page's address when it names one (a reload keeps it).
+    """
+    asked = st.query_params.get("lang")
+    if "lang" not in st.session_state and asked in LANGS:
+        st.session_state["lang"] = asked
     for key, make in _DEFAULTS:
         if key not in st.session_state:
             st.session_state[key] = make()

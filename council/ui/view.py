@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import altair as alt
 import streamlit as st
 
 from council.contracts.config import RunConfig
@@ -22,14 +21,22 @@ from council.present.figures import (
     round_tally,
     seat_labels,
 )
-from council.present.i18n import dissent_words, group_name, quorum_sentence
-from council.present.render import markdown
+from council.present.handout import handout
+from council.present.i18n import (
+    dissent_words,
+    group_name,
+    option_label,
+    option_labels,
+    quorum_sentence,
+)
 from council.present.words import scenario_of
 from council.session.batch import seats_of
 from council.ui.look import FAULTY, PERSON, group_icon, mark
 from council.ui.state import db, lang, lang_key, tr
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from council.session.interactive import Pause
     from council.store import Store
 
@@ -67,17 +74,19 @@ def view_of_pause(pause: Pause, config: RunConfig) -> RunView:
 def decision_card(record: RunRecord) -> None:
     """The decision: option, status, quorum arithmetic, dissent, baseline, PDCA."""
     o, m = record.outcome, record.metrics
-    swatch = option_swatches([x.id for x in scenario_of(record).options]).get(o.option or "")
+    scenario = scenario_of(record)
+    swatch = option_swatches(scenario.option_ids).get(o.option or "")
     with st.container(border=True, key="decision-card"):
         st.subheader(tr("decision"), anchor="decision")
-        st.markdown(f"### {mark(swatch)} {o.label or tr('no_option')}")
+        label = option_label(scenario, o.option, lang()) if o.option else tr("no_option")
+        st.markdown(f"### {mark(swatch)} {label}")
         committed = sum(1 for v in record.commits.values() if v is not None and v == o.option)
         status = f"**{tr('status')}:** {tr('status_' + o.status)}"
         if o.status == "decided":
             status += f" · {tr('committed_of', n=committed, total=len(record.commits))}"
         st.markdown(status)
         if o.status == "error":  # never a green "finished": the run could not work
-            st.error(tr("run_error", reason=o.reason))
+            st.error(tr("run_error", reason=o.reason), icon=":material/error:")
         if o.degraded:
             st.warning(tr("degraded", n=m.seat_failures))
         st.markdown(f"**{tr('quorum')}:** {quorum_sentence(record, lang())}")
@@ -134,8 +143,8 @@ def downloads(record: RunRecord, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         tr("download_md"),
-        markdown(record),
-        file_name=f"council-{record.run_id}.md",
+        handout(record, lang()),
+        file_name=f"council-{record.run_id}{'' if lang() == 'en' else '.' + lang()}.md",
         mime="text/markdown",
         key=f"{key}_md",
         on_click="ignore",
@@ -187,16 +196,19 @@ def _pick_round(view: RunView, key: str) -> int:
 
 def tally_chart(tally: dict[str, int], swatches: dict[str, Swatch]) -> alt.Chart:
     """Seats per option in a round, one bar per option in the option's colour."""
-    options = list(tally)
+    import altair as alt  # loaded with the first result, not the first page
+
+    options = [f"{swatches[o].letter} · {o}" for o in tally]
+    rows = [{"option": f"{swatches[o].letter} · {o}", "seats": c} for o, c in tally.items()]
     return (
-        alt.Chart(alt.InlineData(values=[{"option": o, "seats": c} for o, c in tally.items()]))
+        alt.Chart(alt.InlineData(values=rows))
         .mark_bar()
         .encode(
             x=alt.X("seats:Q", title=tr("seats_axis"), axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("option:N", sort=options, title=None, axis=alt.Axis(labelLimit=240)),
             color=alt.Color(
                 "option:N",
-                scale=alt.Scale(domain=options, range=[swatches[o].hex for o in options]),
+                scale=alt.Scale(domain=options, range=[swatches[o].hex for o in tally]),
                 legend=None,
             ),
             tooltip=["option:N", "seats:Q"],
@@ -216,20 +228,28 @@ def show_rounds(view: RunView, key: str, *, reveal: bool) -> None:
     faulty = {s.seat for s in view.seats if s.behaviour != "honest"}
     humans = {s.seat for s in view.seats if s.reasoner == "human"}
     st.markdown(f"**{_round_name(r)}**")
-    chart, graph = st.columns(2)
+    chart, legend = st.columns(2)
     with chart:
         tally = round_tally(rnd.statements, view.scenario.option_ids)
         st.caption(tr("tally"))
         st.altair_chart(tally_chart(tally, swatches), width="stretch")
+    with legend:
+        options = option_labels(view.scenario, lang())
         st.markdown(
-            "  \n".join(
-                f"{mark(swatches[o.id])} `{o.id}`: {o.label}" for o in view.scenario.options
-            )
+            "  \n".join(f"{mark(swatches[o])} `{o}`: {label}" for o, label in options.items())
         )
-    with graph:
+    with st.container():  # the whole width: a 33-seat circle keeps its labels readable
         st.caption(tr("graph"))
+        labels = seat_labels(view.seats, load_library(), lang())
+        groups = [labels[s.seat].group for s in sorted(view.seats, key=lambda s: s.seat)]
         dot = communication_dot(
-            view.config, rnd, swatches, marked=faulty if reveal else (), humans=humans
+            view.config,
+            rnd,
+            swatches,
+            marked=faulty if reveal else (),
+            humans=humans,
+            groups=groups,
+            group_names={g: group_name(g, lang()) for g in set(groups)},
         )
         if dot is None:
             st.caption(tr("graph_too_big", n=len(rnd.statements)))
@@ -253,7 +273,7 @@ def transcript(
     view: RunView, rnd: Round, *, reveal: bool, faulty: set[int], humans: set[int]
 ) -> None:
     """Every seat's statement in a round, as a chat message from its persona."""
-    labels = seat_labels(view.seats, load_library())
+    labels = seat_labels(view.seats, load_library(), lang())
     swatches = option_swatches(view.scenario.option_ids)
     behaviours = {s.seat: s.behaviour for s in view.seats}
     st.caption(tr("transcript"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any, TypedDict
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -26,7 +28,7 @@ from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
 from council.rules.voting import METHODS
-from council.ui.form import DEFAULT_SCENARIO
+from council.ui.scenario import DEFAULT_SCENARIO
 from council.ui.state import choose, lang, lang_key, tr
 
 # Module-level strings would be drawn on the page (Streamlit's magic): comments here.
@@ -206,6 +208,20 @@ def _run(config: SweepConfig, name: str, preset: str | None) -> None:
     st.session_state["x_result"] = Finished(result=result, name=name, cells=cells, spec=spec)
 
 
+TITLE_CHARS = 48
+"""A chart title's line at most (a 360-pixel panel holds about this many at 13 px)."""
+
+
+def wrapped_title(chart: Any) -> Any:
+    """The chart with its title broken into lines that fit it (Vega cuts a long title off)."""
+    title = getattr(chart, "title", None)
+    title = title if isinstance(title, str) else None
+    if not title:
+        return chart
+    lines = textwrap.wrap(title, TITLE_CHARS)
+    return chart.properties(title=alt.TitleParams(text=lines, anchor="start", fontSize=13))
+
+
 def _show(finished: Finished) -> None:
     result, cells, spec = finished["result"], finished["cells"], finished["spec"]
     st.subheader(tr("results"))
@@ -216,7 +232,7 @@ def _show(finished: Finished) -> None:
         # Drawn as `council report` draws them (no Streamlit theme); Streamlit's Vega-Lite drops
         # a colour legend merged with the hidden dash and width ones unless they stand apart.
         chart = chart.resolve_legend(strokeDash="independent", strokeWidth="independent")
-        st.altair_chart(chart, theme=None)
+        st.altair_chart(wrapped_title(chart), theme=None)
     st.markdown(f"**{tr('cells_table')}**")
     st.dataframe(cells, hide_index=True, column_order=[*varying(cells), "runs", *CELL_METRICS])
     st.download_button(

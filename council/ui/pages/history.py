@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import streamlit as st
 
 from council.library.catalog import load_library
 from council.present.i18n import scenario_title
-from council.store import Store
-from council.ui.spot import exercise
+from council.store import Store, StoreError
+from council.ui.spot import exercise, reveal_toggle
 from council.ui.state import choose, db, lang, my_runs, tr
 from council.ui.view import decision_card, downloads, show_rounds, view_of_record
 
@@ -16,9 +18,13 @@ def main() -> None:
     """The History page."""
     st.title(tr("page_history"))
     everything = st.toggle(tr("all_runs"), key="h_all")
-    store = Store(db())
     mine = set(my_runs())
-    runs = [r for r in store.history(limit=500) if everything or r.run_id in mine]
+    try:
+        store = Store(db())
+        runs = [r for r in store.history(limit=500) if everything or r.run_id in mine]
+    except (StoreError, sqlite3.Error) as err:  # one red line, never a traceback
+        st.error(tr("store_busy", error=str(err).splitlines()[0]))
+        return
     if not runs:
         st.info(tr("no_runs"))
         return
@@ -45,6 +51,7 @@ def main() -> None:
     downloads(record, "history")
     show_rounds(view_of_record(record), "history", reveal=reveal)
     exercise(record, "history", reveal=reveal)
+    reveal_toggle()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import streamlit as st
 from council.contracts.formats import Persona
 from council.library.catalog import Library, load_library
 from council.library.loader import LoadError, load_data, parse_yaml
-from council.present.i18n import group_name, scenario_title
+from council.present.i18n import group_name, persona_name, persona_role, scenario_title
 from council.ui.look import group_icon
 from council.ui.scenario import show_scenario
 from council.ui.state import choose, lang, tr
@@ -21,11 +21,11 @@ def personas(library: Library) -> None:
             [
                 {
                     "id": p.id,
-                    "name": p.name,
+                    "name": persona_name(p, lang()),
                     tr("openness"): p.openness,
                     tr("values"): ", ".join(f"{k} {v:.1f}" for k, v in p.values.items()),
                     tr("languages"): ", ".join(p.languages),
-                    tr("role"): p.role,
+                    tr("role"): persona_role(p, lang()),
                 }
                 for p in members
             ],
