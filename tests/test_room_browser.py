@@ -223,7 +223,9 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     host.reload()
     host.get_by_role("tab", name="Open a room (facilitator)").click()
     host.get_by_text("Back to a room you opened").click()
-    host.get_by_label("Facilitator key").fill(key)
+    facilitator_key = host.get_by_label("Facilitator key")
+    facilitator_key.fill(key)
+    facilitator_key.press("Enter")  # committed before the button is pressed, not on its blur
     host.get_by_role("button", name="Open the console").click()
     host.get_by_text(re.compile("Waiting for 4 people")).wait_for()
 

@@ -258,6 +258,9 @@ def test_a_reload_at_your_turn_keeps_the_paused_run_and_khmer(server: str, brows
     page.goto(f"{server}/?lang=km")
     page.get_by_text("ការកំណត់", exact=True).click()  # Settings
     page.get_by_text("សិក្ខាកាមម្នាក់អង្គុយក្នុងអាសនៈមួយ").click()  # a trainee takes a seat
+    # The seat picker shows once the app has rerun with the box ticked; a Run pressed before
+    # that would start a council with nobody at the table.
+    page.get_by_text("អាសនៈសម្រាប់សិក្ខាកាម").first.wait_for()  # "Seat for the trainee"
     page.get_by_role("button", name="ចាប់ផ្តើមការពិភាក្សា").click()
     turn = page.get_by_text("វេនរបស់អ្នក៖ អាសនៈ 0 ជុំទី 0")  # "Your turn: seat 0, round 0"
     turn.wait_for()
