@@ -19,8 +19,6 @@ middling confidence (0.5), with a note that they did not answer.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
 import secrets
 import sqlite3
@@ -31,14 +29,9 @@ from pathlib import Path
 from council.contracts.config import RunConfig
 from council.contracts.principles import GROUPS
 from council.contracts.room import (
-    CODE_LENGTH,
-    ROOM_ALPHABET,
-    TOKEN_BYTES,
-    Member,
     Room,
     RoomSettings,
     RoomStatement,
-    RoomStatus,
     Told,
 )
 from council.engine.context import prepare
@@ -46,6 +39,14 @@ from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.room_store import RoomStore
 from council.session.interactive import Pause, proceed, recover, start
 from council.session.room_board import where_after
+from council.session.room_members import RoomError as RoomError
+from council.session.room_members import is_facilitator as is_facilitator
+from council.session.room_members import join as join
+from council.session.room_members import key_hash, new_code, room_of
+from council.session.room_members import rejoin as rejoin
+from council.session.room_members import role_of as role_of
+from council.session.room_members import room as room
+from council.session.room_members import status as status
 from council.session.run_session import RunSession
 
 LEASE_S = 120.0
@@ -56,25 +57,6 @@ KEY_ENV = "COUNCIL_FACILITATOR_KEY"
 """A facilitator key for every room (else each room gets its own, shown once)."""
 ABSENT_CONFIDENCE = 0.5
 ABSENT_NOTE = "(No answer in time: this seat spoke as its persona's own view.)"
-
-
-class RoomError(ValueError):
-    """A room request that cannot be met (unknown code, seat taken, not your turn...)."""
-
-
-def new_code() -> str:
-    """A fresh room code: 6 characters nobody misreads.
-
-    >>> code = new_code()
-    >>> len(code) == 6 and set(code) <= set(ROOM_ALPHABET)
-    True
-    """
-    return "".join(secrets.choice(ROOM_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def key_hash(key: str) -> str:
-    """How a facilitator key is kept: its sha256 (the key itself is never stored)."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def server_key(config: RunConfig, api_key: str | None = None) -> str | None:
@@ -137,90 +119,8 @@ def open_room(
             store.write(insert)
         except sqlite3.IntegrityError:
             continue  # that code is taken: draw another
-        return _room_of(store, code), key
+        return room_of(store, code), key
     raise RoomError("could not find a free room code")
-
-
-def _room_of(store: RoomStore, code: str) -> Room:
-    room = store.room(code.strip().upper())
-    if room is None:
-        raise RoomError(f"no room {code!r}: check the code")
-    return room
-
-
-def room(path: Path, code: str) -> Room:
-    """A room by its code (RoomError if there is none)."""
-    return _room_of(RoomStore(path), code)
-
-
-def is_facilitator(path: Path, code: str, key: str) -> bool:
-    """Whether ``key`` is the room's facilitator key."""
-    want = RoomStore(path).key_hash(code.strip().upper())
-    return want is not None and hmac.compare_digest(want, key_hash(key))
-
-
-def join(path: Path, code: str, name: str, seat: int | None = None) -> Member:
-    """Take a free person's seat in a room (``seat``, or the first free one).
-
-    The member's token is their secret way back to the seat (a reload, another device).
-    """
-    store = RoomStore(path)
-    found = _room_of(store, code)
-    if found.state in ("closed", "failed"):
-        raise RoomError(f"room {found.code} is {found.state}")
-    name = name.strip()
-    if not name:
-        raise RoomError("give a display name")
-    people = found.settings.config.human_seats
-    if seat is not None and seat not in people:
-        raise RoomError(f"seat {seat} is not a person's seat in room {found.code}")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-
-    def take(db: sqlite3.Connection) -> int:
-        taken = {
-            r[0] for r in db.execute("SELECT seat FROM room_members WHERE room = ?", (found.code,))
-        }
-        free = [s for s in people if s not in taken]
-        if seat is not None:
-            if seat in taken:
-                raise RoomError(f"seat {seat} is taken")
-            chosen = seat
-        elif free:
-            chosen = free[0]
-        else:
-            raise RoomError(f"room {found.code} is full ({len(people)} people)")
-        db.execute(
-            "INSERT INTO room_members (token, room, name, seat) VALUES (?, ?, ?, ?)",
-            (token, found.code, name[:40], chosen),
-        )
-        return chosen
-
-    chosen = store.write(take)
-    return Member(token=token, room=found.code, name=name[:40], seat=chosen)
-
-
-def rejoin(path: Path, code: str, token: str) -> Member | None:
-    """The member a token belongs to in this room (None: not a member here)."""
-    member = RoomStore(path).member(token)
-    if member is None or member.room != code.strip().upper():
-        return None
-    return member
-
-
-def status(path: Path, code: str) -> RoomStatus:
-    """What a poll reads: the room, who sits where (names only) and who has answered."""
-    store = RoomStore(path)
-    found = _room_of(store, code)
-    return RoomStatus(
-        room=found,
-        people={m.seat: m.name for m in store.members(found.code)},
-        answered=sorted({s.seat for s in store.statements(found.code, found.turn)}),
-    )
-
-
-def role_of(room_: Room, seat: int) -> str:
-    """A seat's secret role: ``honest`` or its fault spec (shown only to the person in it)."""
-    return room_.settings.config.person_faults.get(seat, "honest")
 
 
 def prompt_of(room_: Room, seat: int) -> HumanPrompt | None:
@@ -250,7 +150,7 @@ def submit(
     member = store.member(token)
     if member is None:
         raise RoomError("unknown seat token: join the room again")
-    found = _room_of(store, member.room)
+    found = room_of(store, member.room)
     prompt = prompt_of(found, member.seat)
     if found.state != "waiting" or prompt is None:
         raise RoomError("the council is not waiting for your seat now")
@@ -313,7 +213,7 @@ def advance(path: Path, code: str, *, force: bool = False, api_key: str | None =
     whose compare-and-set claims the turn); the others return the room as it stands.
     """
     store = RoomStore(path)
-    found = _room_of(store, code)
+    found = room_of(store, code)
     now = time.time()
     stale = found.state == "running" and store.lease(found.code) < now
     if found.state != "waiting" and not stale:
@@ -334,7 +234,7 @@ def advance(path: Path, code: str, *, force: bool = False, api_key: str | None =
         return cur.rowcount == 1
 
     if not store.write(claim):
-        return _room_of(store, code)
+        return room_of(store, code)
     session = _session(path, found, api_key)
     try:
         if stale:
@@ -372,7 +272,7 @@ def advance(path: Path, code: str, *, force: bool = False, api_key: str | None =
             ),
         )
     )
-    return _room_of(store, code)
+    return room_of(store, code)
 
 
 def _resume(session: RunSession, found: Room, said: dict[int, RoomStatement]) -> Pause:
@@ -386,11 +286,11 @@ def _resume(session: RunSession, found: Room, said: dict[int, RoomStatement]) ->
 def close(path: Path, code: str) -> Room:
     """Close the room: nobody can join or answer any more (the run stays where it is)."""
     store = RoomStore(path)
-    found = _room_of(store, code)
+    found = room_of(store, code)
     store.write(
         lambda db: db.execute("UPDATE rooms SET state = 'closed' WHERE code = ?", (found.code,))
     )
-    return _room_of(store, code)
+    return room_of(store, code)
 
 
 def finished(found: Room) -> bool:

@@ -1,12 +1,13 @@
 """LLM seats on any OpenAI-compatible endpoint.
 
 Lives here: ``request`` (what one request is: settings, scope, reply format, cache key, answer),
-``client`` and ``preflight`` (the only modules that import ``openai``: retries, repair, cache,
-budget; the endpoint check), ``errors`` (an endpoint's failures in words), ``limits`` (rates,
-adaptive concurrency, the cost budget), ``reply`` (the reply schema and model), ``prompts`` and
-``hearing`` (what a seat is told; its fair sample of peers), ``seat`` (one seat-phase's
-messages and answer), ``endpoints`` (a client per model and base URL), ``tokens``, ``prices``,
-``estimate`` and ``accounting`` (tokens and dollars, before and after).
+``client``, ``attempt`` and ``preflight`` (the only modules that import ``openai``: retries,
+repair, cache, budget; one attempt's outcome; the endpoint check), ``errors`` (an endpoint's
+failures in words), ``limits`` (rates, adaptive concurrency, the cost budget), ``reply`` (the
+reply schema and model), ``prompts`` and ``hearing`` (what a seat is told; its fair sample of
+peers), ``seat`` (one seat-phase's messages and answer), ``endpoints`` (a client per model and
+base URL), ``tokens``, ``prices``, ``estimate`` and ``accounting`` (tokens and dollars, before
+and after).
 
 May import: ``council.contracts``, ``council.rules``, ``council.engine`` and ``council.store``
 (the client itself reaches the cache only through ``request.ResponseCache``).

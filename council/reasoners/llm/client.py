@@ -1,10 +1,10 @@
 """The OpenAI-compatible client: rates, retries, repair, cache, budget, accounting.
 
-With ``preflight``, the only modules that import ``openai``. The SDK's own retries are off;
-ours back off with jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and make one repair
-attempt when the output is not valid JSON of the requested schema (giving the validation error
-back). 4xx other than 429 are not retried. The API key lives in the client object only: never
-in a config, a record, the cache or a log line.
+With ``preflight`` and ``attempt``, the only modules that import ``openai``. The SDK's own
+retries are off; ours back off with jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and
+make one repair attempt when the output is not valid JSON of the requested schema (giving the
+validation error back). 4xx other than 429 are not retried. The API key lives in the client
+object only: never in a config, a record, the cache or a log line.
 
 Servers differ in what they accept; the client speaks two dialects of the same request:
 
@@ -19,11 +19,8 @@ Servers differ in what they accept; the client speaks two dialects of the same r
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import random
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -31,6 +28,15 @@ import openai
 from openai._models import FinalRequestOptions
 from pydantic import BaseModel, ValidationError
 
+from council.reasoners.llm.attempt import (
+    RETRY_AFTER_CAP,
+    Failed,
+    Received,
+    clip,
+    failed,
+    retry_after,
+    schema_refused,
+)
 from council.reasoners.llm.errors import (
     connection_words,
 )
@@ -41,7 +47,6 @@ from council.reasoners.llm.request import (
     Answer,
     CallScope,
     Dialect,
-    ErrorKind,
     LLMSettings,
     ResponseCache,
     Usage,
@@ -56,47 +61,6 @@ __all__ = ["RETRY_AFTER_CAP", "LLMClient"]
 
 _CHAT = FinalRequestOptions.construct(method="post", url="/chat/completions")
 """A chat request's SDK options, built once; each call copies it with its body."""
-RETRY_AFTER_CAP = 30.0
-"""Longest wait a server's Retry-After can impose, in seconds."""
-
-
-def _retry_after(err: openai.APIStatusError) -> float | None:
-    headers = err.response.headers
-    if "retry-after-ms" in headers:
-        try:
-            return float(headers["retry-after-ms"]) / 1000
-        except ValueError:
-            return None
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, parsed.timestamp() - time.time())
-
-
-@dataclass(frozen=True)
-class _Received:
-    content: str
-    tokens: Usage
-    cut: bool
-    """The server stopped at the output cap (``finish_reason: length``)."""
-    refusal: str | None = None
-    """The model declined to answer (OpenAI's ``message.refusal``)."""
-
-
-class _Failed(Exception):
-    """One failed attempt: retry it (``kind`` says how) or give up."""
-
-    def __init__(self, message: str, kind: ErrorKind, wait: float | None = None) -> None:
-        super().__init__(message)
-        self.kind: ErrorKind = kind
-        self.wait = wait
 
 
 class LLMClient:
@@ -160,7 +124,7 @@ class LLMClient:
         usage = Usage()
         got, failure, usage = await self._attempts(messages, reply_model, usage)
         if got is None:
-            return _failed(failure, usage)
+            return failed(failure, usage)
         reply, invalid = self._check(got, reply_model)
         if invalid:
             usage = usage + Usage(errors=1)
@@ -176,7 +140,7 @@ class LLMClient:
             first = got
             got, failure, usage = await self._attempts(repair, reply_model, usage)
             if got is None:
-                return _failed(failure, usage, raw=first.content)
+                return failed(failure, usage, raw=first.content)
             reply, invalid = self._check(got, reply_model)
             if invalid:
                 return Answer(
@@ -189,7 +153,7 @@ class LLMClient:
             await asyncio.to_thread(self.cache.cache_put, key, got.content)
         return Answer(reply=reply, raw=got.content, usage=usage)
 
-    def _check(self, got: _Received, model: type[BaseModel]) -> tuple[Any, str | None]:
+    def _check(self, got: Received, model: type[BaseModel]) -> tuple[Any, str | None]:
         if got.cut:  # say why rather than report a JSON syntax error
             cap = self.settings.max_completion_tokens
             return None, f"it was cut off at the output cap of {cap} tokens; keep it shorter"
@@ -206,13 +170,13 @@ class LLMClient:
 
     async def _attempts(
         self, messages: list[dict[str, str]], model: type[BaseModel], usage: Usage
-    ) -> tuple[_Received | None, _Failed | None, Usage]:
+    ) -> tuple[Received | None, Failed | None, Usage]:
         """HTTP attempts with backoff: (received, None, usage) or (None, failure, usage)."""
         failed = limited = 0
         while True:
             try:
                 got = await self._once(messages, model)
-            except _Failed as err:
+            except Failed as err:
                 if err.kind == "budget":  # refused before it was sent: no call
                     return None, err, usage
                 usage = usage + Usage(calls=1, errors=1)
@@ -225,7 +189,7 @@ class LLMClient:
                     failed += 1
                     spent, allowed = failed, self.settings.attempts
                 if spent >= allowed:
-                    return None, _Failed(f"gave up after {spent} attempts: {err}", err.kind), usage
+                    return None, Failed(f"gave up after {spent} attempts: {err}", err.kind), usage
                 delay = min(self.settings.backoff_cap, self.settings.backoff * 2 ** (spent - 1))
                 delay *= 0.5 + self._rng.random()  # jitter
                 if err.wait is not None:
@@ -234,7 +198,7 @@ class LLMClient:
                 continue
             usage = usage + Usage(calls=1) + got.tokens
             if got.refusal is not None:  # paid for, and asking again will not change its mind
-                failure = _Failed(f"the model refused: {got.refusal}", "refused")
+                failure = Failed(f"the model refused: {got.refusal}", "refused")
                 return None, failure, usage + Usage(errors=1)
             return got, None, usage
 
@@ -251,7 +215,7 @@ class LLMClient:
         }
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
-    async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> _Received:
+    async def _once(self, messages: list[dict[str, str]], model: type[BaseModel]) -> Received:
         dialect = self.dialect
         body = self._body(messages, model, dialect)
         prompt = prompt_tokens_at_most(body)
@@ -274,20 +238,18 @@ class LLMClient:
                 )
             except openai.RateLimitError as err:
                 self.bound.limited(epoch)
-                raise _Failed("HTTP 429 rate limited", "rate_limited", _retry_after(err)) from None
+                raise Failed("HTTP 429 rate limited", "rate_limited", retry_after(err)) from None
             except openai.InternalServerError as err:
-                raise _Failed(
-                    f"HTTP {err.status_code}", "server_error", _retry_after(err)
-                ) from None
+                raise Failed(f"HTTP {err.status_code}", "server_error", retry_after(err)) from None
             except openai.APIStatusError as err:  # 4xx other than 429: retrying will not help
                 message = server_message(err)
-                if err.status_code == 400 and dialect == "compatible" and _schema_refused(message):
+                if err.status_code == 400 and dialect == "compatible" and schema_refused(message):
                     self.dialect = "openai"  # an OpenAI-like server behind a proxy: ask its way
-                    raise _Failed(f"HTTP 400: {message}", "server_error", 0.0) from None
-                raise _Failed(f"HTTP {err.status_code}: {message}", "http") from None
+                    raise Failed(f"HTTP 400: {message}", "server_error", 0.0) from None
+                raise Failed(f"HTTP {err.status_code}: {message}", "http") from None
             except openai.APIConnectionError as err:
                 words = connection_words(err, self.settings.timeout)
-                raise _Failed(words, "connection") from None
+                raise Failed(words, "connection") from None
             finally:
                 if self.budget is not None:  # charged what it cost (nothing if no reply came)
                     self.budget.settle(
@@ -300,11 +262,11 @@ class LLMClient:
         await self.bound.succeeded()
         choice = (data.get("choices") or [{}])[0]
         said = choice.get("message") or {}
-        return _Received(
+        return Received(
             content=said.get("content") or "",
             tokens=tokens,
             cut=choice.get("finish_reason") == "length",
-            refusal=_clip(said["refusal"]) if said.get("refusal") else None,
+            refusal=clip(said["refusal"]) if said.get("refusal") else None,
         )
 
     async def _post(self, body: bytes) -> httpx.Response:
@@ -325,14 +287,14 @@ class LLMClient:
         return await self._sdk.request(httpx.Response, _CHAT.model_copy(update={"content": body}))
 
     async def _admit(self, prompt: int) -> float:
-        """Hold a request's estimated cost in the budget (0 without one); _Failed if refused."""
+        """Hold a request's estimated cost in the budget (0 without one); Failed if refused."""
         if self.budget is None:
             return 0.0
         cap = self.settings.max_completion_tokens
         held = await self.budget.admit(self.settings.model, prompt, cap, self.price)
         if held is None:
             paid = f"${self.budget.spent_usd:.4f} of ${self.budget.limit_usd:g}"
-            raise _Failed(f"cost cap reached ({paid} spent)", "budget")
+            raise Failed(f"cost cap reached ({paid} spent)", "budget")
         return held
 
     # --- before any seat ---------------------------------------------------------------------
@@ -346,23 +308,3 @@ class LLMClient:
     async def close(self) -> None:
         """Release the HTTP connections."""
         await self._sdk.close()
-
-
-def _failed(failure: _Failed | None, usage: Usage, raw: str | None = None) -> Answer:
-    return Answer(
-        error=str(failure) if failure else "no attempt made",
-        error_kind=failure.kind if failure else None,
-        raw=raw,
-        usage=usage,
-    )
-
-
-def _schema_refused(message: str) -> bool:
-    text = message.lower()
-    return "schema" in text and any(
-        k.lower() in text for k in ("maxLength", "not permitted", "minLength")
-    )
-
-
-def _clip(text: str) -> str:
-    return " ".join(str(text).split())[:200]
