@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from council.engine.batch.draws import uniform_views
+from council.rules.faults.pushing import extreme, stubborn_views
 
 PUSHING = ("stubborn", "collude", "persuader")
 """The fault models that push one option, the same to every recipient."""
@@ -172,11 +173,9 @@ def pushed_sent(fault: str, views: np.ndarray, index: np.ndarray, option: int) -
     runs, _, k = views.shape
     own = views[np.arange(runs)[:, None], index]  # (A, m, K)
     if fault == "stubborn":
-        said = own.copy()
-        said[..., option] = np.minimum(1.0, np.maximum(own.max(axis=2) + 0.3, own[..., option]))
+        said = stubborn_views(own, option)
     else:
-        said = np.full(own.shape, -1.0)
-        said[..., option] = 1.0
+        said = np.broadcast_to(extreme(k, option), own.shape)
     return said[:, None]
 
 

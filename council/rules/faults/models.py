@@ -21,7 +21,7 @@ from council.rules.faults.base import (
     same_for_all,
     with_faulty_rows,
 )
-from council.rules.faults.pushing import Pushing, extreme, stubborn_views
+from council.rules.faults.pushing import Extreme, Pushing, stubborn_views
 from council.rules.faults.split import leanings, ranked_leanings
 from council.rules.registry import SpecError
 
@@ -172,7 +172,7 @@ class Equivocate(Fault):
 
 @fault("collude", arg="option")
 @dataclass(frozen=True)
-class Collude(Pushing):
+class Collude(Extreme):
     """A cartel: every member sends the same extreme view, prepare and commit for OPTION."""
 
     through_llm = True
@@ -185,12 +185,6 @@ class Collude(Pushing):
             "support it with a score of 1, score every other option low, and argue as if "
             "independently."
         )
-
-    def inbox(
-        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
-    ) -> np.ndarray:
-        """The extreme view for the option (1 for it, -1 for the rest), to everyone."""
-        return with_faulty_rows(views, faulty, extreme(views.shape[1], self._index(ctx)))
 
     def commits(
         self,
@@ -206,7 +200,7 @@ class Collude(Pushing):
 
 @fault("persuader", arg="option")
 @dataclass(frozen=True)
-class Persuader(Pushing):
+class Persuader(Extreme):
     """Argues as hard as it can for OPTION in deliberation and ballots for it."""
 
     through_llm = True
@@ -219,12 +213,6 @@ class Persuader(Pushing):
             "confidence and make the most persuasive case you can for it, and against the "
             "alternatives, in terms of the principles your peers care about."
         )
-
-    def inbox(
-        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
-    ) -> np.ndarray:
-        """The extreme view for the option (1 for it, -1 for the rest), to everyone."""
-        return with_faulty_rows(views, faulty, extreme(views.shape[1], self._index(ctx)))
 
 
 @fault("silent-after", arg="round")

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from council.rules.faults.base import NONE, Fault, FaultContext, FaultyBallots
+from council.rules.faults.base import NONE, Fault, FaultContext, FaultyBallots, with_faulty_rows
 
 
 def stubborn_views(own: np.ndarray, option: int) -> np.ndarray:
-    """Stubborn seats' views (m, K): their own, with their option raised clearly above the rest.
+    """Stubborn seats' views (..., K): their own, with their option raised clearly above the rest.
+
+    Any leading axes (seats; runs and seats in the batch kernel).
 
     >>> stubborn_views(np.array([[0.2, 0.5]]), 0)
     array([[0.8, 0.5]])
     """
     views = own.copy()
-    views[:, option] = np.minimum(1.0, np.maximum(own.max(axis=1) + 0.3, own[:, option]))
+    views[..., option] = np.minimum(1.0, np.maximum(own.max(axis=-1) + 0.3, own[..., option]))
     return views
 
 
@@ -96,3 +98,14 @@ class Pushing(Fault):
         option = self._index(ctx)
         followed = np.where(would_commit == option, would_commit, NONE)
         return followed[None, :].repeat(len(sent.variant), axis=0)
+
+
+@dataclass(frozen=True)
+class Extreme(Pushing):
+    """A pushing model that tells everyone the extreme view: 1 for its option, -1 for the rest."""
+
+    def inbox(
+        self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
+    ) -> np.ndarray:
+        """The extreme view for the option (1 for it, -1 for the rest), to everyone."""
+        return with_faulty_rows(views, faulty, extreme(views.shape[1], self._index(ctx)))
