@@ -10,106 +10,38 @@ and the facilitator's leaderboard lists all four.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from app_browser import ARTIFACTS, AppServer, chromium, needs_chromium, running_server
 
 from council.room_store import RoomStore
 from council.session import room as rooms
 from council.session import room_scores as scores
 from council.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = 40_000
 PHONE = {"width": 390, "height": 844}
 NAMES = ("Ana", "Bo", "Cy", "Eve")
 EQUIVOCATOR = 3
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium fonts-khmeros)"
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """``streamlit run app.py`` on a fixed port and store, which can be restarted."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp, self.port, self.db = tmp, _free_port(), tmp / "council.db"
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        log = (self.tmp / f"streamlit-{self.starts}.log").open("wb")
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
-        command += ["--server.port", str(self.port), "--server.address", "127.0.0.1"]
-        command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-        command += ["--server.fileWatcherType", "none"]
-        env = {**os.environ, "COUNCIL_DB": str(self.db)}
-        env.pop("COUNCIL_FACILITATOR_KEY", None)
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((self.tmp / f"streamlit-{self.starts}.log").read_text())
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            self.process = None
+pytestmark = needs_chromium
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = Server(tmp_path)
-    running.start()
-    try:
+def server(tmp_path: Path) -> Iterator[AppServer]:
+    with running_server(tmp_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _page(browser: Any, url: str, viewport: dict[str, int]) -> Any:
@@ -172,7 +104,7 @@ def _wait_for(check: Any, what: str, timeout: float = 60) -> None:
 
 
 def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_restart(
-    server: Server, browser: Any
+    server: AppServer, browser: Any
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     host = _page(browser, f"{server.url}/room", {"width": 1400, "height": 1600})
