@@ -48,6 +48,19 @@ class Pause(BaseModel):
     """The finished run (kind ``done``), as stored."""
     events: list[RunEvent]
 
+    @classmethod
+    def done(cls, record: RunRecord, events: list[RunEvent]) -> Pause:
+        """A finished run: its record, its rounds and ballots, and the events it reported."""
+        return cls(
+            run_id=record.run_id,
+            kind="done",
+            rounds=record.rounds,
+            ballots=record.ballots,
+            prompts=[],
+            record=record,
+            events=events,
+        )
+
 
 def _store(session: RunSession) -> Store:
     if session.store is None:
@@ -62,15 +75,7 @@ def _pause(session: RunSession, stop: Stop, store: Store) -> Pause:
         wall = time.time() - state.get("started_at", time.time())
         record = asyncio.run(finalize(session, stop, wall_s=wall))
         store.save_run(record, events)
-        return Pause(
-            run_id=session.run_id,
-            kind="done",
-            rounds=record.rounds,
-            ballots=record.ballots,
-            prompts=[],
-            record=record,
-            events=events,
-        )
+        return Pause.done(record, events)
     ctx = run_context(state)
     trace = trace_of(ctx, state) if state.get("views") else None
     return Pause(
@@ -149,15 +154,7 @@ def recover(session: RunSession) -> Pause:
             record = store.get_run(session.run_id)
         except StoreError:
             return _pause(session, stop, store)
-        return Pause(
-            run_id=session.run_id,
-            kind="done",
-            rounds=record.rounds,
-            ballots=record.ballots,
-            prompts=[],
-            record=record,
-            events=store.events(session.run_id),
-        )
+        return Pause.done(record, store.events(session.run_id))
     return _pause(session, stop, store)
 
 
@@ -176,15 +173,7 @@ def reopen(run_id: str, store: Path) -> tuple[RunConfig, Pause] | None:
     except StoreError:
         record = None
     if record is not None and record.run_id == run_id:
-        done = Pause(
-            run_id=run_id,
-            kind="done",
-            rounds=record.rounds,
-            ballots=record.ballots,
-            prompts=[],
-            record=record,
-            events=kept.events(run_id),
-        )
+        done = Pause.done(record, kept.events(run_id))
         return record.config, done
     stop = asyncio.run(snapshot(run_id, store))
     if not stop.state or "config" not in stop.state:
