@@ -7,6 +7,7 @@ engine.
 
 from __future__ import annotations
 
+from council.contracts.choices import Language
 from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
 from council.contracts.record import Ballot, RunRecord, Tolerance
@@ -153,3 +154,36 @@ def unlocks(ballot: Ballot) -> str:
     """
     moves = ballot.unlocked.items()
     return "".join(f"; seat {seat} unlocked from {u.was} to {u.now}" for seat, u in moves)
+
+
+def quorum_warnings(
+    faulty: int, size: int, quorum: int, tolerates: Tolerance, lang: Language
+) -> tuple[str, ...]:
+    """What the room should know before a council runs, from its ``tolerates`` figures.
+
+    The honest seats can never make a quorum by themselves when the faulty seats outnumber
+    what the quorum tolerates for liveness; two quorums may hold no honest seat in common when
+    they outnumber what it tolerates for safety.
+
+    >>> quorum_warnings(0, 4, 3, Tolerance(safety=1, liveness=1), "en")
+    ()
+    >>> len(quorum_warnings(2, 4, 3, Tolerance(safety=1, liveness=1), "en"))
+    2
+    """
+    from council.present.i18n import text  # i18n reads this module's quorum_words
+
+    out: list[str] = []
+    if faulty > tolerates.liveness:
+        out.append(
+            text(
+                "never_quorum",
+                lang,
+                faulty=faulty,
+                honest=size - faulty,
+                quorum=quorum,
+                liveness=max(tolerates.liveness, 0),
+            )
+        )
+    if faulty > tolerates.safety:
+        out.append(text("over_tolerance", lang, faulty=faulty, safety=max(tolerates.safety, 0)))
+    return tuple(out)

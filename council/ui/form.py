@@ -14,11 +14,12 @@ import streamlit as st
 from pydantic import ValidationError
 
 from council.contracts.config import MAX_SIZE, RunConfig, bounds_of, choices_of, default_of
-from council.engine.context import RunContext, prepare, tolerance
+from council.engine.context import prepare
 from council.library.catalog import Library
 from council.library.loader import LoadError
 from council.present.figures import seat_labels
 from council.present.i18n import choice_label, persona_name
+from council.present.words import quorum_warnings
 from council.rules.faults import FAULTS
 from council.rules.quorum import RULES
 from council.rules.registry import SpecError
@@ -43,31 +44,6 @@ class Settings:
     """LLM runs: rate limits (requests and tokens a minute)."""
     warnings: tuple[str, ...] = ()
     """What the room should know before running (no quorum possible, faults past tolerance)."""
-
-
-def quorum_warnings(ctx: RunContext) -> tuple[str, ...]:
-    """Warnings about a council before it runs, from the engine's own tolerance arithmetic.
-
-    The honest seats can never make a quorum by themselves when the faulty seats outnumber
-    what the quorum tolerates for liveness; two quorums may hold no honest seat in common when
-    they outnumber what it tolerates for safety.
-    """
-    tolerates = tolerance(ctx)
-    faulty = int(ctx.faulty.sum())
-    out: list[str] = []
-    if faulty > tolerates["liveness"]:
-        out.append(
-            tr(
-                "never_quorum",
-                faulty=faulty,
-                honest=ctx.n - faulty,
-                quorum=ctx.quorum,
-                liveness=max(tolerates["liveness"], 0),
-            )
-        )
-    if faulty > tolerates["safety"]:
-        out.append(tr("over_tolerance", faulty=faulty, safety=max(tolerates["safety"], 0)))
-    return tuple(out)
 
 
 def _council(library: Library, option_ids: tuple[str, ...]) -> dict[str, Any]:
@@ -260,7 +236,8 @@ def run_form(library: Library, scenario_id: str) -> Settings:
     st.caption(_summary(config))
     if unavailable:
         return Settings(None, unavailable)
-    warnings = quorum_warnings(ctx)
+    faulty = int(ctx.faulty.sum())
+    warnings = quorum_warnings(faulty, ctx.n, ctx.quorum, ctx.council.tolerates, lang())
     if config.backend != "offline":
         from council.reasoners.llm import estimate_config
 
