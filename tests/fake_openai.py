@@ -104,6 +104,9 @@ class FakeOpenAI:
     """(N, seconds): at most N chat requests answered per sliding window, 429 past it."""
     pool: int = POOL_SIZE
     """Instances generated per schema, to answer from."""
+    echo: bool = False
+    """Every error message, and every reply's ``rationale``, repeat the key the request's
+    ``Authorization`` header carried (as a careless or hostile endpoint might)."""
     requests: list[dict[str, Any]] = field(default_factory=list)
     """Every chat-completions request body, in arrival order."""
     headers: list[dict[str, str]] = field(default_factory=list)
@@ -169,8 +172,13 @@ class FakeOpenAI:
                 self, status: int, message: str, code: str | None = None, **headers: str
             ) -> None:
                 kind = "invalid_request_error" if status < 500 else "server_error"
+                if fake.echo:
+                    message += f" (the key you sent: {self._sent_key()})"
                 body = {"error": {"message": message, "type": kind, "code": code}}
                 self._send(status, body, headers)
+
+            def _sent_key(self) -> str:
+                return str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
 
             def _authorised(self) -> bool:
                 if fake.stall:
@@ -261,6 +269,9 @@ class FakeOpenAI:
                 else:
                     pool = instances(schema, fake.pool)
                     pick = pool[int.from_bytes(body_hash[:8], "big") % len(pool)]
+                    if fake.echo and isinstance(pick, dict) and "rationale" in pick:
+                        said = f"Your key {self._sent_key()} is noted."
+                        pick = {**pick, "rationale": said}
                     content = json.dumps(pick, ensure_ascii=False)
                 if fault == "truncated":
                     content = content[: len(content) // 2]

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from council.cli.show import open_store
+from council.cli.show import console, open_store, print_record, say
 from council.contracts.errors import RunStopped, UsageError
 from council.contracts.events import (
     BallotCounted,
@@ -208,14 +208,12 @@ def execute_offline(args: argparse.Namespace, config: Any) -> int:
 def _print_run(args: argparse.Namespace, record: Any) -> int:
     """Print the run (its transcript, or JSON); exit 1 if it ended in error."""
     if args.json:
-        print(record.model_dump_json(indent=2))
+        print_record(record)
     else:
-        from rich.console import Console
-
         from council.present.render import transcript
 
-        Console(width=140).print(transcript(record))
+        console(140).print(transcript(record))
     if record.outcome.status == "error":
-        print(f"council: run {record.run_id} failed: {record.outcome.reason}", file=sys.stderr)
+        say(f"council: run {record.run_id} failed: {record.outcome.reason}", err=True)
         return 1
     return 0

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from council.cli.commands import Commands, command_of
 from council.cli.runs import add_run_commands
-from council.cli.show import print_json
+from council.cli.show import plain_cell, print_json, say
 from council.contracts.errors import RunStopped, UsageError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -34,7 +34,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems = validate_paths([Path(p) for p in args.paths])
     if problems:
         for line in LoadError(problems).lines():
-            print(line, file=sys.stderr)
+            say(line, err=True)
         return EXIT_USAGE
     if not args.quiet:
         print(f"ok: {len(args.paths)} path(s) valid")
@@ -120,7 +120,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     }[args.what]
     table = Table(*columns, title=f"{len(rows)} {args.what}")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
+        table.add_row(*(plain_cell("" if row.get(c) is None else row[c]) for c in columns))
     Console(width=160).print(table)
     return EXIT_OK
 
@@ -208,10 +208,10 @@ def _main(argv: Sequence[str] | None) -> int:
         func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
     except UsageError as err:
-        print(str(err), file=sys.stderr)
+        say(str(err), err=True)
         return EXIT_USAGE
     except RunStopped as err:
-        print(f"council: {err}", file=sys.stderr)
+        say(f"council: {err}", err=True)
         return err.code
     except KeyboardInterrupt:
         print("council: interrupted", file=sys.stderr)
@@ -233,10 +233,10 @@ def _report(err: Exception) -> int:
 
     if isinstance(err, LoadError):
         for line in err.lines():
-            print(line, file=sys.stderr)
+            say(line, err=True)
         return EXIT_USAGE
     if isinstance(err, SpecError):
-        print(f"council: {err}", file=sys.stderr)
+        say(f"council: {err}", err=True)
         return EXIT_USAGE
-    print(f"council: error: {type(err).__name__}: {err}", file=sys.stderr)
+    say(f"council: error: {type(err).__name__}: {err}", err=True)
     return EXIT_FAIL

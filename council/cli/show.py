@@ -2,6 +2,11 @@
 
 ``council show RUN_ID --round R --seat S`` prints what an LLM seat was told and what it said:
 the exact prompt messages sent and the raw reply received, kept in the store by content hash.
+
+Also what every command prints through: ``say`` (a line of text), ``print_json`` and
+``print_record``, and ``console`` (rich). All redact the keys in the environment and anything
+that looks like a key, and keep control characters (ESC, NUL, ...) from the terminal: text from
+files, models and endpoints is printed, never obeyed.
 """
 
 from __future__ import annotations
@@ -14,11 +19,45 @@ from typing import Any
 
 from council.cli.commands import Commands
 from council.contracts.errors import RunStopped, UsageError
+from council.contracts.safe_text import json_printable, known_keys, printable, redact
+
+
+def say(text: str, *, err: bool = False, end: str = "\n") -> None:
+    """Print text (standard error with ``err``): keys redacted, control characters removed."""
+    print(printable(redact(text, known_keys())), end=end, file=sys.stderr if err else sys.stdout)
+
+
+def json_text(text: str) -> str:
+    """JSON text as it may be printed or exported: keys redacted, control characters escaped."""
+    return json_printable(redact(text, known_keys()))
 
 
 def print_json(data: Any) -> None:
     """Print data as indented JSON (non-ASCII kept, for Khmer)."""
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_text(json.dumps(data, indent=2, ensure_ascii=False)))
+
+
+def print_record(record: Any) -> None:
+    """Print a run record as indented JSON."""
+    print(json_text(record.model_dump_json(indent=2)))
+
+
+def console(width: int) -> Any:
+    """A rich console for tables and transcripts whose cells are ``printable`` text.
+
+    Rich renders its own styles; the texts it is given come through :func:`plain_cell` or
+    ``council.present.render``, which strip control characters and redact keys.
+    """
+    from rich.console import Console
+
+    return Console(width=width)
+
+
+def plain_cell(value: object) -> Any:
+    """A table cell as literal text: no rich markup, no control characters, no key."""
+    from rich.text import Text
+
+    return Text(printable(redact(str(value), known_keys())))
 
 
 def open_store(args: argparse.Namespace) -> Any:
@@ -88,21 +127,17 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.json:
             print_json(said)
             return 0
-        print(f"run {said['run_id']}, round {said['round']}, seat {said['seat']} ({said['model']})")
+        say(f"run {said['run_id']}, round {said['round']}, seat {said['seat']} ({said['model']})")
         for message in said["messages"]:
-            print(f"\n--- {message['role']} ---\n{message['content']}")
-        print(
-            f"\n--- reply ---\n{said['reply'] if said['reply'] is not None else '(none arrived)'}"
-        )
+            say(f"\n--- {message['role']} ---\n{message['content']}")
+        say(f"\n--- reply ---\n{said['reply'] if said['reply'] is not None else '(none arrived)'}")
         return 0
     if args.json:
-        print(record.model_dump_json(indent=2))
+        print_record(record)
         return 0
-    from rich.console import Console
-
     from council.present.render import transcript
 
-    Console(width=140).print(transcript(record))
+    console(140).print(transcript(record))
     return 0
 
 
@@ -112,7 +147,6 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.model_dump() for r in rows])
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(
@@ -129,18 +163,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     )
     for r in rows:
         table.add_row(
-            r.run_id,
-            r.created_at,
-            r.scenario,
-            str(r.size),
-            str(r.byzantine),
-            r.protocol,
-            r.status,
-            r.option or "—",
+            *map(
+                plain_cell,
+                (r.run_id, r.created_at, r.scenario, r.size, r.byzantine, r.protocol, r.status),
+            ),
+            plain_cell(r.option or "—"),
             "yes" if r.degraded else "",
             style="red" if r.status == "error" else None,
         )
-    Console(width=160).print(table)
+    console(160).print(table)
     return 0
 
 
@@ -148,11 +179,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export a stored run as Markdown (a handout) or JSON (the record)."""
     record = _stored(args)
     if args.format == "json":
-        text = record.model_dump_json(indent=2) + "\n"
+        text = json_text(record.model_dump_json(indent=2)) + "\n"
     else:
         from council.present.render import markdown
 
-        text = markdown(record)
+        text = printable(redact(markdown(record), known_keys()))
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:

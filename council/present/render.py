@@ -1,7 +1,9 @@
 """Readable views of a run record: the CLI transcript (rich) and the Markdown handout.
 
 Both read the record (and the library for names and labels), never the engine's internals; their
-sentences are ``words``'.
+sentences are ``words``'. Text from files, models and people is shown as text: in the transcript
+without control characters or rich markup, in the handout with its Markdown escaped (no image,
+link or HTML comes of it); keys are redacted from both.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from council.contracts.record import RunRecord
+from council.contracts.safe_text import known_keys, markdown_literal, printable, redact
 from council.library.catalog import Library, load_library
 from council.present.words import (
     baseline_words,
@@ -28,6 +31,16 @@ from council.present.words import (
 )
 
 
+def _plain(text: str, style: str = "") -> Text:
+    """Literal text for the terminal: no markup, no control characters, no key."""
+    return Text(printable(redact(text, known_keys())), style=style)
+
+
+def _md(text: str) -> str:
+    """Literal text inside the Markdown handout."""
+    return markdown_literal(redact(text, known_keys()))
+
+
 def transcript(record: RunRecord, library: Library | None = None) -> Group:
     """A rich renderable: seats, rounds, tallies, decision and dissent."""
     library = library or load_library()
@@ -35,8 +48,8 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
     names = persona_names(record, library)
     cfg = record.config
     parts: list[object] = [
-        Text(f"{scenario.title}", style="bold"),
-        Text(
+        _plain(f"{scenario.title}", style="bold"),
+        _plain(
             f"run {record.run_id} | {record.council.size} seats, {cfg.byzantine} faulty "
             f"({cfg.fault}) | protocol {cfg.protocol}, quorum {cfg.quorum}, method {cfg.method}, "
             f"update {cfg.update}, topology {cfg.topology}, seed {cfg.seed}"
@@ -69,12 +82,13 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
             ]
             if mixed:
                 row.append(st.model)
-            table.add_row(*row, st.rationale, style="dim" if st.option is None else None)
+            cells = [_plain(cell) for cell in (*row, st.rationale)]
+            table.add_row(*cells, style="dim" if st.option is None else None)
         parts.append(table)
     for ballot in record.ballots:
         counts = ", ".join(f"{o} {c}" for o, c in ballot.tally.items() if c)
         parts.append(
-            Text(
+            _plain(
                 f"Ballot {ballot.ballot} (after round {ballot.after_round}): {counts}; "
                 f"{len(ballot.committed)} honest seats committed{unlocks(ballot)}",
                 style="cyan",
@@ -104,7 +118,7 @@ def transcript(record: RunRecord, library: Library | None = None) -> Group:
     error = record.outcome.status == "error"
     parts.append(
         Panel(
-            "\n".join(lines),
+            _plain("\n".join(lines)),
             title="Error" if error else "Decision",
             border_style="red" if error else ("yellow" if record.outcome.degraded else "none"),
         )
@@ -122,23 +136,24 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         for s in record.council.seats
     }
     cfg = record.config
+    names = {seat: _md(name) for seat, name in names.items()}
     out = [
-        f"# {scenario.title}",
+        f"# {_md(scenario.title)}",
         "",
-        f"*{scenario.jurisdiction} · {scenario.sector} · run `{record.run_id}` · "
+        f"*{scenario.jurisdiction} · {_md(scenario.sector)} · run `{record.run_id}` · "
         f"{record.created_at}*",
         "",
-        scenario.summary,
+        _md(scenario.summary),
         "",
         "## Facts",
-        *[f"- {f}" for f in scenario.facts],
+        *[f"- {_md(f)}" for f in scenario.facts],
         "",
         "## Options",
-        *[f"- **{o.id}**: {o.label}" for o in scenario.options],
+        *[f"- **{o.id}**: {_md(o.label)}" for o in scenario.options],
         "",
         "## Decision",
         "",
-        f"**{decision_words(record)}.**",
+        f"**{_md(decision_words(record))}.**",
         "",
         f"- Quorum: {quorum_words(record)}.",
         f"- Council: {record.council.size} seats, {cfg.byzantine} faulty ({cfg.fault}); protocol "
@@ -152,9 +167,9 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
     if m.safety_violation:
         out.append("- **Safety violation**: honest seats committed different options.")
     if llm := llm_words(record):
-        out.append(f"- {llm}.")
+        out.append(f"- {_md(llm)}.")
     if degraded := degraded_words(record):
-        out.append(f"- **{degraded}.**")
+        out.append(f"- **{_md(degraded)}.**")
     if record.outcome.dissent and record.ballots:
         last = record.ballots[-1].cast
         out.append(
@@ -165,12 +180,13 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
         p = record.pdca
         out += ["", "## Plan · Do · Check · Act", ""]
         for title, step in (("Plan", p.plan), ("Do", p.do), ("Check", p.check), ("Act", p.act)):
-            out += [f"### {title}", "", step.summary, "", *[f"- {i}" for i in step.items], ""]
+            items = [f"- {_md(i)}" for i in step.items]
+            out += [f"### {title}", "", _md(step.summary), "", *items, ""]
     out += ["## Deliberation", ""]
     final = record.rounds[-1]
     out += ["| seat | persona | group | final view | rationale |", "|---|---|---|---|---|"]
     for st in final.statements:
-        rationale = st.rationale.replace("|", "/")
+        rationale = _md(" ".join(st.rationale.split()))  # one table row, its | escaped
         out.append(
             f"| {st.seat} | {names[st.seat]} | {groups[st.seat].replace('_', ' ')} | "
             f"{st.option or '— (silent)'} | {rationale} |"
@@ -183,5 +199,5 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
             f"({len(b.committed)} honest seats committed){unlocks(b)}"
         )
     if scenario.sources:
-        out += ["", "## Sources", "", *[f"- {s}" for s in scenario.sources]]
+        out += ["", "## Sources", "", *[f"- {_md(s)}" for s in scenario.sources]]
     return "\n".join(out) + "\n"

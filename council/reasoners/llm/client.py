@@ -4,7 +4,9 @@ With ``preflight`` and ``attempt``, the only modules that import ``openai``. The
 retries are off; ours back off with jitter, honour ``Retry-After`` on 429, 5xx and timeouts, and
 make one repair attempt when the output is not valid JSON of the requested schema (giving the
 validation error back). 4xx other than 429 are not retried. The API key lives in the client
-object only: never in a config, a record, the cache or a log line.
+object only: never in a config, a record, the cache or a log line; every text a server sends
+back (error messages, replies, refusals) is redacted of it before anything else sees it, since a
+server may echo the key it was sent.
 
 Servers differ in what they accept; the client speaks two dialects of the same request:
 
@@ -28,6 +30,7 @@ import openai
 from openai._models import FinalRequestOptions
 from pydantic import BaseModel, ValidationError
 
+from council.contracts.safe_text import redact
 from council.reasoners.llm.attempt import (
     RETRY_AFTER_CAP,
     Failed,
@@ -242,13 +245,13 @@ class LLMClient:
             except openai.InternalServerError as err:
                 raise Failed(f"HTTP {err.status_code}", "server_error", retry_after(err)) from None
             except openai.APIStatusError as err:  # 4xx other than 429: retrying will not help
-                message = server_message(err)
+                message = self._redact(server_message(err))
                 if err.status_code == 400 and dialect == "compatible" and schema_refused(message):
                     self.dialect = "openai"  # an OpenAI-like server behind a proxy: ask its way
                     raise Failed(f"HTTP 400: {message}", "server_error", 0.0) from None
                 raise Failed(f"HTTP {err.status_code}: {message}", "http") from None
             except openai.APIConnectionError as err:
-                words = connection_words(err, self.settings.timeout)
+                words = self._redact(connection_words(err, self.settings.timeout))
                 raise Failed(words, "connection") from None
             finally:
                 if self.budget is not None:  # charged what it cost (nothing if no reply came)
@@ -263,11 +266,15 @@ class LLMClient:
         choice = (data.get("choices") or [{}])[0]
         said = choice.get("message") or {}
         return Received(
-            content=said.get("content") or "",
+            content=self._redact(said.get("content") or ""),
             tokens=tokens,
             cut=choice.get("finish_reason") == "length",
-            refusal=clip(said["refusal"]) if said.get("refusal") else None,
+            refusal=self._redact(clip(said["refusal"])) if said.get("refusal") else None,
         )
+
+    def _redact(self, text: str) -> str:
+        """A server's text without the key (or anything that looks like one)."""
+        return redact(text, [self._api_key])
 
     async def _post(self, body: bytes) -> httpx.Response:
         """Send one request as soon as it is built, then wait for its reply.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import httpx
 import openai
 
+from council.contracts.safe_text import redact
 from council.reasoners.llm.errors import (
     EndpointError,
     EndpointKind,
@@ -23,11 +24,19 @@ from council.reasoners.llm.request import Dialect, LLMSettings, output_cap, publ
 async def check(sdk: openai.AsyncOpenAI, settings: LLMSettings, dialect: Dialect) -> None:
     """Check that the endpoint answers, accepts the key and serves the model.
 
-    Raises :class:`EndpointError` (one line, within ``preflight_timeout`` a request) if not.
+    Raises :class:`EndpointError` (one line, within ``preflight_timeout`` a request) if not;
+    its line never holds the key, even where the server echoes it.
     Lists ``/models``; if the model is listed, that is enough (no tokens spent). If the
     listing is missing (some proxies have none) or does not name the model (some servers
     serve any name), one chat call with a one-token cap decides.
     """
+    try:
+        await _check(sdk, settings, dialect)
+    except EndpointError as err:
+        raise EndpointError(err.kind, redact(str(err), [sdk.api_key])) from None
+
+
+async def _check(sdk: openai.AsyncOpenAI, settings: LLMSettings, dialect: Dialect) -> None:
     where = public_base_url(settings.base_url) or "https://api.openai.com/v1"
     quick: openai.RequestOptions = {"timeout": settings.preflight_timeout}
     listed: list[str] | None = None
