@@ -104,6 +104,8 @@ class FakeOpenAI:
     """(N, seconds): at most N chat requests answered per sliding window, 429 past it."""
     pool: int = POOL_SIZE
     """Instances generated per schema, to answer from."""
+    rationale: str | None = None
+    """If set, every reply's ``rationale`` is this text (say, Markdown that fetches an image)."""
     echo: bool = False
     """Every error message, and every reply's ``rationale``, repeat the key the request's
     ``Authorization`` header carried (as a careless or hostile endpoint might)."""
@@ -269,6 +271,12 @@ class FakeOpenAI:
                 else:
                     pool = instances(schema, fake.pool)
                     pick = pool[int.from_bytes(body_hash[:8], "big") % len(pool)]
+                    if (
+                        fake.rationale is not None
+                        and isinstance(pick, dict)
+                        and "rationale" in pick
+                    ):
+                        pick = {**pick, "rationale": fake.rationale}
                     if fake.echo and isinstance(pick, dict) and "rationale" in pick:
                         said = f"Your key {self._sent_key()} is noted."
                         pick = {**pick, "rationale": said}

@@ -14,6 +14,7 @@ from council.present.i18n import (
     scenario_summary,
     scenario_title,
 )
+from council.ui.plain import md
 from council.ui.state import choose, lang, tr
 
 DEFAULT_SCENARIO = "kh-credit-scoring-isolated-data"
@@ -37,19 +38,22 @@ def pick_scenario(library: Library) -> str:
 
 
 def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = False) -> None:
-    """The incident (in Khmer where the scenario has a translation), facts, affected, harms."""
-    st.markdown(f"#### {scenario_title(scenario, lang())}")
-    st.caption(tr("where", jurisdiction=scenario.jurisdiction, sector=scenario.sector))
-    st.write(scenario_summary(scenario, lang()))
+    """The incident (in Khmer where the scenario has a translation), facts, affected, harms.
+
+    A scenario file's text is shown as text (``md``): no image, link or HTML comes of it.
+    """
+    st.markdown(f"#### {md(scenario_title(scenario, lang()))}")
+    st.caption(tr("where", jurisdiction=scenario.jurisdiction, sector=md(scenario.sector)))
+    st.markdown(md(scenario_summary(scenario, lang())))
     if not has_translation(scenario, lang()):
         st.caption(tr("no_translation"))
     facts, affected, harms = st.columns([3, 2, 2])
     with facts:
         st.markdown(f"**{tr('facts')}**")
-        st.markdown("\n".join(f"- {fact}" for fact in scenario_facts(scenario, lang())))
+        st.markdown("\n".join(f"- {md(fact)}" for fact in scenario_facts(scenario, lang())))
     with affected:
         st.markdown(f"**{tr('affected')}**")
-        st.markdown("\n".join(f"- {who}" for who in scenario_affected(scenario, lang())))
+        st.markdown("\n".join(f"- {md(who)}" for who in scenario_affected(scenario, lang())))
     with harms:
         st.markdown(f"**{tr('harms')}**")
         for principle, severity in sorted(scenario.harms.items(), key=lambda kv: -kv[1]):
@@ -57,7 +61,7 @@ def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = 
     if options:
         st.markdown(f"**{tr('options')}**")
         labels = option_labels(scenario, lang())
-        st.markdown("\n".join(f"- `{o}`: {label}" for o, label in labels.items()))
+        st.markdown("\n".join(f"- `{o}`: {md(label)}" for o, label in labels.items()))
     if sources and scenario.sources:
         st.markdown(f"**{tr('sources')}**")
-        st.markdown("\n".join(f"- {s}" for s in scenario.sources))
+        st.markdown("\n".join(f"- {md(s)}" for s in scenario.sources))

@@ -18,6 +18,7 @@ from council.present.figures import option_swatches
 from council.present.i18n import persona_name, persona_role
 from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.ui.look import mark
+from council.ui.plain import md
 from council.ui.state import lang, tr
 
 DEFAULT_CONFIDENCE = 0.7
@@ -49,7 +50,7 @@ def _heard(prompt: HumanPrompt, rounds: Sequence[Round]) -> None:
     counts = heard_counts(prompt)
     st.markdown(
         "  \n".join(
-            f"{mark(swatches[o])} **{n}** · {prompt.options[o]} `{o}`"
+            f"{mark(swatches[o])} **{n}** · {md(prompt.options[o])} `{o}`"
             for o, n in sorted(counts.items(), key=lambda kv: -kv[1])
         ),
         help=tr("heard_counts_help"),
@@ -78,8 +79,8 @@ def _prompt(prompt: HumanPrompt, rounds: Sequence[Round], key: str) -> tuple[str
     personas = load_library().personas
     persona = personas.get(prompt.persona)
     st.subheader(tr("your_turn", seat=prompt.seat, round=prompt.round))
-    st.markdown(tr("you_play", name=persona_name(persona, lang()) if persona else prompt.name))
-    st.caption(persona_role(persona, lang()) if persona else prompt.role)
+    st.markdown(tr("you_play", name=md(persona_name(persona, lang()) if persona else prompt.name)))
+    st.caption(md(persona_role(persona, lang()) if persona else prompt.role))
     own, heard = st.columns([1, 2])
     with own:
         st.markdown(f"**{tr('own_view')}**")
@@ -97,7 +98,7 @@ def _prompt(prompt: HumanPrompt, rounds: Sequence[Round], key: str) -> tuple[str
         tr("option"),
         options,
         index=options.index(chosen),
-        format_func=lambda o: f"{mark(swatches[o])} {prompt.options[o]} · {o}",
+        format_func=lambda o: f"{mark(swatches[o])} {md(prompt.options[o])} · {o}",
         key=f"{key}_option",
         help=tr("option_kept") if before is not None else None,
     )

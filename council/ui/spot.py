@@ -9,6 +9,7 @@ from council.library.catalog import load_library
 from council.present.exercise import GuessScore, Tell, score_guess
 from council.present.figures import SeatLabel, seat_labels
 from council.ui.look import FAULTY
+from council.ui.plain import md
 from council.ui.state import lang, lang_key, tr
 
 
@@ -48,15 +49,15 @@ def reveal_toggle() -> None:
 
 
 def _seats(seats: list[int], labels: dict[int, SeatLabel]) -> str:
-    return ", ".join(f"{s} ({labels[s].name})" for s in seats) or "—"
+    return ", ".join(f"{s} ({md(labels[s].name)})" for s in seats) or "—"
 
 
 def _tell(tell: Tell, labels: dict[int, SeatLabel]) -> None:
     mark = ""
     if tell.behaviour != "honest":
         mark = f" — {FAULTY} {tr('faulty_mark', behaviour=tell.behaviour)}"
-    st.markdown(f"**{tr('seat', seat=tell.seat)} · {labels[tell.seat].name}**{mark}")
-    st.markdown("\n".join(f"- {line}" for line in tell.lines))
+    st.markdown(f"**{tr('seat', seat=tell.seat)} · {md(labels[tell.seat].name)}**{mark}")
+    st.markdown("\n".join(f"- {md(line)}" for line in tell.lines))
 
 
 def show_score(guess: GuessScore, labels: dict[int, SeatLabel]) -> None:

@@ -1,4 +1,8 @@
-"""A round's transcript: every seat's statement as a chat message, and what an LLM seat was told."""
+"""A round's transcript: every seat's statement as a chat message, and what an LLM seat was told.
+
+Rationales, names and model ids are shown as text (``council.ui.plain``): a model's reply can
+hold no image, link or HTML that the page would render.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from council.contracts.record import Round, Statement
 from council.library.catalog import load_library
 from council.present.figures import option_swatches, seat_labels
 from council.ui.look import FAULTY, PERSON, group_icon, mark
+from council.ui.plain import md
 from council.ui.state import db, lang, tr
 
 if TYPE_CHECKING:
@@ -30,7 +35,7 @@ def transcript(
     with st.container(height=560, autoscroll=False):
         for statement in rnd.statements:
             label = labels[statement.seat]
-            head = f"**{tr('seat', seat=statement.seat)} · {label.name}**"
+            head = f"**{tr('seat', seat=statement.seat)} · {md(label.name)}**"
             if statement.option is None and statement.prompt_hash:
                 said = f"_{tr('seat_silent')}_"  # an LLM that failed: silent, backing nothing
             elif statement.option is None:
@@ -44,13 +49,13 @@ def transcript(
             if reveal and statement.seat in faulty:
                 marks += f" · {FAULTY} {tr('faulty_mark', behaviour=behaviours[statement.seat])}"
                 if statement.sent and len(statement.sent) > 1:  # what it told whom, revealed
-                    told = ", ".join(f"{n}× {o}" for o, n in statement.sent.items())
+                    told = ", ".join(f"{n}× {md(o)}" for o, n in statement.sent.items())
                     marks += f" · {tr('told_mark', told=told)}"
             if statement.seat in humans:
                 marks += f" · {PERSON} {tr('human_mark')}"
             if statement.model not in ("offline", "human"):
-                marks += f" · `{statement.model}`"
-            rationale = statement.rationale
+                marks += f" · {md(statement.model)}"
+            rationale = md(statement.rationale)
             with st.chat_message(label.name, avatar=group_icon(label.group)):
                 st.markdown(f"{head} — {said}{marks}")
                 st.caption(rationale)
@@ -71,7 +76,7 @@ def told_and_said(statement: Statement, store: Store) -> None:
             return
         for message in json.loads(prompt):
             st.caption(message["role"])
-            st.code(message["content"], language=None, wrap_lines=True)
+            st.code(message["content"], language=None, wrap_lines=True)  # code: text as is
         reply = store.get_text(statement.reply_hash) if statement.reply_hash else None
         st.caption(tr("reply"))
         st.code(reply if reply is not None else tr("reply_none"), language=None, wrap_lines=True)

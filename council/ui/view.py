@@ -31,6 +31,7 @@ from council.present.i18n import (
 from council.present.words import scenario_of
 from council.session.batch import seats_of
 from council.ui.look import mark
+from council.ui.plain import md, safe
 from council.ui.state import lang, lang_key, tr
 from council.ui.transcript import transcript
 
@@ -77,7 +78,7 @@ def decision_card(record: RunRecord) -> None:
     swatch = option_swatches(scenario.option_ids).get(o.option or "")
     with st.container(border=True, key="decision-card"):
         st.subheader(tr("decision"), anchor="decision")
-        label = option_label(scenario, o.option, lang()) if o.option else tr("no_option")
+        label = md(option_label(scenario, o.option, lang())) if o.option else tr("no_option")
         st.markdown(f"### {mark(swatch)} {label}")
         committed = sum(1 for v in record.commits.values() if v is not None and v == o.option)
         status = f"**{tr('status')}:** {tr('status_' + o.status)}"
@@ -85,16 +86,16 @@ def decision_card(record: RunRecord) -> None:
             status += f" · {tr('committed_of', n=committed, total=len(record.commits))}"
         st.markdown(status)
         if o.status == "error":  # never a green "finished": the run could not work
-            st.error(tr("run_error", reason=o.reason), icon=":material/error:")
+            st.error(tr("run_error", reason=md(o.reason)), icon=":material/error:")
         if o.degraded:
             st.warning(tr("degraded", n=m.seat_failures))
         st.markdown(f"**{tr('quorum')}:** {quorum_sentence(record, lang())}")
-        st.markdown(f"**{tr('dissent')}:** {dissent_words(record, lang())}")
+        st.markdown(f"**{tr('dissent')}:** {md(dissent_words(record, lang()))}")
         if m.agrees_with_baseline is None:
             baseline = tr("not_computed")
         else:
             verdict = tr("agrees" if m.agrees_with_baseline else "differs")
-            baseline = f"{m.baseline_option or tr('no_decision')} ({verdict})"
+            baseline = f"{md(m.baseline_option or tr('no_decision'))} ({verdict})"
         st.markdown(f"**{tr('baseline')}:** {baseline}")
         if m.safety_violation:
             st.error(tr("safety_violation"))
@@ -121,7 +122,7 @@ def decision_card(record: RunRecord) -> None:
             )
         if record.errors:
             with st.expander(f"{tr('errors')} ({len(record.errors)})"):
-                st.code("\n".join(record.errors), language=None)
+                st.code(safe("\n".join(record.errors)), language=None)
         if record.pdca:
             p = record.pdca
             owners = ", ".join(group_name(g, lang()) for g in p.owners)
@@ -133,8 +134,8 @@ def decision_card(record: RunRecord) -> None:
                 strict=True,
             ):
                 with column:
-                    st.markdown(f"**{tr(name)}** — {step.summary}")
-                    st.markdown("\n".join(f"- {item}" for item in step.items))
+                    st.markdown(f"**{tr(name)}** — {md(step.summary)}")
+                    st.markdown("\n".join(f"- {md(item)}" for item in step.items))
 
 
 def downloads(record: RunRecord, key: str) -> None:
@@ -235,7 +236,7 @@ def show_rounds(view: RunView, key: str, *, reveal: bool) -> None:
     with legend:
         options = option_labels(view.scenario, lang())
         st.markdown(
-            "  \n".join(f"{mark(swatches[o])} `{o}`: {label}" for o, label in options.items())
+            "  \n".join(f"{mark(swatches[o])} `{o}`: {md(label)}" for o, label in options.items())
         )
     with st.container():  # the whole width: a 33-seat circle keeps its labels readable
         st.caption(tr("graph"))

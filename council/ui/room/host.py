@@ -23,6 +23,7 @@ from council.reasoners.llm.errors import EndpointError
 from council.session import room as rooms
 from council.session import room_scores as scores
 from council.store import Store
+from council.ui.plain import md
 from council.ui.room.common import POLL_S, db, follow, seen_key, tick, version, waiting_line
 from council.ui.room.trainee import leaderboard
 from council.ui.view import decision_card
@@ -228,11 +229,12 @@ def _live(code: str) -> None:
     seats = found.settings.config.human_seats
     st.markdown(
         " · ".join(
-            f"{'✅' if s in status.answered else '⏳'} {status.people.get(s, f'seat {s} (free)')}"
+            f"{'✅' if s in status.answered else '⏳'} {md(status.people.get(s, f'seat {s}'))}"
+            + ("" if s in status.people else " (free)")
             for s in seats
         )
     )
     if found.error:
-        st.error(f"The council stopped: {found.error}")
+        st.error(f"The council stopped: {md(found.error)}")
     if rooms.finished(found):
         leaderboard(scores.leaderboard(db(), code))  # live: guesses come in as trainees send

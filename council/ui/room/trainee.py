@@ -17,6 +17,7 @@ from council.room_store import RoomStore
 from council.session import room as rooms
 from council.session import room_scores
 from council.store import Store
+from council.ui.plain import md
 from council.ui.room.common import (
     POLL_S,
     db,
@@ -68,16 +69,16 @@ def seat_page(code: str, token: str) -> None:
     st.title(f"Room {found.code}")
     persona = board.names.get(member.seat, f"seat {member.seat}")
     group = GROUP_NAMES.get(board.groups.get(member.seat, ""), "")
-    st.markdown(f"**{member.name}**, you play **{persona}** ({group}), seat {member.seat}.")
+    st.markdown(f"**{md(member.name)}**, you play **{md(persona)}** ({group}), seat {member.seat}.")
     if role == "honest":
         st.markdown(brief(role, board.options))
     else:
         st.warning(brief(role, board.options), icon=":material/visibility_off:")
     scenario = load_library().scenarios.get(found.settings.config.scenario)
     if scenario is not None:
-        with st.expander(f"The scenario: {scenario.title}"):
-            st.markdown(scenario.summary)
-            st.markdown("\n".join(f"- {f}" for f in scenario.facts))
+        with st.expander(f"The scenario: {md(scenario.title)}"):
+            st.markdown(md(scenario.summary))
+            st.markdown("\n".join(f"- {md(f)}" for f in scenario.facts))
     _live(found.code)
     if rooms.finished(found):
         _finished(status, member)
@@ -90,7 +91,7 @@ def seat_page(code: str, token: str) -> None:
     elif found.state == "closed":
         st.info("The facilitator has closed this room.")
     elif found.error:
-        st.error(f"The council stopped: {found.error}")
+        st.error(f"The council stopped: {md(found.error)}")
     else:
         st.info("The other seats are speaking…")
 
