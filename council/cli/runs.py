@@ -40,19 +40,20 @@ def _models(args: argparse.Namespace) -> Any:
 
 
 def _base_url(args: argparse.Namespace) -> str | None:
-    from urllib.parse import urlsplit
+    """The endpoint's base URL (``--base-url``, else ``OPENAI_BASE_URL``); UsageError if bad.
 
-    from council.reasoners.llm.request import public_base_url
+    A ``--base-url`` is checked whatever the backend: a flag given is never silently ignored.
+    """
+    from council.reasoners.llm.request import public_base_url, url_problem
 
     base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or None
     if base_url is None:
         return None
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = url_problem(base_url)
+    if problem is not None:
         flag = "--base-url" if args.base_url else "OPENAI_BASE_URL"
-        raise UsageError(
-            f"council run: {flag}: {public_base_url(base_url)!r} is not an http(s) URL"
-        )
+        shown = public_base_url(base_url)
+        raise UsageError(f"council run: {flag}: {shown!r} {problem}")
     return public_base_url(base_url)
 
 
@@ -90,6 +91,8 @@ def _config(args: argparse.Namespace) -> Any:
         fields["weights"] = parse_weights(args.weights)
     if args.faulty_groups is not None:
         fields["faulty_groups"] = _groups_flag(args.faulty_groups)
+    if args.base_url is not None and args.backend != "openai":
+        _base_url(args)  # checked, though only LLM seats would use it
     if args.backend == "openai":
         models = _models(args)
         base_url = _base_url(args)

@@ -30,6 +30,7 @@ LLM_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "models_upload": ("…or upload a models file", "…ឬផ្ទុកឯកសារម៉ូដែលឡើង"),
         "models_bad": ("The models file is not valid: {error}", "ឯកសារម៉ូដែលមិនត្រឹមត្រូវ៖ {error}"),
+        "base_url_bad": ("Base URL: {url} {error}", "អាសយដ្ឋាន URL មិនត្រឹមត្រូវ៖ {url} ({error})"),
         "over_cost": (
             "The estimate's lower bound (${low:.4f}) passes the cost cap: the run cannot "
             "finish within it.",

@@ -15,6 +15,7 @@ from council.contracts.seat_models import DEFAULT_MODEL, SeatModels
 from council.library.catalog import Library
 from council.library.files import check_personas, models_from_text
 from council.library.loader import LoadError
+from council.ui.plain import md
 from council.ui.state import choose, lang, tr
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def reasoner_fields(library: Library) -> tuple[dict[str, Any], str | None, Trans
     if backend == "offline":
         return {}, None, None
     from council.reasoners.llm.endpoints import Transport
-    from council.reasoners.llm.request import public_base_url
+    from council.reasoners.llm.request import public_base_url, url_problem
 
     cols = st.columns(3)
     base_url = cols[0].text_input(
@@ -90,6 +91,9 @@ def reasoner_fields(library: Library) -> tuple[dict[str, Any], str | None, Trans
         help=tr("help_max_seat_failures"),
     )
     models, error = _models_file(library)
+    problem = url_problem(base_url) if base_url else None
+    if problem is not None:
+        error = tr("base_url_bad", url=md(repr(public_base_url(base_url))), error=problem)
     fields = {
         "backend": backend,
         "base_url": public_base_url(base_url or None),

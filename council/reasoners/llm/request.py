@@ -173,18 +173,47 @@ def output_cap(settings: LLMSettings, dialect: Dialect) -> dict[str, int]:
     return {"max_completion_tokens": cap, "max_tokens": cap}
 
 
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as an endpoint's base URL (a phrase), or None if usable.
+
+    >>> url_problem("http://localhost:8080/v1") is None
+    True
+    >>> url_problem("not a url"), url_problem("http://x:99999/v1")
+    ('is not an http(s) URL', 'has a port that is not a number from 1 to 65535')
+    >>> url_problem("http://exa mple.org/v1")
+    'has spaces or control characters in it'
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as err:  # a port out of range, a broken IPv6 address
+        if "port" in str(err).lower():
+            return "has a port that is not a number from 1 to 65535"
+        return "is not an http(s) URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an http(s) URL"
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "has spaces or control characters in it"
+    if port == 0:
+        return "has a port that is not a number from 1 to 65535"
+    return None
+
+
 def public_base_url(url: str | None) -> str | None:
-    """The base URL without credentials or query (safe to record).
+    """The base URL without credentials or query (safe to record); a broken URL as it is.
 
     >>> public_base_url("https://user:secret@example.org/v1?api-key=x")
     'https://example.org/v1'
     """
     if not url:
         return url
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:  # not a URL: nothing in it can be told apart to keep
+        return url
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
