@@ -17,6 +17,14 @@ PAGES_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "page_history": ("History", "ប្រវត្តិ"),
         "page_library": ("Library", "បណ្ណាល័យ"),
         "page_experiments": ("Experiments", "ការពិសោធន៍"),
+        # the access code (COUNCIL_ACCESS_CODE)
+        "access_code": ("Access code", "លេខកូដចូលប្រើ"),
+        "access_help": (
+            "This app asks for the code the facilitator gave the room.",
+            "កម្មវិធីនេះសុំលេខកូដដែលអ្នកសម្របសម្រួលបានផ្តល់ឱ្យបន្ទប់។",
+        ),
+        "access_enter": ("Enter", "ចូល"),
+        "access_wrong": ("That code is not right.", "លេខកូដនោះមិនត្រឹមត្រូវទេ។"),
         # history
         "history_title": ("Past runs", "ការពិភាក្សាកន្លងមក"),
         "all_runs": (

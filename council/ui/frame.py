@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from council.present.i18n import LANGUAGES
+from council.ui.access import granted
 from council.ui.state import init, lang, tr
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -35,11 +36,17 @@ def page_language() -> None:
 
 
 def setup() -> None:
-    """Page settings, this session's defaults and the sidebar (language, facilitator controls)."""
+    """Page settings, this session's defaults and the sidebar (language, facilitator controls).
+
+    With ``COUNCIL_ACCESS_CODE`` set, a session that has not given the code sees the access
+    form and nothing else (the script stops here).
+    """
     st.set_page_config(
         page_title="Byzantine council", page_icon=":material/balance:", layout="wide"
     )
     init()
+    if not granted():
+        st.stop()
     with st.sidebar:
         st.radio(
             tr("language"),
