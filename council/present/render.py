@@ -36,9 +36,16 @@ def _plain(text: str, style: str = "") -> Text:
     return Text(printable(redact(text, known_keys())), style=style)
 
 
-def _md(text: str) -> str:
-    """Literal text inside the Markdown handout."""
+def literal_md(text: str) -> str:
+    r"""Text from files, models or people, as literal text inside a Markdown handout.
+
+    >>> literal_md("![x](http://127.0.0.1:9/b)")
+    '\\!\\[x\\](http\\://127.0.0.1:9/b)'
+    """
     return markdown_literal(redact(text, known_keys()))
+
+
+_md = literal_md
 
 
 def transcript(record: RunRecord, library: Library | None = None) -> Group:

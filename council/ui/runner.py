@@ -15,6 +15,7 @@ from council.present.progress import progress_text
 from council.rules.registry import SpecError
 from council.session.run_session import RunSession, new_run_id
 from council.store import StoreError
+from council.ui.plain import md
 from council.ui.state import db, lang, remember_run, tr
 
 if TYPE_CHECKING:
@@ -47,17 +48,17 @@ def _advance(session: RunSession, go: Callable[[RunSession], Pause]) -> None:
             if not isinstance(event, SeatSpoke | LlmUsage):
                 seen.append(event)
                 bar.progress(min(len(seen) / expected, 1.0))
-            st.write(progress_text(event, lang()))
+            st.write(md(progress_text(event, lang())))  # a seat's error is an endpoint's text
 
         try:
             pause = go(session.reporting(progress))
         except EndpointError as err:  # the preflight: nothing ran
             status.update(label=tr("progress_error"), state="error")
-            st.error(tr("endpoint_error", error=str(err)))
+            st.error(tr("endpoint_error", error=md(err)))
             return
         except (SpecError, LoadError, ValueError) as err:
             status.update(label=tr("progress_error"), state="error")
-            st.error(str(err))
+            st.error(md(err))
             return
         except (StoreError, sqlite3.Error) as err:  # one red line, never a traceback
             status.update(label=tr("progress_error"), state="error")

@@ -112,7 +112,7 @@ def open_form() -> None:
         )
         opened, key = rooms.open_room(db(), settings)
     except (ValueError, rooms.RoomError, EndpointError) as err:
-        st.error(str(err).splitlines()[0])
+        st.error(md(str(err).splitlines()[0]))
         return
     _keep_key(opened.code, key)
     st.session_state.setdefault(FRESH, {})[opened.code] = key
@@ -175,7 +175,7 @@ def console(code: str) -> None:
         try:
             rooms.advance(db(), found.code, force=True)
         except Exception as err:  # noqa: BLE001 - shown, and the room stays usable
-            st.error(f"The council could not go on: {str(err).splitlines()[0]}")
+            st.error(f"The council could not go on: {md(str(err).splitlines()[0])}")
         else:
             st.rerun()
     if found.state != "closed" and close_col.button("Close the room", key="room_close"):

@@ -46,7 +46,7 @@ def join_form(code: str = "") -> None:
     try:
         member = rooms.join(db(), typed, name)
     except rooms.RoomError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
     st.query_params["room"] = member.room
     st.query_params["seat"] = member.token
@@ -163,7 +163,7 @@ def _statement_form(member: Member, prompt: HumanPrompt, role: str, status: Room
             told=told or None,
         )
     except rooms.RoomError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
     st.rerun()
 
