@@ -26,8 +26,8 @@ MIN_KEY = 6
 """Keys shorter than this are not redacted by value (they would match ordinary words)."""
 
 _LOOKS_SECRET = re.compile(
-    r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{6,}"  # OpenAI-style keys: sk-..., sk-proj-...
-    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]{6,}"  # an Authorization header's value
+    r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{12,}"  # OpenAI-style keys: sk-..., sk-proj-...
+    r"|(?i:bearer)\s+(?=[A-Za-z._~+/=\-]*\d)[A-Za-z0-9._~+/=\-]{8,}"  # a header's token
 )
 _KEY_PARAM = re.compile(r"(?i)\b((?:api[-_]?key|access[-_]?token)\s*[=:]\s*)[^\s&\"',;]{6,}")
 
@@ -46,8 +46,8 @@ def redact(text: str, keys: Iterable[str | None] = ()) -> str:
     'key [redacted] was refused'
     >>> redact("https://x.example/v1?api-key=0123456789abcdef")
     'https://x.example/v1?api-key=[redacted]'
-    >>> redact("a sky-blue risk-free option")  # words are words
-    'a sky-blue risk-free option'
+    >>> redact("a sky-blue risk-free option; the bearer instrument; sk-learn")  # words
+    'a sky-blue risk-free option; the bearer instrument; sk-learn'
     """
     for key in sorted({k for k in keys if k and len(k) >= MIN_KEY}, key=len, reverse=True):
         text = text.replace(key, REDACTED)
