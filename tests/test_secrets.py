@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from council.engine.context import prepare
 from council.reasoners.llm.client import LLMClient
 from council.reasoners.llm.errors import EndpointError
 from council.reasoners.llm.request import LLMSettings
+from council.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "kh-credit-scoring-isolated-data"
@@ -61,6 +63,9 @@ def echoed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     def plan(number: int, body: dict[str, Any]) -> str | None:
         return "401" if victim.name in body["messages"][0]["content"] else None
 
+    Store(db)  # made now, so that a connection of ours can hold its WAL open through the run
+    keep = sqlite3.connect(db)
+    keep.execute("SELECT count(*) FROM sqlite_master").fetchall()
     with FakeOpenAI(echo=True, plan=plan) as fake:
         run = council(
             env,
@@ -84,7 +89,9 @@ def echoed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         done = council(env, *argv)
         assert done.returncode == 0, (name, done.stderr)
         outputs[name] = done.stdout + done.stderr
-    return {"tmp": tmp, "db": db, "record": record, "outputs": outputs}
+    files = {p.name: p.read_bytes() for p in tmp.iterdir() if p.is_file()}
+    keep.close()
+    return {"tmp": tmp, "db": db, "record": record, "outputs": outputs, "files": files}
 
 
 def test_the_echoed_key_reached_the_run_and_was_redacted(echoed: dict[str, Any]) -> None:
@@ -101,10 +108,11 @@ def test_no_trace_of_the_key_in_the_store_its_wal_exports_or_any_output(
     echoed: dict[str, Any],
 ) -> None:
     tmp: Path = echoed["tmp"]
-    files = sorted(tmp.glob("store.db*")) + [tmp / "h.md", tmp / "r.json"]
-    assert tmp / "store.db" in files
-    for path in files:
-        assert KEY.encode() not in path.read_bytes(), path
+    files: dict[str, bytes] = echoed["files"]  # every file, read while the WAL was still there
+    assert {"store.db", "store.db-wal", "h.md", "r.json"} <= set(files), sorted(files)
+    assert len(files["store.db-wal"]) > 0
+    for name, data in files.items():
+        assert KEY.encode() not in data, name
     for name, text in echoed["outputs"].items():
         assert KEY not in text, name
     assert "\\[redacted\\]" in (tmp / "h.md").read_text(encoding="utf-8")  # the rationales
