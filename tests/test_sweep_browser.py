@@ -109,3 +109,30 @@ def test_closing_the_tab_stops_the_sweep_and_deletes_its_folder(
     grown = _rows(table)
     time.sleep(1.5)
     assert _rows(table) == grown == -1  # no table, and nothing writes one again
+
+
+def test_an_upload_over_the_validator_s_limit_is_refused_in_one_line(
+    server: tuple[str, Path], browser: Any, tmp_path: Path
+) -> None:
+    url, _ = server
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        page.goto(f"{url}/library")
+        page.get_by_role("tab", name="Validate a file").click()
+        chooser = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        big = tmp_path / "big.yaml"
+        big.write_text("# x\n" * 250_001, encoding="utf-8")  # 1,000,004 bytes: refused
+        chooser.set_input_files(str(big))
+        page.get_by_text("File must be 1.0MB or smaller.").wait_for()
+        assert page.get_by_text("problem(s), as").count() == 0  # it never reached the server
+        # 1,000,000 bytes exactly: within both limits, the validator reads it (and says why not).
+        page.get_by_role("button", name="Remove big.yaml").click()
+        edge = tmp_path / "edge.yaml"
+        edge.write_text("# x\n" * 250_000, encoding="utf-8")
+        chooser.set_input_files(str(edge))
+        page.locator("code").filter(has_text="edge.yaml: ").wait_for()
+        assert page.get_by_text("File must be 1.0MB or smaller.").count() == 0
+    finally:
+        context.close()
