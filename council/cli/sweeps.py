@@ -71,16 +71,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     ``--yes``), then its estimated time and table (on a terminal's standard error, above the
     bar; on standard output with ``--dry-run``, which runs nothing).
     """
-    from council.experiments.bounds import (
-        MAX_RUNS,
-        check_limit,
-        estimate,
-        estimate_text,
-        limit_from_env,
-    )
-    from council.experiments.plan import plan
-    from council.experiments.presets import load_preset
-    from council.experiments.schedule import default_workers, run_sweep
+    # The size is checked before the engine loads: a refusal costs reading the config.
+    from council.experiments.bounds import MAX_RUNS, check_limit, limit_from_env
     from council.experiments.sweep import load_sweep, with_seeds
     from council.rules.registry import SpecError
 
@@ -91,6 +83,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.max_runs is not None and args.max_runs < 1:
         raise SpecError(f"sweep: --max-runs must be at least 1, not {args.max_runs}")
     if args.preset:
+        from council.experiments.presets import load_preset
+
         config, name = load_preset(args.preset).config, f"preset {args.preset}"
     else:
         config, name = load_sweep(Path(args.config)), args.config
@@ -100,6 +94,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         limit = args.max_runs or limit_from_env("COUNCIL_MAX_RUNS", MAX_RUNS)
         advice = "run it anyway with --yes, or raise --max-runs (or COUNCIL_MAX_RUNS)"
         check_limit(config, limit, name, advice)
+    from council.experiments.bounds import estimate, estimate_text
+    from council.experiments.plan import plan
+    from council.experiments.schedule import default_workers, run_sweep
+
     cells = plan(config, name)
     workers = args.workers or default_workers()
     if args.dry_run:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from council.experiments.blocks import UNKNOWN, Block, run_block
-from council.experiments.plan import Plan
 from council.experiments.sweep import SweepConfig
 from council.library.loader import LoadError, Problem
 from council.rules.registry import SpecError
+
+if TYPE_CHECKING:  # the engine loads for an estimate, not for a size check
+    from council.experiments.plan import Plan
 
 MAX_RUNS = 10_000_000
 """Runs a ``council sweep`` takes without ``--yes`` (``--max-runs``, ``COUNCIL_MAX_RUNS``)."""
@@ -95,6 +96,10 @@ def probe(
     cells: Plan, *, seeds: int = PROBE_SEEDS, samples: int = PROBE_CELLS
 ) -> tuple[float, float]:
     """Seconds and CSV bytes per run, measured on a few seeds of a few cells (nothing written)."""
+    import numpy as np
+
+    from council.experiments.blocks import UNKNOWN, Block, run_block
+
     count = len(cells)
     picks = sorted({round(i * (count - 1) / max(1, samples - 1)) for i in range(samples)})
     n = min(seeds, cells.config.seeds)

@@ -25,7 +25,7 @@ from pydantic import (
 from council.contracts import principles
 from council.contracts.choices import Protocol, Topology, Update
 from council.contracts.config import MAX_SIZE, bounds_of, default_of
-from council.experiments.table import ALL_GROUPS, COLUMNS, EXTRAS, FACTORS, NO_WEIGHTS
+from council.experiments.factors import ALL_GROUPS, EXTRAS, FACTORS, NO_WEIGHTS
 from council.library.loader import LoadError, Problem, explain, read_yaml
 from council.rules.faults import FAULTS
 from council.rules.quorum import parse_quorum, parse_weights
@@ -211,6 +211,8 @@ class SweepConfig(BaseModel):
 
     def columns(self) -> tuple[str, ...]:
         """The table's columns: the fixed ones, then the optional factors listed."""
+        from council.experiments.table import COLUMNS  # the engine's metrics: not to read a config
+
         return (*COLUMNS, *self.extras())
 
     @property
