@@ -254,7 +254,8 @@ def _collect() -> None:
         result = sweep.result
         label = tr("sweep_done", runs=f"{result.runs:,}", seconds=result.wall_s)
         with st.status(label, state="complete", expanded=False):
-            st.progress(1.0, text=tr("sweep_progress", done=result.runs, total=result.runs))
+            runs = f"{result.runs:,}"
+            st.progress(1.0, text=tr("sweep_progress", done=runs, total=runs))
         cells, spec = sweep_cells(result.out), plot_spec(sweep.preset)
         st.session_state["x_result"] = Finished(
             result=result, name=sweep.name, cells=cells, spec=spec
