@@ -31,6 +31,16 @@ def _fill_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="keep the rows of an interrupted sweep")
     p.add_argument("--preset", metavar="NAME", help="run a preset (see `council presets`)")
     p.add_argument("--seeds", type=int, metavar="S", help="seeds per cell, overriding the config")
+    p.add_argument(
+        "--max-runs",
+        type=int,
+        metavar="N",
+        help="refuse a sweep of more runs than this (default: COUNCIL_MAX_RUNS or 10,000,000)",
+    )
+    p.add_argument("--yes", action="store_true", help="run a sweep even above --max-runs")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the size and estimate; run nothing"
+    )
     p.set_defaults(func=cmd_sweep)
 
 
@@ -55,34 +65,57 @@ def add_sweep_commands(commands: Commands) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """Run a sweep into a table, with a progress bar on standard error."""
-    from council.experiments.presets import load_preset
-    from council.experiments.schedule import run_sweep
-    from council.experiments.sweep import load_sweep
+    """Run a sweep into a table, with a progress bar on standard error.
+
+    Before anything runs: the sweep's size against the limit (one line, exit 2, unless
+    ``--yes``), then its estimated time and table (on a terminal's standard error, above the
+    bar; on standard output with ``--dry-run``, which runs nothing).
+    """
+    # The size is checked before the engine loads: a refusal costs reading the config.
+    from council.experiments.bounds import MAX_RUNS, check_limit, limit_from_env
+    from council.experiments.sweep import load_sweep, with_seeds
     from council.rules.registry import SpecError
 
     if bool(args.config) == bool(args.preset):
         raise SpecError("sweep: give a CONFIG.yaml or --preset NAME (one of them)")
     if args.workers is not None and args.workers < 1:
         raise SpecError(f"sweep: --workers must be at least 1, not {args.workers}")
+    if args.max_runs is not None and args.max_runs < 1:
+        raise SpecError(f"sweep: --max-runs must be at least 1, not {args.max_runs}")
     if args.preset:
+        from council.experiments.presets import load_preset
+
         config, name = load_preset(args.preset).config, f"preset {args.preset}"
     else:
         config, name = load_sweep(Path(args.config)), args.config
     if args.seeds is not None:
-        if args.seeds < 1:
-            raise SpecError(f"sweep: --seeds must be at least 1, not {args.seeds}")
-        config = config.model_copy(update={"seeds": args.seeds})
+        config = with_seeds(config, args.seeds, "--seeds")
+    if not args.yes:
+        limit = args.max_runs or limit_from_env("COUNCIL_MAX_RUNS", MAX_RUNS)
+        advice = "run it anyway with --yes, or raise --max-runs (or COUNCIL_MAX_RUNS)"
+        check_limit(config, limit, name, advice)
+    from council.experiments.bounds import estimate, estimate_text
+    from council.experiments.plan import plan
+    from council.experiments.schedule import default_workers, run_sweep
+
+    cells = plan(config, name)
+    workers = args.workers or default_workers()
+    if args.dry_run:
+        print(f"sweep: {estimate_text(estimate(cells, workers))}")
+        return EXIT_OK
+    if sys.stderr.isatty():
+        print(f"sweep: {estimate_text(estimate(cells, workers))}", file=sys.stderr, flush=True)
     with _progress_bar() as progress:
         result = run_sweep(
             config,
             Path(args.out),
-            workers=args.workers,
+            workers=workers,
             scheduler=args.scheduler,
             resume=args.resume,
             progress=progress,
             name=name,
             preset=args.preset,
+            library=cells.library,
         )
     kept = f" ({result.resumed:,} kept from before)" if result.resumed else ""
     print(

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from council.experiments.blocks import BlockResult
-from council.experiments.cells import CellTotals, RowSums, SweepSummary
+from council.experiments.cells import RowSums, SweepSummary
 from council.experiments.effective import BallotStats
-from council.experiments.plan import Cell
+from council.experiments.plan import Plan
+from council.experiments.sidecar import CellStream
 from council.experiments.sweep import SweepConfig
-from council.experiments.table import COLUMNS, cell_factors
+from council.experiments.table import COLUMNS, FACTORS
 from council.library.loader import LoadError, Problem
 
 
@@ -50,11 +51,10 @@ def start(rows_path: Path, journal_path: Path, sidecar: Path, columns: tuple[str
         csv.writer(handle, lineterminator="\n").writerow(columns)
 
 
-def write_block(rows_file: TextIO, journal: TextIO, result: BlockResult, sums: CellTotals) -> None:
+def write_block(rows_file: TextIO, journal: TextIO, result: BlockResult) -> None:
     """Rows first, then the journal line that vouches for them (each flushed)."""
     rows_file.write(result.text)
     rows_file.flush()
-    sums.add(result.sums, result.ballots)
     line = {"cell": result.cell, "start": result.start, "stop": result.stop,
             "sums": result.sums.model_dump(), "ballots": result.ballots.model_dump()}  # fmt: skip
     journal.write(json.dumps(line, separators=(",", ":")) + "\n")
@@ -76,15 +76,16 @@ def _mismatch(name: str, field: str = "") -> LoadError:
 def recover(
     rows_path: Path,
     journal_path: Path,
-    cells: list[Cell],
+    cells: Plan,
     config: SweepConfig,
-    sums: list[CellTotals],
+    stream: CellStream,
 ) -> int:
     """Keep the rows the journal vouches for, drop the rest; return how many were kept.
 
     Rows are written before the journal line of their block, so after a crash the table may
     hold rows the journal does not cover yet (and a partial last line): those are run again.
     Every complete row is checked against the config, so a table of another sweep is refused.
+    The kept blocks' sums go to ``stream`` (the sidecar's cells), in order.
     """
     seeds, columns = config.seeds, list(config.columns())
     lines, covered = _read_journal(journal_path, cells, seeds)
@@ -95,19 +96,23 @@ def recover(
         if _split(header) != columns:
             raise LoadError([Problem(file=name, message="not a sweep table (its header differs)")])
         offset = kept_offset = len(header)
+        index, values = -1, dict[str, str]()
         for rows, raw in enumerate(handle, start=1):
             if rows > len(cells) * seeds or not raw.endswith(b"\n"):
                 break
-            cell = cells[(rows - 1) // seeds]
+            if index != (rows - 1) // seeds:
+                index = (rows - 1) // seeds
+                values = {f: str(v) for f, v in cells.values(index).items()}
             row = _split(raw)
-            key = [*map(str, cell_factors(cell.config)), str((rows - 1) % seeds)]
-            tail = [str(v) for v in cell.extras]
+            key = [*(values[f] for f in FACTORS), str((rows - 1) % seeds)]
+            tail = [values[f] for f in cells.extras]
             if len(row) != len(columns) or row[: len(key)] != key or row[len(COLUMNS) :] != tail:
                 raise _mismatch(name, f"row {rows}")
             offset += len(raw)
             if kept_lines < len(lines) and rows == covered[kept_lines + 1]:  # a whole block
                 line = lines[kept_lines]
-                sums[line["cell"]].add(
+                stream.add(
+                    line["cell"],
                     RowSums.model_validate(line["sums"]),
                     BallotStats.model_validate(line["ballots"]),
                 )
@@ -128,7 +133,7 @@ def _split(raw: bytes) -> list[str]:
 
 
 def _read_journal(
-    journal_path: Path, cells: list[Cell], seeds: int
+    journal_path: Path, cells: Plan, seeds: int
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """Complete journal lines in order, and the rows covered after 0, 1, ... of them."""
     lines: list[dict[str, Any]] = []

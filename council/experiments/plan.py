@@ -1,12 +1,14 @@
 """A sweep's cells: its config checked against the library and cut into seated councils.
 
 Each cell is one combination of the config's lists, with the council it seats (seated once and
-shared by every seed of it) and the group of cells that share a baseline.
+shared by every seed of it) and the group of cells that share a baseline. A plan makes its
+cells when they are asked for, from their index: a sweep of millions of cells holds a few.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,11 +46,102 @@ class Cell:
         return (*cell_factors(self.config), *self.extras)
 
 
-def plan(config: SweepConfig, name: str, library: Library | None = None) -> list[Cell]:
-    """The cells of a sweep, in table order, each with its seated council.
+COUNCILS_KEPT = 64
+"""Seated councils a plan keeps for reuse (cells come in order, so few are live at once)."""
+GROUPED = ("byzantine", "fault", "faulty_groups")
+"""The factors cells of one baseline group differ in (the faults, not the fault-free run)."""
+
+
+class Plan:
+    """A sweep's cells, made one at a time when asked for: never the whole product at once.
+
+    A cell's index is its place in the product (the last factor fastest), so a cell, its
+    values and its group are computed from the index alone; councils are seated when a cell
+    is made and a few are kept for the cells that follow.
+    """
+
+    def __init__(
+        self, config: SweepConfig, name: str, library: Library, scenarios: dict[str, Scenario]
+    ) -> None:
+        self.config, self.name, self.library, self.scenarios = config, name, library, scenarios
+        self.lists = config.lists()
+        self.names = config.factors()
+        self.extras = config.extras()
+        self.count = config.cells
+        self._grouped = [i for i, f in enumerate(self.names) if f in GROUPED]
+        self._councils: OrderedDict[tuple[Any, ...], Council] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def digits(self, index: int) -> list[int]:
+        """Each list's position for the cell at ``index`` (mixed radix, the last fastest)."""
+        if not 0 <= index < self.count:
+            raise IndexError(f"cell {index} of {self.count}")
+        out = [0] * len(self.lists)
+        for i in range(len(self.lists) - 1, -1, -1):
+            index, out[i] = divmod(index, len(self.lists[i]))
+        return out
+
+    def _index(self, digits: list[int]) -> int:
+        index = 0
+        for values, digit in zip(self.lists, digits, strict=True):
+            index = index * len(values) + digit
+        return index
+
+    def values(self, index: int) -> dict[str, Any]:
+        """The cell's value of every factor, by name, as its sweep config lists it."""
+        digits = self.digits(index)
+        pairs = enumerate(zip(self.names, digits, strict=True))
+        return {f: self.lists[i][d] for i, (f, d) in pairs}
+
+    def group(self, index: int) -> int:
+        """The cell's baseline group: the index of the group's first cell."""
+        digits = self.digits(index)
+        for i in self._grouped:
+            digits[i] = 0
+        return self._index(digits)
+
+    def members(self, group: int) -> Iterator[int]:
+        """The cells of a group, in table order."""
+        digits = self.digits(group)
+        for picks in itertools.product(*(range(len(self.lists[i])) for i in self._grouped)):
+            for i, pick in zip(self._grouped, picks, strict=True):
+                digits[i] = pick
+            yield self._index(digits)
+
+    def cell(self, index: int) -> Cell:
+        """The cell at ``index``, with its seated council."""
+        fields = self.values(index)
+        run = RunConfig(**{f: _run_value(f, v) for f, v in fields.items()})
+        seated = (run.scenario, run.size, run.fault, run.quorum,
+                  fields.get("weights"), fields.get("partition"))  # fmt: skip
+        council = self._councils.get(seated)
+        if council is None:
+            try:
+                council = seat_council(run, self.library, self.scenarios[run.scenario])
+            except SpecError as err:  # a quorum or a partition this council cannot take
+                raise LoadError([Problem(file=self.name, message=str(err))]) from None
+            self._councils[seated] = council
+            if len(self._councils) > COUNCILS_KEPT:
+                self._councils.popitem(last=False)
+        else:
+            self._councils.move_to_end(seated)
+        return Cell(index=index, config=run, council=council, group=self.group(index),
+                    extras=tuple(fields[f] for f in self.extras))  # fmt: skip
+
+    def cells(self, start: int = 0) -> Iterator[Cell]:
+        """The cells from ``start`` on, in table order."""
+        for index in range(start, self.count):
+            yield self.cell(index)
+
+
+def plan(config: SweepConfig, name: str, library: Library | None = None) -> Plan:
+    """A sweep's cells, checked against the library, made lazily (see ``Plan``).
 
     Every combination is checked against the library first (scenarios exist, fault options
-    are options of every scenario, faulty seats fit the council): LoadError naming ``name``.
+    are options of every scenario, faulty seats fit the council, quorums and partitions fit
+    every council size): LoadError naming ``name``. Checking never lists the product.
     """
     library = library or load_library()
     problems: list[Problem] = []
@@ -65,9 +158,9 @@ def plan(config: SweepConfig, name: str, library: Library | None = None) -> list
                 parse_fault(spec, scenario.option_ids)
             except SpecError as err:
                 problems.append(Problem(file=name, field="fault", message=f"{err} in {ref}"))
-    too_many = [(k, n) for k in config.byzantine for n in config.size if k > n]
+    too_many = next(((k, n) for k in config.byzantine for n in config.size if k > n), None)
     if too_many:
-        k, n = too_many[0]
+        k, n = too_many
         problems.append(
             Problem(
                 file=name, field="byzantine", message=f"{k} faulty seats exceed a council of {n}"
@@ -76,12 +169,7 @@ def plan(config: SweepConfig, name: str, library: Library | None = None) -> list
     problems += _council_problems(config, library, name)
     if problems:
         raise LoadError(problems)
-    try:
-        return list(_cells(config, library, scenarios))
-    except (SpecError, LoadError) as err:  # a quorum or a partition this council cannot take
-        if isinstance(err, LoadError):
-            raise
-        raise LoadError([Problem(file=name, message=str(err))]) from None
+    return Plan(config, name, library, scenarios)
 
 
 def _council_problems(config: SweepConfig, library: Library, name: str) -> list[Problem]:
@@ -101,25 +189,6 @@ def _council_problems(config: SweepConfig, library: Library, name: str) -> list[
             except SpecError as err:
                 problems.append(Problem(file=name, field="partition", message=str(err)))
     return problems
-
-
-def _cells(config: SweepConfig, library: Library, scenarios: dict[str, Scenario]) -> Iterator[Cell]:
-    groups: dict[tuple[Any, ...], int] = {}
-    councils: dict[tuple[Any, ...], Council] = {}
-    extras = config.extras()
-    for index, values in enumerate(itertools.product(*config.lists())):
-        fields = dict(zip(config.factors(), values, strict=True))
-        run = RunConfig(**{f: _run_value(f, v) for f, v in fields.items()})
-        seated = (run.scenario, run.size, run.fault, run.quorum,
-                  fields.get("weights"), fields.get("partition"))  # fmt: skip
-        if seated not in councils:
-            councils[seated] = seat_council(run, library, scenarios[run.scenario])
-        key = tuple(
-            v for f, v in fields.items() if f not in ("byzantine", "fault", "faulty_groups")
-        )
-        group = groups.setdefault(key, len(groups))
-        yield Cell(index=index, config=run, council=councils[seated], group=group,
-                   extras=tuple(fields[f] for f in extras))  # fmt: skip
 
 
 def _run_value(factor: str, value: Any) -> Any:

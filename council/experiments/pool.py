@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
+import select
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -19,6 +22,8 @@ from council.rules.registry import SpecError
 
 CONNECT_TIMEOUT = "10s"
 """How long to try reaching a Dask scheduler."""
+PARENT_POLL_S = 0.5
+"""How often a pool worker checks that the sweep's process lives, where it cannot wait on it."""
 
 
 class Backend(Protocol):
@@ -118,6 +123,37 @@ def start_method() -> str:
     return "forkserver" if sys.platform != "win32" else "spawn"
 
 
+def die_with(parent: int) -> None:
+    """A pool worker's start: it exits as soon as process ``parent`` (the sweep) is gone.
+
+    A sweep killed with SIGKILL runs no clean-up, and a worker waiting for work on a queue
+    that other workers also hold open would wait for ever: a thread of the worker watches the
+    sweep's process (a pidfd on Linux, polling elsewhere) and ends the worker when it ends.
+    """
+    threading.Thread(target=_exit_after, args=(parent,), daemon=True, name="die-with").start()
+
+
+def _exit_after(parent: int) -> None:
+    try:
+        handle = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # not Linux 5.3+, or the parent is already gone
+        while _alive(parent):
+            time.sleep(PARENT_POLL_S)
+    else:
+        select.select([handle], [], [])  # readable once the process has exited
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process now holds the id: ours is gone
+        return False
+    return True
+
+
 @contextmanager
 def open_backend(*, workers: int, scheduler: str | None = None) -> Iterator[Backend]:
     """The backend for ``workers`` local processes, or for the Dask scheduler at ``scheduler``."""
@@ -131,7 +167,12 @@ def open_backend(*, workers: int, scheduler: str | None = None) -> Iterator[Back
         yield _Inline()
         return
     context = multiprocessing.get_context(start_method())
-    executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    executor = cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with,
+        initargs=(os.getpid(),),
+    )
     try:
         yield _Futures(executor, workers)
     finally:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from council.contracts.events import Progress, SweepAdvanced
 from council.experiments.blocks import UNKNOWN, Block, BlockResult
-from council.experiments.cells import CellTotals, SweepSummary
-from council.experiments.journal import finished, recover, start, write_atomic, write_block
-from council.experiments.plan import Cell, plan
+from council.experiments.bounds import check_limit
+from council.experiments.cells import SweepSummary
+from council.experiments.journal import finished, recover, start, write_block
+from council.experiments.plan import Cell, Plan, plan
 from council.experiments.pool import Backend, open_backend
+from council.experiments.sidecar import CellStream, part_path, write_sidecar
 from council.experiments.sweep import SweepConfig
-from council.experiments.table import FACTORS, paths, to_parquet
+from council.experiments.table import paths, to_parquet
 from council.library.catalog import Library
 from council.library.loader import LoadError, Problem
 
@@ -67,10 +69,15 @@ def run_sweep(
     name: str = "sweep",
     preset: str | None = None,
     block_size: int | None = None,
+    max_runs: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> SweepResult:
     """Run a sweep into ``out`` (.csv, or .parquet), streamed, resumable; see the module doc.
 
-    ``name`` labels config problems (LoadError, raised before any file is touched).
+    ``name`` labels config problems (LoadError, raised before any file is touched); a sweep of
+    more than ``max_runs`` runs is one (``bounds.check_limit``). ``stop`` is asked after each
+    block: when it says so, the sweep ends with ``SweepStopped`` (the rows so far kept, as a
+    kill would leave them: ``resume`` goes on from there).
     """
     started = time.perf_counter()
     out = Path(out)
@@ -80,39 +87,46 @@ def run_sweep(
         _require_pyarrow(out)
     if not out.parent.is_dir():
         raise LoadError([Problem(file=str(out), message="its folder does not exist")])
+    if max_runs is not None:
+        check_limit(config, max_runs, name)
     cells = plan(config, name, library)
     rows_path, journal_path, sidecar = paths(out)
+    part = part_path(out)
     total = config.runs
-    sums = [CellTotals() for _ in cells]
     workers = workers or default_workers()
     # The backend first (a pool starts its processes only when given work): a scheduler that
     # cannot be reached is an error before any file is touched.
     with open_backend(workers=workers, scheduler=scheduler) as backend:
         done = 0
+        stream: CellStream | None = None
         if resume and finished(config, out, rows_path, journal_path, sidecar, total):
             done = total
         elif resume and rows_path.exists():
-            done = recover(rows_path, journal_path, cells, config, sums)
+            stream = CellStream(cells, part)
+            done = recover(rows_path, journal_path, cells, config, stream)
         else:
             start(rows_path, journal_path, sidecar, config.columns())
-        if done < total:
-            size = block_size or _block_size(total - done, config.seeds, backend.slots)
-            _drive(backend, size, cells, config.seeds, rows_path, journal_path, sums, done,
-                   total, progress)  # fmt: skip
+            stream = CellStream(cells, part)
+        if stream is not None:
+            try:
+                if done < total:
+                    size = block_size or _block_size(total - done, config.seeds, backend.slots)
+                    _drive(backend, size, cells, config.seeds, rows_path, journal_path, stream,
+                           done, total, progress, stop)  # fmt: skip
+                elif progress:
+                    progress(SweepAdvanced(done=done, total=total))
+            except BaseException:
+                stream.abandon()
+                raise
+            stream.finish()
         elif progress:
             progress(SweepAdvanced(done=done, total=total))
     if out.suffix == ".parquet" and rows_path.exists():
         to_parquet(rows_path, out, config.columns())
         rows_path.unlink()
-    if journal_path.exists() or not sidecar.exists():
-        summary = SweepSummary(
-            table=out.name,
-            preset=preset,
-            config=config,
-            runs=total,
-            cells=[_metrics(s, c, config.extras()) for s, c in zip(sums, cells, strict=True)],
-        )
-        write_atomic(sidecar, summary.model_dump_json(indent=1))
+    if stream is not None:
+        head = SweepSummary(table=out.name, preset=preset, config=config, runs=total, cells=[])
+        write_sidecar(sidecar, head, part)
         journal_path.unlink(missing_ok=True)
     return SweepResult(
         out=out,
@@ -132,20 +146,14 @@ def _require_pyarrow(out: Path) -> None:
         ) from None
 
 
-def _metrics(totals: CellTotals, cell: Cell, extras: tuple[str, ...]) -> Any:
-    """A cell's sidecar row: its factors by name, its honest seats, its totals' metrics."""
-    factors = dict(zip((*FACTORS, *extras), cell.factors, strict=True))
-    return totals.metrics(factors, cell.config.size - cell.config.byzantine)
-
-
 def _block_size(runs: int, seeds: int, workers: int) -> int:
     """Enough blocks to keep every worker busy (8 each), none above MAX_BLOCK or a cell."""
     return max(1, min(seeds, MAX_BLOCK, math.ceil(runs / (8 * workers))))
 
 
-def _blocks(cells: list[Cell], seeds: int, size: int, done: int) -> Iterator[tuple[Cell, int, int]]:
+def _blocks(cells: Plan, seeds: int, size: int, done: int) -> Iterator[tuple[Cell, int, int]]:
     """(cell, start, stop) in row order, from row ``done`` on."""
-    for cell in cells[done // seeds :]:
+    for cell in cells.cells(done // seeds):
         start = done - cell.index * seeds if cell.index == done // seeds else 0
         while start < seeds:
             stop = min(seeds, (start // size + 1) * size)
@@ -167,14 +175,15 @@ def _count_blocks(start: int, seeds: int, size: int) -> int:
 def _drive(
     backend: Backend,
     size: int,
-    cells: list[Cell],
+    cells: Plan,
     seeds: int,
     rows_path: Path,
     journal_path: Path,
-    sums: list[CellTotals],
+    stream: CellStream,
     done: int,
     total: int,
     progress: Progress | None,
+    stop: Callable[[], bool] | None,
 ) -> None:
     """Submit blocks (a bounded number at once) and write their rows in order."""
     scheduler = _Scheduler(backend, cells, seeds, size, done)
@@ -186,10 +195,21 @@ def _drive(
         journal_path.open("a", encoding="utf-8") as journal,
     ):
         for result in scheduler.results():
-            write_block(rows_file, journal, result, sums[result.cell])
+            write_block(rows_file, journal, result)
+            stream.add(result.cell, result.sums, result.ballots)
             done += result.stop - result.start
             if progress:
                 progress(advanced(done, total, done - first, time.perf_counter() - began))
+            if stop is not None and done < total and stop():
+                raise SweepStopped(done, total)
+
+
+class SweepStopped(Exception):  # noqa: N818 - a stop asked for, not an error
+    """A sweep stopped when its ``stop`` said so, after ``done`` of ``total`` rows."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"stopped after {done:,} of {total:,} runs")
+        self.done, self.total = done, total
 
 
 def advanced(done: int, total: int, ran: int, seconds: float) -> SweepAdvanced:
@@ -211,13 +231,14 @@ class _Scheduler:
     is run twice (the fault-free cells come first in a group and compute them for free).
     """
 
-    def __init__(self, backend: Backend, cells: list[Cell], seeds: int, size: int, done: int):
-        self.backend, self.cells, self.seeds = backend, cells, seeds
-        self.left: dict[int, int] = {}  # blocks still to submit, per group
-        for cell in cells[done // seeds :]:
-            first = done - cell.index * seeds if cell.index == done // seeds else 0
-            self.left[cell.group] = self.left.get(cell.group, 0) + _count_blocks(first, seeds, size)
-        self.count = sum(self.left.values())
+    def __init__(self, backend: Backend, cells: Plan, seeds: int, size: int, done: int):
+        self.backend, self.cells, self.seeds, self.size = backend, cells, seeds, size
+        self.first = done // seeds  # the first cell with rows to run
+        self.done = done
+        self.left: dict[int, int] = {}  # blocks still to submit, per group seen and not done
+        per_cell = _count_blocks(0, seeds, size)
+        later = max(0, len(cells) - self.first - 1)
+        self.count = _count_blocks(done - self.first * seeds, seeds, size) + later * per_cell
         self.blocks = _blocks(cells, seeds, size, done)
         self.upcoming = next(self.blocks, None)
         self.baselines: dict[int, np.ndarray] = {}  # option per seed, per group still to submit
@@ -225,6 +246,15 @@ class _Scheduler:
         self.waiting: dict[Any, int] = {}  # handle -> the block's position in table order
         self.finished: dict[int, BlockResult] = {}
         self.submitted = self.written = 0
+
+    def _blocks_left(self, group: int) -> int:
+        """Blocks of a group still to run (counted when the group's first block is submitted)."""
+        count = 0
+        for member in self.cells.members(group):
+            if member >= self.first:
+                start = self.done - member * self.seeds if member == self.first else 0
+                count += _count_blocks(start, self.seeds, self.size)
+        return count
 
     def results(self) -> Iterator[BlockResult]:
         """Every block's result, in table order."""
@@ -259,15 +289,20 @@ class _Scheduler:
         self.waiting[self.backend.submit(block)] = self.submitted
         self.submitted += 1
         self.running[cell.group] = self.running.get(cell.group, 0) + 1
+        if cell.group not in self.left:
+            self.left[cell.group] = self._blocks_left(cell.group)
         self.left[cell.group] -= 1
         if not self.left[cell.group]:
+            del self.left[cell.group]
             self.baselines.pop(cell.group)  # no block of the group is left to give them to
 
     def _collect(self, handle: Any) -> None:
         result = self.backend.result(handle)
         self.finished[self.waiting.pop(handle)] = result
-        group = self.cells[result.cell].group
+        group = self.cells.group(result.cell)
         self.running[group] -= 1
+        if not self.running[group]:
+            del self.running[group]
         known = self.baselines.get(group)
         if known is not None:
             known[result.start : result.stop] = result.baselines

@@ -9,21 +9,31 @@ config against the library and cuts it into cells; ``blocks`` runs a block of se
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from council.contracts import principles
 from council.contracts.choices import Protocol, Topology, Update
 from council.contracts.config import MAX_SIZE, bounds_of, default_of
-from council.experiments.table import ALL_GROUPS, COLUMNS, EXTRAS, FACTORS, NO_WEIGHTS
+from council.experiments.factors import ALL_GROUPS, EXTRAS, FACTORS, NO_WEIGHTS
 from council.library.loader import LoadError, Problem, explain, read_yaml
 from council.rules.faults import FAULTS
 from council.rules.quorum import parse_quorum, parse_weights
 from council.rules.registry import SpecError
 from council.rules.voting import METHODS
+
+MAX_SEEDS = 10_000_000
+"""Seeds per cell at most (a config's ``seeds``, the CLI's ``--seeds``, the app's field)."""
 
 
 def _default(factor: str) -> tuple[Any, ...]:
@@ -34,6 +44,17 @@ def _default(factor: str) -> tuple[Any, ...]:
 def _listed(value: Any) -> Any:
     """Let a single value stand for a list of one (``size: 33`` is ``size: [33]``)."""
     return value if isinstance(value, list | tuple) else [value]
+
+
+def _whole(value: Any) -> Any:
+    """Refuse ``true``/``false`` where a number is meant (pydantic would take them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, not {str(value).lower()}")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+"""An int that a YAML boolean is not (``seeds: true`` is an error, not 1)."""
 
 
 def _no_duplicates(values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -53,8 +74,8 @@ class SweepConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scenarios: tuple[str, ...] = Field(description="Scenario ids or YAML paths.")
-    size: tuple[int, ...] = Field(default=_default("size"), description="Council sizes.")
-    byzantine: tuple[int, ...] = Field(default=_default("byzantine"), description="Faulty seats.")
+    size: tuple[Whole, ...] = Field(default=_default("size"), description="Council sizes.")
+    byzantine: tuple[Whole, ...] = Field(default=_default("byzantine"), description="Faulty seats.")
     fault: tuple[str, ...] = Field(
         default=_default("fault"), description="Fault models, NAME[:OPTION]."
     )
@@ -66,11 +87,11 @@ class SweepConfig(BaseModel):
     topology: tuple[Topology, ...] = Field(
         default=_default("topology"), description="Communication topologies."
     )
-    rounds: tuple[int, ...] = Field(
+    rounds: tuple[Whole, ...] = Field(
         default=_default("rounds"), description="Deliberation rounds before the vote."
     )
     update: tuple[Update, ...] = Field(default=_default("update"), description="Update rules.")
-    seeds: int = Field(ge=1, le=10_000_000, description="Seeds per cell: 0..seeds-1.")
+    seeds: Whole = Field(ge=1, le=MAX_SEEDS, description="Seeds per cell: 0..seeds-1.")
     weights: tuple[str, ...] | None = Field(
         default=None, description="Group weights, GROUP=W,... ('none': unweighted)."
     )
@@ -190,12 +211,14 @@ class SweepConfig(BaseModel):
 
     def columns(self) -> tuple[str, ...]:
         """The table's columns: the fixed ones, then the optional factors listed."""
+        from council.experiments.table import COLUMNS  # the engine's metrics: not to read a config
+
         return (*COLUMNS, *self.extras())
 
     @property
     def cells(self) -> int:
-        """Combinations of the lists."""
-        return int(np.prod([len(values) for values in self.lists()]))
+        """Combinations of the lists (exact: Python ints, counted, never listed)."""
+        return math.prod(len(values) for values in self.lists())
 
     @property
     def runs(self) -> int:
@@ -218,6 +241,18 @@ def parse_sweep(data: Any, name: str) -> SweepConfig:
         return SweepConfig.model_validate(data)
     except ValidationError as err:
         raise LoadError([Problem(file=name, field=f, message=m) for f, m in explain(err)]) from None
+
+
+def with_seeds(config: SweepConfig, seeds: int, name: str) -> SweepConfig:
+    """The config with another seed count, checked as a config's own (LoadError naming ``name``).
+
+    >>> with_seeds(SweepConfig(scenarios=("x",), seeds=5), 20, "--seeds").runs
+    20
+    >>> with_seeds(SweepConfig(scenarios=("x",), seeds=5), 10**9, "--seeds")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    council.library.loader.LoadError: --seeds: seeds: input should be less than or equal to ...
+    """
+    return parse_sweep({**config.model_dump(), "seeds": seeds}, name)
 
 
 def parse_groups(spec: str) -> tuple[str, ...]:

@@ -18,34 +18,19 @@ from typing import Any, Literal
 
 from council.contracts.config import RunConfig
 from council.engine.metrics import METRICS, RunMetrics
+from council.experiments.factors import ALL_GROUPS as ALL_GROUPS  # the table's names, here too
+from council.experiments.factors import EXTRAS as EXTRAS
+from council.experiments.factors import FACTORS as FACTORS
+from council.experiments.factors import NO_PARTITION as NO_PARTITION
+from council.experiments.factors import NO_WEIGHTS as NO_WEIGHTS
 
-FACTORS = (
-    "scenario",
-    "size",
-    "byzantine",
-    "fault",
-    "protocol",
-    "quorum",
-    "method",
-    "topology",
-    "rounds",
-    "update",
-)
-"""The config columns of the table, in the order the product runs them (the last fastest)."""
 OUTCOME = ("status", "option")
 """How each run ended: its status, and the option decided ('' for none)."""
 RESULTS = (*OUTCOME, *METRICS)
 """The result columns: the outcome, then the run's metrics in the record's order."""
 COLUMNS = (*FACTORS, "seed", *RESULTS)
 """The table's columns, exactly (DESIGN "Sweep config and table"), for a config that sets none
-of the optional factors below."""
-EXTRAS = ("weights", "faulty_groups", "drop", "partition", "delay")
-"""Optional factors: a config that lists one gets its column after every fixed column, in
-this order, and its values in the product after ``update`` (so tables without them stay as
-they were, byte for byte)."""
-NO_WEIGHTS, ALL_GROUPS, NO_PARTITION = "none", "all", "none"
-"""The values of the optional text factors that leave a run as it would be without them."""
-
+of the optional factors (``EXTRAS``)."""
 Kind = Literal["text", "int", "float", "bool"]
 _RESULT_TYPES = typing.get_type_hints(RunMetrics)
 

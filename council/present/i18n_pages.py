@@ -106,6 +106,21 @@ PAGES_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "{runs} runs in {seconds:.1f} s",
             "ដំណើរការ {runs} ដង ក្នុងរយៈពេល {seconds:.1f} វិនាទី",
         ),
+        "sweep_estimate": (
+            "about {time}, a table of about {size}",
+            "ប្រហែល {time} តារាងប្រហែល {size}",
+        ),
+        "sweep_too_big": (
+            "This sweep is too big for the app: {runs} runs, over its limit of {limit} "
+            "(run it with council sweep).",
+            "ស៊េរីពិសោធន៍នេះធំពេកសម្រាប់កម្មវិធីនេះ៖ ការដំណើរការ {runs} ដង លើសដែនកំណត់ {limit} "
+            "(ដំណើរការវាដោយ council sweep)។",
+        ),
+        "cancel_sweep": ("Cancel the sweep", "បោះបង់ស៊េរីពិសោធន៍"),
+        "sweep_cancelled": (
+            "Sweep cancelled after {done} of {total} runs.",
+            "ស៊េរីពិសោធន៍ត្រូវបានបោះបង់ បន្ទាប់ពី {done} ក្នុងចំណោម {total} ដង។",
+        ),
         "results": ("Results", "លទ្ធផល"),
         "cells_table": ("Per combination", "តាមបន្សំនីមួយៗ"),
         "download_table": ("Download the table (CSV)", "ទាញយកតារាង (CSV)"),

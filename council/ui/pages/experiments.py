@@ -1,26 +1,37 @@
-"""Experiments: pick a preset or configure a sweep, run it with a progress bar, see the plots."""
+"""Experiments: pick a preset or configure a sweep, run it with a progress bar, see the plots.
+
+A sweep runs on a thread of its own (``council.ui.sweeper``), bounded by the app's limit,
+with a Cancel button; it stops, and its folder goes, when the browser session ends.
+"""
 
 from __future__ import annotations
 
-import tempfile
 import textwrap
-from pathlib import Path
+import uuid
 from typing import Any, TypedDict
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from council.contracts.choices import Protocol, Topology, Update, names
 from council.contracts.config import bounds_of
-from council.contracts.events import ProgressEvent, SweepAdvanced
+from council.experiments.bounds import (
+    APP_MAX_RUNS,
+    Estimate,
+    data_size,
+    duration,
+    estimate,
+    limit_from_env,
+)
 from council.experiments.cells import CELL_METRICS
 from council.experiments.plan import plan
 from council.experiments.presets import PlotSpec, load_preset
 from council.experiments.presets import names as preset_names
 from council.experiments.report import plot_spec, sweep_cells, sweep_charts, varying
-from council.experiments.schedule import SweepResult, run_sweep
-from council.experiments.sweep import SweepConfig, parse_sweep
+from council.experiments.schedule import SweepResult
+from council.experiments.sweep import MAX_SEEDS, SweepConfig, parse_sweep
 from council.library.catalog import Library, load_library
 from council.library.loader import LoadError
 from council.present.i18n import scenario_title
@@ -30,6 +41,7 @@ from council.rules.registry import SpecError
 from council.rules.voting import METHODS
 from council.ui.scenario import DEFAULT_SCENARIO
 from council.ui.state import choose, lang, lang_key, tr
+from council.ui.sweeper import SESSIONS, BackgroundSweep, why
 
 # Module-level strings would be drawn on the page (Streamlit's magic): comments here.
 DEFAULT_SEEDS = 10  # every preset then runs in about a second (the presets' own: 30 to 100)
@@ -153,59 +165,106 @@ def _custom() -> dict[str, Any]:
     return data
 
 
+def _limit() -> int:
+    """Runs one sweep of the app may have (``COUNCIL_APP_MAX_RUNS``, default 100,000)."""
+    try:
+        return limit_from_env("COUNCIL_APP_MAX_RUNS", APP_MAX_RUNS)
+    except SpecError:
+        return APP_MAX_RUNS
+
+
 def _checked(data: dict[str, Any], name: str) -> SweepConfig | None:
-    """The sweep config, checked against the library; None (and why, shown) if it cannot run."""
+    """The sweep config, checked against its limit and the library; None (and why) if it cannot run.
+
+    The size is counted from the lists' lengths before anything else, and the library check
+    makes no cell: a redraw of a huge sweep costs what a small one does. The estimate (a few
+    seeds of a few cells) is made once per config and kept in the session.
+    """
     try:
         config = parse_sweep(data, name)
-        plan(config, name)
     except LoadError as err:
-        st.error(tr("bad_sweep", error=_why(err)))
+        st.error(tr("bad_sweep", error=why(err)))
         return None
-    st.info(
-        tr("sweep_size", cells=f"{config.cells:,}", seeds=config.seeds, runs=f"{config.runs:,}")
-    )
+    limit = _limit()
+    if config.runs > limit:
+        st.error(tr("sweep_too_big", runs=f"{config.runs:,}", limit=f"{limit:,}"))
+        return None
+    try:
+        cells = plan(config, name)
+    except LoadError as err:
+        st.error(tr("bad_sweep", error=why(err)))
+        return None
+    key = config.model_dump_json()
+    kept = st.session_state.get("x_estimate")
+    if not kept or kept[0] != key:
+        kept = (key, estimate(cells, workers=1))
+        st.session_state["x_estimate"] = kept
+    guess: Estimate = kept[1]
+    size = tr("sweep_size", cells=f"{config.cells:,}", seeds=config.seeds, runs=f"{config.runs:,}")
+    about = tr("sweep_estimate", time=duration(guess.seconds), size=data_size(guess.table_bytes))
+    st.info(f"{size} · {about}")
     return config
 
 
-def _why(err: Exception) -> str:
-    if not isinstance(err, LoadError):
-        return str(err)
-    return "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in err.problems)
+def _session() -> tuple[str, str]:
+    """The browser session as the sweeps' watcher knows it: Streamlit's id, and a token."""
+    ctx = get_script_run_ctx()
+    if "x_token" not in st.session_state:
+        st.session_state["x_token"] = uuid.uuid4().hex
+    return (ctx.session_id if ctx is not None else "bare", st.session_state["x_token"])
 
 
-def _run(config: SweepConfig, name: str, preset: str | None) -> None:
-    """Run the sweep into this session's own folder, with a progress bar; keep what it made.
+def _start(config: SweepConfig, name: str, preset: str | None) -> None:
+    """Start the sweep on its own thread, into this session's own folder.
 
-    One worker, in this process: a pool started from the app's server would start its workers
-    from the page script, and a page's sweep (about 2,000 runs a second) needs none.
+    One worker, on a thread of the server: a pool started from the app's server would start
+    its workers from the page script, and a page's sweep (about 2,000 runs a second) needs none.
     """
     st.session_state["x_result"] = None
-    if not st.session_state.get("x_dir"):
-        st.session_state["x_dir"] = tempfile.mkdtemp(prefix="council-sweep-")
-    out = Path(st.session_state["x_dir"]) / "sweep.csv"
-    with st.status(tr("sweeping"), expanded=True) as status:
-        bar = st.progress(0.0)
-        shown = -1
+    session = _session()
+    out = SESSIONS.folder(session) / "sweep.csv"
+    sweep = BackgroundSweep(config, out, name, preset, max_runs=_limit())
+    SESSIONS.start(session, sweep)
+    st.session_state["x_sweep"] = sweep
 
-        def progress(event: ProgressEvent) -> None:
-            nonlocal shown
-            if not isinstance(event, SweepAdvanced):
-                return
-            done, total = event.done, event.total
-            if (percent := 100 * done // max(total, 1)) != shown:  # a hundred redraws at most
-                shown = percent
-                bar.progress(percent / 100, text=tr("sweep_progress", done=done, total=total))
 
-        try:
-            result = run_sweep(config, out, workers=1, progress=progress, name=name, preset=preset)
-        except (LoadError, SpecError, ValueError) as err:
-            status.update(state="error")
-            st.error(tr("bad_sweep", error=_why(err)))
-            return
+@st.fragment(run_every=0.5)
+def _watch() -> None:
+    """The running sweep's progress and its Cancel button, redrawn twice a second on their own."""
+    sweep: BackgroundSweep | None = st.session_state.get("x_sweep")
+    if sweep is None:
+        return
+    if not sweep.running:
+        st.rerun()  # the whole page: it shows what the sweep made
+    done, total = sweep.done, max(sweep.total, 1)
+    st.progress(done / total, text=tr("sweep_progress", done=f"{done:,}", total=f"{total:,}"))
+    if st.button(tr("cancel_sweep"), key="x_cancel"):
+        sweep.cancel()
+        sweep.wait(30)
+        st.rerun()
+
+
+def _collect() -> None:
+    """Take a finished sweep in: its result kept, or why it stopped said once."""
+    sweep: BackgroundSweep | None = st.session_state.get("x_sweep")
+    if sweep is None or sweep.running:
+        return
+    del st.session_state["x_sweep"]
+    if sweep.state == "done" and sweep.result is not None:
+        result = sweep.result
         label = tr("sweep_done", runs=f"{result.runs:,}", seconds=result.wall_s)
-        status.update(label=label, state="complete", expanded=False)
-    cells, spec = sweep_cells(result.out), plot_spec(preset)
-    st.session_state["x_result"] = Finished(result=result, name=name, cells=cells, spec=spec)
+        with st.status(label, state="complete", expanded=False):
+            runs = f"{result.runs:,}"
+            st.progress(1.0, text=tr("sweep_progress", done=runs, total=runs))
+        cells, spec = sweep_cells(result.out), plot_spec(sweep.preset)
+        st.session_state["x_result"] = Finished(
+            result=result, name=sweep.name, cells=cells, spec=spec
+        )
+    elif sweep.state == "failed":
+        st.error(tr("bad_sweep", error=sweep.error or ""))
+    else:
+        done, total = f"{sweep.done:,}", f"{sweep.total:,}"
+        st.warning(tr("sweep_cancelled", done=done, total=total))
 
 
 TITLE_CHARS = 48
@@ -260,7 +319,7 @@ def main() -> None:
     data["seeds"] = st.number_input(
         tr("seeds"),
         1,
-        10_000_000,
+        MAX_SEEDS,
         DEFAULT_SEEDS,
         key="x_seeds",
         persist_state="session",
@@ -268,9 +327,16 @@ def main() -> None:
     )
     name = preset or "sweep"
     config = _checked(data, name)
-    if st.button(tr("run_sweep"), type="primary", disabled=config is None, key="x_run"):
-        assert config is not None
-        _run(config, name, preset)
+    _collect()
+    sweep: BackgroundSweep | None = st.session_state.get("x_sweep")
+    busy = sweep is not None and sweep.running
+    off = config is None or busy
+    clicked = st.button(tr("run_sweep"), type="primary", disabled=off, key="x_run")
+    if clicked and config is not None and not busy:
+        _start(config, name, preset)
+        st.rerun()  # drawn again with the button off while it runs
+    if st.session_state.get("x_sweep") is not None:
+        _watch()
     finished: Finished | None = st.session_state.get("x_result")
     if finished is not None and finished["result"].out.is_file():
         _show(finished)
