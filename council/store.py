@@ -11,7 +11,7 @@ checkpointer keeps its tables (``checkpoints``, ``writes``) in the same file; a 
 deleted in the transaction that saves its record.
 
 Every connection waits for a busy store (``BUSY_TIMEOUT_S``) and every write is retried while
-the store is locked (``Store._write``). Opening a store runs ``PRAGMA quick_check`` (once per
+the store is locked (``Store.write``). Opening a store runs ``PRAGMA quick_check`` (once per
 file and process): a damaged file is one clear line, never a store that takes new runs. A
 store opened ``readonly`` (show, history, export) is read through a ``mode=ro`` URI, so a
 read-only file or folder can still be read.
@@ -192,7 +192,7 @@ class Store:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._quick_check()
-                self._write(self._create)
+                self.write(self._create)
             self._read_schema()
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from None
@@ -264,14 +264,14 @@ class Store:
 
     def _read_schema(self) -> None:
         """The tables and ``runs`` columns this store has (an old read-only one may lack some)."""
-        with self._connect() as db:
+        with self.connect() as db:
             self._tables = {
                 row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
             self._columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
 
     @contextmanager
-    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         """A connection in one transaction; a writer's takes the write lock as it begins."""
         if write and self.readonly:
             raise StoreError(f"the store {self.path} was opened read-only")
@@ -283,7 +283,7 @@ class Store:
         finally:
             db.close()
 
-    def _write(self, write: Callable[[sqlite3.Connection], object]) -> None:
+    def write(self, write: Callable[[sqlite3.Connection], object]) -> None:
         """The one writer path: a short transaction, retried while the store is locked.
 
         Each connection waits up to the busy timeout for the write lock; a write that still
@@ -292,7 +292,7 @@ class Store:
         """
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                with self._connect(write=True) as db:
+                with self.connect(write=True) as db:
                     write(db)
                 return
             except sqlite3.OperationalError as err:
@@ -357,7 +357,7 @@ class Store:
             )
             drop_checkpoints(db, [record.run_id, record.run_id + BASELINE_SUFFIX])
 
-        self._write(write)
+        self.write(write)
 
     def _resolve(self, db: sqlite3.Connection, run_id: str) -> str:
         rows = (
@@ -377,7 +377,7 @@ class Store:
         """Whether the store holds a finished run with exactly this id."""
         if "runs" not in self._tables:
             return False
-        with self._connect() as db:
+        with self.connect() as db:
             row = db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         return row is not None
 
@@ -387,7 +387,7 @@ class Store:
         StoreError if its record is garbled (it does not match its checksum, or is no record).
         """
         checksum = "checksum" if "checksum" in self._columns else "NULL"
-        with self._connect() as db:
+        with self.connect() as db:
             full = self._resolve(db, run_id)
             text, digest = db.execute(
                 f"SELECT record, {checksum} FROM runs WHERE run_id = ?", (full,)
@@ -407,7 +407,7 @@ class Store:
         """The scenario and personas run ``run_id`` was made from (None: not kept, or garbled)."""
         if "run_inputs" not in self._tables:
             return None
-        with self._connect() as db:
+        with self.connect() as db:
             rows = db.execute(
                 "SELECT kind, sha256, content FROM run_inputs WHERE run_id = ?", (run_id,)
             ).fetchall()
@@ -428,7 +428,7 @@ class Store:
 
     def events(self, run_id: str) -> list[RunEvent]:
         """A run's events in order (the row's kind names the event, as it always did)."""
-        with self._connect() as db:
+        with self.connect() as db:
             full = self._resolve(db, run_id)
             rows = db.execute(
                 "SELECT kind, payload FROM events WHERE run_id = ? ORDER BY seq", (full,)
@@ -442,7 +442,7 @@ class Store:
         if not 0 <= limit <= MAX_LIMIT:
             raise StoreError(f"history limit {limit} is out of range (0 to {MAX_LIMIT})")
         checksum = "checksum" if "checksum" in self._columns else "NULL"
-        with self._connect() as db:
+        with self.connect() as db:
             rows = db.execute(
                 "SELECT run_id, created_at, scenario, status, option, size, byzantine, protocol,"
                 f" backend, degraded, record, {checksum} FROM runs"
@@ -458,65 +458,19 @@ class Store:
             for row in rows
         ]
 
-    def unfinished(self) -> list[str]:
-        """Runs with checkpoints but no record: interrupted (or waiting), resumable by id."""
-        if "checkpoints" not in self._tables:
-            return []
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT thread_id, max(rowid) AS last FROM checkpoints"
-                " WHERE thread_id NOT IN (SELECT run_id FROM runs)"
-                " GROUP BY thread_id ORDER BY last DESC"
-            ).fetchall()
-        return [str(r[0]) for r in rows if not str(r[0]).endswith(BASELINE_SUFFIX)]
-
-    def gc(self) -> GcReport:
-        """Drop checkpoints left by finished runs, then VACUUM; what it freed.
-
-        Checkpoints of unfinished runs are kept (they can still be resumed).
-        """
-        before = self._size()
-        dropped = 0
-
-        def prune(db: sqlite3.Connection) -> None:
-            nonlocal dropped
-            if "checkpoints" not in self._tables:
-                return
-            finished = [
-                str(r[0])
-                for r in db.execute(
-                    "SELECT DISTINCT thread_id FROM checkpoints WHERE thread_id IN"
-                    " (SELECT run_id FROM runs UNION SELECT run_id || ? FROM runs)",
-                    (BASELINE_SUFFIX,),
-                )
-            ]
-            dropped = len(finished)
-            drop_checkpoints(db, finished)
-
-        self._write(prune)
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        try:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("VACUUM")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            db.close()
-        return GcReport(runs=dropped, bytes_before=before, bytes_after=self._size())
-
-    def _size(self) -> int:
-        """The store's bytes on disk, its WAL included."""
-        wal = self.path.with_name(self.path.name + "-wal")
-        return sum(p.stat().st_size for p in (self.path, wal) if p.exists())
+    def tables(self) -> set[str]:
+        """The tables this store's file has (the checkpointer's too, once it has run)."""
+        return set(self._tables)
 
     def cache_get(self, key: str) -> str | None:
         """A cached LLM response, if any."""
-        with self._connect() as db:
+        with self.connect() as db:
             row = db.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def cache_put(self, key: str, response: str) -> None:
         """Cache an LLM response (first writer wins)."""
-        self._write(
+        self.write(
             lambda db: db.execute(
                 "INSERT OR IGNORE INTO llm_cache (key, response) VALUES (?, ?)", (key, response)
             )
@@ -526,7 +480,7 @@ class Store:
         """Keep texts (prompts, replies) by content hash; return their hashes, in order."""
         hashes = [text_hash(t) for t in texts]
         rows = list(zip(hashes, texts, strict=True))
-        self._write(
+        self.write(
             lambda db: db.executemany(
                 "INSERT OR IGNORE INTO llm_texts (hash, text) VALUES (?, ?)", rows
             )
@@ -537,20 +491,9 @@ class Store:
         """A kept text by its hash, if the store has it."""
         if "llm_texts" not in self._tables:
             return None
-        with self._connect() as db:
+        with self.connect() as db:
             row = db.execute("SELECT text FROM llm_texts WHERE hash = ?", (digest,)).fetchone()
         return None if row is None else str(row[0])
-
-
-class GcReport(BaseModel):
-    """What ``council gc`` freed."""
-
-    model_config = ConfigDict(frozen=True)
-
-    runs: int
-    """Finished runs (and baseline twins) whose leftover checkpoints were dropped."""
-    bytes_before: int
-    bytes_after: int
 
 
 def is_locked(err: sqlite3.OperationalError) -> bool:

@@ -219,3 +219,29 @@ def test_a_killed_run_is_listed_unfinished_and_resumes(cli: Any, db: Path) -> No
     assert record["outcome"]["status"] in ("decided", "no_quorum")
     assert json.loads(cli("history", "--unfinished", "--json").out) == []
     assert _checkpoint_threads(db) == set()
+
+
+def test_runs_started_at_once_on_one_store_all_finish(db: Path) -> None:
+    """Graph runs (checkpointing, with baselines) and offline runs, as processes, at once.
+
+    The full 40 are in ``tests/bench/store_load.py``; 12 here keep the suite fast.
+    """
+    env = {**os.environ, "COUNCIL_DB": str(db), "OPENAI_API_KEY": KEY}
+    with FakeOpenAI(latency=0.1) as fake:
+        procs = []
+        for i in range(12):
+            argv = [sys.executable, "-m", "council", "run", SCENARIO, "--seed", str(i), "--json"]
+            if i % 2 == 0:
+                argv += ["--size", "4", "--rounds", "1", "--backend", "openai",
+                         "--base-url", fake.url, "--baseline"]  # fmt: skip
+            else:
+                argv += ["--size", "33"]
+            procs.append(subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True))
+        outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 12
+    records = [json.loads(out) for out in outs]
+    assert all(r["outcome"]["status"] in ("decided", "no_quorum") for r in records)
+    with sqlite3.connect(db) as conn:
+        stored = {r[0] for r in conn.execute("SELECT run_id FROM runs")}
+    assert stored == {r["run_id"] for r in records}
+    assert _checkpoint_threads(db) == set()

@@ -182,11 +182,11 @@ def execute(
         raise RunStopped(f"run {session.run_id} stopped ({detail}); {again}", 1) from None
     if show:
         print(file=sys.stderr)
-    store.save_run(record, events, inputs_of(record, scenario=scenario))
+    store.save_run(record, events, _inputs(record, scenario=scenario))
     return _print_run(args, record)
 
 
-def inputs_of(record: Any, *, scenario: Any, personas: Any = None) -> Any:
+def _inputs(record: Any, *, scenario: Any, personas: Any = None) -> Any:
     """What the run was made from: its scenario and its seats' personas (stored beside it)."""
     from council.contracts.inputs import RunInputs
     from council.library.catalog import load_library
@@ -236,7 +236,7 @@ def execute_offline(args: argparse.Namespace, config: Any, inputs: Any = None) -
         raise RunStopped(stopped, 1) from None
     if show:
         print(file=sys.stderr)
-    store.save_run(record, events, inputs_of(record, scenario=scenario, personas=library.personas))
+    store.save_run(record, events, _inputs(record, scenario=scenario, personas=library.personas))
     return _print_run(args, record)
 
 

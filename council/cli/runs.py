@@ -245,7 +245,9 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 def cmd_gc(args: argparse.Namespace) -> int:
     """Drop checkpoints finished runs left behind, VACUUM the store, say what it freed."""
-    report = open_store(args).gc()
+    from council.session.checkpoints import collect
+
+    report = collect(open_store(args))
     freed = max(report.bytes_before - report.bytes_after, 0)
     print(
         f"dropped the checkpoints of {report.runs} finished runs; {report.bytes_before:,} -> "

@@ -179,7 +179,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def _print_unfinished(args: argparse.Namespace, store: Any) -> int:
     """The interrupted runs (checkpoints, no record), newest first, with their resume command."""
-    ids = store.unfinished()[: args.limit]
+    from council.session.checkpoints import unfinished
+
+    ids = unfinished(store)[: args.limit]
     db = f" --db {args.db}" if args.db else ""
     if args.json:
         print_json([{"run_id": i, "resume": f"council resume {i}{db}"} for i in ids])

@@ -3,7 +3,8 @@
 Checkpoints live in the store's SQLite file (in memory for a run without a store): every step
 of the graph is there before the next starts, so an interrupted run resumes where it stopped.
 A finished run's checkpoints are dropped when its record is saved (``Store.save_run``);
-``council gc`` drops any a crash left behind.
+``collect`` (``council gc``) drops any a crash left behind; ``unfinished`` lists the runs
+whose checkpoints have no record yet (``council history --unfinished``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,19 @@ from typing import Any, TypeVar
 import aiosqlite
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from pydantic import BaseModel, ConfigDict
 
 from council.contracts.config import RunConfig
 from council.graph.state import CouncilState
 from council.graph.wiring import build_graph
-from council.store import BUSY_TIMEOUT_S, WRITE_ATTEMPTS, is_locked
+from council.store import (
+    BASELINE_SUFFIX,
+    BUSY_TIMEOUT_S,
+    WRITE_ATTEMPTS,
+    Store,
+    drop_checkpoints,
+    is_locked,
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ T = TypeVar("T")
 async def _retried(conn: aiosqlite.Connection, write: Callable[[], Awaitable[T]]) -> T:
     """A checkpoint write, tried again (after a rollback) while the store stays locked.
 
-    The store's writer path does the same (``Store._write``): the busy timeout makes each
+    The store's writer path does the same (``Store.write``): the busy timeout makes each
     attempt wait for the lock, and a write SQLite still refuses is retried with backoff.
     """
     for attempt in range(WRITE_ATTEMPTS):
@@ -113,3 +122,69 @@ async def saved_config(store: Path, run_id: str) -> RunConfig | None:
     if not values or "config" not in values:
         return None
     return RunConfig.model_validate(values["config"])
+
+
+class GcReport(BaseModel):
+    """What ``council gc`` freed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    runs: int
+    """Finished runs (and baseline twins) whose leftover checkpoints were dropped."""
+    bytes_before: int
+    bytes_after: int
+
+
+def unfinished(store: Store) -> list[str]:
+    """Runs with checkpoints but no record, newest first: interrupted (or waiting for people).
+
+    Baseline twins (``RUN-baseline``) are not listed: resuming their run resumes them.
+    """
+    if "checkpoints" not in store.tables():
+        return []
+    with store.connect() as db:
+        rows = db.execute(
+            "SELECT thread_id, max(rowid) AS last FROM checkpoints"
+            " WHERE thread_id NOT IN (SELECT run_id FROM runs)"
+            " GROUP BY thread_id ORDER BY last DESC"
+        ).fetchall()
+    return [str(r[0]) for r in rows if not str(r[0]).endswith(BASELINE_SUFFIX)]
+
+
+def collect(store: Store) -> GcReport:
+    """Drop the checkpoints finished runs left behind (a crash, an older release), then VACUUM.
+
+    Checkpoints of unfinished runs are kept: they can still be resumed.
+    """
+    before = _size(store.path)
+    dropped: list[str] = []
+
+    def prune(db: sqlite3.Connection) -> None:
+        if "checkpoints" not in store.tables():
+            return
+        dropped.extend(
+            str(r[0])
+            for r in db.execute(
+                "SELECT DISTINCT thread_id FROM checkpoints WHERE thread_id IN"
+                " (SELECT run_id FROM runs UNION SELECT run_id || ? FROM runs)",
+                (BASELINE_SUFFIX,),
+            )
+        )
+        drop_checkpoints(db, dropped)
+
+    store.write(prune)
+    db = sqlite3.connect(store.path, timeout=store.busy_timeout, isolation_level=None)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    finished = {t.removesuffix(BASELINE_SUFFIX) for t in dropped}
+    return GcReport(runs=len(finished), bytes_before=before, bytes_after=_size(store.path))
+
+
+def _size(path: Path) -> int:
+    """A store's bytes on disk, its WAL included."""
+    wal = path.with_name(path.name + "-wal")
+    return sum(p.stat().st_size for p in (path, wal) if p.exists())
