@@ -442,10 +442,11 @@ class Store:
         if not 0 <= limit <= MAX_LIMIT:
             raise StoreError(f"history limit {limit} is out of range (0 to {MAX_LIMIT})")
         checksum = "checksum" if "checksum" in self._columns else "NULL"
+        degraded = "degraded" if "degraded" in self._columns else "0"  # an old store, read-only
         with self.connect() as db:
             rows = db.execute(
                 "SELECT run_id, created_at, scenario, status, option, size, byzantine, protocol,"
-                f" backend, degraded, record, {checksum} FROM runs"
+                f" backend, {degraded}, record, {checksum} FROM runs"
                 " ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 (limit,),
             ).fetchall()

@@ -134,7 +134,7 @@ def execute(
 
     An offline run with no person's seat, not being resumed, goes the batch path
     (``execute_offline``). ``inputs``: the scenario and personas to run from (a rerun's, as
-    stored) instead of the files'; on the graph path the scenario must be the file's. The
+    stored) instead of the files'; on the graph path the scenario must be the file's. A graph
     run's id goes to standard error as it starts, whatever the output mode, so a run killed
     part-way can be found and resumed.
     """
@@ -225,7 +225,8 @@ def execute_offline(args: argparse.Namespace, config: Any, inputs: Any = None) -
             lines(event)
 
     session = RunSession(config, run_id=new_run_id(), store=store.path, progress=hear)
-    print(f"run {session.run_id}: deliberating ...", file=sys.stderr, flush=True)
+    if show:  # nothing to resume on this path: a stopped run stores nothing and is run again
+        print(f"run {session.run_id}: deliberating ...", file=sys.stderr)
     try:
         record = run(session, library=library, scenario=scenario)
     except KeyboardInterrupt:

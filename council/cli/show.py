@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,7 @@ def _print_unfinished(args: argparse.Namespace, store: Any) -> int:
     from council.session.checkpoints import unfinished
 
     ids = unfinished(store)[: args.limit]
-    db = f" --db {args.db}" if args.db else ""
+    db = f" --db {shlex.quote(args.db)}" if args.db else ""
     if args.json:
         print_json([{"run_id": i, "resume": f"council resume {i}{db}"} for i in ids])
         return 0
