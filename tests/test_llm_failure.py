@@ -69,7 +69,8 @@ def test_a_dead_endpoint_is_one_line_and_exit_1_within_seconds(tmp_path: Path) -
     took = time.monotonic() - started
     assert result.returncode == 1, result.stderr
     assert took < 10, took
-    (line,) = result.stderr.strip().splitlines()
+    started, line = result.stderr.strip().splitlines()  # the run's id as it starts, then why
+    assert started.startswith("run ") and started.endswith(": deliberating ...")
     assert "refused" in line and "127.0.0.1" in line and "Traceback" not in line
     assert result.stdout == ""
     assert Store(tmp_path / "s.db").history() == []  # nothing was run, nothing stored
@@ -89,7 +90,8 @@ def test_a_rejected_key_or_an_unknown_model_stops_before_any_seat(
     with FakeOpenAI(**server) as fake:
         result = llm_run(cli, fake.url, tmp_path / "s.db")
     assert result.code == 1
-    (line,) = result.err.strip().splitlines()
+    started, line = result.err.strip().splitlines()  # the run's id as it starts, then why
+    assert started.startswith("run ") and started.endswith(": deliberating ...")
     assert words in line.lower().replace("unauthorized", "unauthorised"), line
     seat_calls = [b for b in fake.requests if b.get("response_format")]
     assert seat_calls == []  # no seat was asked anything
@@ -182,9 +184,11 @@ def test_an_old_store_gains_the_degraded_column_and_keeps_its_runs(tmp_path: Pat
         assert "degraded" not in {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
     history = json.loads(cli("history", "--db", str(db), "--json").out)
     assert history[0]["run_id"] == run["run_id"] and history[0]["degraded"] is False
-    with sqlite3.connect(db) as conn:
-        assert "degraded" in {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
+    with sqlite3.connect(db) as conn:  # history only reads (read-only): nothing changed
+        assert "degraded" not in {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
     assert cli("run", SCENARIO, "--size", "5", "--db", str(db)).code == 0
+    with sqlite3.connect(db) as conn:  # the first command that writes migrates
+        assert "degraded" in {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
 
 
 def test_max_cost_below_the_estimate_stops_before_any_call(
@@ -195,7 +199,7 @@ def test_max_cost_below_the_estimate_stops_before_any_call(
         result = llm_run(cli, fake.url, tmp_path / "s.db", "--max-cost", "0.0000001")
         warned = llm_run(cli, fake.url, tmp_path / "s.db", "--max-cost", "50", "--json")
     assert result.code == 1
-    (line,) = result.err.strip().splitlines()
+    (line,) = result.err.strip().splitlines()  # stopped before it started: no run id
     assert "--max-cost" in line and "lower bound" in line and "nothing was called" in line
     assert warned.code == 0, warned.err  # well within it: no warning, a normal run
     assert "warning" not in warned.err

@@ -116,14 +116,30 @@ def _check_cost(ctx: Any, prices: Any) -> None:
         )
 
 
-def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = None) -> int:
+def _scenario_now(config: Any) -> Any:
+    """The config's scenario as its file (or the library) holds it at the start of the run."""
+    from council.library.catalog import resolve_scenario
+
+    return resolve_scenario(config.scenario)
+
+
+def execute(
+    args: argparse.Namespace,
+    config: Any,
+    *,
+    resume_id: str | None = None,
+    inputs: Any = None,
+) -> int:
     """Run ``config`` through the graph (or recover run ``resume_id``), store it, print it.
 
     An offline run with no person's seat, not being resumed, goes the batch path
-    (``execute_offline``).
+    (``execute_offline``). ``inputs``: the scenario and personas to run from (a rerun's, as
+    stored) instead of the files'; on the graph path the scenario must be the file's. A graph
+    run's id goes to standard error as it starts, whatever the output mode, so a run killed
+    part-way can be found and resumed.
     """
     if config.backend == "offline" and not config.human_seats and resume_id is None:
-        return execute_offline(args, config)
+        return execute_offline(args, config, inputs)
     import asyncio
 
     from council.engine.context import prepare
@@ -151,8 +167,8 @@ def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = No
         prices=prices,
         progress=progress_lines(show),
     )
-    if show:
-        print(f"run {session.run_id}: deliberating ...", file=sys.stderr)
+    scenario = inputs.scenario if inputs is not None else _scenario_now(config)
+    print(f"run {session.run_id}: deliberating ...", file=sys.stderr, flush=True)
     again = f"continue it with `council resume {session.run_id}`"
     try:
         record, events = asyncio.run(run_graph(session, resume=resume_id is not None))
@@ -166,16 +182,36 @@ def execute(args: argparse.Namespace, config: Any, *, resume_id: str | None = No
         raise RunStopped(f"run {session.run_id} stopped ({detail}); {again}", 1) from None
     if show:
         print(file=sys.stderr)
-    store.save_run(record, events)
+    store.save_run(record, events, _inputs(record, scenario=scenario))
     return _print_run(args, record)
 
 
-def execute_offline(args: argparse.Namespace, config: Any) -> int:
-    """Run an offline ``config`` on the batch path, store it with its events, print it."""
+def _inputs(record: Any, *, scenario: Any, personas: Any = None) -> Any:
+    """What the run was made from: its scenario and its seats' personas (stored beside it)."""
+    from council.contracts.inputs import RunInputs
+    from council.library.catalog import load_library
+
+    known = dict(load_library().personas) | dict(personas or {})
+    seated = {s.persona: known[s.persona] for s in record.council.seats if s.persona in known}
+    return RunInputs(scenario=scenario, personas=seated)
+
+
+def execute_offline(args: argparse.Namespace, config: Any, inputs: Any = None) -> int:
+    """Run an offline ``config`` on the batch path, store it with its events and inputs, print it.
+
+    ``inputs``: run from this scenario and these personas (a rerun's, as stored).
+    """
+    from council.library.catalog import load_library
     from council.session.batch import run
     from council.session.run_session import RunSession, new_run_id
 
     store = open_store(args)
+    library = load_library()
+    if inputs is not None:
+        library = library.model_copy(
+            update={"personas": dict(library.personas) | dict(inputs.personas)}
+        )
+    scenario = inputs.scenario if inputs is not None else _scenario_now(config)
     if getattr(args, "prices", None):
         prices_of(args)  # a bad --prices file is bad input whatever the backend
     show = not args.json and sys.stderr.isatty()
@@ -189,10 +225,10 @@ def execute_offline(args: argparse.Namespace, config: Any) -> int:
             lines(event)
 
     session = RunSession(config, run_id=new_run_id(), store=store.path, progress=hear)
-    if show:
+    if show:  # nothing to resume on this path: a stopped run stores nothing and is run again
         print(f"run {session.run_id}: deliberating ...", file=sys.stderr)
     try:
-        record = run(session)
+        record = run(session, library=library, scenario=scenario)
     except KeyboardInterrupt:
         raise RunStopped(f"run {session.run_id} interrupted; nothing was stored", 130) from None
     except Exception as err:  # noqa: BLE001 - one line; an offline run is simply run again
@@ -201,7 +237,7 @@ def execute_offline(args: argparse.Namespace, config: Any) -> int:
         raise RunStopped(stopped, 1) from None
     if show:
         print(file=sys.stderr)
-    store.save_run(record, events)
+    store.save_run(record, events, _inputs(record, scenario=scenario, personas=library.personas))
     return _print_run(args, record)
 
 

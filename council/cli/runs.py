@@ -162,32 +162,101 @@ def _print_estimate(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    """Run a stored run's config again (with --cache read: replayed from the cache, offline)."""
+    """Run a stored run's config again (with --cache read: replayed from the cache, offline).
+
+    It runs from the scenario and personas stored with the run; if the scenario file (or a
+    persona) changed since, or is gone, one line on standard error says so.
+    """
+    import sys
+
     from council.cli.execute import execute
     from council.store import StoreError
 
+    store = open_store(args)
     try:
-        record = open_store(args).get_run(args.run_id)
+        record = store.get_run(args.run_id)
     except StoreError as err:
         raise UsageError(str(err)) from None
     config = record.config
     if args.cache:
         config = config.model_copy(update={"cache": args.cache})
-    return execute(args, config)
+    inputs = record.inputs
+    if inputs is not None:
+        changed = _changed_since(config.scenario, inputs)
+        if changed:
+            print(
+                f"council rerun: {changed} since run {record.run_id}: rerunning from the copy "
+                "stored with the run",
+                file=sys.stderr,
+            )
+            if config.backend != "offline" or config.human_seats:
+                config = config.model_copy(update={"scenario": str(_kept_copy(store, inputs))})
+    return execute(args, config, inputs=inputs)
+
+
+def _changed_since(ref: str, inputs: Any) -> str | None:
+    """What of a run's inputs differs from the files today, in words (None: nothing)."""
+    from council.contracts.inputs import content_hash
+    from council.library.catalog import load_library, resolve_scenario
+    from council.library.loader import LoadError
+
+    try:
+        scenario_now = resolve_scenario(ref)
+    except LoadError:
+        return f"the scenario {ref} can no longer be read"
+    changes = []
+    if content_hash(scenario_now) != inputs.scenario_hash():
+        changes.append(f"the scenario {ref} changed")
+    personas = load_library().personas
+    moved = sorted(
+        pid
+        for pid, persona in inputs.personas.items()
+        if pid not in personas or content_hash(personas[pid]) != content_hash(persona)
+    )
+    if moved:
+        changes.append(f"persona {', '.join(moved)} changed")
+    return "; ".join(changes) or None
+
+
+def _kept_copy(store: Any, inputs: Any) -> Path:
+    """The stored scenario as a file beside the store (by hash), for a run through the graph."""
+    folder = store.path.parent / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{inputs.scenario_hash()[:16]}.yaml"
+    if not path.exists():
+        path.write_text(inputs.scenario.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    """Resume an interrupted run from its last checkpoint."""
+    """Resume an interrupted run from its last checkpoint (a finished one is refused, exit 2)."""
     import asyncio
 
     from council.cli.execute import execute
     from council.session.checkpoints import saved_config
 
     store = open_store(args)
+    if store.has_run(args.run_id):
+        raise UsageError(
+            f"council resume: run {args.run_id} finished already: see `council show {args.run_id}`"
+        )
     config = asyncio.run(saved_config(store.path, args.run_id))
     if config is None:
         raise UsageError(f"council resume: no checkpoint for run {args.run_id!r} in {store.path}")
     return execute(args, config, resume_id=args.run_id)
+
+
+def cmd_gc(args: argparse.Namespace) -> int:
+    """Drop checkpoints finished runs left behind, VACUUM the store, say what it freed."""
+    from council.session.checkpoints import collect
+
+    report = collect(open_store(args))
+    freed = max(report.bytes_before - report.bytes_after, 0)
+    print(
+        f"dropped the checkpoints of {report.runs} finished runs; {report.bytes_before:,} -> "
+        f"{report.bytes_after:,} bytes ({freed:,} freed)"
+    )
+    return 0
 
 
 def _fill_run(p: argparse.ArgumentParser) -> None:
@@ -221,9 +290,15 @@ def _fill_resume(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_resume)
 
 
+def _fill_gc(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_gc)
+
+
 def add_run_commands(commands: Commands) -> None:
-    """Add run, rerun, resume, show, history and export to the CLI's commands."""
+    """Add run, rerun, resume, gc, show, history and export to the CLI's commands."""
     commands.add("run", "run a deliberation", _fill_run)
     commands.add("rerun", "run a stored run's config again (replay with --cache read)", _fill_rerun)
     commands.add("resume", "resume an interrupted run from its checkpoint", _fill_resume)
+    commands.add("gc", "drop checkpoints finished runs left behind and compact the store", _fill_gc)
     add_record_commands(commands)

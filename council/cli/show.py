@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,23 +61,40 @@ def plain_cell(value: object) -> Any:
     return Text(printable(redact(str(value), known_keys())))
 
 
-def open_store(args: argparse.Namespace) -> Any:
-    """The store ``--db`` names (or the default), UsageError if it cannot be opened."""
+def open_store(args: argparse.Namespace, *, readonly: bool = False) -> Any:
+    """The store ``--db`` names (or the default), UsageError if it cannot be opened.
+
+    ``readonly``: for commands that only read (a read-only file or folder can still be read).
+    """
     from council.store import Store, StoreError
 
     try:
-        return Store(args.db)
+        return Store(args.db, readonly=readonly)
     except StoreError as err:
         raise UsageError(str(err)) from None
 
 
 def _stored(args: argparse.Namespace) -> Any:
+    """The run ``args.run_id`` names, with the inputs it was made from (UsageError if none)."""
     from council.store import StoreError
 
     try:
-        return open_store(args).get_run(args.run_id)
+        return open_store(args, readonly=True).get_run(args.run_id)
     except StoreError as err:
         raise UsageError(str(err)) from None
+
+
+def _limit(text: str) -> int:
+    """``--limit``: a count of rows SQLite can take."""
+    from council.store import MAX_LIMIT
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 < value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text[:30]!r} is not between 1 and {MAX_LIMIT}")
+    return value
 
 
 def exchange(store: Any, record: Any, round_no: int, seat: int) -> dict[str, Any]:
@@ -123,7 +141,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if (args.seat is None) != (args.round is None):
         raise UsageError("council show: give --round and --seat together")
     if args.seat is not None:
-        said = exchange(open_store(args), record, args.round, args.seat)
+        said = exchange(open_store(args, readonly=True), record, args.round, args.seat)
         if args.json:
             print_json(said)
             return 0
@@ -142,11 +160,27 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    """List stored runs, newest first."""
-    rows = open_store(args).history(args.limit)
+    """List stored runs, newest first (``--unfinished``: interrupted runs and how to resume).
+
+    A garbled record (it fails its checksum) is not listed: one line on standard error says
+    so, and the command exits 2.
+    """
+    store = open_store(args, readonly=True)
+    if args.unfinished:
+        return _print_unfinished(args, store)
+    every = store.history(args.limit)
+    rows = [r for r in every if not r.garbled]
+    for bad in every:
+        if bad.garbled:
+            print(
+                f"council history: run {bad.run_id} in {store.path} is garbled (its record does "
+                "not match its checksum): not listed",
+                file=sys.stderr,
+            )
+    code = 2 if len(rows) < len(every) else 0
     if args.json:
         print_json([r.model_dump() for r in rows])
-        return 0
+        return code
     from rich.table import Table
 
     table = Table(
@@ -172,6 +206,22 @@ def cmd_history(args: argparse.Namespace) -> int:
             style="red" if r.status == "error" else None,
         )
     console(160).print(table)
+    return code
+
+
+def _print_unfinished(args: argparse.Namespace, store: Any) -> int:
+    """The interrupted runs (checkpoints, no record), newest first, with their resume command."""
+    from council.session.checkpoints import unfinished
+
+    ids = unfinished(store)[: args.limit]
+    db = f" --db {shlex.quote(args.db)}" if args.db else ""
+    if args.json:
+        print_json([{"run_id": i, "resume": f"council resume {i}{db}"} for i in ids])
+        return 0
+    if not ids:
+        print("no unfinished runs")
+    for run_id in ids:
+        print(f"{run_id}  council resume {run_id}{db}")
     return 0
 
 
@@ -202,7 +252,12 @@ def _fill_show(p: argparse.ArgumentParser) -> None:
 
 def _fill_history(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_limit, default=50, help="at most this many runs (default 50)")
+    p.add_argument(
+        "--unfinished",
+        action="store_true",
+        help="list interrupted runs (checkpointed, never finished) with their resume command",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
 

@@ -7,7 +7,8 @@ Lives here: ``principles`` (the vocabulary), ``formats`` (persona and scenario m
 ``events`` (the typed progress events and the one ``Progress`` callback type), ``seat_key``
 (``SeatKey``, a seat's turn in a round, and its ``"round:seat"`` text), ``errors`` (exceptions
 the CLI turns into one line), ``room`` (the workshop room: settings, members, statements,
-guesses).
+guesses), ``inputs`` (the scenario and personas a run was made from, kept beside its
+record).
 
 May import: pydantic and the standard library only; nothing else of ``council``.
 """

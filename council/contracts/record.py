@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from council.contracts.choices import Reasoner, Status
 from council.contracts.config import RunConfig
+from council.contracts.inputs import RunInputs
 
 RECORD_VERSION = 1
 
@@ -218,3 +219,26 @@ class RunRecord(_Record):
     metrics: Metrics
     pdca: Pdca | None
     errors: list[str] = Field(default_factory=list, description="Failed LLM calls, one line each.")
+    _inputs: RunInputs | None = PrivateAttr(default=None)
+
+    @property
+    def inputs(self) -> RunInputs | None:
+        """The scenario and personas the run was made from, when the store kept them.
+
+        Not part of the record's JSON: the store keeps them beside it and attaches them here.
+        """
+        return self._inputs
+
+    def __eq__(self, other: object) -> bool:
+        """Records are equal when their fields are: the inputs they carry are not compared."""
+        if not isinstance(other, RunRecord):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside: never hashable
+
+    def with_inputs(self, inputs: RunInputs | None) -> RunRecord:
+        """The same record, carrying the inputs it was made from."""
+        copy = self.model_copy()
+        copy._inputs = inputs
+        return copy

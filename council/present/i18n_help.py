@@ -49,6 +49,10 @@ HELP_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Nothing ran: {error}",
             "មិនបានដំណើរការអ្វីទេ៖ {error}",
         ),
+        "run_garbled": (
+            "Run {run} is garbled (its record does not match its checksum): not shown. {error}",
+            "ដំណើរការ {run} ខូច (កំណត់ត្រាមិនត្រូវនឹងផលបូកត្រួតពិនិត្យ)៖ មិនបង្ហាញទេ។ {error}",
+        ),
         "store_busy": (
             "The store is busy (many runs at once): press Run again. ({error})",
             "ឃ្លាំងទិន្នន័យកំពុងរវល់ (ដំណើរការច្រើនក្នុងពេលតែមួយ)៖ សូមចុច ចាប់ផ្តើម ម្តងទៀត។ ({error})",

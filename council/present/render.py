@@ -138,8 +138,9 @@ def markdown(record: RunRecord, library: Library | None = None) -> str:
     library = library or load_library()
     scenario = scenario_of(record, library)
     names = persona_names(record, library)
+    personas = dict(library.personas) | (record.inputs.personas if record.inputs else {})
     groups = {
-        s.seat: library.personas[s.persona].group if s.persona in library.personas else ""
+        s.seat: personas[s.persona].group if s.persona in personas else ""
         for s in record.council.seats
     }
     cfg = record.config

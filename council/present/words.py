@@ -15,7 +15,9 @@ from council.library.catalog import Library, load_library, resolve_scenario
 
 
 def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:
-    """The record's scenario, from the library or the file it was run from."""
+    """The record's scenario: as the run saw it (kept by the store), else the library's."""
+    if record.inputs is not None:
+        return record.inputs.scenario
     library = library or load_library()
     if record.scenario in library.scenarios:
         return library.scenarios[record.scenario]
@@ -24,9 +26,11 @@ def scenario_of(record: RunRecord, library: Library | None = None) -> Scenario:
 
 def persona_names(record: RunRecord, library: Library | None = None) -> dict[int, str]:
     """Seat -> persona display name."""
-    library = library or load_library()
+    personas = dict((library or load_library()).personas)
+    if record.inputs is not None:
+        personas |= record.inputs.personas
     return {
-        s.seat: library.personas[s.persona].name if s.persona in library.personas else s.persona
+        s.seat: personas[s.persona].name if s.persona in personas else s.persona
         for s in record.council.seats
     }
 

@@ -19,13 +19,11 @@ from typing import TYPE_CHECKING
 
 from council.contracts.config import RunConfig
 from council.contracts.events import Progress, ProgressEvent
+from council.store import BASELINE_SUFFIX
 
 if TYPE_CHECKING:
     from council.reasoners.llm.endpoints import Transport
     from council.reasoners.llm.prices import Price
-
-BASELINE_SUFFIX = "-baseline"
-"""The fault-free twin of run ``R`` runs (and is checkpointed) as ``R-baseline``."""
 
 
 def new_run_id() -> str:

@@ -21,10 +21,14 @@ def main() -> None:
     mine = set(my_runs())
     try:
         store = Store(db())
-        runs = [r for r in store.history(limit=500) if everything or r.run_id in mine]
+        listed = [r for r in store.history(limit=500) if everything or r.run_id in mine]
     except (StoreError, sqlite3.Error) as err:  # one red line, never a traceback
         st.error(tr("store_busy", error=str(err).splitlines()[0]))
         return
+    runs = [r for r in listed if not r.garbled]
+    for bad in listed:
+        if bad.garbled:  # a record that fails its checksum is reported, never listed as fine
+            st.error(tr("run_garbled", run=bad.run_id, error=""))
     if not runs:
         st.info(tr("no_runs"))
         return
@@ -45,7 +49,11 @@ def main() -> None:
     chosen = choose(
         st.selectbox, tr("reopen"), list(names), format_func=names.__getitem__, key="h_run"
     )
-    record = store.get_run(str(chosen))
+    try:
+        record = store.get_run(str(chosen))  # with the scenario it was run from, as stored
+    except (StoreError, sqlite3.Error) as err:
+        st.error(tr("run_garbled", run=chosen, error=str(err).splitlines()[0]))
+        return
     reveal = bool(st.session_state["reveal"])
     decision_card(record)
     downloads(record, "history")
