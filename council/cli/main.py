@@ -23,7 +23,9 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (try --help)")
+        from council.cli.options import shorten
+
+        raise UsageError(f"{self.prog}: {shorten(message)} (try --help)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -146,6 +146,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a stored run as Markdown (a handout) or JSON (the record)."""
+    from council.cli.options import writable
+
+    out = writable(Path(args.out), "--out", "council export") if args.out else None
     record = _stored(args)
     if args.format == "json":
         text = record.model_dump_json(indent=2) + "\n"
@@ -153,8 +156,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         from council.present.render import markdown
 
         text = markdown(record)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"council export: --out: {out}: {err.strerror or err}") from None
     else:
         sys.stdout.write(text)
     return 0

@@ -56,6 +56,7 @@ def add_sweep_commands(commands: Commands) -> None:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep into a table, with a progress bar on standard error."""
+    from council.cli.options import writable
     from council.experiments.presets import load_preset
     from council.experiments.schedule import run_sweep
     from council.experiments.sweep import load_sweep
@@ -63,6 +64,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     if bool(args.config) == bool(args.preset):
         raise SpecError("sweep: give a CONFIG.yaml or --preset NAME (one of them)")
+    writable(Path(args.out), "--out", "council sweep")
     if args.workers is not None and args.workers < 1:
         raise SpecError(f"sweep: --workers must be at least 1, not {args.workers}")
     if args.preset:
