@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from council.cli.commands import Commands, command_of
 from council.cli.runs import add_run_commands
 from council.cli.show import print_json
-from council.contracts.errors import RunStopped, UsageError
+from council.contracts.errors import RunStopped, UsageError, one_line
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -210,10 +210,10 @@ def _main(argv: Sequence[str] | None) -> int:
         func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
     except UsageError as err:
-        print(str(err), file=sys.stderr)
+        print(one_line(str(err)), file=sys.stderr)
         return EXIT_USAGE
     except RunStopped as err:
-        print(f"council: {err}", file=sys.stderr)
+        print(one_line(f"council: {err}"), file=sys.stderr)
         return err.code
     except KeyboardInterrupt:
         print("council: interrupted", file=sys.stderr)
@@ -238,7 +238,7 @@ def _report(err: Exception) -> int:
             print(line, file=sys.stderr)
         return EXIT_USAGE
     if isinstance(err, SpecError):
-        print(f"council: {err}", file=sys.stderr)
+        print(one_line(f"council: {err}"), file=sys.stderr)
         return EXIT_USAGE
-    print(f"council: error: {type(err).__name__}: {err}", file=sys.stderr)
+    print(one_line(f"council: error: {type(err).__name__}: {err}"), file=sys.stderr)
     return EXIT_FAIL

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from council.contracts.errors import one_line
 from council.contracts.formats import Persona, Scenario
 from council.contracts.principles import GROUPS, PRINCIPLES
 
@@ -38,7 +39,8 @@ class Problem(BaseModel):
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}: {where}{self.message}"
+        return one_line(f"{self.file}: {where}{self.message}")
+
 
 
 class LoadError(Exception):
