@@ -18,9 +18,9 @@ _BREAKS = {c: repr(chr(c))[1:-1] for c in [*range(32), *range(0x7F, 0xA0), 0x202
 
 
 def one_line(text: str) -> str:
-    """``text`` with every control character and line break escaped: it prints as one line.
+    r"""``text`` with every control character and line break escaped: it prints as one line.
 
-    >>> one_line("translations.\\r: bad")
-    'translations.\\\\r: bad'
+    >>> one_line("translations.\r: bad")
+    'translations.\\r: bad'
     """
     return text.translate(_BREAKS)

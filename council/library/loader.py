@@ -42,7 +42,6 @@ class Problem(BaseModel):
         return one_line(f"{self.file}: {where}{self.message}")
 
 
-
 class LoadError(Exception):
     """A file, or several, could not be loaded; ``problems`` says why, one line each."""
 

@@ -153,7 +153,9 @@ def run_process(argv: Sequence[str], db: Path | None = None, **env: str) -> Outc
     return Outcome(list(argv), proc.returncode, proc.stdout, proc.stderr, before, rows(db))
 
 
-PYTHON_ERROR = re.compile(r"^(Traceback \(most recent call last\)|  File \"|[\w.]*(Error|Exception|Warning): )")
+PYTHON_ERROR = re.compile(
+    r"^(Traceback \(most recent call last\)|  File \"|[\w.]*(Error|Exception|Warning): )"
+)
 """What Python's default error output looks like (the CLI never prints it)."""
 
 
@@ -176,7 +178,8 @@ def check(
         count(test, "tried")
         count(test, f"exit {outcome.code}" if outcome.escaped is None else "escaped")
     assert outcome.escaped is None, f"an exception left main: {outcome.escaped!r}\n{shown}"
-    assert outcome.code in allowed, f"exit {outcome.code}, expected one of {sorted(allowed)}\n{shown}"
+    expected = f"exit {outcome.code}, expected one of {sorted(allowed)}"
+    assert outcome.code in allowed, f"{expected}\n{shown}"
     for text in (outcome.out, outcome.err):
         assert "Traceback" not in text, shown
     if outcome.code == 0:
