@@ -83,6 +83,8 @@ def writable(path: Path, flag: str, command: str) -> Path:
     def fail(why: str) -> UsageError:
         return UsageError(f"{command}: {flag}: {path}: {why}")
 
+    if "\x00" in str(path) or not str(path):
+        raise fail("not a file name")
     folder = path.parent
     if path.is_dir():
         raise fail("is a folder, not a file")
@@ -98,6 +100,17 @@ def writable(path: Path, flag: str, command: str) -> Path:
     except OSError as err:
         raise fail(f"cannot be written ({err.strerror or err})") from None
     return path
+
+
+def sqlite_int(text: str) -> int:
+    """An integer flag the store compares or limits with: it must fit SQLite's 64 bits."""
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{shorten(repr(text))} is past 64 bits")
+    return value
+
+
+sqlite_int.__name__ = "int"
 
 
 def flag_of(field: str) -> str:

@@ -176,8 +176,10 @@ def _fill_show(p: argparse.ArgumentParser) -> None:
 
 
 def _fill_history(p: argparse.ArgumentParser) -> None:
+    from council.cli.options import sqlite_int
+
     p.add_argument("--db")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=sqlite_int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
 

@@ -72,8 +72,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     else:
         config, name = load_sweep(Path(args.config)), args.config
     if args.seeds is not None:
-        if args.seeds < 1:
-            raise SpecError(f"sweep: --seeds must be at least 1, not {args.seeds}")
+        if not 1 <= args.seeds <= 10_000_000:  # SweepConfig.seeds' bounds: model_copy skips them
+            raise SpecError(f"sweep: --seeds must be 1 to 10,000,000, not {args.seeds}")
         config = config.model_copy(update={"seeds": args.seeds})
     with _progress_bar() as progress:
         result = run_sweep(

@@ -188,7 +188,10 @@ def check(
     assert lines, f"failed without a word\n{shown}"
     for line in lines:
         assert not PYTHON_ERROR.match(line), shown
-    if files and all(any(line.startswith(f) for f in files) for line in lines):
+    from council.contracts.errors import one_line
+
+    shown_files = [one_line(f) for f in files]
+    if files and all(any(line.startswith(f) for f in shown_files) for line in lines):
         pass  # a file's problems, one line each, each naming the file
     else:
         assert len(lines) == 1, f"{len(lines)} lines on stderr, expected one\n{shown}"
