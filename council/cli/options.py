@@ -20,21 +20,21 @@ def _finite(text: str) -> float:
     """A float flag's value: a finite number (``nan`` and ``inf`` are not a time or a price)."""
     value = float(text)
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
 
 
 def _fraction(text: str) -> float:
     value = _finite(text)
     if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a fraction in [0, 1]")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction in [0, 1]")
     return value
 
 
 def _non_negative(text: str) -> float:
     value = _finite(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
     return value
 
 
@@ -45,7 +45,7 @@ def _positive(kind: type[float] | type[int]) -> Any:
     def parse(text: str) -> float | int:
         value = _finite(text) if kind is float else kind(text)
         if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text} is not positive")
+            raise argparse.ArgumentTypeError(f"{text!r} is not positive")
         return value
 
     parse.__name__ = kind.__name__
