@@ -191,3 +191,79 @@ def test_sweep_flags(data: st.DataObject) -> None:
         outcome = check(call(argv), files=[target], test="cli: sweep")
         if outcome.code != 0:
             assert not (root / "table.csv").exists()
+
+
+LLM_FLAGS = {
+    "--timeout": ["30", "5", "1e300"],
+    "--retry-backoff": ["0", "0.01"],
+    "--rpm": ["600", "100000"],
+    "--tpm": ["10000000"],
+    "--max-cost": ["100", "1e9"],
+    "--max-seat-failures": ["0", "0.5", "1"],
+    "--temperature": ["0", "1", "2"],
+    "--max-concurrency": ["1", "8"],
+    "--cache": ["on", "off"],
+    "--model": ["gpt-4o-mini", "gpt-4.1"],
+    "--language": ["en", "km"],
+    "--seed": ["0", "3", str(2**63 - 1)],
+    "--baseline": [],
+}
+"""The LLM run's flags, with values an endpoint that answers well can serve."""
+
+
+@st.composite
+def llm_flags(draw: st.DrawFn) -> list[str]:
+    chosen = draw(st.lists(st.sampled_from(sorted(LLM_FLAGS)), max_size=4, unique=True))
+    argv: list[str] = []
+    for flag in chosen:
+        if not LLM_FLAGS[flag]:
+            argv.append(flag)
+            continue
+        good = st.sampled_from(LLM_FLAGS[flag])
+        argv += [flag, draw(st.one_of(good, good, good, st.sampled_from(EDGE_NUMBERS), odd_text))]
+    return argv
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """A fake OpenAI-compatible server on 127.0.0.1 that answers every request well."""
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI(pool=10) as server:
+        yield server.url
+
+
+@scaled(6)
+@given(data=st.data())
+def test_llm_run_flags(endpoint: str, data: st.DataObject) -> None:
+    """LLM runs against an endpoint that answers well: exit 0, or 2 for a bad flag (1 only when
+    --max-cost stops a run the estimate says it cannot afford, as DESIGN says)."""
+    with _place() as (root, db, paths):
+        argv = ["run", SCENARIO, "--backend", "openai", "--base-url", endpoint, "--size", "2"]
+        argv += ["--rounds", "0", "--ballots", "1", *data.draw(llm_flags()), "--db", str(db)]
+        env = {"OPENAI_API_KEY": "sk-fuzz"}
+        with _environ(env):
+            outcome = call(argv, db)
+        capped = outcome.code == 1 and "--max-cost" in outcome.err
+        check(outcome, allowed=frozenset({0, 1, 2}) if capped else frozenset({0, 2}),
+              test="cli: llm run")  # fmt: skip
+        if outcome.code == 0:
+            assert outcome.rows_after.get("runs") == 1
+        else:
+            assert not outcome.rows_after.get("runs")
+
+
+@contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    import os
+
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -6,9 +6,12 @@ Whatever the file holds, ``council validate`` exits 0 or 2, and on 2 every line 
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import GOOD_PERSONA, GOOD_SCENARIO
 from fuzz_contract import FUZZ, call, check, scaled
 from fuzz_strategies import dump, mutated_docs, mutated_texts, schema_docs
@@ -16,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 KINDS = {"persona": GOOD_PERSONA, "scenario": GOOD_SCENARIO}
+SCENARIO = "au-robodebt-income-averaging"
 
 
 def _doc(kind: str) -> st.SearchStrategy[dict[str, object]]:
@@ -80,3 +84,45 @@ def test_running_a_damaged_scenario_file_stores_nothing(raw: bytes) -> None:
         check(outcome, files=[str(path)], test="library: run file")
         if outcome.code == 0:
             assert outcome.rows_after.get("runs") == 1
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project's library, to damage one file at a time."""
+    from council.library.catalog import library_root
+
+    root = tmp_path_factory.mktemp("library")
+    for folder in ("personas", "scenarios"):
+        shutil.copytree(library_root() / folder, root / folder)
+    return root
+
+
+@scaled(8)
+@given(kind=st.sampled_from(sorted(KINDS)), data=st.data())
+def test_a_damaged_library_file_is_named_by_every_command(
+    library: Path, kind: str, data: st.DataObject
+) -> None:
+    """COUNCIL_LIBRARY with one damaged file: list and run exit 2 naming it (or 0 if it loads)."""
+    from council.library.catalog import _load_library
+
+    raw = data.draw(mutated_texts(mutated_docs(_doc(kind))))
+    path = library / f"{kind}s" / "zz-fuzzed.yaml"
+    path.write_bytes(raw)
+    old = os.environ.get("COUNCIL_LIBRARY")
+    os.environ["COUNCIL_LIBRARY"] = str(library)
+    _load_library.cache_clear()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "s.db"
+            for argv in (["list", f"{kind}s", "--json"], ["run", SCENARIO, "--size", "3"]):
+                words = [*argv, "--db", str(db)] if argv[0] == "run" else argv
+                outcome = check(call(words, db), files=[str(path)], test="library: folder")
+                if outcome.code == 2:
+                    assert all(line.startswith(str(path)) for line in outcome.lines), outcome
+    finally:
+        path.unlink()
+        _load_library.cache_clear()
+        if old is None:
+            os.environ.pop("COUNCIL_LIBRARY", None)
+        else:
+            os.environ["COUNCIL_LIBRARY"] = old
