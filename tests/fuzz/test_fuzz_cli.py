@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_SCENARIO
 from fake_openai import FakeOpenAI, closed_port_url
-from fuzz_contract import FUZZ, call, check, rows, scaled
+from fuzz_contract import FUZZ, call, check, rows, run_process, scaled
 from fuzz_strategies import EDGE_NUMBERS, dump, odd_text
 from hypothesis import given
 from hypothesis import strategies as st
@@ -270,3 +270,14 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@scaled(3)
+@given(data=st.data())
+def test_run_flags_in_a_real_process(data: st.DataObject) -> None:
+    """The same contract through ``python -m council``: what a user's terminal shows."""
+    with _place() as (root, db, paths):
+        words = [w.replace("\x00", "") for w in data.draw(flags("run", paths))]  # argv has no NUL
+        argv = ["run", SCENARIO, "--size", "3", *words, "--db", str(db)]
+        outcome = run_process(argv, db, OPENAI_BASE_URL=closed_port_url())
+        check(outcome, test="cli: run (process)")
