@@ -119,24 +119,36 @@ def _library_file(tmp_path: Path, kind: str, field: str, literal: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("kind", "field", "literal"),
+    ("kind", "literal", "says"),
     [
-        ("persona", "openness", HUGE),
-        ("persona", "extra", LONG_HEX),
-        ("persona", "extra", "-" + HUGE),
-        ("scenario", "facts", f"[a, {HUGE}]"),
-        ("scenario", "jurisdiction", "2020-02-30"),  # a date that cannot be
-        ("scenario", "sector", "!!float abc"),
+        ("persona", HUGE, "4,000 digits"),
+        ("persona", LONG_HEX, "4,000 digits"),
+        ("persona", "-" + HUGE, "4,000 digits"),
+        ("scenario", f"[a, {HUGE}]", "4,000 digits"),
+        ("scenario", "2020-02-30", "day is out of range"),  # a date that cannot be
+        ("scenario", "!!float abc", "could not convert"),
+        ("scenario", "!!timestamp nonsense", "does not fit its tag"),
     ],
 )
 def test_unbuildable_yaml_scalars_are_one_line_with_the_line_number(
-    kind: str, field: str, literal: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    kind: str, literal: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = _library_file(tmp_path, kind, field, literal)
+    path = _library_file(tmp_path, kind, "extra", literal)
     code, _, err = _call(["validate", str(path)], capsys)
     assert code == 2
     assert err == [err[0]] and err[0].startswith(f"{path}: line 1, column "), err
-    assert len(err[0]) < 300
+    assert says in err[0] and len(err[0]) < 300, err
+
+
+def test_a_key_given_twice_is_refused_where_it_is_given_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML keeps the last of two equal keys silently: a second openness would win unseen."""
+    path = _library_file(tmp_path, "persona", "openness", "0.9")
+    line = path.read_text(encoding="utf-8").splitlines().index("openness: 0.4") + 1
+    code, _, err = _call(["validate", str(path)], capsys)
+    assert code == 2
+    assert err == [f"{path}: line {line}, column 1: YAML error: key 'openness' is given twice"]
 
 
 def test_huge_integers_in_a_sweep_config_and_a_models_file(

@@ -7,8 +7,10 @@ composes nodes in C, where no alias can be refused on the way, so a text that co
 alias (one with a ``*``) has its events read first and is refused at the first alias, before
 anything is composed; a text without ``*`` cannot hold one.
 
-A scalar that parses but cannot be built (an integer over Python's 4,300-digit limit, a date
-like 2020-02-30, ``!!float abc``) is a problem too, reported at that scalar's line.
+A mapping that gives a key twice is refused at the second one (YAML would keep the last
+silently, so a persona's second ``openness:`` would win unseen). A scalar that parses but
+cannot be built (an integer over Python's 4,300-digit limit, a date like 2020-02-30,
+``!!float abc``) is a problem too, reported at that scalar's line.
 
 Its own module so that a command whose library comes from the cache never imports PyYAML.
 """
@@ -42,14 +44,38 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def _load(text: str) -> Any:
     fast = FAST_LOADER
-    if fast is None:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    if "*" in text:
+    if fast is not None and "*" in text:
         for event in yaml.parse(text, Loader=fast):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark  # libyaml's Mark: the same line and column
                 raise yaml.MarkedYAMLError(problem=_ALIAS, problem_mark=mark)  # type: ignore[arg-type]
-    return yaml.load(text, Loader=fast)  # noqa: S506 - libyaml's SafeLoader
+    loader = (fast or _NoAliasLoader)(text)  # libyaml's SafeLoader, or a SafeLoader subclass
+    try:  # what yaml.load does, with the duplicate keys refused between composing and building
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_duplicate_keys(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _refuse_duplicate_keys(root: Any) -> None:
+    """Refuse a mapping that gives one key twice (YAML would silently keep the last)."""
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[tuple[str, str]] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if (key.tag, key.value) in seen:
+                        problem = f"key {key.value!r} is given twice"
+                        raise yaml.MarkedYAMLError(problem=problem, problem_mark=key.start_mark)
+                    seen.add((key.tag, key.value))
+                nodes += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            nodes.extend(node.value)
 
 
 MAX_INT_BITS = 13_287
