@@ -65,8 +65,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if bool(args.config) == bool(args.preset):
         raise SpecError("sweep: give a CONFIG.yaml or --preset NAME (one of them)")
     writable(Path(args.out), "--out", "council sweep")
-    if args.workers is not None and args.workers < 1:
-        raise SpecError(f"sweep: --workers must be at least 1, not {args.workers}")
+    if args.workers is not None and not 1 <= args.workers <= 1024:  # a C int past 2**31
+        raise SpecError(f"sweep: --workers must be 1 to 1,024, not {args.workers}")
     if args.preset:
         config, name = load_preset(args.preset).config, f"preset {args.preset}"
     else:
