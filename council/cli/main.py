@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from council.cli.commands import Commands, command_of
 from council.cli.runs import add_run_commands
 from council.cli.show import plain_cell, print_json, say
-from council.contracts.errors import RunStopped, UsageError
+from council.contracts.errors import RunStopped, UsageError, one_line
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -23,7 +23,9 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (try --help)")
+        from council.cli.options import shorten
+
+        raise UsageError(f"{self.prog}: {shorten(message)} (try --help)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -208,10 +210,10 @@ def _main(argv: Sequence[str] | None) -> int:
         func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
     except UsageError as err:
-        say(str(err), err=True)
+        say(one_line(str(err)), err=True)
         return EXIT_USAGE
     except RunStopped as err:
-        say(f"council: {err}", err=True)
+        say(one_line(f"council: {err}"), err=True)
         return err.code
     except KeyboardInterrupt:
         print("council: interrupted", file=sys.stderr)
@@ -236,7 +238,7 @@ def _report(err: Exception) -> int:
             say(line, err=True)
         return EXIT_USAGE
     if isinstance(err, SpecError):
-        say(f"council: {err}", err=True)
+        say(one_line(f"council: {err}"), err=True)
         return EXIT_USAGE
-    say(f"council: error: {type(err).__name__}: {err}", err=True)
+    say(one_line(f"council: error: {type(err).__name__}: {err}"), err=True)
     return EXIT_FAIL

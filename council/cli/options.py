@@ -7,22 +7,34 @@ from that field (``run_option``): the model is the one place they are written.
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import re
+from pathlib import Path
 from typing import Any
 
 from council.contracts.config import choices_of, default_of, description_of
 
 
-def _fraction(text: str) -> float:
+def _finite(text: str) -> float:
+    """A float flag's value: a finite number (``nan`` and ``inf`` are not a time or a price)."""
     value = float(text)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _finite(text)
     if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a fraction in [0, 1]")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction in [0, 1]")
     return value
 
 
 def _non_negative(text: str) -> float:
-    value = float(text)
+    value = _finite(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
     return value
 
 
@@ -31,13 +43,74 @@ _non_negative.__name__ = "float"  # argparse's word for a value that is not a nu
 
 def _positive(kind: type[float] | type[int]) -> Any:
     def parse(text: str) -> float | int:
-        value = kind(text)
+        value = _finite(text) if kind is float else kind(text)
         if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text} is not positive")
+            raise argparse.ArgumentTypeError(f"{text!r} is not positive")
         return value
 
     parse.__name__ = kind.__name__
     return parse
+
+
+def shorten(message: str, longest: int = 60) -> str:
+    """A usage message on one short line: quoted values over ``longest`` characters elided.
+
+    >>> shorten("argument --seed: invalid int value: '" + "9" * 5000 + "'")
+    "argument --seed: invalid int value: '99999999999999999999…' (5,000 characters)"
+    """
+
+    def elide(match: re.Match[str]) -> str:
+        value = match.group(1)
+        return f"'{value[:20]}…' ({len(value):,} characters)"
+
+    short = re.sub("'([^']{" + str(longest + 1) + ",})'", elide, message)
+    return " ".join(short.split())
+
+
+def writable(path: Path, flag: str, command: str) -> Path:
+    """``path`` if a file can be written there (UsageError naming the flag if it cannot).
+
+    A new file is probed (created and removed), so a folder that refuses writes is found
+    before any work starts.
+
+    >>> writable(Path("/no/x.md"), "--out", "export")
+    Traceback (most recent call last):
+    ...
+    council.contracts.errors.UsageError: export: --out: /no/x.md: its folder does not exist
+    """
+    from council.contracts.errors import UsageError
+
+    def fail(why: str) -> UsageError:
+        return UsageError(f"{command}: {flag}: {path}: {why}")
+
+    if "\x00" in str(path) or not str(path):
+        raise fail("not a file name")
+    folder = path.parent
+    if path.is_dir():
+        raise fail("is a folder, not a file")
+    if not folder.is_dir():
+        raise fail("its folder does not exist" if not folder.exists() else "not in a folder")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise fail("cannot be written (permission denied)")
+        return path
+    try:  # a probe: permissions alone cannot tell (root, read-only mounts, /proc)
+        path.touch(exist_ok=False)
+        path.unlink()
+    except OSError as err:
+        raise fail(f"cannot be written ({err.strerror or err})") from None
+    return path
+
+
+def sqlite_int(text: str) -> int:
+    """An integer flag the store compares or limits with: it must fit SQLite's 64 bits."""
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{shorten(repr(text))} is past 64 bits")
+    return value
+
+
+sqlite_int.__name__ = "int"
 
 
 def flag_of(field: str) -> str:

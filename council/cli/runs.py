@@ -64,7 +64,7 @@ def _config(args: argparse.Namespace) -> Any:
     from council.contracts.config import RunConfig
     from council.contracts.seat_models import DEFAULT_MODEL
 
-    personas = tuple(p for p in args.personas.split(",") if p) if args.personas else None
+    personas = _personas_flag(args.personas)
     fields = {
         "scenario": args.scenario,
         "size": len(personas) if personas else args.size,
@@ -113,6 +113,16 @@ def _config(args: argparse.Namespace) -> Any:
         first = err.errors(include_url=False)[0]
         flag = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "config"
         raise UsageError(f"council run: {flag}: {first['msg']}") from None
+
+
+def _personas_flag(text: str | None) -> tuple[str, ...] | None:
+    """``--personas a,b,c`` as a tuple of ids; UsageError if it names none (``",,,"``)."""
+    if text is None:
+        return None
+    personas = tuple(p.strip() for p in text.split(",") if p.strip())
+    if not personas:
+        raise UsageError(f"council run: --personas: {text!r} names no persona (give a,b,c)")
+    return personas
 
 
 def _groups_flag(text: str) -> tuple[str, ...]:

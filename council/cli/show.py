@@ -227,6 +227,9 @@ def _print_unfinished(args: argparse.Namespace, store: Any) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a stored run as Markdown (a handout) or JSON (the record)."""
+    from council.cli.options import writable
+
+    out = writable(Path(args.out), "--out", "council export") if args.out else None
     record = _stored(args)
     if args.format == "json":
         text = json_text(record.model_dump_json(indent=2)) + "\n"
@@ -234,8 +237,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         from council.present.render import markdown
 
         text = printable(redact(markdown(record), known_keys()))
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"council export: --out: {out}: {err.strerror or err}") from None
     else:
         sys.stdout.write(text)
     return 0
@@ -251,6 +257,7 @@ def _fill_show(p: argparse.ArgumentParser) -> None:
 
 
 def _fill_history(p: argparse.ArgumentParser) -> None:
+
     p.add_argument("--db")
     p.add_argument("--limit", type=_limit, default=50, help="at most this many runs (default 50)")
     p.add_argument(

@@ -72,14 +72,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     bar; on standard output with ``--dry-run``, which runs nothing).
     """
     # The size is checked before the engine loads: a refusal costs reading the config.
+    from council.cli.options import writable
     from council.experiments.bounds import MAX_RUNS, check_limit, limit_from_env
     from council.experiments.sweep import load_sweep, with_seeds
     from council.rules.registry import SpecError
 
     if bool(args.config) == bool(args.preset):
         raise SpecError("sweep: give a CONFIG.yaml or --preset NAME (one of them)")
-    if args.workers is not None and args.workers < 1:
-        raise SpecError(f"sweep: --workers must be at least 1, not {args.workers}")
+    writable(Path(args.out), "--out", "council sweep")
+    if args.workers is not None and not 1 <= args.workers <= 1024:  # a C int past 2**31
+        raise SpecError(f"sweep: --workers must be 1 to 1,024, not {args.workers}")
     if args.max_runs is not None and args.max_runs < 1:
         raise SpecError(f"sweep: --max-runs must be at least 1, not {args.max_runs}")
     if args.preset:

@@ -25,6 +25,7 @@ from council.contracts.principles import Group
 from council.contracts.seat_models import DEFAULT_MODEL, SeatModels
 
 __all__ = [
+    "MAX_SEED",
     "MAX_SIZE",
     "Protocol",
     "RunConfig",
@@ -38,6 +39,8 @@ __all__ = [
 
 MAX_SIZE = 1000
 """The largest council a run seats."""
+MAX_SEED = 2**63 - 1
+"""The largest seed: the store and the checkpointer keep it as a SQLite integer (64 bits)."""
 
 
 class RunConfig(BaseModel):
@@ -74,7 +77,9 @@ class RunConfig(BaseModel):
         default=None, description=f"Model name for LLM seats (default {DEFAULT_MODEL})."
     )
     base_url: str | None = Field(default=None, description="Endpoint, without credentials.")
-    seed: int = Field(default=0, ge=0, description="Seed that fixes everything random.")
+    seed: int = Field(
+        default=0, ge=0, le=MAX_SEED, description="Seed that fixes everything random."
+    )
     human_seats: tuple[int, ...] = Field(default=(), description="Seats a person plays.")
     person_faults: dict[int, str] = Field(
         default_factory=dict,

@@ -37,9 +37,9 @@ def _number(value: object) -> object:
     return value
 
 
-Weight = Annotated[float, BeforeValidator(_number), Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-"""A number in [0, 1]."""
-Effect = Annotated[float, BeforeValidator(_number), Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False), BeforeValidator(_number)]
+"""A number in [0, 1] (the bounds before the validator: the JSON schema says minimum/maximum)."""
+Effect = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False), BeforeValidator(_number)]
 """A number in [-1, 1]."""
 
 

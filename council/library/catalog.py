@@ -169,8 +169,9 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
         Problem(file=str(p), message="no such file or folder") for p in paths if not p.exists()
     ]
     found: dict[Kind, dict[str, Persona | Scenario]] = {"persona": {}, "scenario": {}}
-    files = iter_yaml_files([p for p in paths if p.exists()])
-    return missing + _load_into(files, found)
+    unread: list[Problem] = []
+    files = iter_yaml_files([p for p in paths if p.exists()], unread)
+    return missing + unread + _load_into(files, found)
 
 
 def resolve_scenario(ref: str, library: Library | None = None) -> Scenario:

@@ -8,12 +8,14 @@ UTF-8 text (the parsing itself is ``council.library.safe_yaml``). Every problem 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from council.contracts.errors import one_line
 from council.contracts.formats import Persona, Scenario
 from council.contracts.principles import GROUPS, PRINCIPLES
 
@@ -37,7 +39,7 @@ class Problem(BaseModel):
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}: {where}{self.message}"
+        return one_line(f"{self.file}: {where}{self.message}")
 
 
 class LoadError(Exception):
@@ -200,12 +202,30 @@ def _message(item: Any, loc: list[str], is_key: bool) -> str:
     return message
 
 
-def iter_yaml_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the YAML files below them; keep files as given."""
+def iter_yaml_files(paths: Iterable[Path], problems: list[Problem] | None = None) -> list[Path]:
+    """Expand folders into the YAML files below them; keep files as given.
+
+    With ``problems``, a folder that cannot be read, or holds no YAML file, adds a problem
+    there (``council validate`` must not call such a folder valid).
+    """
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"}))
-        else:
+        if not path.is_dir():
             files.append(path)
+            continue
+        unread: list[OSError] = []
+        found = sorted(
+            Path(top, name)
+            for top, _, names in os.walk(path, onerror=unread.append)
+            for name in names
+            if Path(name).suffix in {".yaml", ".yml"}
+        )
+        files.extend(found)
+        if problems is None:
+            continue
+        for err in unread:
+            where = err.filename or path
+            problems.append(Problem(file=str(where), message=f"cannot read folder: {err.strerror}"))
+        if not found and not unread:
+            problems.append(Problem(file=str(path), message="no YAML files in this folder"))
     return files
