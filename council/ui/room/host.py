@@ -164,6 +164,7 @@ def open_form() -> None:
                 fault=fault,
                 human_seats=tuple(range(people)),
                 person_faults=roles,
+                language=language,  # the offline seats' rationales and the plan
                 **llm_settings,
             ),
             timer_s=timer or None,

@@ -11,7 +11,13 @@ import streamlit as st
 from council.contracts.record import RunRecord
 from council.contracts.room import Member, RoomStatus, Score, Told
 from council.library.catalog import load_library
-from council.present.i18n import group_name, scenario_facts, scenario_summary, scenario_title
+from council.present.i18n import (
+    group_name,
+    scenario_facts,
+    scenario_summary,
+    scenario_title,
+    text,
+)
 from council.present.room import brief, groups_to_tell
 from council.reasoners.human import HumanPrompt
 from council.room_store import RoomStore
@@ -185,7 +191,7 @@ def _finished(status: RoomStatus, member: Member) -> None:
     record: RunRecord = Store(db()).get_run(found.run_id)
     decision_card(record)
     st.subheader(tr("room_spot"))
-    board = shown(status)
+    board, language = shown(status), lang()
     others = [s for s in range(board.size) if s != member.seat]
     mine = next((g for g in RoomStore(db()).guesses(found.code) if g.token == member.token), None)
     with st.form(f"room_{found.code}_guess"):
@@ -193,7 +199,9 @@ def _finished(status: RoomStatus, member: Member) -> None:
             tr("room_which"),
             others,
             default=list(mine.seats) if mine else [],
-            format_func=lambda s: tr("room_seat_pick", seat=s, name=board.names.get(s, "")),
+            format_func=lambda s: text(
+                "room_seat_pick", language, seat=s, name=board.names.get(s, "")
+            ),
             key=f"room_{found.code}_suspects",
         )
         if st.form_submit_button(tr("room_send_guess"), type="primary"):
