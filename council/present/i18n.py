@@ -28,7 +28,7 @@ from council.present.i18n_llm import LLM_TEXT
 from council.present.i18n_pages import PAGES_TEXT
 from council.present.i18n_record import RECORD_TEXT
 from council.present.i18n_room import ROOM_TEXT
-from council.present.words import quorum_words
+from council.present.words import quorum_words, scenario_of
 
 LANGS: tuple[Language, ...] = get_args(Language)
 LANGUAGES: Mapping[Language, str] = MappingProxyType({"en": "English", "km": "ខ្មែរ"})
@@ -187,11 +187,16 @@ def quorum_sentence(record: RunRecord, lang: Language) -> str:
 
 
 def dissent_words(record: RunRecord, lang: Language) -> str:
-    """Who dissented from the decision, counted by the option they cast last."""
+    """Who dissented from the decision, counted by the option they cast last.
+
+    Outside English an option is named by its label in ``lang`` (where it has one), not its id.
+    """
     if not record.outcome.dissent or not record.ballots:
         return text("no_dissent", lang)
     last = record.ballots[-1].cast
     counts = Counter(last[str(i)] for i in record.outcome.dissent)
+    labels = option_labels(scenario_of(record), lang) if lang != "en" else {}
     return ", ".join(
-        text("dissent_item", lang, count=n, option=option) for option, n in counts.most_common()
+        text("dissent_item", lang, count=n, option=labels.get(str(option), option))
+        for option, n in counts.most_common()
     )
