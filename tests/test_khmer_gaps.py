@@ -7,18 +7,25 @@ observations as in English; the dissent line names options in Khmer.
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from council.contracts.config import RunConfig
 from council.contracts.record import RunRecord
+from council.experiments.presets import load_preset, translation
+from council.experiments.presets import names as preset_names
 from council.library.catalog import load_library
 from council.present.exercise import faulty_seats, score_guess, tells
-from council.present.i18n import dissent_words, option_labels
+from council.present.i18n import dissent_words, option_labels, text
 from council.session import RunSession
 from council.session.batch import run
 
+ROOT = Path(__file__).resolve().parents[1]
 KHMER = re.compile(r"[\u1780-\u17FF]")
 SCENARIO = "kh-credit-scoring-isolated-data"
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -90,3 +97,42 @@ def test_the_dissent_line_names_options_in_khmer() -> None:
     words = dissent_words(record, "km")
     assert any(label in words for label in labels.values()), words
     assert not LATIN_WORD.search(words), words
+
+
+def test_every_preset_has_a_khmer_title_and_its_paragraph_names_only_its_figures() -> None:
+    for name in preset_names():
+        preset = load_preset(name)
+        found = translation(preset, "km")
+        assert found is not None and KHMER.search(found.title), name
+        if found.explanation is not None:
+            assert KHMER.search(found.explanation) and "{" not in found.explanation, name
+    assert translation(load_preset("n3-bound"), "fr") is None
+
+
+def test_the_experiments_page_in_khmer_titles_presets_and_charts_in_khmer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COUNCIL_DB", str(tmp_path / "ui.db"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "km"
+    at.run()
+    at.switch_page("council/ui/pages/experiments.py").run()
+    assert not at.exception
+    at.selectbox(key="x_preset").set_value("persuasion")
+    at.number_input(key="x_seeds").set_value(1).run()
+    title = translation(load_preset("persuasion"), "km")
+    assert title is not None
+    shown = str(at.selectbox(key="x_preset").format_func("persuasion"))
+    assert shown == f"persuasion · {title.title}"
+    at.button(key="x_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) == len(load_preset("persuasion").plot.metrics)
+    for spec, metric in zip(specs, load_preset("persuasion").plot.metrics, strict=True):
+        heading = " ".join(spec["title"]["text"])
+        assert heading == f"{title.title}: {text(f'metric_{metric}', 'km')}"
+        inner = spec.get("spec", spec)
+        assert inner["encoding"]["y"]["title"] == text(f"metric_{metric}", "km")
+        assert inner["encoding"]["x"]["title"] == text("axis_byzantine", "km")
+        assert not LATIN_WORD.search(heading.replace("Friedkin–Johnsen", "").replace("W-MSR", ""))
