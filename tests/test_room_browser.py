@@ -146,6 +146,23 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     trainees[0].get_by_text(re.compile("Round: round 1")).wait_for()
     trainees[0].screenshot(path=str(ARTIFACTS / "room-phone-3-round.png"), full_page=True)
 
+    # The facilitator reloads: the console comes back without the key (a session cookie holds
+    # a token this server keeps in memory), and the page never shows the key again.
+    host.reload()
+    host.get_by_role("heading", name=f"Room {code}").wait_for()
+    host.get_by_text(re.compile("State: ")).wait_for()
+    assert host.get_by_label("Facilitator key").count() == 0
+    assert key not in host.content() and key not in host.url
+
+    # Ana's seat in Khmer, on a phone: the same seat, every word Khmer.
+    khmer = _page(browser, f"{trainees[0].url}&lang=km", PHONE)
+    khmer.get_by_text(re.compile("អ្នកដើរតួជា")).wait_for()
+    khmer.get_by_text(re.compile("ជុំ៖ ជុំទី 1")).wait_for()
+    assert khmer.evaluate("document.documentElement.lang") == "km"
+    assert khmer.get_by_text("Your option", exact=False).count() == 0
+    khmer.screenshot(path=str(ARTIFACTS / "room-phone-km-seat.png"), full_page=True)
+    khmer.context.close()
+
     # The server restarts mid-room: every page comes back to the same room and seat.
     server.stop()
     server.start()
