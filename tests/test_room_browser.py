@@ -158,7 +158,7 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     khmer = _page(browser, f"{trainees[0].url}&lang=km", PHONE)
     khmer.get_by_text(re.compile("អ្នកដើរតួជា")).wait_for()
     khmer.get_by_text(re.compile("ជុំ៖ ជុំទី 1")).wait_for()
-    assert khmer.evaluate("document.documentElement.lang") == "km"
+    khmer.wait_for_function("document.documentElement.lang === 'km'")
     assert khmer.get_by_text("Your option", exact=False).count() == 0
     khmer.screenshot(path=str(ARTIFACTS / "room-phone-km-seat.png"), full_page=True)
     khmer.context.close()

@@ -48,10 +48,10 @@ def setup() -> None:
             key="lang",
             horizontal=True,
         )
-        page_language()
         if not in_room_seat():  # a trainee's seat or the projector: no facilitator controls
             st.subheader(tr("facilitator"))
             st.toggle(tr("step"), key="step")
+    page_language()  # in the page, not the sidebar: a phone's sidebar is folded away
     st.query_params["lang"] = lang()  # a reload keeps the language
 
 
