@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from app_browser import ARTIFACTS, AppServer, chromium, needs_chromium, running_server
 
+from council.library.catalog import load_library
 from council.room_store import RoomStore
 from council.session import room as rooms
 from council.session import room_scores as scores
@@ -28,6 +29,7 @@ WAIT_MS = 40_000
 PHONE = {"width": 390, "height": 844}
 NAMES = ("Ana", "Bo", "Cy", "Eve")
 EQUIVOCATOR = 3
+SCENARIO = "kh-credit-scoring-isolated-data"
 
 pytestmark = needs_chromium
 
@@ -60,6 +62,8 @@ def _choose(page: Any, label: str, option: str) -> None:
 def _open_room(page: Any) -> tuple[str, str]:
     """Open a room with 4 people's seats (seat 3 a secret equivocator); its code and key."""
     page.get_by_role("tab", name="Open a room (facilitator)").click()
+    scenario = load_library().scenarios[SCENARIO]  # a Cambodian one: Khmer all through
+    _choose(page, "Scenario", f"{scenario.title} ({SCENARIO})")
     size = page.get_by_label("Council size")
     size.fill("8")
     size.press("Enter")
@@ -158,6 +162,8 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     khmer = _page(browser, f"{trainees[0].url}&lang=km", PHONE)
     khmer.get_by_text(re.compile("អ្នកដើរតួជា")).wait_for()
     khmer.get_by_text(re.compile("ជុំ៖ ជុំទី 1")).wait_for()
+    km = load_library().scenarios[SCENARIO].translations["km"]
+    khmer.get_by_text(re.compile(re.escape(next(iter(km.options.values()))))).first.wait_for()
     khmer.wait_for_function("document.documentElement.lang === 'km'")
     assert khmer.get_by_text("Your option", exact=False).count() == 0
     khmer.screenshot(path=str(ARTIFACTS / "room-phone-km-seat.png"), full_page=True)

@@ -97,6 +97,19 @@ finally:
 """The app's script under cProfile: each script run's profile and wall time in a folder."""
 
 
+def settle(folder: Path, before: int, quiet_s: float = 2.0, limit_s: float = 120.0) -> None:
+    """Wait until a load's script runs have all written their times (none new for a while)."""
+    deadline = time.monotonic() + limit_s
+    seen, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = len(list(folder.glob("run-*.s")))
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif now > before and time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.2)
+
+
 def profile_script_runs(browser: Any) -> list[str]:
     """Where the server spends the app's first page loads (a cold one, then a warm one).
 
@@ -116,19 +129,20 @@ def profile_script_runs(browser: Any) -> list[str]:
         server.start()
         try:
             for kind in ("cold", "warm"):
-                before = len(list(folder.glob("run-*.prof")))
+                before = len(list(folder.glob("run-*.s")))
                 spent = time_to_button(browser, server.url)
-                time.sleep(1.0)  # the load's runs finish writing their profiles
-                runs = sorted(folder.glob("run-*.prof"), key=lambda p: int(p.stem[4:]))[before:]
-                script_s = ", ".join(f"{float(p.with_suffix('.s').read_text()):.2f}" for p in runs)
+                settle(folder, before)  # the load's script runs finish writing their profiles
+                runs = sorted(folder.glob("run-*.s"), key=lambda p: int(p.stem[4:]))[before:]
+                script_s = ", ".join(f"{float(p.read_text()):.2f}" for p in runs)
                 lines.append(
                     f"{kind}: Run button after {spent:.2f} s in the browser; "
                     f"{len(runs)} script run(s) on the server: {script_s} s"
                 )
                 if runs:
                     out = io.StringIO()
-                    stats = pstats.Stats(str(runs[0]), stream=out).sort_stats("cumulative")
-                    stats.print_stats(r"council/|streamlit/elements|numpy|networkx|yaml", 14)
+                    first = runs[0].with_suffix(".prof")
+                    stats = pstats.Stats(str(first), stream=out).sort_stats("cumulative")
+                    stats.print_stats(r"council/|streamlit/elements|numpy|networkx|yaml", 18)
                     body = [x for x in out.getvalue().splitlines() if re.match(r"\s+\d", x)]
                     lines += ["  " + x.strip() for x in body]
         finally:
