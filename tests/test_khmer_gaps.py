@@ -99,13 +99,16 @@ def test_the_dissent_line_names_options_in_khmer() -> None:
     assert not LATIN_WORD.search(words), words
 
 
-def test_every_preset_has_a_khmer_title_and_its_paragraph_names_only_its_figures() -> None:
+def test_every_preset_has_a_khmer_title_and_paragraph_quoting_the_same_figures() -> None:
     for name in preset_names():
         preset = load_preset(name)
         found = translation(preset, "km")
         assert found is not None and KHMER.search(found.title), name
-        if found.explanation is not None:
-            assert KHMER.search(found.explanation) and "{" not in found.explanation, name
+        assert found.explanation and KHMER.search(found.explanation), name
+        assert "{" not in found.explanation, name
+        khmer = (preset.path.parent / f"{name}.km.md").read_text(encoding="utf-8")
+        quoted = set(re.findall(r"\{(\w+)\}", preset.template))
+        assert set(re.findall(r"\{(\w+)\}", khmer)) == quoted, name  # the same figures
     assert translation(load_preset("n3-bound"), "fr") is None
 
 
