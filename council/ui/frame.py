@@ -49,10 +49,13 @@ def setup() -> None:
             horizontal=True,
         )
         if not in_room_seat():  # a trainee's seat or the projector: no facilitator controls
+            page_language()
             st.subheader(tr("facilitator"))
             st.toggle(tr("step"), key="step")
-    page_language()  # in the page, not the sidebar: a phone's sidebar is folded away
-    st.query_params["lang"] = lang()  # a reload keeps the language
+    if in_room_seat() and lang() != "en":
+        page_language()  # in the page: a phone, where seats are, folds the sidebar away
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()  # a reload keeps the language
 
 
 def in_room_seat() -> bool:
