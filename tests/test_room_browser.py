@@ -49,7 +49,9 @@ def browser() -> Iterator[Any]:
 def _page(browser: Any, url: str, viewport: dict[str, int]) -> Any:
     page = browser.new_context(viewport=viewport).new_page()
     page.set_default_timeout(WAIT_MS)
-    page.goto(url)
+    # Wait for what each step looks for, not for every asset's load event: five sessions
+    # poll the server from this one Chromium, and on a busy machine assets come in slowly.
+    page.goto(url, wait_until="commit")
     return page
 
 
@@ -215,11 +217,7 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     host.get_by_role("cell", name="Eve", exact=True).wait_for()
     host.screenshot(path=str(ARTIFACTS / "room-console.png"), full_page=True)
     address = f"{server.url}/room?view=projector&room={code}"
-    projector = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    projector.set_default_timeout(WAIT_MS)
-    # Five sessions poll the server from this one Chromium: wait for the projector's content,
-    # not for every asset's load event.
-    projector.goto(address, wait_until="commit")
+    projector = _page(browser, address, {"width": 1280, "height": 800})
     projector.get_by_text(re.compile("Quorum: ")).wait_for(timeout=2 * WAIT_MS)
     projector.screenshot(path=str(ARTIFACTS / "room-projector.png"), full_page=True)
     projector.context.close()
