@@ -8,13 +8,14 @@ table through ``run_block``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 import pytest
 
 from council.contracts.config import RunConfig
-from council.engine.batch import run_seeds, takes
+from council.engine.batch import heap, run_seeds, takes
 from council.engine.batch.draws import chosen, lemire
 from council.engine.batch.streams import Streams, bounded, doubles, first_raw
 from council.engine.seating import seat_council
@@ -206,3 +207,8 @@ def test_a_draw_numpy_would_reject_is_found() -> None:
     assert lemire(np.array([0], dtype=np.uint64), 6)[1].tolist() == [True]  # leftover 0 < 4
     value, rejected = lemire(np.array([2**31], dtype=np.uint64), 6)
     assert (value.tolist(), rejected.tolist()) == ([3], [False])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_the_heap_keeps_freed_arrays_on_linux() -> None:
+    assert heap.keep() and heap.keep()  # once per process; the second call is the first's

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
-from council.engine.batch.streams import Streams, bounded, doubles, first_raw
+from council.engine.batch.streams import Streams, bounded, first_raw
 from council.engine.context import (
     FAULTY_STREAM,
     NOISE_SD,
@@ -111,18 +111,24 @@ def chosen(seeds: np.ndarray, population: int, size: int, *tail: int) -> np.ndar
     return member
 
 
+def uniform_draws(seeds: np.ndarray, step: int, shape: tuple[int, ...]) -> np.ndarray:
+    """(B, *shape) doubles in [0, 1): each seed's ``random_stream(seed, step).random(shape)``."""
+    out = np.empty((len(seeds), *shape))
+    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
+        rng.random(out=out[i])
+    return out
+
+
 def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m, K): the random fault's views in a round, per seed as ``Random.inbox`` draws."""
-    raw = Streams().raw(seeds, n * m * k, RANDOM_FAULT_STREAM, step)
     # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding (2 * x
     # is exact): the same numbers.
-    return (-1.0 + 2.0 * doubles(raw)).reshape(len(seeds), n, m, k)
+    return -1.0 + 2.0 * uniform_draws(seeds, step, (n, m, k))
 
 
 def random_rankings(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
     """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``."""
-    drawn = doubles(Streams().raw(seeds, n * m * k, RANDOM_FAULT_STREAM, step))
-    return np.argsort(drawn.reshape(len(seeds), n, m, k), axis=-1)
+    return np.argsort(uniform_draws(seeds, step, (n, m, k)), axis=-1)
 
 
 def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:

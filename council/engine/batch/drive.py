@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
+from council.engine.batch import heap
 from council.engine.batch.ballots import Protocol, run_ballot
 from council.engine.batch.draws import draw_block
 from council.engine.batch.rounds import PUSHING, deliberate
@@ -71,6 +72,7 @@ class Outcomes:
 
 def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcomes:
     """Run the seeds of a cell the kernel ``takes``, as arrays over runs."""
+    heap.keep()
     draws = draw_block(config, council, seeds)
     n, k = draws.noise.shape[1:]
     system = council.system

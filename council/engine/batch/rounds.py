@@ -34,9 +34,9 @@ def fj_rows(
     recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` being (variants
     (A, V, m, K), which (A, n)). The sums over senders run as ``fj_update``'s einsum runs them,
     sender by sender in order, so the floats are the same bit for bit (the kernel tests hold
-    the two together): sender j's view is added to every recipient, then recipient j gets its
-    sum back (einsum adds 0 * its own view there, which leaves a sum as it was). The run axis
-    is innermost while summing: numpy's loops then run over runs, not over a few options.
+    the two together; einsum adds 0 * a seat's own view to its sum, which leaves it as it
+    was). The run axis is innermost throughout: numpy's loops then run over runs, not over a
+    few options.
     """
     if not (heard == ~np.eye(len(heard), dtype=bool)).all():
         raise ValueError("the kernel's rounds take a complete graph")
@@ -58,21 +58,32 @@ def fj_rows(
             total = np.where(heard_as == v, sums[v], total)
     else:
         total = _sums_per_recipient(said, index, *sent)
-    hearing: np.ndarray = np.broadcast_to(heard.sum(axis=1), (runs, n))
+    hearing = heard.sum(axis=1)[:, None, None]  # (n, 1, 1)
     if silent:
         quiet = np.zeros((runs, n), dtype=np.int64)
         quiet[np.arange(runs)[:, None], index] = 1
-        hearing = hearing - index.shape[1] + quiet  # a seat never counted itself
-    return _anchor(first, now + total.transpose(2, 0, 1), hearing, openness)
+        hearing = (hearing[:, 0, 0] - index.shape[1] + quiet).T[:, None, :]  # (n, 1, A)
+    first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
+    held = _anchor(first_said, said + total, hearing, openness[:, None, None])
+    return np.ascontiguousarray(held.transpose(2, 0, 1))
 
 
 def _sums(said: np.ndarray) -> np.ndarray:
-    """Per variant and recipient, the sum over the other senders in order (V, n, K, A)."""
-    total = np.zeros(said.shape)
-    for j in range(said.shape[1]):
-        own = total[:, j].copy()
-        total += said[:, j : j + 1]
-        total[:, j] = own
+    """Per variant and recipient, the sum over the other senders in order (V, n, K, A).
+
+    Recipient i's sum is the prefix x_0 + ... + x_{i-1}, then x_{i+1}, ... added to it one by
+    one: the prefix is shared, so each sender j is added once to the running prefix and once
+    to each recipient before it, half the additions of adding every sender to every recipient.
+    """
+    n = said.shape[1]
+    total = np.empty(said.shape)
+    prefix = np.zeros(said.shape[:1] + said.shape[2:])
+    for j in range(n):
+        if j:
+            total[:, :j] += said[:, j : j + 1]
+        total[:, j] = prefix
+        if j < n - 1:
+            prefix += said[:, j]
     return total
 
 
@@ -102,10 +113,11 @@ def _anchor(
 ) -> np.ndarray:
     """FJ's last step: the mean of the views held, weighed against the opening by openness.
 
-    A seat holds its own view and the ``count`` (A, n) views it heard.
+    A seat holds its own view and the ``count`` views it heard. Arrays are (n, K, A), the
+    others broadcast to that: numpy's loops then run along the runs, not a few options.
     """
-    mean = total / (1.0 + count)[..., None]
-    return (1.0 - openness)[:, None] * first + openness[:, None] * mean
+    mean = total / (1.0 + count)
+    return (1.0 - openness) * first + openness * mean
 
 
 def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
