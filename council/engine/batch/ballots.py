@@ -66,9 +66,11 @@ def approvals(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
     return approve
 
 
-def score_rows(method: str, ranks: np.ndarray, approve: np.ndarray | None) -> np.ndarray:
-    """Each ballot's additive row (..., K) of a vectorised method (plurality, approval, borda)."""
-    k = ranks.shape[-1]
+def score_rows(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: int) -> np.ndarray:
+    """Each ballot's additive row (..., K) of a vectorised method (plurality, approval, borda).
+
+    Plurality reads only the first of each ranking (``ranks`` may hold only those).
+    """
     if method == "approval":
         assert approve is not None
         return approve.astype(np.int64)
@@ -89,14 +91,14 @@ def _decide(
     """Each seat's winner and backing (A, n): honest ballots plus its variant's faulty ones."""
     support = "approval" if p.approval else "plurality"
     mask = honest[..., None]
-    backing = (score_rows(support, ranks, approve) * mask).sum(axis=1)[:, None, :]  # (A, 1, K)
+    backing = (score_rows(support, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]  # (A, 1, K)
     totals = None
     if p.method != support:
-        totals = (score_rows(p.method, ranks, approve) * mask).sum(axis=1)[:, None, :]
+        totals = (score_rows(p.method, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]
     if extra_ranks is not None:
-        backing = backing + score_rows(support, extra_ranks, extra_approve).sum(axis=-2)
+        backing = backing + score_rows(support, extra_ranks, extra_approve, p.k).sum(axis=-2)
         if totals is not None:
-            totals = totals + score_rows(p.method, extra_ranks, extra_approve).sum(axis=-2)
+            totals = totals + score_rows(p.method, extra_ranks, extra_approve, p.k).sum(axis=-2)
     winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     held = np.take_along_axis(backing, winner[..., None], axis=-1)[..., 0]
     if variant is None:
@@ -190,9 +192,9 @@ def run_ballot(
         variant = np.zeros((runs, n), dtype=np.intp)
         cast[rows, index] = p.pushed
     elif m:
-        extra_r = random_rankings(seeds, step, n, m, k)  # (A, n, m, K): one variant each
-        extra_a = np.zeros(extra_r.shape, dtype=bool)
-        np.put_along_axis(extra_a, extra_r[..., :1], True, axis=-1)
+        # (A, n, m, K): one variant each (plurality and approval read only the firsts)
+        extra_r = random_rankings(seeds, step, n, m, k, whole=p.method == "borda")
+        extra_a = extra_r[..., :1] == np.arange(k)
         variant = np.broadcast_to(np.arange(n), (runs, n))
         tops = extra_r[..., 0].transpose(0, 2, 1)  # (A, m, n) each faulty seat's firsts
         counts = (tops[..., None] == np.arange(k)).sum(axis=2)

@@ -126,9 +126,18 @@ def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.nd
     return -1.0 + 2.0 * uniform_draws(seeds, step, (n, m, k))
 
 
-def random_rankings(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
-    """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``."""
-    return np.argsort(uniform_draws(seeds, step, (n, m, k)), axis=-1)
+def random_rankings(
+    seeds: np.ndarray, step: int, n: int, m: int, k: int, *, whole: bool = True
+) -> np.ndarray:
+    """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``.
+
+    Not ``whole``: only their first options (B, n, m, 1), all that plurality and approval
+    read: the smallest draw's (the first on a tie, as argsort's small sorts are stable).
+    """
+    drawn = uniform_draws(seeds, step, (n, m, k))
+    if whole:
+        return np.argsort(drawn, axis=-1)
+    return drawn.argmin(axis=-1)[..., None]
 
 
 def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
