@@ -62,6 +62,7 @@ KERNEL_CASES: list[dict[str, Any]] = [
             (12, "stubborn", "continue-with-reason-codes", "tally", "borda"),
             (5, "collude", "suspend-scoring", "bft", "approval"),
             (16, "collude", "suspend-scoring", "bft", "borda"),
+            (3, "collude", "continue-with-reason-codes", "bft", "borda"),  # commits regardless
             (4, "persuader", "suspend-scoring", "tally", "plurality"),
             (11, "persuader", "continue-with-reason-codes", "bft", "approval"),
         )

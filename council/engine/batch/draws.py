@@ -119,35 +119,29 @@ def uniform_draws(seeds: np.ndarray, step: int, shape: tuple[int, ...]) -> np.nd
     return out
 
 
-def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
-    """(B, n, m, K): the random fault's views in a round, per seed as ``Random.inbox`` draws."""
-    # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding (2 * x
-    # is exact): the same numbers.
-    return -1.0 + 2.0 * uniform_draws(seeds, step, (n, m, k))
-
-
-def random_rankings(
-    seeds: np.ndarray, step: int, n: int, m: int, k: int, *, whole: bool = True
-) -> np.ndarray:
-    """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``.
-
-    Not ``whole``: only their first options (B, n, m, 1), all that plurality and approval
-    read: the smallest draw's (the first on a tie, as argsort's small sorts are stable).
-    """
-    drawn = uniform_draws(seeds, step, (n, m, k))
-    if whole:
-        return np.argsort(drawn, axis=-1)
-    return drawn.argmin(axis=-1)[..., None]
-
-
-def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
-    """(B, n, m): the random fault's commits, per seed as ``Random.commits`` draws them."""
+def random_integers(seeds: np.ndarray, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+    """(B, *shape): each seed's ``random_stream(seed, step).integers(0, k, shape)``."""
     streams = Streams()
-    count = n * m
+    count = int(np.prod(shape))
     drawn = bounded(streams.raw(seeds, -(-count // 2), RANDOM_FAULT_STREAM, step), count, k)
     if drawn is not None:
-        return drawn.reshape(len(seeds), n, m)
-    out = np.empty((len(seeds), n, m), dtype=np.int64)
+        return drawn.reshape(len(seeds), *shape)
+    out = np.empty((len(seeds), *shape), dtype=np.int64)
     for i, rng in enumerate(streams.each(seeds, RANDOM_FAULT_STREAM, step)):
-        out[i] = rng.integers(0, k, size=(n, m))
+        out[i] = rng.integers(0, k, size=shape)
     return out
+
+
+@dataclass(frozen=True)
+class SeedDraws:
+    """The random fault's draws of a block's runs (``rules.faults.runs.RunDraws``)."""
+
+    seeds: np.ndarray
+
+    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
+        """(A, *shape) doubles in [0, 1), each run's own."""
+        return uniform_draws(self.seeds, step, shape)
+
+    def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape) integers in [0, k), each run's own."""
+        return random_integers(self.seeds, step, shape, k)
