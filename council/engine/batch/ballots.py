@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.rules.faults import NONE
-from council.rules.faults.runs import RunDraws, RunForm
+from council.rules.faults.runs import RunDraws, RunForm, positions
 
 
 @dataclass
@@ -46,7 +46,7 @@ def rankings(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
     if (pinned == NONE).all():
         return ranks
     rows = pinned != NONE
-    position = np.argsort(ranks[rows], axis=-1)
+    position = positions(ranks[rows])
     position[np.arange(len(position)), pinned[rows]] = -1
     ranks[rows] = np.argsort(position, axis=-1, kind="stable")
     return ranks
@@ -73,7 +73,7 @@ def score_rows(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: in
         assert approve is not None
         return approve.astype(np.int64)
     if method == "borda":
-        return (k - 1 - np.argsort(ranks, axis=-1)).astype(np.int64)
+        return (k - 1 - positions(ranks)).astype(np.int64)
     return (ranks[..., :1] == np.arange(k)).astype(np.int64)
 
 

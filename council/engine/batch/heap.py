@@ -4,7 +4,8 @@ A block's arrays are a few megabytes each and short-lived. glibc's malloc serves
 mapping fresh pages (over its mmap threshold) or hands freed pages back to the system (over
 its trim threshold), so every temporary faulted its pages in again: most of a round's time,
 measured. ``keep`` raises both thresholds once per process (glibc's ``mallopt``); elsewhere it
-does nothing. Memory stays bounded by the largest block: freed pages are reused, not held twice.
+does nothing. Memory stays bounded by the largest block: freed pages are reused, not held twice
+(a process that ran a sweep, the app's included, keeps up to ``TRIM_THRESHOLD`` of them).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
 """glibc's ``mallopt`` parameters (malloc.h)."""
 MMAP_THRESHOLD = 32 * 2**20
 """Arrays below this come from the heap (glibc's largest allowed value on 64-bit)."""
-TRIM_THRESHOLD = 256 * 2**20
+TRIM_THRESHOLD = 128 * 2**20
 """Free memory at the heap's top kept up to this much."""
-TOP_PAD = 64 * 2**20
+TOP_PAD = 32 * 2**20
 """Extra heap asked for whenever it grows, so growing is rare."""
 
 

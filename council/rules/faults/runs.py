@@ -99,6 +99,17 @@ class RunForm(ABC):
         """
 
 
+def positions(ranks: np.ndarray) -> np.ndarray:
+    """Each option's place in each ranking (..., K): ``argsort(ranks)``, without sorting.
+
+    >>> positions(np.array([[2, 0, 1]]))
+    array([[1, 2, 0]])
+    """
+    out = np.empty_like(ranks)
+    np.put_along_axis(out, ranks, np.broadcast_to(np.arange(ranks.shape[-1]), ranks.shape), -1)
+    return out
+
+
 def _own(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     """The faulty seats' rows (A, m, ...) of per-seat values (A, n, ...)."""
     return values[np.arange(len(values))[:, None], index]
@@ -220,7 +231,7 @@ class EquivocateRuns(RunForm):
         """
         runs, n, k = ranks.shape
         rows = np.arange(runs)
-        position = np.argsort(ranks, axis=-1)
+        position = positions(ranks)
         counts = np.zeros((runs, k), dtype=np.int64)
         np.add.at(counts, (np.repeat(rows, n)[honest.ravel()], ranks[:, :, 0][honest]), 1)
         a = counts.argmax(axis=1)
