@@ -8,14 +8,16 @@ table through ``run_block``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 import pytest
 
 from council.contracts.config import RunConfig
-from council.engine.batch import run_seeds, takes
-from council.engine.batch.streams import Streams, bounded, doubles
+from council.engine.batch import heap, run_seeds, takes
+from council.engine.batch.draws import chosen, lemire
+from council.engine.batch.streams import Streams, bounded, doubles, first_raw
 from council.engine.seating import seat_council
 from council.experiments.blocks import (
     UNKNOWN,
@@ -60,6 +62,7 @@ KERNEL_CASES: list[dict[str, Any]] = [
             (12, "stubborn", "continue-with-reason-codes", "tally", "borda"),
             (5, "collude", "suspend-scoring", "bft", "approval"),
             (16, "collude", "suspend-scoring", "bft", "borda"),
+            (3, "collude", "continue-with-reason-codes", "bft", "borda"),  # commits regardless
             (4, "persuader", "suspend-scoring", "tally", "plurality"),
             (11, "persuader", "continue-with-reason-codes", "bft", "approval"),
         )
@@ -181,3 +184,32 @@ def test_optional_columns_are_quoted_as_the_csv_writer_quotes_them() -> None:
     kernel = run_on_kernel(listed)
     _same(kernel, run_seed_by_seed(listed))
     assert all(line.endswith(',"government,industry",0.0') for line in kernel.text.splitlines())
+
+
+def test_first_raw_outputs_are_the_generators_outputs() -> None:
+    seeds = np.array([*range(0, 500), 2**31, 2**32 - 1])
+    fresh = [np.random.default_rng([int(s), 2]).bit_generator.random_raw(7) for s in seeds]
+    assert first_raw(seeds, 7, 2).tolist() == np.array(fresh).tolist()
+
+
+@pytest.mark.parametrize(
+    ("population", "size"), [(33, 1), (33, 10), (33, 33), (1, 1), (2, 1), (12, 3), (1000, 300)]
+)
+def test_chosen_is_the_set_generator_choice_picks(population: int, size: int) -> None:
+    seeds = np.array([*range(0, 400), 2**32 - 1, 2**32 + 5])  # the last: numpy's own
+    expected = np.zeros((len(seeds), population), dtype=bool)
+    for row, seed in zip(expected, seeds.tolist(), strict=True):
+        picker = np.random.default_rng([seed, 2])
+        row[picker.choice(population, size=size, replace=False)] = True
+    assert chosen(seeds, population, size, 2).tolist() == expected.tolist()
+
+
+def test_a_draw_numpy_would_reject_is_found() -> None:
+    assert lemire(np.array([0], dtype=np.uint64), 6)[1].tolist() == [True]  # leftover 0 < 4
+    value, rejected = lemire(np.array([2**31], dtype=np.uint64), 6)
+    assert (value.tolist(), rejected.tolist()) == ([3], [False])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_the_heap_keeps_freed_arrays_on_linux() -> None:
+    assert heap.keep() and heap.keep()  # once per process; the second call is the first's

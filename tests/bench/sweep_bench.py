@@ -14,7 +14,8 @@ runs per CPU second of each process tree (user + system, its workers included). 
 workloads are the issue's: (a) fault-free 33 seats, (b) 0-16 equivocators under bft and tally,
 (c) 0, 5, 10 random faulty seats with approval voting. Then the memory: the peak resident set
 of the sweep's whole process tree (it and its workers, sampled every 10 ms) for 1,000,000 runs
-of (a) against 10,000.
+of (a) against 10,000. Last, the floor the seeded streams set: CPU time per run of the
+per-seed noise stream alone, against the bare core's whole run (``stream_floor``).
 """
 
 from __future__ import annotations
@@ -126,6 +127,36 @@ def compare(name: str, config: dict[str, object], workers: int, repeat: int) -> 
             "wall_s": statistics.median(s["wall_s"] for s in swept)}  # fmt: skip
 
 
+def stream_floor(runs: int = 20_000) -> dict[str, float]:
+    """CPU microseconds per run of the per-seed noise stream alone, against the bare core's.
+
+    Every run draws its perception noise from its own seeded generator (the per-run path's
+    stream, which the table depends on): the kernel sets one generator to each seed's state
+    and draws 33 x K normals; a fresh ``default_rng`` per seed, as a single run makes it, is
+    shown beside it. The bare core draws all its runs from one generator.
+    """
+    import numpy as np
+
+    from council.engine.batch.streams import Streams
+    from council.engine.context import NOISE_STREAM
+
+    seeds = np.arange(runs)
+    noise = np.empty((runs, 33, 5))
+    started = time.process_time()
+    for i, rng in enumerate(Streams().each(seeds, NOISE_STREAM)):
+        rng.standard_normal(out=noise[i])
+    kernel = (time.process_time() - started) / runs * 1e6
+    started = time.process_time()
+    for seed in range(runs):
+        np.random.default_rng([seed, NOISE_STREAM]).normal(0.0, 0.08, size=(33, 5))
+    fresh = (time.process_time() - started) / runs * 1e6
+    cpu = _cpu()
+    subprocess.run([sys.executable, str(BARE), "--runs", str(runs), "--workers", "1"],
+                   capture_output=True, check=True)  # fmt: skip
+    bare_us = (_cpu() - cpu) / runs * 1e6
+    return {"kernel_stream_us": kernel, "fresh_stream_us": fresh, "bare_core_us": bare_us}
+
+
 def _cells(config: dict[str, object]) -> int:
     """Combinations of a config's lists."""
     return math.prod(len(v) for v in config.values() if isinstance(v, list))
@@ -147,9 +178,10 @@ def main() -> None:
     big = sweep(workloads(large)["(a) 33 seats, fault-free"], args.workers)
     ratio = big["peak_tree_mb"] / small["peak_tree_mb"]
     memory = {"small": small, "large": big, "ratio": ratio}
+    floor = stream_floor()
     if args.json:
         print(json.dumps({"cores": os.cpu_count(), "workers": args.workers, "figures": figures,
-                          "memory": memory}))  # fmt: skip
+                          "memory": memory, "stream_floor": floor}))  # fmt: skip
         return
     print(f"{os.cpu_count()} cores, {args.workers} workers each; target: sweep >= 0.5x bare, "
           f"memory {large:,} runs <= 1.2x 10,000")  # fmt: skip
@@ -164,6 +196,10 @@ def main() -> None:
             f"{m['peak_process_mb']:5.0f} MB (largest process), {m['wall_s']:.1f} s"
         )
     print(f"peak memory, {large:,} runs against 10,000: {ratio:.2f}x")
+    print(f"seed streams: the noise stream alone takes {floor['kernel_stream_us']:.1f} us of CPU "
+          f"a run in the kernel ({floor['fresh_stream_us']:.1f} us with a fresh default_rng); "
+          f"the bare core's whole run {floor['bare_core_us']:.1f} us: "
+          f"{floor['kernel_stream_us'] / floor['bare_core_us']:.2f}x of it")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
-from council.engine.batch.streams import Streams, bounded, doubles
+from council.engine.batch.streams import Streams, bounded, first_raw
 from council.engine.context import (
     FAULTY_STREAM,
     NOISE_SD,
@@ -41,44 +41,107 @@ def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
     """Every seed's faulty seats and noise, as its per-run context draws them."""
     n, k = len(council.personas), len(council.scenario.options)
     b = len(seeds)
-    streams = Streams()
     noise = np.empty((b, n, k))
-    for i, rng in enumerate(streams.each(seeds, NOISE_STREAM)):
-        noise[i] = rng.normal(0.0, NOISE_SD, size=(n, k))
+    for i, rng in enumerate(Streams().each(seeds, NOISE_STREAM)):
+        rng.standard_normal(out=noise[i])
+    # Generator.normal(0, sd) is 0 + sd * standard_normal(), one rounding each: the same numbers.
+    noise = 0.0 + NOISE_SD * noise
     faulty = np.zeros((b, n), dtype=bool)
     m = config.byzantine
     if m:
         eligible = eligible_seats(config, council)
-        picks = np.empty((b, m), dtype=np.intp)
-        for i, rng in enumerate(streams.each(seeds, FAULTY_STREAM)):
-            picks[i] = rng.choice(len(eligible), size=m, replace=False)
-        faulty[np.arange(b)[:, None], eligible[picks]] = True
+        faulty[:, eligible] = chosen(seeds, len(eligible), m, FAULTY_STREAM)
     index = np.nonzero(faulty)[1].reshape(b, m)  # row-major: each run's seats ascending
     return Draws(seeds, faulty, index, noise)
 
 
-def uniform_views(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
-    """(B, n, m, K): the random fault's views in a round, per seed as ``Random.inbox`` draws."""
-    raw = Streams().raw(seeds, n * m * k, RANDOM_FAULT_STREAM, step)
-    # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding (2 * x
-    # is exact): the same numbers.
-    return (-1.0 + 2.0 * doubles(raw)).reshape(len(seeds), n, m, k)
+def lemire(half: np.ndarray, j: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draws in [0, j] from 32-bit halves (uint64 arrays), as numpy's bounded draws make them.
+
+    Also where numpy would reject a draw and draw again (its leftover below the threshold).
+    """
+    product = half * np.uint64(j + 1)
+    threshold = np.uint64((2**32 - j - 1) % (j + 1))
+    return (product >> np.uint64(32)).astype(np.intp), (product & _LOW) < threshold
 
 
-def random_rankings(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
-    """(B, n, m, K): the random fault's prepare rankings, per seed as ``Random.ballots``."""
-    drawn = doubles(Streams().raw(seeds, n * m * k, RANDOM_FAULT_STREAM, step))
-    return np.argsort(drawn.reshape(len(seeds), n, m, k), axis=-1)
+_LOW = np.uint64(0xFFFFFFFF)
+FLOYD_LIMIT = 10_000
+"""numpy draws ``choice(N, m, replace=False)`` by Floyd's algorithm up to this N (then shuffles)."""
 
 
-def random_commits(seeds: np.ndarray, step: int, n: int, m: int, k: int) -> np.ndarray:
-    """(B, n, m): the random fault's commits, per seed as ``Random.commits`` draws them."""
+def chosen(seeds: np.ndarray, population: int, size: int, *tail: int) -> np.ndarray:
+    """(B, population) boolean: the set each seed's ``choice(population, size, replace=False)``.
+
+    The generator is ``default_rng([seed, *tail])``. numpy picks by Floyd's algorithm: for j
+    from N - m to N - 1 it draws v in [0, j] (``lemire`` on the next 32-bit half of the
+    stream; no draw for j = 0) and takes v, or j if v is taken; then it shuffles the picks,
+    which leaves the set as it is. Here every seed's draws come from its first outputs at once
+    (``first_raw``); a seed whose draw numpy would reject and draw again (rarely) asks numpy.
+    """
+    b = len(seeds)
+    member = np.zeros((b, population), dtype=bool)
+    if not b or not size:
+        return member
+    steps = [j for j in range(population - size, population)]
+    if population > FLOYD_LIMIT or int(seeds.max()) > 0xFFFFFFFF:
+        again = np.arange(b)
+    else:
+        count = sum(1 for j in steps if j)
+        raw = first_raw(seeds, -(-count // 2), *tail)
+        halves = np.empty((b, 2 * raw.shape[1]), dtype=np.uint64)
+        halves[:, 0::2] = raw & _LOW
+        halves[:, 1::2] = raw >> np.uint64(32)
+        rows = np.arange(b)
+        bad = np.zeros(b, dtype=bool)
+        drawn = 0
+        for j in steps:
+            if j:
+                value, rejected = lemire(halves[:, drawn], j)
+                bad |= rejected
+                drawn += 1
+            else:
+                value = np.zeros(b, dtype=np.intp)
+            member[rows, np.where(member[rows, value], j, value)] = True
+        again = np.flatnonzero(bad)
+    for i in again.tolist():
+        member[i] = False
+        picker = np.random.default_rng([int(seeds[i]), *tail])
+        member[i, picker.choice(population, size=size, replace=False)] = True
+    return member
+
+
+def uniform_draws(seeds: np.ndarray, step: int, shape: tuple[int, ...]) -> np.ndarray:
+    """(B, *shape) doubles in [0, 1): each seed's ``random_stream(seed, step).random(shape)``."""
+    out = np.empty((len(seeds), *shape))
+    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
+        rng.random(out=out[i])
+    return out
+
+
+def random_integers(seeds: np.ndarray, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+    """(B, *shape): each seed's ``random_stream(seed, step).integers(0, k, shape)``."""
     streams = Streams()
-    count = n * m
+    count = int(np.prod(shape))
     drawn = bounded(streams.raw(seeds, -(-count // 2), RANDOM_FAULT_STREAM, step), count, k)
     if drawn is not None:
-        return drawn.reshape(len(seeds), n, m)
-    out = np.empty((len(seeds), n, m), dtype=np.int64)
+        return drawn.reshape(len(seeds), *shape)
+    out = np.empty((len(seeds), *shape), dtype=np.int64)
     for i, rng in enumerate(streams.each(seeds, RANDOM_FAULT_STREAM, step)):
-        out[i] = rng.integers(0, k, size=(n, m))
+        out[i] = rng.integers(0, k, size=shape)
     return out
+
+
+@dataclass(frozen=True)
+class SeedDraws:
+    """The random fault's draws of a block's runs (``rules.faults.runs.RunDraws``)."""
+
+    seeds: np.ndarray
+
+    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
+        """(A, *shape) doubles in [0, 1), each run's own."""
+        return uniform_draws(self.seeds, step, shape)
+
+    def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape) integers in [0, k), each run's own."""
+        return random_integers(self.seeds, step, shape, k)

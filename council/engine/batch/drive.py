@@ -13,17 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
+from council.engine.batch import heap
 from council.engine.batch.ballots import Protocol, run_ballot
-from council.engine.batch.draws import draw_block
-from council.engine.batch.rounds import PUSHING, deliberate
+from council.engine.batch.draws import SeedDraws, draw_block
+from council.engine.batch.rounds import deliberate
 from council.engine.seating import Council
 from council.rules.faults import NONE
 from council.rules.opinion import distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
-FAULTS = ("equivocate", "random", "crash", *PUSHING)
-"""Fault models the kernel computes (any model, when no seat is faulty)."""
 VECTORISED = ("plurality", "approval", "borda")
 """Methods the kernel scores; the others run seed by seed."""
 
@@ -33,8 +32,8 @@ def takes(config: RunConfig, council: Council) -> bool:
 
     It computes offline runs of every person-free council under a plain threshold, without
     network faults, with the FJ update on a complete graph, for the vectorised methods and for
-    fault-free runs or faulty seats that equivocate, send random messages, push an option
-    (stubborn, collude, persuader) or crash.
+    fault-free runs or faulty seats whose fault model has a run form (``Fault.runs``:
+    equivocate, random, crash, stubborn, collude, persuader).
     """
     n = len(council.personas)
     return (
@@ -46,7 +45,7 @@ def takes(config: RunConfig, council: Council) -> bool:
         and config.update == "fj"
         and (config.topology == "complete" or n < 4)
         and config.method in VECTORISED
-        and (config.byzantine == 0 or council.fault.name in FAULTS)
+        and (config.byzantine == 0 or council.fault.runs(council.scenario.option_ids) is not None)
         and len(council.scenario.options) >= 2
     )
 
@@ -71,14 +70,14 @@ class Outcomes:
 
 def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcomes:
     """Run the seeds of a cell the kernel ``takes``, as arrays over runs."""
+    heap.keep()
     draws = draw_block(config, council, seeds)
     n, k = draws.noise.shape[1:]
     system = council.system
     assert system.threshold is not None
-    option = council.fault.option
+    form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
     p = Protocol(n, k, system.threshold, council.quorum, config.protocol == "bft",
-                 config.method, METHODS.create(config.method).approval, council.fault.name,
-                 NONE if option is None else council.scenario.option_ids.index(option))  # fmt: skip
+                 config.method, METHODS.create(config.method).approval, form)  # fmt: skip
     heard = adjacency(config.topology, n, 0)
     b = len(seeds)
     first = opening(council.base[None], draws.noise)
@@ -90,21 +89,21 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     first_cast = np.empty((b, n), dtype=np.int64)
     active = np.arange(b)
     per_round = int(heard.sum())
-    if p.fault == "crash":  # nobody hears a crashed seat
+    if form is not None and form.silent:  # nobody hears a silent seat
         per_round -= (n - 1) * config.byzantine
     now = first
 
     def more(runs: np.ndarray, views: np.ndarray, round_no: int) -> np.ndarray:
         messages[runs] += per_round
-        return deliberate(p.fault, first[runs], views, draws.faulty[runs],
-                          draws.faulty_index[runs], seeds[runs], heard, council.openness,
-                          round_no, p.pushed)  # fmt: skip
+        return deliberate(form, first[runs], views, draws.faulty[runs], draws.faulty_index[runs],
+                          SeedDraws(seeds[runs]), heard, council.openness, round_no)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
         now = more(active, now, r)
     for ballot in range(1, config.ballots + 1):
-        out = run_ballot(p, now, draws.faulty[active], draws.faulty_index[active], seeds[active],
-                         committed[active], locked[active], ballot)  # fmt: skip
+        out = run_ballot(p, now, draws.faulty[active], draws.faulty_index[active],
+                         SeedDraws(seeds[active]), committed[active], locked[active],
+                         ballot)  # fmt: skip
         if ballot == 1:
             first_cast[:] = out.cast
         messages[active] += out.messages

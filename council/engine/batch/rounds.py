@@ -1,19 +1,15 @@
 """Deliberation rounds of many runs at once: what each seat hears, and the FJ update.
 
 The arithmetic is ``council.rules.opinion.fj_update`` with a run axis in front (numpy sums a
-seat's inbox in the same order either way), and the faulty seats' messages are those of
-``council.rules.faults`` (equivocate, random), computed for every run of the block together.
+seat's inbox in the same order either way), and the faulty seats' messages are their fault
+model's run form's (``council.rules.faults.runs``), for every run of the block together.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from council.engine.batch.draws import uniform_views
-from council.rules.faults.pushing import extreme, stubborn_views
-
-PUSHING = ("stubborn", "collude", "persuader")
-"""The fault models that push one option, the same to every recipient."""
+from council.rules.faults.runs import RunDraws, RunForm
 
 
 def fj_rows(
@@ -34,9 +30,9 @@ def fj_rows(
     recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` being (variants
     (A, V, m, K), which (A, n)). The sums over senders run as ``fj_update``'s einsum runs them,
     sender by sender in order, so the floats are the same bit for bit (the kernel tests hold
-    the two together): sender j's view is added to every recipient, then recipient j gets its
-    sum back (einsum adds 0 * its own view there, which leaves a sum as it was). The run axis
-    is innermost while summing: numpy's loops then run over runs, not over a few options.
+    the two together; einsum adds 0 * a seat's own view to its sum, which leaves it as it
+    was). The run axis is innermost throughout: numpy's loops then run over runs, not over a
+    few options.
     """
     if not (heard == ~np.eye(len(heard), dtype=bool)).all():
         raise ValueError("the kernel's rounds take a complete graph")
@@ -58,21 +54,32 @@ def fj_rows(
             total = np.where(heard_as == v, sums[v], total)
     else:
         total = _sums_per_recipient(said, index, *sent)
-    hearing: np.ndarray = np.broadcast_to(heard.sum(axis=1), (runs, n))
+    hearing = heard.sum(axis=1)[:, None, None]  # (n, 1, 1)
     if silent:
         quiet = np.zeros((runs, n), dtype=np.int64)
         quiet[np.arange(runs)[:, None], index] = 1
-        hearing = hearing - index.shape[1] + quiet  # a seat never counted itself
-    return _anchor(first, now + total.transpose(2, 0, 1), hearing, openness)
+        hearing = (hearing[:, 0, 0] - index.shape[1] + quiet).T[:, None, :]  # (n, 1, A)
+    first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
+    held = _anchor(first_said, said + total, hearing, openness[:, None, None])
+    return np.ascontiguousarray(held.transpose(2, 0, 1))
 
 
 def _sums(said: np.ndarray) -> np.ndarray:
-    """Per variant and recipient, the sum over the other senders in order (V, n, K, A)."""
-    total = np.zeros(said.shape)
-    for j in range(said.shape[1]):
-        own = total[:, j].copy()
-        total += said[:, j : j + 1]
-        total[:, j] = own
+    """Per variant and recipient, the sum over the other senders in order (V, n, K, A).
+
+    Recipient i's sum is the prefix x_0 + ... + x_{i-1}, then x_{i+1}, ... added to it one by
+    one: the prefix is shared, so each sender j is added once to the running prefix and once
+    to each recipient before it, half the additions of adding every sender to every recipient.
+    """
+    n = said.shape[1]
+    total = np.empty(said.shape)
+    prefix = np.zeros(said.shape[:1] + said.shape[2:])
+    for j in range(n):
+        if j:
+            total[:, :j] += said[:, j : j + 1]
+        total[:, j] = prefix
+        if j < n - 1:
+            prefix += said[:, j]
     return total
 
 
@@ -102,112 +109,30 @@ def _anchor(
 ) -> np.ndarray:
     """FJ's last step: the mean of the views held, weighed against the opening by openness.
 
-    A seat holds its own view and the ``count`` (A, n) views it heard.
+    A seat holds its own view and the ``count`` views it heard. Arrays are (n, K, A), the
+    others broadcast to that: numpy's loops then run along the runs, not a few options.
     """
-    mean = total / (1.0 + count)[..., None]
-    return (1.0 - openness)[:, None] * first + openness[:, None] * mean
-
-
-def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``split_pair`` per run: (A,) a and b from honest masks (A, n) and preferences (A, n, K).
-
-    The two most common honest first choices (ties to the lower); if every honest seat agrees,
-    their choice and the option with the highest mean honest preference.
-    """
-    runs, _, k = preference.shape
-    firsts = preference.argmax(axis=2)
-    counts = _counts(firsts, honest, k)
-    a = counts.argmax(axis=1)
-    rows = np.arange(runs)
-    counts[rows, a] = -1
-    b = counts.argmax(axis=1)
-    agreed = (counts[rows, b] == 0) & honest.any(axis=1)
-    if k >= 2 and agreed.any():
-        sure = np.flatnonzero(agreed)
-        for r in sure.tolist():  # rare: the per-run mean, row for row
-            means = preference[r][honest[r]].mean(axis=0)
-            means[a[r]] = -np.inf
-            b[r] = int(means.argmax())
-    if k < 2:
-        b = a.copy()
-    return a, b
-
-
-def _counts(choices: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
-    """(A, K) how often each option is among the masked choices (A, n) of each run."""
-    runs = len(choices)
-    index = (np.arange(runs)[:, None] * k + choices)[mask]
-    return np.bincount(index, minlength=runs * k).reshape(runs, k)
-
-
-def equivocation_sent(
-    views: np.ndarray, faulty: np.ndarray, index: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``Equivocate.inbox`` per run: its two variants (A, 2, m, K) and who hears which (A, n).
-
-    Each faulty seat sends its own view with the split pair set to 1 for the recipient's
-    leaning and -1 for the other: variant 0 to the seats leaning a, variant 1 to the others.
-    """
-    runs, n, _ = views.shape
-    rows = np.arange(runs)
-    own = views[rows[:, None], index]  # (A, m, K)
-    a, b = split_pairs(~faulty, views)
-    told_a = (
-        views[rows[:, None], np.arange(n), a[:, None]]
-        >= views[rows[:, None], np.arange(n), b[:, None]]
-    )
-    variants = np.repeat(own[:, None], 2, axis=1)
-    variants[rows, 0, :, a] = 1.0
-    variants[rows, 0, :, b] = np.where(a == b, 1.0, -1.0)[:, None]
-    variants[rows, 1, :, a] = -1.0
-    variants[rows, 1, :, b] = 1.0
-    return variants, (~told_a).astype(np.intp)
-
-
-def pushed_sent(fault: str, views: np.ndarray, index: np.ndarray, option: int) -> np.ndarray:
-    """What pushing seats say to everyone (A, 1, m, K): ``Stubborn``, ``Collude``, ``Persuader``.
-
-    A stubborn seat its own view with the option raised clearly above the rest
-    (``stubborn_views``); the others the extreme view, 1 for the option and -1 elsewhere.
-    """
-    runs, _, k = views.shape
-    own = views[np.arange(runs)[:, None], index]  # (A, m, K)
-    if fault == "stubborn":
-        said = stubborn_views(own, option)
-    else:
-        said = np.broadcast_to(extreme(k, option), own.shape)
-    return said[:, None]
+    mean = total / (1.0 + count)
+    return (1.0 - openness) * first + openness * mean
 
 
 def deliberate(
-    fault: str,
+    form: RunForm | None,
     first: np.ndarray,
     now: np.ndarray,
     faulty: np.ndarray,
     index: np.ndarray,
-    seeds: np.ndarray,
+    draws: RunDraws,
     heard: np.ndarray,
     openness: np.ndarray,
     round_no: int,
-    pushed: int,
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
 
-    ``pushed`` is the option a pushing fault pushes (else unused).
+    What the faulty seats say is their fault model's run form's (``form``; None without them).
     """
-    runs, n, k = now.shape
-    m = index.shape[1]
-    if not m:
+    if form is None or not index.shape[1]:
         return fj_rows(first, now, heard, openness, index, None)
-    if fault == "equivocate":
-        sent = equivocation_sent(now, faulty, index)
-    elif fault in PUSHING:
-        sent = pushed_sent(fault, now, index, pushed), np.zeros((runs, n), dtype=np.intp)
-    elif fault == "crash":  # Crash.inbox: zeros, heard by nobody
-        sent = np.zeros((runs, 1, m, k)), np.zeros((runs, n), dtype=np.intp)
-        new = fj_rows(first, now, heard, openness, index, sent, silent=True)
-        return np.where(faulty[:, :, None], now, new)
-    else:
-        sent = uniform_views(seeds, round_no, n, m, k), np.broadcast_to(np.arange(n), (runs, n))
-    new = fj_rows(first, now, heard, openness, index, sent)
+    said = form.said(now, faulty, index, draws, round_no)
+    new = fj_rows(first, now, heard, openness, index, (said.variants, said.which), form.silent)
     return np.where(faulty[:, :, None], now, new)

@@ -98,8 +98,11 @@ def _add(
     return a[0] + b[0] + (lo < a[1]).astype(np.uint64), lo
 
 
-def pcg64_states(words: np.ndarray) -> tuple[list[int], list[int]]:
-    """The PCG64 states and increments numpy seeds from rows of four uint64 words.
+_Pair = tuple[np.ndarray, np.ndarray]
+
+
+def _seeded(words: np.ndarray) -> tuple[_Pair, _Pair]:
+    """The PCG64 (state, inc) numpy seeds from rows of four uint64 words, as (high, low) pairs.
 
     ``pcg64_set_seed``: inc = (words[2:4] << 1) | 1; state = ((inc + words[0:2]) * MULT + inc),
     in 128-bit arithmetic, here on uint64 (high, low) pairs for a whole block at once.
@@ -107,8 +110,42 @@ def pcg64_states(words: np.ndarray) -> tuple[list[int], list[int]]:
     w0, w1, w2, w3 = (words[:, i] for i in range(4))
     one = np.uint64(1)
     inc = ((w2 << one) | (w3 >> np.uint64(63)), (w3 << one) | one)
-    state = _add(_mul(*_add(inc, (w0, w1)), _MULT_128 >> 64, _MULT_128 & _MASK64), inc)
+    return _step(_add(inc, (w0, w1)), inc), inc
+
+
+def _step(state: _Pair, inc: _Pair) -> _Pair:
+    """One PCG64 step: state * MULT + inc (mod 2**128)."""
+    return _add(_mul(*state, _MULT_128 >> 64, _MULT_128 & _MASK64), inc)
+
+
+def pcg64_states(words: np.ndarray) -> tuple[list[int], list[int]]:
+    """The PCG64 states and increments numpy seeds from rows of four uint64 words (``_seeded``)."""
+    state, inc = _seeded(words)
     return _join(state), _join(inc)
+
+
+_SIX = np.uint64(58)
+
+
+def first_raw(seeds: np.ndarray, count: int, *tail: int) -> np.ndarray:
+    """(B, count) uint64: each seed's first PCG64 outputs of stream ``tail``, all seeds at once.
+
+    ``pcg64_next64`` steps the state, then outputs XSL-RR of it: the two 64-bit halves xored,
+    rotated right by the top six bits. In numpy's arithmetic over the block: cheaper than
+    setting a generator per seed for a few outputs, dearer for many (``Streams.raw``).
+    Seeds must be below 2**32.
+    """
+    state, inc = _seeded(seed_words(seeds, tail))
+    out = np.empty((len(seeds), count), dtype=np.uint64)
+    for i in range(count):
+        state = _step(state, inc)
+        mixed = state[0] ^ state[1]
+        turn = state[0] >> _SIX
+        out[:, i] = (mixed >> turn) | (mixed << ((-turn.view(np.int64)).view(np.uint64) & _63))
+    return out
+
+
+_63 = np.uint64(63)
 
 
 def _join(pair: tuple[np.ndarray, np.ndarray]) -> list[int]:

@@ -19,12 +19,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 import numpy as np
 
 from council.contracts.formats import Scenario
 from council.rules.registry import Registry, SpecError
+
+if TYPE_CHECKING:
+    from council.rules.faults.runs import RunForm
 
 NONE = -1
 """No option (no commit, no message)."""
@@ -139,6 +142,13 @@ class Fault(ABC):
 
     def objective(self, scenario: Scenario) -> str | None:
         """The hidden objective an LLM speaking for a faulty seat is given (None: none)."""
+        return None
+
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """Its behaviour for many runs at once (the batch kernel's), None if it has none.
+
+        A model without one runs seed by seed: correct, slower.
+        """
         return None
 
     @abstractmethod

@@ -22,6 +22,7 @@ from council.rules.faults.base import (
     with_faulty_rows,
 )
 from council.rules.faults.pushing import Extreme, Pushing, stubborn_views
+from council.rules.faults.runs import CrashRuns, EquivocateRuns, PushingRuns, RandomRuns, RunForm
 from council.rules.faults.split import leanings, ranked_leanings
 from council.rules.registry import SpecError
 
@@ -30,6 +31,10 @@ from council.rules.registry import SpecError
 @dataclass(frozen=True)
 class Crash(Fault):
     """Silent: sends nothing in deliberation or in any protocol phase."""
+
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """Nothing, for many runs."""
+        return CrashRuns()
 
     def silent(self, round_no: int) -> bool:
         """Always."""
@@ -69,6 +74,10 @@ class Crash(Fault):
 @dataclass(frozen=True)
 class Random(Fault):
     """Sends a random view and a random ballot to each recipient, drawn from the seed."""
+
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """Each run's own draws."""
+        return RandomRuns()
 
     def inbox(
         self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
@@ -112,6 +121,10 @@ class Random(Fault):
 class Stubborn(Pushing):
     """Never moves: argues its own view but always ballots for OPTION, following the protocol."""
 
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """Its own views, its option raised, for many runs."""
+        return PushingRuns(list(option_ids).index(self.pushed), stubborn=True)
+
     def inbox(
         self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
     ) -> np.ndarray:
@@ -123,6 +136,10 @@ class Stubborn(Pushing):
 @dataclass(frozen=True)
 class Equivocate(Fault):
     """Tells each honest seat the option of the two the honest seats split on that it leans to."""
+
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """Each run's split pair."""
+        return EquivocateRuns()
 
     def inbox(
         self, ctx: FaultContext, faulty: np.ndarray, views: np.ndarray, round_no: int
@@ -175,6 +192,10 @@ class Equivocate(Fault):
 class Collude(Extreme):
     """A cartel: every member sends the same extreme view, prepare and commit for OPTION."""
 
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """The extreme view and commits for the option to everyone, for many runs."""
+        return PushingRuns(list(option_ids).index(self.pushed), cartel=True)
+
     through_llm = True
 
     def objective(self, scenario: Scenario) -> str | None:
@@ -202,6 +223,10 @@ class Collude(Extreme):
 @dataclass(frozen=True)
 class Persuader(Extreme):
     """Argues as hard as it can for OPTION in deliberation and ballots for it."""
+
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """The extreme view, for many runs."""
+        return PushingRuns(list(option_ids).index(self.pushed))
 
     through_llm = True
 
