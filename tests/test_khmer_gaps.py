@@ -130,6 +130,10 @@ def test_the_experiments_page_in_khmer_titles_presets_and_charts_in_khmer(
     assert shown == f"persuasion · {title.title}"
     at.button(key="x_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    sweep = at.session_state["x_sweep"]  # the sweep runs on its own thread: wait, then redraw
+    assert sweep.wait(120), "the sweep did not finish"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(specs) == len(load_preset("persuasion").plot.metrics)
     for spec, metric in zip(specs, load_preset("persuasion").plot.metrics, strict=True):

@@ -317,7 +317,7 @@ def test_usage_errors(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore
         (("--out", str(tmp_path / "t.csv")), "give a CONFIG.yaml or --preset NAME"),
         ((str(config), "--preset", "n3-bound", "--out", "t.csv"), "one of them"),
         (("--preset", "n4-bound", "--out", str(tmp_path / "t.csv")), "no such preset"),
-        ((str(config), "--out", str(tmp_path / "t.csv"), "--workers", "0"), "at least 1"),
+        ((str(config), "--out", str(tmp_path / "t.csv"), "--workers", "0"), "1 to 1,024"),
         ((str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "t.csv")), "no such file"),
         ((str(config), "--out", str(tmp_path / "t.csv"), "--scheduler", "tcp://127.0.0.1:1"),
          "cannot connect"),
