@@ -11,7 +11,6 @@ import streamlit as st
 from council.ui.room.host import console, holds_key, key_form, open_form
 from council.ui.room.projector import projector
 from council.ui.room.trainee import join_form, seat_page
-from council.ui.state import tr
 
 
 def main() -> None:
@@ -28,14 +27,17 @@ def main() -> None:
     if code and holds_key(code):
         console(code)
         return
-    st.title(tr("room_page_title"))
-    st.caption(tr("room_page_caption"))
-    join_tab, open_tab = st.tabs([tr("room_tab_join"), tr("room_tab_open")])
+    st.title("Workshop room")
+    st.caption(
+        "Trainees join one council from their own phones; the facilitator opens the room and "
+        "hands out secret roles."
+    )
+    join_tab, open_tab = st.tabs(["Join a room", "Open a room (facilitator)"])
     with join_tab:
         join_form(code)
     with open_tab:
         open_form()
-        with st.expander(tr("room_back")):
+        with st.expander("Back to a room you opened"):
             key_form(code)
 
 
