@@ -9,16 +9,14 @@ backoff when SQLite still says the database is locked. Reads need no lock (WAL).
 from __future__ import annotations
 
 import json
-import random
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from council.contracts.room import Board, Guess, Member, Room, RoomSettings, RoomStatement
-from council.store import StoreError, default_path
+from council.store import BUSY_TIMEOUT_S, StoreError, default_path, retried
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
@@ -61,11 +59,6 @@ CREATE TABLE IF NOT EXISTS room_guesses (
 );
 """
 
-BUSY_TIMEOUT_S = 5.0
-"""How long a connection waits for another writer before SQLite says it is locked."""
-RETRIES = 6
-"""Writes tried again this many times (with backoff) if the database is still locked."""
-
 T = TypeVar("T")
 
 _ROOM_COLUMNS = (
@@ -107,18 +100,6 @@ def _room(row: tuple[Any, ...]) -> Room:
     )
 
 
-def _retried(attempt: Callable[[], T]) -> T:
-    """``attempt()``, tried again with backoff while SQLite says the file is locked or busy."""
-    for tried in range(RETRIES + 1):
-        try:
-            return attempt()
-        except sqlite3.OperationalError as err:
-            if ("locked" not in str(err) and "busy" not in str(err)) or tried == RETRIES:
-                raise
-            time.sleep(0.05 * 2**tried * (1 + random.random()))
-    raise AssertionError("unreachable")
-
-
 class RoomStore:
     """Rooms in one SQLite file (the store's, by default)."""
 
@@ -158,7 +139,7 @@ class RoomStore:
                 db.execute("COMMIT")
                 return out
 
-        return _retried(once)
+        return retried(once)
 
     def read(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of one query (WAL: readers do not wait for writers; retried if locked)."""
@@ -167,7 +148,7 @@ class RoomStore:
             with self._connect() as db:
                 return db.execute(query, params).fetchall()
 
-        return _retried(once)
+        return retried(once)
 
     # --- rooms -------------------------------------------------------------------------------
     def room(self, code: str) -> Room | None:

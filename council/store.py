@@ -22,13 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import sqlite3
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict
@@ -89,6 +90,8 @@ BUSY_TIMEOUT_S = 30.0
 """How long a connection waits for another's write lock before SQLite says it is busy."""
 WRITE_ATTEMPTS = 5
 """A write that still finds the store locked after the busy timeout is tried this often."""
+
+T = TypeVar("T")
 
 MIGRATIONS = {
     "degraded": "ALTER TABLE runs ADD COLUMN degraded INTEGER NOT NULL DEFAULT 0",
@@ -290,15 +293,12 @@ class Store:
         finds the store locked (many sessions writing at once, or SQLite refusing to wait to
         avoid a deadlock) is tried again after a short, growing pause, ``WRITE_ATTEMPTS`` times.
         """
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                with self.connect(write=True) as db:
-                    write(db)
-                return
-            except sqlite3.OperationalError as err:
-                if not is_locked(err) or attempt == WRITE_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
+
+        def once() -> None:
+            with self.connect(write=True) as db:
+                write(db)
+
+        retried(once)
 
     def save_run(
         self,
@@ -500,6 +500,21 @@ class Store:
 def is_locked(err: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused because another connection holds the store (worth a retry)."""
     return "locked" in str(err) or "busy" in str(err)
+
+
+def retried(attempt: Callable[[], T]) -> T:
+    """``attempt()``, tried again with a growing pause while the file is locked or busy.
+
+    ``WRITE_ATTEMPTS`` tries in all; the store's and the rooms' writers both go through it.
+    """
+    for tried in range(WRITE_ATTEMPTS):
+        try:
+            return attempt()
+        except sqlite3.OperationalError as err:
+            if not is_locked(err) or tried == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2**tried * (1 + random.random()))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def drop_checkpoints(db: sqlite3.Connection, run_ids: Sequence[str]) -> None:
