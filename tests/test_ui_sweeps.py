@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_ui_experiments import APP, EXPERIMENTS, ok, open_page
 
 from council.experiments.plan import Plan
 from council.experiments.sweep import SweepConfig
 from council.ui.sweeper import BackgroundSweep, Sessions
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-EXPERIMENTS = "council/ui/pages/experiments.py"
 SCENARIO = "kh-credit-scoring-isolated-data"
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.fixture
 def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("COUNCIL_DB", str(tmp_path / "ui.db"))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the sessions' folders go here
-    at = AppTest.from_file(APP, default_timeout=60)
-    ok(at.run())
-    return ok(at.switch_page(EXPERIMENTS).run())
+    return open_page(tmp_path, monkeypatch)
 
 
 def preset(at: AppTest, name: str, seeds: int) -> AppTest:
