@@ -9,9 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_ui_experiments import APP, EXPERIMENTS, ok, open_page
 
+from council.experiments.background import BackgroundSweep
 from council.experiments.plan import Plan
 from council.experiments.sweep import SweepConfig
-from council.ui.sweeper import BackgroundSweep, Sessions
+from council.ui.sweeper import Sessions
 
 SCENARIO = "kh-credit-scoring-isolated-data"
 

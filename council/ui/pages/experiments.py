@@ -17,6 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from council.contracts.choices import Protocol, Topology, Update, names
 from council.contracts.config import bounds_of
+from council.experiments.background import BackgroundSweep, why
 from council.experiments.bounds import (
     APP_MAX_RUNS,
     Estimate,
@@ -41,7 +42,7 @@ from council.rules.registry import SpecError
 from council.rules.voting import METHODS
 from council.ui.scenario import DEFAULT_SCENARIO
 from council.ui.state import choose, lang, lang_key, tr
-from council.ui.sweeper import SESSIONS, BackgroundSweep, why
+from council.ui.sweeper import SESSIONS
 
 # Module-level strings would be drawn on the page (Streamlit's magic): comments here.
 DEFAULT_SEEDS = 10  # every preset then runs in about a second (the presets' own: 30 to 100)
