@@ -110,8 +110,6 @@ KERNEL_CASES += [
 ]
 
 PER_RUN_CASES: list[dict[str, Any]] = [
-    {"byzantine": 3, "fault": "equivocate", "method": "irv"},
-    {"byzantine": 3, "fault": "random", "method": "copeland", "protocol": "tally"},
     {"byzantine": 5, "fault": "silent-after:1"},
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},

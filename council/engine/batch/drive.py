@@ -23,15 +23,13 @@ from council.rules.opinion import distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
-VECTORISED = ("plurality", "approval", "borda")
-"""Methods the kernel scores; the others run seed by seed."""
-
 
 def takes(config: RunConfig, council: Council) -> bool:
     """Whether the kernel computes this config's runs (else they run seed by seed).
 
     It computes offline runs of every person-free council under a plain threshold, without
-    network faults, with any update rule on any graph, for the vectorised methods and for
+    network faults, with any update rule on any graph and any method (Copeland and IRV decided
+    view by view), for
     fault-free runs or faulty seats whose fault model has a run form (``Fault.runs``:
     equivocate, random, crash, stubborn, collude, persuader).
     """
@@ -41,7 +39,6 @@ def takes(config: RunConfig, council: Council) -> bool:
         and not config.person_faults
         and council.system.threshold is not None
         and not config.network_faults
-        and config.method in VECTORISED
         and (config.byzantine == 0 or council.fault.runs(council.scenario.option_ids) is not None)
         and len(council.scenario.options) >= 2
     )
