@@ -109,13 +109,44 @@ KERNEL_CASES += [
     },
 ]
 
+# Quorum systems beyond one threshold: who backs an option, by group or weight (ballots.py).
+KERNEL_CASES += [
+    {"quorum": "groups:3/0.75", "byzantine": 3},
+    {"quorum": "majority", "weights": {"government": 2.0}, "byzantine": 3},
+    *(
+        {"quorum": quorum, "byzantine": k, "fault": fault, "protocol": protocol, "method": method}
+        for quorum, k, fault, protocol, method in (
+            ("groups:3/0.75", 8, "equivocate", "bft", "plurality"),
+            ("groups:4/0.6", 6, "random", "bft", "approval"),
+            ("groups:2/0.9", 10, "random", "tally", "borda"),
+            ("groups:3/0.5", 5, "collude:suspend-scoring", "bft", "approval"),
+            ("groups:3/0.5", 7, "persuader:continue-with-reason-codes", "bft", "irv"),
+            ("groups:3/0.75", 4, "crash", "bft", "plurality"),
+            ("bft", 6, "stubborn:suspend-scoring", "bft", "borda"),
+        )
+    ),
+    {
+        "quorum": "0.6",
+        "weights": {"government": 3.0, "academia": 2.0},
+        "byzantine": 9,
+        "fault": "equivocate",
+    },  # fmt: skip
+    {
+        "quorum": "bft",
+        "weights": {"industry": 2.0},
+        "byzantine": 6,
+        "fault": "random",
+        "method": "approval",
+        "ballots": 4,
+    },  # fmt: skip
+    {"quorum": "groups:3/0.75", "byzantine": 0, "update": "wmsr", "topology": "ring"},
+]
+
 PER_RUN_CASES: list[dict[str, Any]] = [
     {"byzantine": 5, "fault": "silent-after:1"},
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},
     {"partition": "government,industry|academia,civil_society@1-2"},
-    {"quorum": "groups:3/0.75", "byzantine": 3},
-    {"quorum": "majority", "weights": {"government": 2.0}, "byzantine": 3},
 ]
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.rules.faults import NONE
-from council.rules.faults.runs import RunDraws, RunForm, positions
+from council.rules.faults.runs import Prepared, RunDraws, RunForm, positions
+from council.rules.quorum_system import QuorumSystem
 from council.rules.voting import METHODS, Profile
 
 SCORED = ("plurality", "approval", "borda")
@@ -32,6 +33,9 @@ class Protocol:
     approval: bool
     form: RunForm | None
     """The fault model's run form (None: the kernel runs only fault-free runs of the cell)."""
+    system: QuorumSystem | None = None
+    """A quorum system beyond one threshold (groups, weights), asked who backs an option;
+    None: a plain threshold, where the count of backers is enough."""
 
 
 @dataclass
@@ -147,7 +151,7 @@ def run_ballot(
     locked: np.ndarray,
     ballot: int,
 ) -> BallotOut:
-    """One ballot for A runs (``protocols.run_ballot``, plain threshold, no network faults)."""
+    """One ballot for A runs (``protocols.run_ballot``, without network faults)."""
     runs, n, k = scores.shape
     m = index.shape[1]
     step = 10_000 + 2 * ballot
@@ -171,7 +175,10 @@ def run_ballot(
         )
     senders = n - m if form is not None and form.silent else n
     messages = np.full(runs, senders * (n - 1), dtype=np.int64)
-    reach = backing >= p.threshold
+    if p.system is None:
+        reach = backing >= p.threshold
+    else:
+        reach = p.system.seats_quorum(_supporters(p, ranks, approve, honest, winner, index, sent))
     committed = committed.copy()
     locked = locked.copy()
     if not p.bft:
@@ -191,7 +198,65 @@ def run_ballot(
         extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
         counts = counts + extra
         messages += sent_messages
-    ready = honest & (committed == NONE) & (counts.max(axis=-1) >= p.quorum)
-    choice = np.broadcast_to(counts.argmax(axis=-1), (runs, n))
+    if p.system is None:
+        ready = honest & (committed == NONE) & (counts.max(axis=-1) >= p.quorum)
+        choice = np.broadcast_to(counts.argmax(axis=-1), (runs, n))
+    else:
+        got = np.broadcast_to(chosen[:, None, :], (runs, n, n)).copy()  # (A, recipient, sender)
+        if form is not None and sent is not None:
+            faulty_sent = form.sent_commits(sent, would, index, draws, step + 1, k)
+            got[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = faulty_sent
+        quorate, choice = _commit_quorums(p.system, got, k)
+        ready = honest & (committed == NONE) & quorate
     committed[ready] = choice[ready]
     return BallotOut(cast, messages, committed, locked)
+
+
+def _supporters(
+    p: Protocol,
+    ranks: np.ndarray,
+    approve: np.ndarray | None,
+    honest: np.ndarray,
+    winner: np.ndarray,
+    index: np.ndarray,
+    sent: Prepared | None,
+) -> np.ndarray:
+    """(A, n recipients, n senders): which ballots a seat received back its winner.
+
+    ``views.supporters`` with a run axis: an honest ballot backs the option it puts first (or
+    approves, under approval), a faulty sender's is the variant the recipient received.
+    """
+    runs, n, _ = ranks.shape
+    option = winner  # the kernel's views always name a winner (no ballots: support 0)
+    if approve is not None:
+        backs = np.take_along_axis(approve[:, None, :, :], option[:, :, None, None], axis=3)[..., 0]
+    else:
+        backs = ranks[:, None, :, 0] == option[:, :, None]
+    backs = backs & honest[:, None, :]
+    if sent is not None and sent.rankings is not None and index.shape[1]:
+        rows = np.arange(runs)[:, None]
+        assert sent.variant is not None
+        if approve is not None:
+            assert sent.approvals is not None
+            got = sent.approvals[rows, sent.variant]  # (A, n, m, K)
+            told = np.take_along_axis(got, option[:, :, None, None], axis=3)[..., 0]
+        else:
+            told = sent.rankings[rows, sent.variant][..., 0] == option[:, :, None]  # (A, n, m)
+        backs[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = told
+    return backs
+
+
+def _commit_quorums(system: QuorumSystem, got: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``views.commits_received`` with a run axis: (A, n) quorate seats, (A, n) their choice.
+
+    A seat's commits make a quorum for some option; it commits the quorate option with the
+    most commits.
+    """
+    runs, n, _ = got.shape
+    totals = np.zeros((runs, n, k), dtype=np.int64)
+    quorate = np.zeros((runs, n, k), dtype=bool)
+    for option in range(k):
+        backs = got == option
+        totals[..., option] = backs.sum(axis=-1)
+        quorate[..., option] = system.seats_quorum(backs)
+    return np.asarray(quorate.any(axis=-1)), np.where(quorate, totals, -1).argmax(axis=-1)

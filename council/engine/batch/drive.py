@@ -27,17 +27,15 @@ from council.rules.voting import METHODS
 def takes(config: RunConfig, council: Council) -> bool:
     """Whether the kernel computes this config's runs (else they run seed by seed).
 
-    It computes offline runs of every person-free council under a plain threshold, without
+    It computes offline runs of every person-free council under any quorum system, without
     network faults, with any update rule on any graph and any method (Copeland and IRV decided
-    view by view), for
-    fault-free runs or faulty seats whose fault model has a run form (``Fault.runs``:
-    equivocate, random, crash, stubborn, collude, persuader).
+    view by view), for fault-free runs or faulty seats whose fault model has a run form
+    (``Fault.runs``: equivocate, random, crash, stubborn, collude, persuader).
     """
     return (
         config.backend == "offline"
         and not config.human_seats
         and not config.person_faults
-        and council.system.threshold is not None
         and not config.network_faults
         and (config.byzantine == 0 or council.fault.runs(council.scenario.option_ids) is not None)
         and len(council.scenario.options) >= 2
@@ -68,10 +66,10 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     draws = draw_block(config, council, seeds)
     n, k = draws.noise.shape[1:]
     system = council.system
-    assert system.threshold is not None
     form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
-    p = Protocol(n, k, system.threshold, council.quorum, config.protocol == "bft",
-                 config.method, METHODS.create(config.method).approval, form)  # fmt: skip
+    p = Protocol(n, k, system.threshold or 0, council.quorum, config.protocol == "bft",
+                 config.method, METHODS.create(config.method).approval, form,
+                 None if system.threshold is not None else system)  # fmt: skip
     heard = graphs(config, n, seeds)
     b = len(seeds)
     first = opening(council.base[None], draws.noise)

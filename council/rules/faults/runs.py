@@ -98,6 +98,17 @@ class RunForm(ABC):
         The counts (A, 1 or n, K) add to the honest commits each recipient holds.
         """
 
+    @abstractmethod
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Who sent what: (A, 1 or n recipients, m) each faulty seat's commit to each recipient.
+
+        NONE: nothing. For quorum systems that ask who backs an option; the same draws as
+        ``commits``, whose counts these are.
+        """
+
 
 def positions(ranks: np.ndarray) -> np.ndarray:
     """Each option's place in each ranking (..., K): ``argsort(ranks)``, without sorting.
@@ -147,6 +158,13 @@ class CrashRuns(RunForm):
         runs = len(index)
         return np.zeros((runs, 1, k), dtype=np.int64), np.zeros(runs, dtype=np.int64)
 
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Nothing, to anyone."""
+        return np.full((len(index), 1, index.shape[1]), NONE)
+
 
 class RandomRuns(RunForm):
     """``Random``: a uniform view, ranking and commit per recipient, from each run's draws."""
@@ -192,6 +210,14 @@ class RandomRuns(RunForm):
         n = prepared.variant.shape[1] if prepared.variant is not None else 0
         drawn = draws.integers(step, (n, m), k)  # (A, n, m)
         return (drawn[..., None] == np.arange(k)).sum(axis=2), np.full(runs, n * m - m)
+
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """A uniform option per recipient and faulty seat."""
+        n = prepared.variant.shape[1] if prepared.variant is not None else 0
+        return draws.integers(step, (n, index.shape[1]), k)
 
 
 class EquivocateRuns(RunForm):
@@ -273,6 +299,14 @@ class EquivocateRuns(RunForm):
         n = prepared.lean.shape[1]
         return m * (prepared.lean[..., None] == np.arange(k)), np.full(runs, n * m - m)
 
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Every faulty seat commits each recipient's own leaning to it."""
+        assert prepared.lean is not None
+        return np.repeat(prepared.lean[..., None], index.shape[1], axis=2)
+
 
 @dataclass(frozen=True)
 class PushingRuns(RunForm):
@@ -332,6 +366,14 @@ class PushingRuns(RunForm):
         )  # (A,)
         counts = backers[:, None, None] * (np.arange(k) == self.option)
         return counts, backers * (n - 1)
+
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Its option to everyone from each seat that backs it (a cartel: every seat)."""
+        backs = np.ones(would.shape, dtype=bool) if self.cartel else would == self.option
+        return np.where(backs, self.option, NONE)[:, None, :]
 
 
 def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
