@@ -142,8 +142,31 @@ KERNEL_CASES += [
     {"quorum": "groups:3/0.75", "byzantine": 0, "update": "wmsr", "topology": "ring"},
 ]
 
-PER_RUN_CASES: list[dict[str, Any]] = [
+# A fault whose behaviour changes with the round: honest until round R, then silent.
+KERNEL_CASES += [
     {"byzantine": 5, "fault": "silent-after:1"},
+    *(
+        {
+            "byzantine": k,
+            "fault": f"silent-after:{r}",
+            "protocol": protocol,
+            "method": method,
+            "rounds": rounds,
+            "ballots": 4,
+        }  # fmt: skip
+        for k, r, protocol, method, rounds in (
+            (11, 0, "bft", "plurality", 2),
+            (11, 2, "bft", "approval", 2),
+            (8, 3, "tally", "borda", 2),
+            (10, 4, "bft", "irv", 3),
+            (6, 2, "bft", "plurality", 1),
+        )
+    ),
+    {"byzantine": 9, "fault": "silent-after:2", "update": "wmsr", "topology": "small-world"},
+    {"byzantine": 7, "fault": "silent-after:1", "quorum": "groups:3/0.75"},
+]
+
+PER_RUN_CASES: list[dict[str, Any]] = [
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},
     {"partition": "government,industry|academia,civil_society@1-2"},

@@ -150,6 +150,7 @@ def run_ballot(
     committed: np.ndarray,
     locked: np.ndarray,
     ballot: int,
+    after_round: int,
 ) -> BallotOut:
     """One ballot for A runs (``protocols.run_ballot``, without network faults)."""
     runs, n, k = scores.shape
@@ -161,11 +162,15 @@ def run_ballot(
     approve = approvals(scores, pinned) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
-    form = p.form if m else None
+    form = p.form.at(after_round) if p.form is not None and m else None
+    own = form is None and p.form is not None and m > 0  # faulty seats cast their own ballots
     sent = None
     if form is not None:
         whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
         sent = form.prepared(ranks, honest, index, draws, step, whole=whole)
+    elif own:
+        sent = _own_ballots(ranks, approve, index)
+    if sent is not None:
         cast[rows, index] = sent.cast
     if sent is None or sent.rankings is None:
         winner, backing = _decide(p, ranks, approve, honest, None, None, None)
@@ -193,23 +198,41 @@ def run_ballot(
     chosen = np.where(reached, winner, NONE)
     counts = ((chosen[..., None] == np.arange(k)).sum(axis=1))[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
+    would = np.where(reach[rows, index], winner[rows, index], NONE)  # the protocol's own rule
     if form is not None and sent is not None:
-        would = np.where(reach[rows, index], winner[rows, index], NONE)
         extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
         counts = counts + extra
         messages += sent_messages
+    elif own:  # to everyone, as an honest seat would
+        counts = counts + (would[..., None] == np.arange(k)).sum(axis=1)[:, None, :]
+        messages += (would != NONE).sum(axis=1) * (n - 1)
     if p.system is None:
         ready = honest & (committed == NONE) & (counts.max(axis=-1) >= p.quorum)
         choice = np.broadcast_to(counts.argmax(axis=-1), (runs, n))
     else:
         got = np.broadcast_to(chosen[:, None, :], (runs, n, n)).copy()  # (A, recipient, sender)
+        faulty_sent = None
         if form is not None and sent is not None:
             faulty_sent = form.sent_commits(sent, would, index, draws, step + 1, k)
+        elif own:
+            faulty_sent = would[:, None, :]
+        if faulty_sent is not None:
             got[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = faulty_sent
         quorate, choice = _commit_quorums(p.system, got, k)
         ready = honest & (committed == NONE) & quorate
     committed[ready] = choice[ready]
     return BallotOut(cast, messages, committed, locked)
+
+
+def _own_ballots(ranks: np.ndarray, approve: np.ndarray | None, index: np.ndarray) -> Prepared:
+    """The faulty seats' own rankings and approvals, one variant for every recipient."""
+    runs, n, k = ranks.shape
+    rows = np.arange(runs)[:, None]
+    mine = ranks[rows, index]  # (A, m, K)
+    approvals = approve[rows, index] if approve is not None else np.zeros(mine.shape, bool)
+    return Prepared(
+        mine[..., 0], mine[:, None], approvals[:, None], np.zeros((runs, n), dtype=np.intp)
+    )
 
 
 def _supporters(

@@ -82,12 +82,13 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     active = np.arange(b)
     each = np.broadcast_to(heard, (b, n, n))
     per_round = each.sum(axis=(1, 2))
-    if form is not None and form.silent:  # nobody hears a silent seat
-        per_round -= (each & draws.faulty[:, None, :]).sum(axis=(1, 2))
+    per_silent_round = per_round - (each & draws.faulty[:, None, :]).sum(axis=(1, 2))
     now = first
 
     def more(runs: np.ndarray, views: np.ndarray, round_no: int) -> np.ndarray:
-        messages[runs] += per_round[runs]
+        said = None if form is None else form.at(round_no - 1)
+        silent = said is not None and said.silent  # nobody hears a silent seat
+        messages[runs] += (per_silent_round if silent else per_round)[runs]
         return deliberate(form, first[runs], views, draws.faulty[runs], draws.faulty_index[runs],
                           SeedDraws(seeds[runs]), heard if heard.ndim == 2 else heard[runs],
                           council.openness, round_no, config.update,
@@ -98,7 +99,7 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     for ballot in range(1, config.ballots + 1):
         out = run_ballot(p, now, draws.faulty[active], draws.faulty_index[active],
                          SeedDraws(seeds[active]), committed[active], locked[active],
-                         ballot)  # fmt: skip
+                         ballot, config.rounds + ballot - 1)  # fmt: skip
         if ballot == 1:
             first_cast[:] = out.cast
         messages[active] += out.messages

@@ -132,25 +132,26 @@ def deliberate(
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
 
-    What the faulty seats say is their fault model's run form's (``form``; None without them).
+    What the faulty seats say is their fault model's run form's (``form``; None without them)
+    for the round whose statements are heard (``RunForm.at``); they keep their views unless
+    the form says they move as honest seats this round.
     ``heard`` is one graph (n, n) for every run, or each run's own (A, n, n). FJ on a complete
     graph runs on sums (``fj_rows``); any other rule or graph on whole inboxes
     (``inboxes.revise_rows``, with W-MSR's ``trim``).
     """
+    said_form = None if form is None else form.at(round_no - 1)  # round r hears round r - 1
+    silent = said_form is not None and said_form.silent
     sent = None
-    if form is not None and index.shape[1]:
-        said = form.said(now, faulty, index, draws, round_no)
+    if said_form is not None and index.shape[1]:
+        said = said_form.said(now, faulty, index, draws, round_no)
         sent = (said.variants, said.which)
     if update == "fj" and heard.ndim == 2 and complete(heard):
-        if sent is None:
-            return fj_rows(first, now, heard, openness, index, None)
-        new = fj_rows(first, now, heard, openness, index, sent, form is not None and form.silent)
+        new = fj_rows(first, now, heard, openness, index, sent, silent and sent is not None)
     else:
-        silent = form is not None and form.silent
         each = hearing(heard, len(now), index, silent)
         new = revise_rows(update, first, now, inboxes(now, index, sent), each, openness, trim)
-        if sent is None:
-            return new
+    if form is None or not index.shape[1] or form.moves(round_no):
+        return new
     return np.where(faulty[:, :, None], now, new)
 
 

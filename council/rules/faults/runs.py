@@ -66,6 +66,18 @@ class RunForm(ABC):
     silent = False
     """Whether the faulty seats say and send nothing at all (heard by nobody)."""
 
+    def at(self, round_no: int) -> RunForm | None:
+        """The form of what the faulty seats say or cast after round ``round_no``.
+
+        This one, for a model that behaves the same throughout; None where they act as honest
+        seats (their own views, their own ballots, the protocol's own commits).
+        """
+        return self
+
+    def moves(self, round_no: int) -> bool:
+        """Whether the faulty seats revise their views in round ``round_no`` as honest seats do."""
+        return False
+
     @abstractmethod
     def said(
         self,
@@ -164,6 +176,21 @@ class CrashRuns(RunForm):
     ) -> np.ndarray:  # fmt: skip
         """Nothing, to anyone."""
         return np.full((len(index), 1, index.shape[1]), NONE)
+
+
+class SilentAfterRuns(CrashRuns):
+    """``SilentAfter``: an honest seat until round R, then nothing, as ``Crash``."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+
+    def at(self, round_no: int) -> RunForm | None:
+        """Nothing from its statement of round R on; its own statements and ballots before."""
+        return self if round_no >= self.after else None
+
+    def moves(self, round_no: int) -> bool:
+        """Before round R."""
+        return round_no < self.after
 
 
 class RandomRuns(RunForm):
