@@ -40,8 +40,15 @@ class BallotOut:
     locked: np.ndarray
 
 
-def rankings(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
-    """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first."""
+def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.ndarray:
+    """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first.
+
+    Not ``whole``: only the firsts (..., 1), the highest score's (the lower on a tie, as the
+    stable sort puts it first) or the pin.
+    """
+    if not whole:
+        firsts = scores.argmax(axis=-1)
+        return np.where(pinned != NONE, pinned, firsts)[..., None]
     ranks = np.argsort(-scores, axis=-1, kind="stable")
     if (pinned == NONE).all():
         return ranks
@@ -77,6 +84,27 @@ def score_rows(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: in
     return (ranks[..., :1] == np.arange(k)).astype(np.int64)
 
 
+def _honest_sum(
+    method: str, ranks: np.ndarray, approve: np.ndarray | None, honest: np.ndarray, k: int
+) -> np.ndarray:
+    """The honest seats' ballots' rows (A, n, K) summed per run (A, K)."""
+    if method == "plurality":
+        return option_counts(ranks[..., 0], honest, k)
+    return (score_rows(method, ranks, approve, k) * honest[..., None]).sum(axis=1)
+
+
+def option_counts(choices: np.ndarray, counted: np.ndarray, k: int) -> np.ndarray:
+    """Per run, how many of the ``counted`` seats chose each option: (A, n) -> (A, K).
+
+    >>> option_counts(np.array([[0, 2, 2], [1, 1, -1]]), np.array([[1, 1, 1], [1, 0, 0]], bool), 3)
+    array([[1, 0, 2],
+           [0, 1, 0]])
+    """
+    runs = len(choices)
+    cells = (np.arange(runs)[:, None] * k + choices)[counted]
+    return np.bincount(cells, minlength=runs * k).reshape(runs, k)
+
+
 def _decide(
     p: Protocol,
     ranks: np.ndarray,
@@ -88,11 +116,10 @@ def _decide(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's winner and backing (A, n): honest ballots plus its variant's faulty ones."""
     support = "approval" if p.approval else "plurality"
-    mask = honest[..., None]
-    backing = (score_rows(support, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]  # (A, 1, K)
+    backing = _honest_sum(support, ranks, approve, honest, p.k)[:, None, :]  # (A, 1, K)
     totals = None
     if p.method != support:
-        totals = (score_rows(p.method, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]
+        totals = _honest_sum(p.method, ranks, approve, honest, p.k)[:, None, :]
     if extra_ranks is not None:
         backing = backing + score_rows(support, extra_ranks, extra_approve, p.k).sum(axis=-2)
         if totals is not None:
@@ -121,11 +148,11 @@ def run_ballot(
     step = 10_000 + 2 * ballot
     honest = ~faulty
     pinned = np.where(committed != NONE, committed, locked)
-    ranks = rankings(scores, pinned)
+    form = p.form if m else None
+    ranks = rankings(scores, pinned, whole=p.method == "borda" or form is not None)
     approve = approvals(scores, pinned) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
-    form = p.form if m else None
     sent = None
     if form is not None:
         sent = form.prepared(ranks, honest, index, draws, step, whole=p.method == "borda")
@@ -150,8 +177,7 @@ def run_ballot(
     moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
     reached &= (held == NONE) | (winner == held) | moves
     locked[reached] = winner[reached]
-    chosen = np.where(reached, winner, NONE)
-    counts = ((chosen[..., None] == np.arange(k)).sum(axis=1))[:, None, :]  # (A, 1, K)
+    counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
     if form is not None and sent is not None:
         would = np.where(reach[rows, index], winner[rows, index], NONE)
