@@ -45,18 +45,45 @@ def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.n
 
     Not ``whole``: only the firsts (..., 1), the highest score's (the lower on a tie, as the
     stable sort puts it first) or the pin.
+
+    >>> rankings(np.array([[[0.1, 0.5, 0.5], [0.3, 0.2, 0.1]]]), np.array([[NONE, 2]]))
+    array([[[1, 2, 0],
+            [2, 0, 1]]])
     """
     if not whole:
         firsts = scores.argmax(axis=-1)
         return np.where(pinned != NONE, pinned, firsts)[..., None]
-    ranks = np.argsort(-scores, axis=-1, kind="stable")
-    if (pinned == NONE).all():
-        return ranks
+    position = ordered_positions(scores)
     rows = pinned != NONE
-    position = positions(ranks[rows])
-    position[np.arange(len(position)), pinned[rows]] = -1
-    ranks[rows] = np.argsort(position, axis=-1, kind="stable")
+    if rows.any():  # the pin first, the options before it one place down
+        pin = np.where(rows, pinned, 0)[..., None]
+        at = np.take_along_axis(position, pin, axis=-1)
+        moved = np.where(position < at, position + 1, position)
+        np.put_along_axis(moved, pin, 0, axis=-1)
+        position = np.where(rows[..., None], moved, position)
+    ranks = np.empty_like(position)
+    np.put_along_axis(ranks, position, np.broadcast_to(np.arange(ranks.shape[-1]), ranks.shape), -1)
     return ranks
+
+
+def ordered_positions(scores: np.ndarray) -> np.ndarray:
+    """Each option's place (..., K) in the stable sort of ``-scores``, by pairwise comparisons.
+
+    Option j is before o (j > o) when its score is higher; on a tie the lower one is first, as
+    a stable sort leaves them. K (K - 1) / 2 comparisons of whole arrays: no sort of short rows.
+
+    >>> ordered_positions(np.array([[0.1, 0.5, 0.5]]))
+    array([[2, 0, 1]])
+    """
+    k = scores.shape[-1]
+    columns = np.moveaxis(scores, -1, 0)
+    position = np.zeros((k, *scores.shape[:-1]), dtype=np.intp)
+    for o in range(k):
+        for j in range(o + 1, k):
+            ahead = columns[j] > columns[o]
+            position[o] += ahead
+            position[j] += ~ahead
+    return np.moveaxis(position, 0, -1)
 
 
 def approvals(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:

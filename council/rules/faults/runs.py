@@ -232,8 +232,8 @@ class EquivocateRuns(RunForm):
         runs, n, k = ranks.shape
         rows = np.arange(runs)
         position = positions(ranks)
-        counts = np.zeros((runs, k), dtype=np.int64)
-        np.add.at(counts, (np.repeat(rows, n)[honest.ravel()], ranks[:, :, 0][honest]), 1)
+        cells = (rows[:, None] * k + ranks[:, :, 0])[honest]  # (run, first) of honest seats
+        counts = np.bincount(cells, minlength=runs * k).reshape(runs, k)
         a = counts.argmax(axis=1)
         counts[rows, a] = -1
         b = counts.argmax(axis=1)
