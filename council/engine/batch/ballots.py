@@ -211,7 +211,23 @@ def run_ballot(
         extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
         counts = counts + extra
         messages += sent_messages
-    ready = honest & (committed == NONE) & (counts.max(axis=-1) >= p.quorum)
-    choice = np.broadcast_to(counts.argmax(axis=-1), (runs, n))
+    top, most = _top(counts)
+    ready = honest & (committed == NONE) & (most >= p.quorum)
+    choice = np.broadcast_to(top, (runs, n))
     committed[ready] = choice[ready]
     return BallotOut(cast, messages, committed, locked)
+
+
+def _top(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``argmax`` and ``max`` over the last, short axis, option by option (the first on a tie).
+
+    >>> _top(np.array([[1, 3, 3], [2, 0, 1]]))
+    (array([1, 0]), array([3, 2]))
+    """
+    most = counts[..., 0].copy()
+    top = np.zeros(most.shape, dtype=np.intp)
+    for j in range(1, counts.shape[-1]):
+        column = counts[..., j]
+        top[column > most] = j
+        np.maximum(most, column, out=most)
+    return top, most

@@ -43,10 +43,10 @@ def fj_rows(
     elif len(sent[0][0]) < n:
         variants, which = sent  # a few variants: sum for every (variant, recipient)
         count = len(variants[0])
-        views = np.repeat(said[None], count, axis=0)  # (V, n senders, K, A)
-        at = (np.arange(count)[None, :, None, None], index[:, None, :, None],
-              np.arange(k)[None, None, None, :], np.arange(runs)[:, None, None, None])  # fmt: skip
-        views[at] = variants  # (A, V, m, K) into (V, n, K, A)
+        views = np.empty((count, *said.shape))  # (V, n senders, K, A)
+        views[:] = said
+        by_run = views.transpose(3, 1, 0, 2)  # (A, n, V, K): run a's senders' rows
+        by_run[np.arange(runs)[:, None], index] = variants.transpose(0, 2, 1, 3)
         sums = _sums(views)
         total = sums[0]
         heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears

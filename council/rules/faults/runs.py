@@ -110,6 +110,11 @@ def positions(ranks: np.ndarray) -> np.ndarray:
     return out
 
 
+def _at(values: np.ndarray, option: np.ndarray) -> np.ndarray:
+    """Every seat's value (A, n) of its run's ``option`` (A,), from per-seat values (A, n, K)."""
+    return np.take_along_axis(values, option[:, None, None], axis=2)[..., 0]
+
+
 def _own(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     """The faulty seats' rows (A, m, ...) of per-seat values (A, n, ...)."""
     return values[np.arange(len(values))[:, None], index]
@@ -212,8 +217,7 @@ class EquivocateRuns(RunForm):
         runs, n, _ = views.shape
         rows = np.arange(runs)
         a, b = split_pairs(~faulty, views)
-        seats = np.arange(n)
-        told_a = views[rows[:, None], seats, a[:, None]] >= views[rows[:, None], seats, b[:, None]]
+        told_a = _at(views, a) >= _at(views, b)
         variants = np.repeat(_own(views, index)[:, None], 2, axis=1)
         variants[rows, 0, :, a] = 1.0
         variants[rows, 0, :, b] = np.where(a == b, 1.0, -1.0)[:, None]
@@ -244,8 +248,7 @@ class EquivocateRuns(RunForm):
             total = (position * honest[..., None]).sum(axis=1)
             total[rows, a] = np.iinfo(np.int64).max
             b = np.where(agreed, total.argmin(axis=1), b)
-        pa = position[rows[:, None], np.arange(n), a[:, None]]
-        pb = position[rows[:, None], np.arange(n), b[:, None]]
+        pa, pb = _at(position, a), _at(position, b)
         lean = np.where(pa <= pb, a[:, None], b[:, None])
         m = index.shape[1]
         own = _own(ranks, index)  # (A, m, K)
