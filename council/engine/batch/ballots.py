@@ -61,9 +61,7 @@ def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.n
         moved = np.where(position < at, position + 1, position)
         np.put_along_axis(moved, pin, 0, axis=-1)
         position = np.where(rows[..., None], moved, position)
-    ranks = np.empty_like(position)
-    np.put_along_axis(ranks, position, np.broadcast_to(np.arange(ranks.shape[-1]), ranks.shape), -1)
-    return ranks
+    return positions(position)  # the places' options: the inverse permutation
 
 
 def ordered_positions(scores: np.ndarray) -> np.ndarray:

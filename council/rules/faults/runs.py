@@ -102,12 +102,17 @@ class RunForm(ABC):
 def positions(ranks: np.ndarray) -> np.ndarray:
     """Each option's place in each ranking (..., K): ``argsort(ranks)``, without sorting.
 
+    A permutation's inverse: so also each place's option, from the places.
+
     >>> positions(np.array([[2, 0, 1]]))
     array([[1, 2, 0]])
     """
-    out = np.empty_like(ranks)
-    np.put_along_axis(out, ranks, np.broadcast_to(np.arange(ranks.shape[-1]), ranks.shape), -1)
-    return out
+    k = ranks.shape[-1]
+    rows = ranks.size // k
+    flat = ranks.reshape(rows, k) + (np.arange(rows) * k)[:, None]  # each entry's flat index
+    out = np.empty(ranks.size, dtype=ranks.dtype)
+    out[flat.ravel()] = np.tile(np.arange(k, dtype=ranks.dtype), rows)
+    return out.reshape(ranks.shape)
 
 
 def _at(values: np.ndarray, option: np.ndarray) -> np.ndarray:
@@ -251,12 +256,18 @@ class EquivocateRuns(RunForm):
         pa, pb = _at(position, a), _at(position, b)
         lean = np.where(pa <= pb, a[:, None], b[:, None])
         m = index.shape[1]
-        own = _own(ranks, index)  # (A, m, K)
-        middle = own[(own != a[:, None, None]) & (own != b[:, None, None])].reshape(runs, m, k - 2)
-        out = np.empty((runs, 2, m, k), dtype=np.intp)
-        out[:, :, :, 1:-1] = middle[:, None]
-        out[:, 0, :, 0] = out[:, 1, :, -1] = a[:, None]
-        out[:, 0, :, -1] = out[:, 1, :, 0] = b[:, None]
+        if whole:
+            own = _own(ranks, index)  # (A, m, K)
+            pair = (own != a[:, None, None]) & (own != b[:, None, None])
+            out = np.empty((runs, 2, m, k), dtype=np.intp)
+            out[:, :, :, 1:-1] = own[pair].reshape(runs, m, k - 2)[:, None]
+            out[:, 0, :, -1] = out[:, 1, :, 0] = b[:, None]
+        else:  # only the firsts
+            out = np.empty((runs, 2, m, 1), dtype=np.intp)
+            out[:, 1, :, 0] = b[:, None]
+        out[:, 0, :, 0] = a[:, None]
+        if whole:
+            out[:, 1, :, -1] = a[:, None]
         approve = np.zeros((runs, 2, m, k), dtype=bool)
         approve[rows, 0, :, a] = True
         approve[rows, 1, :, b] = True
