@@ -87,38 +87,62 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     committed = np.full((b, n), NONE, dtype=np.int64)
     locked = np.full((b, n), NONE, dtype=np.int64)
     first_cast = np.empty((b, n), dtype=np.int64)
-    active = np.arange(b)
     per_round = int(heard.sum())
     if form is not None and form.silent:  # nobody hears a silent seat
         per_round -= (n - 1) * config.byzantine
+    # The active runs' rows, gathered again only when some runs stop (at first: every run).
+    active = np.arange(b)
+    mine = _Active(first, draws.faulty, draws.faulty_index, seeds, committed, locked)
     now = first
 
-    def more(runs: np.ndarray, views: np.ndarray, round_no: int) -> np.ndarray:
-        messages[runs] += per_round
-        return deliberate(form, first[runs], views, draws.faulty[runs], draws.faulty_index[runs],
-                          SeedDraws(seeds[runs]), heard, council.openness, round_no)  # fmt: skip
+    def more(views: np.ndarray, round_no: int) -> np.ndarray:
+        messages[active] += per_round
+        return deliberate(form, mine.first, views, mine.faulty, mine.index,
+                          SeedDraws(mine.seeds), heard, council.openness, round_no)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
-        now = more(active, now, r)
+        now = more(now, r)
     for ballot in range(1, config.ballots + 1):
-        out = run_ballot(p, now, draws.faulty[active], draws.faulty_index[active],
-                         SeedDraws(seeds[active]), committed[active], locked[active],
-                         ballot)  # fmt: skip
+        out = run_ballot(p, now, mine.faulty, mine.index, SeedDraws(mine.seeds), mine.committed,
+                         mine.locked, ballot)  # fmt: skip
         if ballot == 1:
             first_cast[:] = out.cast
         messages[active] += out.messages
-        committed[active], locked[active] = out.committed, out.locked
-        final[active] = now
+        mine.committed, mine.locked = out.committed, out.locked
         if ballot == config.ballots:
             break
-        pending = ((out.committed != NONE) | draws.faulty[active]).all(axis=1)
-        keep = ~pending
-        active, now = active[keep], now[keep]
-        if not len(active):
-            break
+        pending = ((out.committed != NONE) | mine.faulty).all(axis=1)
+        if pending.any():  # these runs are done: their state goes back into the block's
+            done = active[pending]
+            committed[done], locked[done] = mine.committed[pending], mine.locked[pending]
+            final[done] = now[pending]
+            keep = ~pending
+            active, now, mine = active[keep], now[keep], mine.rows(keep)
+            if not len(active):
+                break
         rounds[active] += 1
-        now = more(active, now, config.rounds + ballot)
+        now = more(now, config.rounds + ballot)
+    if len(active):
+        committed[active], locked[active] = mine.committed, mine.locked
+        final[active] = now
     return _measure(draws.faulty, committed, first, final, rounds, messages, first_cast)
+
+
+@dataclass
+class _Active:
+    """The rows of the runs still deliberating: openings, faulty seats, seeds, ballot state."""
+
+    first: np.ndarray
+    faulty: np.ndarray
+    index: np.ndarray
+    seeds: np.ndarray
+    committed: np.ndarray
+    locked: np.ndarray
+
+    def rows(self, keep: np.ndarray) -> _Active:
+        """The rows ``keep`` (a boolean mask) selects."""
+        return _Active(self.first[keep], self.faulty[keep], self.index[keep], self.seeds[keep],
+                       self.committed[keep], self.locked[keep])  # fmt: skip
 
 
 def _measure(
