@@ -118,6 +118,19 @@ def _honest_sum(
     return (score_rows(method, ranks, approve, k) * honest[..., None]).sum(axis=1)
 
 
+def _variant_sum(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: int) -> np.ndarray:
+    """The faulty seats' ballots' rows (A, V, m, K) summed per variant (A, V, K)."""
+    if method == "plurality":
+        firsts = ranks[..., 0]
+        flat = firsts.reshape(-1, firsts.shape[-1])
+        every = np.ones(flat.shape, dtype=bool)
+        return option_counts(flat, every, k).reshape(*firsts.shape[:-1], k)
+    if method == "approval":
+        assert approve is not None
+        return approve.sum(axis=-2)
+    return score_rows(method, ranks, approve, k).sum(axis=-2)
+
+
 def option_counts(choices: np.ndarray, counted: np.ndarray, k: int) -> np.ndarray:
     """Per run, how many of the ``counted`` seats chose each option: (A, n) -> (A, K).
 
@@ -146,9 +159,9 @@ def _decide(
     if p.method != support:
         totals = _honest_sum(p.method, ranks, approve, honest, p.k)[:, None, :]
     if extra_ranks is not None:
-        backing = backing + score_rows(support, extra_ranks, extra_approve, p.k).sum(axis=-2)
+        backing = backing + _variant_sum(support, extra_ranks, extra_approve, p.k)
         if totals is not None:
-            totals = totals + score_rows(p.method, extra_ranks, extra_approve, p.k).sum(axis=-2)
+            totals = totals + _variant_sum(p.method, extra_ranks, extra_approve, p.k)
     winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     held = np.take_along_axis(backing, winner[..., None], axis=-1)[..., 0]
     if variant is None:
