@@ -60,7 +60,8 @@ def fj_rows(
         quiet[np.arange(runs)[:, None], index] = 1
         hearing = (hearing[:, 0, 0] - index.shape[1] + quiet).T[:, None, :]  # (n, 1, A)
     first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
-    held = _anchor(first_said, said + total, hearing, openness[:, None, None])
+    total += said  # the seat's own view and those it heard (x + y is y + x, bit for bit)
+    held = _anchor(first_said, total, hearing, openness[:, None, None])
     return np.ascontiguousarray(held.transpose(2, 0, 1))
 
 
@@ -111,9 +112,14 @@ def _anchor(
 
     A seat holds its own view and the ``count`` views it heard. Arrays are (n, K, A), the
     others broadcast to that: numpy's loops then run along the runs, not a few options.
+    ``total`` is overwritten. The operations are ``fj_update``'s, each product and sum with
+    its operands swapped at most (which leaves IEEE results as they are).
     """
-    mean = total / (1.0 + count)
-    return (1.0 - openness) * first + openness * mean
+    mean = np.divide(total, 1.0 + count, out=total)  # in place: ``total`` is a temporary
+    mean *= openness
+    held = (1.0 - openness) * first
+    held += mean
+    return held
 
 
 def deliberate(
