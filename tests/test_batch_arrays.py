@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from council.engine.batch import drive
-from council.engine.batch.ballots import _top, option_counts, ordered_positions, rankings
+from council.engine.batch.ballots import _top, option_counts, rankings
+from council.engine.batch.draws import SeedDraws
 from council.rules.faults import NONE
-from council.rules.faults.runs import positions
+from council.rules.faults.runs import EquivocateRuns, ordered_positions, positions
 from council.rules.opinion import distribution
 
 OPTIONS = (2, 3, 5, 7)
@@ -95,3 +96,28 @@ def test_option_counts_and_top_are_one_hot_sums_and_argmax() -> None:
     assert (option_counts(choices, counted & (choices != NONE), 4) == one_hot).all()
     top, most = _top(one_hot)
     assert (top == one_hot.argmax(axis=1)).all() and (most == one_hot.max(axis=1)).all()
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+def test_equivocators_prepare_the_same_from_scores_as_from_rankings(k: int) -> None:
+    """``prepared_firsts`` (scores and pins) tells what ``prepared`` (whole rankings) tells."""
+    rng = np.random.default_rng(k)
+    runs, n, m = 120, 9, 3
+    scores = tied_scores(rng, (runs, n, k))
+    scores[:40, :, 0] = 2.0  # every seat's first: the pair's b comes from the mean order
+    pinned = np.where(rng.random((runs, n)) < 0.3, rng.integers(0, k, (runs, n)), NONE)
+    pinned[:20] = NONE
+    faulty = np.zeros((runs, n), dtype=bool)
+    for row in faulty:
+        row[rng.choice(n, m, replace=False)] = True
+    index = np.nonzero(faulty)[1].reshape(runs, m)
+    form = EquivocateRuns()
+    ranks = rankings(scores, pinned)
+    whole = form.prepared(ranks, ~faulty, index, SeedDraws(np.arange(runs)), 1, whole=False)
+    firsts = form.prepared_firsts(
+        scores, pinned, ranks[..., 0], ~faulty, index, SeedDraws(np.arange(runs)), 1
+    )
+    assert firsts is not None
+    for field in ("cast", "rankings", "approvals", "variant", "lean"):
+        assert (getattr(firsts, field) == getattr(whole, field)).all(), field
+    assert len(set(whole.lean[:40].ravel().tolist())) > 1  # the agreed runs were told apart

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.rules.faults import NONE
-from council.rules.faults.runs import RunDraws, RunForm, positions
+from council.rules.faults.runs import RunDraws, RunForm, ordered_positions, positions
 
 
 @dataclass
@@ -53,35 +53,8 @@ def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.n
     if not whole:
         firsts = scores.argmax(axis=-1)
         return np.where(pinned != NONE, pinned, firsts)[..., None]
-    position = ordered_positions(scores)
-    rows = pinned != NONE
-    if rows.any():  # the pin first, the options before it one place down
-        pin = np.where(rows, pinned, 0)[..., None]
-        at = np.take_along_axis(position, pin, axis=-1)
-        moved = np.where(position < at, position + 1, position)
-        np.put_along_axis(moved, pin, 0, axis=-1)
-        position = np.where(rows[..., None], moved, position)
-    return positions(position)  # the places' options: the inverse permutation
-
-
-def ordered_positions(scores: np.ndarray) -> np.ndarray:
-    """Each option's place (..., K) in the stable sort of ``-scores``, by pairwise comparisons.
-
-    Option j is before o (j > o) when its score is higher; on a tie the lower one is first, as
-    a stable sort leaves them. K (K - 1) / 2 comparisons of whole arrays: no sort of short rows.
-
-    >>> ordered_positions(np.array([[0.1, 0.5, 0.5]]))
-    array([[2, 0, 1]])
-    """
-    k = scores.shape[-1]
-    columns = np.moveaxis(scores, -1, 0)
-    position = np.zeros((k, *scores.shape[:-1]), dtype=np.intp)
-    for o in range(k):
-        for j in range(o + 1, k):
-            ahead = columns[j] > columns[o]
-            position[o] += ahead
-            position[j] += ~ahead
-    return np.moveaxis(position, 0, -1)
+    # the places' options: the inverse permutation
+    return positions(ordered_positions(scores, pinned))
 
 
 def approvals(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
@@ -187,13 +160,18 @@ def run_ballot(
     honest = ~faulty
     pinned = np.where(committed != NONE, committed, locked)
     form = p.form if m else None
-    ranks = rankings(scores, pinned, whole=p.method == "borda" or form is not None)
+    whole = p.method == "borda"
+    ranks = rankings(scores, pinned, whole)
     approve = approvals(scores, pinned) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
     sent = None
     if form is not None:
-        sent = form.prepared(ranks, honest, index, draws, step, whole=p.method == "borda")
+        if not whole:
+            sent = form.prepared_firsts(scores, pinned, ranks[..., 0], honest, index, draws, step)
+        if sent is None:  # the form reads whole rankings
+            every = ranks if whole else rankings(scores, pinned)
+            sent = form.prepared(every, honest, index, draws, step, whole)
         cast[rows, index] = sent.cast
     if sent is None or sent.rankings is None:
         winner, backing = _decide(p, ranks, approve, honest, None, None, None)
