@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 import yaml
@@ -171,20 +170,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--only", default="abc", help="the workloads to run, by letter: e.g. ab")
-    parser.add_argument("--no-memory", action="store_true", help="no memory or stream figures")
     args = parser.parse_args()
     runs, large = (20_000, 100_000) if args.quick else (args.runs, 1_000_000)
     figures = [compare(name, config, args.workers, args.repeat)
-               for name, config in workloads(runs).items() if name[1] in args.only]  # fmt: skip
-    memory: dict[str, object] = {}
-    floor: dict[str, float] = {}
-    if not args.no_memory:
-        small = sweep(workloads(10_000)["(a) 33 seats, fault-free"], args.workers)
-        big = sweep(workloads(large)["(a) 33 seats, fault-free"], args.workers)
-        ratio = big["peak_tree_mb"] / small["peak_tree_mb"]
-        memory = {"small": small, "large": big, "ratio": ratio}
-        floor = stream_floor()
+               for name, config in workloads(runs).items()]  # fmt: skip
+    small = sweep(workloads(10_000)["(a) 33 seats, fault-free"], args.workers)
+    big = sweep(workloads(large)["(a) 33 seats, fault-free"], args.workers)
+    ratio = big["peak_tree_mb"] / small["peak_tree_mb"]
+    memory = {"small": small, "large": big, "ratio": ratio}
+    floor = stream_floor()
     if args.json:
         print(json.dumps({"cores": os.cpu_count(), "workers": args.workers, "figures": figures,
                           "memory": memory, "stream_floor": floor}))  # fmt: skip
@@ -196,18 +190,12 @@ def main() -> None:
               f"runs/s ({f['wall_s']:.1f} s, start included)  bare {f['bare_runs_per_s']:8,.0f} "
               f"runs/s  ratio {f['ratio']:.2f}x; per CPU second {f['sweep_runs_per_cpu_s']:,.0f} "
               f"vs {f['bare_runs_per_cpu_s']:,.0f}: {f['cpu_ratio']:.2f}x")  # fmt: skip
-    if memory:
-        _print_memory(memory, large, floor)
-
-
-def _print_memory(memory: dict[str, Any], large: int, floor: dict[str, float]) -> None:
-    """The memory and stream-floor figures."""
-    for label, m in (("10,000", memory["small"]), (f"{large:,}", memory["large"])):
+    for label, m in (("10,000", small), (f"{large:,}", big)):
         print(
             f"memory, {label:>9} runs: peak {m['peak_tree_mb']:6.0f} MB (tree), "
             f"{m['peak_process_mb']:5.0f} MB (largest process), {m['wall_s']:.1f} s"
         )
-    print(f"peak memory, {large:,} runs against 10,000: {memory['ratio']:.2f}x")
+    print(f"peak memory, {large:,} runs against 10,000: {ratio:.2f}x")
     print(f"seed streams: the noise stream alone takes {floor['kernel_stream_us']:.1f} us of CPU "
           f"a run in the kernel ({floor['fresh_stream_us']:.1f} us with a fresh default_rng); "
           f"the bare core's whole run {floor['bare_core_us']:.1f} us: "
