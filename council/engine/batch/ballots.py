@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.rules.faults import NONE
-from council.rules.faults.runs import Prepared, RunDraws, RunForm, positions
+from council.rules.faults.runs import Prepared, RunDraws, RunForm, ordered_positions, positions
 from council.rules.quorum_system import QuorumSystem
 from council.rules.voting import METHODS, Profile
 
@@ -48,16 +48,21 @@ class BallotOut:
     locked: np.ndarray
 
 
-def rankings(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
-    """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first."""
-    ranks = np.argsort(-scores, axis=-1, kind="stable")
-    if (pinned == NONE).all():
-        return ranks
-    rows = pinned != NONE
-    position = positions(ranks[rows])
-    position[np.arange(len(position)), pinned[rows]] = -1
-    ranks[rows] = np.argsort(position, axis=-1, kind="stable")
-    return ranks
+def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.ndarray:
+    """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first.
+
+    Not ``whole``: only the firsts (..., 1), the highest score's (the lower on a tie, as the
+    stable sort puts it first) or the pin.
+
+    >>> rankings(np.array([[[0.1, 0.5, 0.5], [0.3, 0.2, 0.1]]]), np.array([[NONE, 2]]))
+    array([[[1, 2, 0],
+            [2, 0, 1]]])
+    """
+    if not whole:
+        firsts = scores.argmax(axis=-1)
+        return np.where(pinned != NONE, pinned, firsts)[..., None]
+    # the places' options: the inverse permutation
+    return positions(ordered_positions(scores, pinned))
 
 
 def approvals(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
@@ -85,6 +90,40 @@ def score_rows(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: in
     return (ranks[..., :1] == np.arange(k)).astype(np.int64)
 
 
+def _honest_sum(
+    method: str, ranks: np.ndarray, approve: np.ndarray | None, honest: np.ndarray, k: int
+) -> np.ndarray:
+    """The honest seats' ballots' rows (A, n, K) summed per run (A, K)."""
+    if method == "plurality":
+        return option_counts(ranks[..., 0], honest, k)
+    return (score_rows(method, ranks, approve, k) * honest[..., None]).sum(axis=1)
+
+
+def _variant_sum(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: int) -> np.ndarray:
+    """The faulty seats' ballots' rows (A, V, m, K) summed per variant (A, V, K)."""
+    if method == "plurality":
+        firsts = ranks[..., 0]
+        flat = firsts.reshape(-1, firsts.shape[-1])
+        every = np.ones(flat.shape, dtype=bool)
+        return option_counts(flat, every, k).reshape(*firsts.shape[:-1], k)
+    if method == "approval":
+        assert approve is not None
+        return approve.sum(axis=-2)
+    return score_rows(method, ranks, approve, k).sum(axis=-2)
+
+
+def option_counts(choices: np.ndarray, counted: np.ndarray, k: int) -> np.ndarray:
+    """Per run, how many of the ``counted`` seats chose each option: (A, n) -> (A, K).
+
+    >>> option_counts(np.array([[0, 2, 2], [1, 1, -1]]), np.array([[1, 1, 1], [1, 0, 0]], bool), 3)
+    array([[1, 0, 2],
+           [0, 1, 0]])
+    """
+    runs = len(choices)
+    cells = (np.arange(runs)[:, None] * k + choices)[counted]
+    return np.bincount(cells, minlength=runs * k).reshape(runs, k)
+
+
 def _decide(
     p: Protocol,
     ranks: np.ndarray,
@@ -96,15 +135,14 @@ def _decide(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's winner and backing (A, n): honest ballots plus its variant's faulty ones."""
     support = "approval" if p.approval else "plurality"
-    mask = honest[..., None]
-    backing = (score_rows(support, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]  # (A, 1, K)
+    backing = _honest_sum(support, ranks, approve, honest, p.k)[:, None, :]  # (A, 1, K)
     totals = None
     if p.method != support and p.method in SCORED:
-        totals = (score_rows(p.method, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]
+        totals = _honest_sum(p.method, ranks, approve, honest, p.k)[:, None, :]
     if extra_ranks is not None:
-        backing = backing + score_rows(support, extra_ranks, extra_approve, p.k).sum(axis=-2)
+        backing = backing + _variant_sum(support, extra_ranks, extra_approve, p.k)
         if totals is not None:
-            totals = totals + score_rows(p.method, extra_ranks, extra_approve, p.k).sum(axis=-2)
+            totals = totals + _variant_sum(p.method, extra_ranks, extra_approve, p.k)
     if p.method in SCORED:
         winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     else:
@@ -158,18 +196,22 @@ def run_ballot(
     step = 10_000 + 2 * ballot
     honest = ~faulty
     pinned = np.where(committed != NONE, committed, locked)
-    ranks = rankings(scores, pinned)
+    form = p.form.at(after_round) if p.form is not None and m else None
+    own = form is None and p.form is not None and m > 0  # faulty seats cast their own ballots
+    whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
+    ranks = rankings(scores, pinned, whole)
     approve = approvals(scores, pinned) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
-    form = p.form.at(after_round) if p.form is not None and m else None
-    own = form is None and p.form is not None and m > 0  # faulty seats cast their own ballots
     sent = None
     if form is not None:
-        whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
-        sent = form.prepared(ranks, honest, index, draws, step, whole=whole)
+        if not whole:
+            sent = form.prepared_firsts(scores, pinned, ranks[..., 0], honest, index, draws, step)
+        if sent is None:  # the form reads whole rankings
+            every = ranks if whole else rankings(scores, pinned)
+            sent = form.prepared(every, honest, index, draws, step, whole)
     elif own:
-        sent = _own_ballots(ranks, approve, index)
+        sent = _own_ballots(ranks, approve, index, k)
     if sent is not None:
         cast[rows, index] = sent.cast
     if sent is None or sent.rankings is None:
@@ -195,8 +237,7 @@ def run_ballot(
     moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
     reached &= (held == NONE) | (winner == held) | moves
     locked[reached] = winner[reached]
-    chosen = np.where(reached, winner, NONE)
-    counts = ((chosen[..., None] == np.arange(k)).sum(axis=1))[:, None, :]  # (A, 1, K)
+    counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
     would = np.where(reach[rows, index], winner[rows, index], NONE)  # the protocol's own rule
     if form is not None and sent is not None:
@@ -204,12 +245,14 @@ def run_ballot(
         counts = counts + extra
         messages += sent_messages
     elif own:  # to everyone, as an honest seat would
-        counts = counts + (would[..., None] == np.arange(k)).sum(axis=1)[:, None, :]
+        counts = counts + option_counts(would, would != NONE, k)[:, None, :]
         messages += (would != NONE).sum(axis=1) * (n - 1)
     if p.system is None:
-        ready = honest & (committed == NONE) & (counts.max(axis=-1) >= p.quorum)
-        choice = np.broadcast_to(counts.argmax(axis=-1), (runs, n))
+        top, most = _top(counts)
+        ready = honest & (committed == NONE) & (most >= p.quorum)
+        choice = np.broadcast_to(top, (runs, n))
     else:
+        chosen = np.where(reached, winner, NONE)
         got = np.broadcast_to(chosen[:, None, :], (runs, n, n)).copy()  # (A, recipient, sender)
         faulty_sent = None
         if form is not None and sent is not None:
@@ -224,12 +267,14 @@ def run_ballot(
     return BallotOut(cast, messages, committed, locked)
 
 
-def _own_ballots(ranks: np.ndarray, approve: np.ndarray | None, index: np.ndarray) -> Prepared:
-    """The faulty seats' own rankings and approvals, one variant for every recipient."""
-    runs, n, k = ranks.shape
+def _own_ballots(
+    ranks: np.ndarray, approve: np.ndarray | None, index: np.ndarray, k: int
+) -> Prepared:
+    """The faulty seats' own rankings (or firsts) and approvals, one variant for everyone."""
+    runs, n = ranks.shape[:2]
     rows = np.arange(runs)[:, None]
-    mine = ranks[rows, index]  # (A, m, K)
-    approvals = approve[rows, index] if approve is not None else np.zeros(mine.shape, bool)
+    mine = ranks[rows, index]  # (A, m, K or 1)
+    approvals = approve[rows, index] if approve is not None else np.zeros((*index.shape, k), bool)
     return Prepared(
         mine[..., 0], mine[:, None], approvals[:, None], np.zeros((runs, n), dtype=np.intp)
     )
@@ -283,3 +328,18 @@ def _commit_quorums(system: QuorumSystem, got: np.ndarray, k: int) -> tuple[np.n
         totals[..., option] = backs.sum(axis=-1)
         quorate[..., option] = system.seats_quorum(backs)
     return np.asarray(quorate.any(axis=-1)), np.where(quorate, totals, -1).argmax(axis=-1)
+
+
+def _top(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``argmax`` and ``max`` over the last, short axis, option by option (the first on a tie).
+
+    >>> _top(np.array([[1, 3, 3], [2, 0, 1]]))
+    (array([1, 0]), array([3, 2]))
+    """
+    most = counts[..., 0].copy()
+    top = np.zeros(most.shape, dtype=np.intp)
+    for j in range(1, counts.shape[-1]):
+        column = counts[..., j]
+        top[column > most] = j
+        np.maximum(most, column, out=most)
+    return top, most

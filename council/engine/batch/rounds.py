@@ -44,10 +44,10 @@ def fj_rows(
     elif len(sent[0][0]) < n:
         variants, which = sent  # a few variants: sum for every (variant, recipient)
         count = len(variants[0])
-        views = np.repeat(said[None], count, axis=0)  # (V, n senders, K, A)
-        at = (np.arange(count)[None, :, None, None], index[:, None, :, None],
-              np.arange(k)[None, None, None, :], np.arange(runs)[:, None, None, None])  # fmt: skip
-        views[at] = variants  # (A, V, m, K) into (V, n, K, A)
+        views = np.empty((count, *said.shape))  # (V, n senders, K, A)
+        views[:] = said
+        by_run = views.transpose(3, 1, 0, 2)  # (A, n, V, K): run a's senders' rows
+        by_run[np.arange(runs)[:, None], index] = variants.transpose(0, 2, 1, 3)
         sums = _sums(views)
         total = sums[0]
         heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears
@@ -61,7 +61,8 @@ def fj_rows(
         quiet[np.arange(runs)[:, None], index] = 1
         hearing = (hearing[:, 0, 0] - index.shape[1] + quiet).T[:, None, :]  # (n, 1, A)
     first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
-    held = _anchor(first_said, said + total, hearing, openness[:, None, None])
+    total += said  # the seat's own view and those it heard (x + y is y + x, bit for bit)
+    held = _anchor(first_said, total, hearing, openness[:, None, None])
     return np.ascontiguousarray(held.transpose(2, 0, 1))
 
 
@@ -112,9 +113,14 @@ def _anchor(
 
     A seat holds its own view and the ``count`` views it heard. Arrays are (n, K, A), the
     others broadcast to that: numpy's loops then run along the runs, not a few options.
+    ``total`` is overwritten. The operations are ``fj_update``'s, each product and sum with
+    its operands swapped at most (which leaves IEEE results as they are).
     """
-    mean = total / (1.0 + count)
-    return (1.0 - openness) * first + openness * mean
+    mean = np.divide(total, 1.0 + count, out=total)  # in place: ``total`` is a temporary
+    mean *= openness
+    held = (1.0 - openness) * first
+    held += mean
+    return held
 
 
 def deliberate(
