@@ -13,6 +13,7 @@ What faulty seats say is a few variants per run, and which one each recipient re
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,10 @@ class RunDraws(Protocol):
 
     def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
         """(A, *shape) ``random(shape)``: doubles in [0, 1)."""
+        ...
+
+    def firsts(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
+        """(A, *shape[:-1]) ``random(shape).argmin(axis=-1)``: the first of equal draws."""
         ...
 
     def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
@@ -110,6 +115,18 @@ def positions(ranks: np.ndarray) -> np.ndarray:
     return out
 
 
+def tally(values: np.ndarray, k: int) -> np.ndarray:
+    """(*values.shape[:-1], K): how many entries of each last-axis row are each option.
+
+    >>> tally(np.array([[0, 2, 2], [1, 1, 1]]), 3)
+    array([[1, 0, 2],
+           [0, 3, 0]])
+    """
+    rows = values.shape[:-1]
+    first = np.arange(math.prod(rows), dtype=np.intp).reshape(*rows, 1) * k
+    return np.bincount((first + values).ravel(), minlength=first.size * k).reshape(*rows, k)
+
+
 def _own(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     """The faulty seats' rows (A, m, ...) of per-seat values (A, n, ...)."""
     return values[np.arange(len(values))[:, None], index]
@@ -176,10 +193,13 @@ class RandomRuns(RunForm):
         small sorts are stable).
         """
         runs, n, k = ranks.shape
-        drawn = draws.uniform(step, (n, index.shape[1], k))
-        order = np.argsort(drawn, axis=-1) if whole else drawn.argmin(axis=-1)[..., None]
+        shape = (n, index.shape[1], k)
+        if whole:
+            order = np.argsort(draws.uniform(step, shape), axis=-1)
+        else:
+            order = draws.firsts(step, shape)[..., None]
         tops = order[..., 0].transpose(0, 2, 1)  # (A, m, n) each faulty seat's firsts
-        cast = (tops[..., None] == np.arange(k)).sum(axis=2).argmax(axis=-1)
+        cast = tally(tops, k).argmax(axis=-1)
         variant = np.broadcast_to(np.arange(n), (runs, n))
         return Prepared(cast, order, order[..., :1] == np.arange(k), variant)
 
@@ -191,7 +211,7 @@ class RandomRuns(RunForm):
         runs, m = index.shape
         n = prepared.variant.shape[1] if prepared.variant is not None else 0
         drawn = draws.integers(step, (n, m), k)  # (A, n, m)
-        return (drawn[..., None] == np.arange(k)).sum(axis=2), np.full(runs, n * m - m)
+        return tally(drawn, k), np.full(runs, n * m - m)
 
 
 class EquivocateRuns(RunForm):

@@ -1,0 +1,163 @@
+"""Each seed's PCG64 draws for a whole block of seeds in one compiled call (numba).
+
+The per-run path draws a random fault's messages from a fresh ``default_rng([seed, 3, step])``
+per step; setting a generator to each seed's state costs microseconds of Python per seed and
+step, more than the draws. Here the seeding stays numpy's arithmetic over the block
+(``streams.seed_words``, ``streams._seeded``: SeedSequence hashing and ``pcg64_set_seed``) and
+the draws are compiled: PCG64's step (128-bit state times numpy's multiplier plus the
+increment, on pairs of 64-bit words) and XSL-RR output, for every seed at once, the seed axis
+innermost so the compiler runs several seeds side by side. On top of the raw outputs, numpy's
+own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.integers(0, k)``
+(Lemire's method on 32-bit halves, low half first, drawing again while the leftover is below
+(2**32 - k) % k). ``tests/test_batch_pcg.py`` holds them to numpy's for thousands of seeds,
+including draws numpy rejects.
+
+numba is imported here only: ``draws`` imports this module when a random fault draws, so other
+sweeps and commands never load it. ``cache=True`` keeps the machine code between processes.
+"""
+
+from __future__ import annotations
+
+import numba  # type: ignore[import-untyped]
+import numpy as np
+
+from council.engine.batch.streams import Streams, _seeded, seed_words
+
+_MASK32 = 0xFFFFFFFF
+
+
+@numba.njit(inline="always", cache=True)
+def _mul_hi(a, b):  # type: ignore[no-untyped-def]
+    """The high 64 bits of a * b (uint64), from 32-bit halves."""
+    low = np.uint64(0xFFFFFFFF)
+    a0, a1, b0, b1 = a & low, a >> np.uint64(32), b & low, b >> np.uint64(32)
+    p00, p01, p10 = a0 * b0, a0 * b1, a1 * b0
+    mid = (p00 >> np.uint64(32)) + (p01 & low) + (p10 & low)
+    return a1 * b1 + (p01 >> np.uint64(32)) + (p10 >> np.uint64(32)) + (mid >> np.uint64(32))
+
+
+@numba.njit(inline="always", cache=True)
+def _step(high, low, inc_high, inc_low):  # type: ignore[no-untyped-def]
+    """One PCG64 step: state * MULT + inc (mod 2**128), as (high, low) words."""
+    mult_high, mult_low = np.uint64(0x2360ED051FC65DA4), np.uint64(0x4385DF649FCCF645)
+    product_low = low * mult_low
+    product_high = _mul_hi(low, mult_low) + low * mult_high + high * mult_low
+    new_low = product_low + inc_low
+    carry = np.uint64(1) if new_low < product_low else np.uint64(0)
+    return product_high + inc_high + carry, new_low
+
+
+@numba.njit(inline="always", cache=True)
+def _output(high, low):  # type: ignore[no-untyped-def]
+    """XSL-RR: the two halves xored, rotated right by the top six bits of the state."""
+    mixed = high ^ low
+    turn = high >> np.uint64(58)
+    return (mixed >> turn) | (mixed << ((np.uint64(64) - turn) & np.uint64(63)))
+
+
+@numba.njit(cache=True)
+def _doubles(high, low, inc_high, inc_low, out):  # type: ignore[no-untyped-def]
+    """Fill out (count, B): each seed's first ``count`` doubles, seeds innermost (side by side)."""
+    high, low = high.copy(), low.copy()
+    scale = 1.0 / 9007199254740992.0
+    for i in range(out.shape[0]):
+        row = out[i]
+        for b in range(out.shape[1]):
+            h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+            high[b], low[b] = h, lo
+            row[b] = (_output(h, lo) >> np.uint64(11)) * scale
+
+
+@numba.njit(cache=True)
+def _firsts(high, low, inc_high, inc_low, k, out):  # type: ignore[no-untyped-def]
+    """Fill out (groups, B): in each group of ``k`` doubles of each seed, the smallest's place.
+
+    The first of equal doubles, as ``argmin`` and ``argsort``'s small sorts take it.
+    """
+    high, low = high.copy(), low.copy()
+    best = np.empty(len(high), dtype=np.uint64)
+    for g in range(out.shape[0]):
+        row = out[g]
+        for j in range(k):
+            for b in range(out.shape[1]):
+                h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+                high[b], low[b] = h, lo
+                value = _output(h, lo) >> np.uint64(11)  # orders as the double does
+                if j == 0 or value < best[b]:
+                    best[b] = value
+                    row[b] = j
+
+
+@numba.njit(cache=True)
+def _bounded(high, low, inc_high, inc_low, k, out):  # type: ignore[no-untyped-def]
+    """Fill out (B, count): ``integers(0, k, count)`` per seed, numpy's buffered Lemire draws."""
+    bound = np.uint64(k)
+    threshold = np.uint64((2**32 - k) % k)
+    mask = np.uint64(0xFFFFFFFF)
+    for b in range(out.shape[0]):
+        h, lo = high[b], low[b]
+        buffered, kept = False, np.uint64(0)
+        for i in range(out.shape[1]):
+            while True:
+                if buffered:
+                    half, buffered = kept, False
+                else:
+                    h, lo = _step(h, lo, inc_high[b], inc_low[b])
+                    raw = _output(h, lo)
+                    half, kept, buffered = raw & mask, raw >> np.uint64(32), True
+                product = half * bound
+                if (product & mask) >= threshold:
+                    break
+            out[b, i] = np.int64(product >> np.uint64(32))
+
+
+def _states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
+    """Each seed's seeded PCG64 (state high, low, inc high, low), or None past one word."""
+    if len(seeds) and int(seeds.max()) > _MASK32:
+        return None
+    state, inc = _seeded(seed_words(seeds, tail))
+    return state[0], state[1], inc[0], inc[1]
+
+
+def uniform(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
+    """(B, *shape): each seed's ``default_rng([seed, *tail]).random(shape)``.
+
+    A view of a (*shape, B) array: the seed axis is innermost in memory.
+    """
+    out = np.empty((*shape, len(seeds)))
+    states = _states(seeds, tail)
+    flat = out.reshape(-1, len(seeds))
+    if states is None:
+        for i, rng in enumerate(Streams().each(seeds, *tail)):
+            flat[:, i] = rng.random(flat.shape[0])
+    elif flat.size:
+        _doubles(*states, flat)
+    return np.moveaxis(out, -1, 0)
+
+
+def firsts(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
+    """(B, *shape[:-1]): ``random(shape).argmin(axis=-1)`` per seed, without the doubles."""
+    *groups, k = shape
+    out = np.empty((*groups, len(seeds)), dtype=np.intp)
+    states = _states(seeds, tail)
+    flat = out.reshape(-1, len(seeds))
+    if states is None or not k:
+        drawn = uniform(seeds, tail, shape)
+        return drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
+    if flat.size:
+        _firsts(*states, k, flat)
+    return np.moveaxis(out, -1, 0)
+
+
+def integers(
+    seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: int
+) -> np.ndarray:
+    """(B, *shape) int64: each seed's ``default_rng([seed, *tail]).integers(0, k, shape)``."""
+    out = np.zeros((len(seeds), *shape), dtype=np.int64)
+    states = _states(seeds, tail)
+    if states is None:
+        for i, rng in enumerate(Streams().each(seeds, *tail)):
+            out[i] = rng.integers(0, k, size=shape)
+    elif k > 1 and out.size:  # integers(0, 1) draws nothing
+        _bounded(*states, k, out.reshape(len(seeds), -1))
+    return out
