@@ -179,8 +179,9 @@ class RandomRuns(RunForm):
         """Uniform views in [-1, 1]: one variant per recipient."""
         runs, n, k = views.shape
         # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding
-        # (2 * x is exact): the same numbers.
-        drawn = -1.0 + 2.0 * draws.uniform(round_no, (n, index.shape[1], k))
+        # (2 * x is exact, and x + -1.0 is -1.0 + x): the same numbers, in place.
+        drawn = draws.uniform(round_no, (n, index.shape[1], k)) * 2.0
+        drawn -= 1.0
         return Said(drawn, np.broadcast_to(np.arange(n), (runs, n)))
 
     def prepared(
