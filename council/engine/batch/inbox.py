@@ -14,34 +14,46 @@ import numpy as np
 
 @numba.njit(cache=True)
 def _sums(said, index, variants, which, total):  # type: ignore[no-untyped-def]
+    """Fill total (n, K, A), run by run; within a run, each sender added to all recipients.
+
+    A run's views are first gathered into rows over recipients (``heard``: what each one
+    hears from each faulty seat; an honest sender's view is one number per option), so each
+    sender's additions run along a contiguous row, the recipient itself left out.
+    """
     n, k, runs = said.shape
+    m = index.shape[1]
     position = np.empty(n, dtype=np.int64)
-    own = np.empty((n, k))
-    acc = np.empty((n, k))
+    acc = np.empty((k, n))
+    heard = np.empty((m, k, n))
     for a in range(runs):
         position[:] = -1
-        for p in range(index.shape[1]):
+        for p in range(m):
             position[index[a, p]] = p
-        for j in range(n):
-            for o in range(k):
-                own[j, o] = said[j, o, a]
+        for i in range(n):
+            v = which[a, i]
+            for p in range(m):
+                for o in range(k):
+                    heard[p, o, i] = variants[a, v, p, o]
         acc[:] = 0.0
         for j in range(n):
             p = position[j]
-            if p < 0:
-                for i in range(n):
-                    if i != j:
-                        for o in range(k):
-                            acc[i, o] += own[j, o]
-            else:
-                for i in range(n):
-                    if i != j:
-                        v = which[a, i]
-                        for o in range(k):
-                            acc[i, o] += variants[a, v, p, o]
+            for o in range(k):
+                row = acc[o]
+                if p < 0:
+                    x = said[j, o, a]
+                    for i in range(j):
+                        row[i] += x
+                    for i in range(j + 1, n):
+                        row[i] += x
+                else:
+                    told = heard[p, o]
+                    for i in range(j):
+                        row[i] += told[i]
+                    for i in range(j + 1, n):
+                        row[i] += told[i]
         for i in range(n):
             for o in range(k):
-                total[i, o, a] = acc[i, o]
+                total[i, o, a] = acc[o, i]
 
 
 def sums_per_recipient(

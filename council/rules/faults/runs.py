@@ -199,10 +199,10 @@ class RandomRuns(RunForm):
             order = np.argsort(draws.uniform(step, shape), axis=-1)
         else:
             order = draws.firsts(step, shape)[..., None]
-        tops = order[..., 0].transpose(0, 2, 1)  # (A, m, n) each faulty seat's firsts
-        cast = tally(tops, k).argmax(axis=-1)
+        approve = order[..., :1] == np.arange(k)  # (A, n, m, K) each first, one-hot
+        cast = approve.sum(axis=1).argmax(axis=-1)  # (A, m) each faulty seat's most told
         variant = np.broadcast_to(np.arange(n), (runs, n))
-        return Prepared(cast, order, order[..., :1] == np.arange(k), variant)
+        return Prepared(cast, order, approve, variant)
 
     def commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
