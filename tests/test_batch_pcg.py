@@ -31,6 +31,9 @@ def test_uniform_draws_are_generator_random(tail: tuple[int, ...], shape: tuple[
         assert drawn.shape == (len(seeds), *shape)
         expected = np.array([_fresh(s, tail).random(shape) for s in seeds.tolist()])
         assert np.array_equal(drawn, expected.reshape(drawn.shape))
+        wide = pcg.uniform(seeds, tail, shape, -1.0, 1.0)
+        expected = np.array([_fresh(s, tail).uniform(-1.0, 1.0, shape) for s in seeds.tolist()])
+        assert np.array_equal(wide, expected.reshape(wide.shape))
 
 
 @pytest.mark.parametrize(("shape"), [(33, 10, 5), (4, 1, 2), (3, 3, 1), (5, 7)])

@@ -121,11 +121,13 @@ class SeedDraws:
 
     seeds: np.ndarray
 
-    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape) doubles in [0, 1), each run's own (the run axis innermost in memory)."""
+    def uniform(
+        self, step: int, shape: tuple[int, ...], low: float = 0.0, high: float = 1.0
+    ) -> np.ndarray:
+        """(A, *shape) doubles in [low, high), each run's own (the run axis innermost)."""
         from council.engine.batch import pcg
 
-        return pcg.uniform(self.seeds, (RANDOM_FAULT_STREAM, step), shape)
+        return pcg.uniform(self.seeds, (RANDOM_FAULT_STREAM, step), shape, low, high)
 
     def firsts(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
         """(A, *shape[:-1]): where the smallest of each last-axis group of ``uniform`` is."""

@@ -56,8 +56,12 @@ def _output(high, low):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True)
-def _doubles(high, low, inc_high, inc_low, out):  # type: ignore[no-untyped-def]
-    """Fill out (count, B): each seed's first ``count`` doubles, seeds innermost (side by side)."""
+def _doubles(high, low, inc_high, inc_low, start, span, out):  # type: ignore[no-untyped-def]
+    """Fill out (count, B): each seed's first ``count`` doubles, seeds innermost (side by side).
+
+    Each is ``start + span * random()``, as ``Generator.uniform`` computes it (one rounding
+    each; with start 0 and span 1 exactly ``random()``).
+    """
     high, low = high.copy(), low.copy()
     scale = 1.0 / 9007199254740992.0
     for i in range(out.shape[0]):
@@ -65,7 +69,7 @@ def _doubles(high, low, inc_high, inc_low, out):  # type: ignore[no-untyped-def]
         for b in range(out.shape[1]):
             h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
             high[b], low[b] = h, lo
-            row[b] = (_output(h, lo) >> np.uint64(11)) * scale
+            row[b] = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
 
 
 @numba.njit(cache=True)
@@ -119,19 +123,26 @@ def _states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] 
     return state[0], state[1], inc[0], inc[1]
 
 
-def uniform(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
-    """(B, *shape): each seed's ``default_rng([seed, *tail]).random(shape)``.
+def uniform(
+    seeds: np.ndarray,
+    tail: tuple[int, ...],
+    shape: tuple[int, ...],
+    low: float = 0.0,
+    high: float = 1.0,
+) -> np.ndarray:
+    """(B, *shape): each seed's ``default_rng([seed, *tail]).uniform(low, high, shape)``.
 
-    A view of a (*shape, B) array: the seed axis is innermost in memory.
+    The defaults give ``random(shape)``'s numbers. A view of a (*shape, B) array: the seed
+    axis is innermost in memory.
     """
     out = np.empty((*shape, len(seeds)))
     states = _states(seeds, tail)
     flat = out.reshape(-1, len(seeds))
     if states is None:
         for i, rng in enumerate(Streams().each(seeds, *tail)):
-            flat[:, i] = rng.random(flat.shape[0])
+            flat[:, i] = rng.uniform(low, high, flat.shape[0])
     elif flat.size:
-        _doubles(*states, flat)
+        _doubles(*states, float(low), float(high) - float(low), flat)
     return np.moveaxis(out, -1, 0)
 
 

@@ -27,8 +27,10 @@ from council.rules.faults.pushing import extreme, stubborn_views
 class RunDraws(Protocol):
     """Each run's seeded draws of a step, as ``FaultContext.random_stream(step)`` gives them."""
 
-    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape) ``random(shape)``: doubles in [0, 1)."""
+    def uniform(
+        self, step: int, shape: tuple[int, ...], low: float = 0.0, high: float = 1.0
+    ) -> np.ndarray:
+        """(A, *shape) ``uniform(low, high, shape)`` (the defaults: ``random(shape)``)."""
         ...
 
     def firsts(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
@@ -178,10 +180,7 @@ class RandomRuns(RunForm):
     ) -> Said:
         """Uniform views in [-1, 1]: one variant per recipient."""
         runs, n, k = views.shape
-        # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding
-        # (2 * x is exact, and x + -1.0 is -1.0 + x): the same numbers, in place.
-        drawn = draws.uniform(round_no, (n, index.shape[1], k)) * 2.0
-        drawn -= 1.0
+        drawn = draws.uniform(round_no, (n, index.shape[1], k), -1.0, 1.0)
         return Said(drawn, np.broadcast_to(np.arange(n), (runs, n)))
 
     def prepared(
