@@ -39,8 +39,12 @@ def test_uniform_draws_are_generator_random(tail: tuple[int, ...], shape: tuple[
 @pytest.mark.parametrize(("shape"), [(33, 10, 5), (4, 1, 2), (3, 3, 1), (5, 7)])
 def test_firsts_are_the_argmin_of_the_draws(shape: tuple[int, ...]) -> None:
     for seeds in (SEEDS[:1500], BIG):
-        expected = [_fresh(s, (3, 10_002)).random(shape).argmin(axis=-1) for s in seeds.tolist()]
-        assert pcg.firsts(seeds, (3, 10_002), shape).tolist() == np.array(expected).tolist()
+        expected = np.array(
+            [_fresh(s, (3, 10_002)).random(shape).argmin(axis=-1) for s in seeds.tolist()]
+        )
+        first, onehot = pcg.firsts(seeds, (3, 10_002), shape)
+        assert first.tolist() == expected.tolist()
+        assert onehot.tolist() == (expected[..., None] == np.arange(shape[-1])).tolist()
 
 
 @pytest.mark.parametrize("k", [2, 3, 5, 6, 7, 1000, 2**31 + 1])

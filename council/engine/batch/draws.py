@@ -129,8 +129,8 @@ class SeedDraws:
 
         return pcg.uniform(self.seeds, (RANDOM_FAULT_STREAM, step), shape, low, high)
 
-    def firsts(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape[:-1]): where the smallest of each last-axis group of ``uniform`` is."""
+    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Where the smallest of each last-axis group of ``uniform`` is, and as one-hot rows."""
         from council.engine.batch import pcg
 
         return pcg.firsts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)

@@ -73,10 +73,11 @@ def _doubles(high, low, inc_high, inc_low, start, span, out):  # type: ignore[no
 
 
 @numba.njit(cache=True)
-def _firsts(high, low, inc_high, inc_low, k, out):  # type: ignore[no-untyped-def]
+def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-untyped-def]
     """Fill out (groups, B): in each group of ``k`` doubles of each seed, the smallest's place.
 
-    The first of equal doubles, as ``argmin`` and ``argsort``'s small sorts take it.
+    The first of equal doubles, as ``argmin`` and ``argsort``'s small sorts take it. And
+    onehot (groups, k, B): True at that place.
     """
     high, low = high.copy(), low.copy()
     best = np.empty(len(high), dtype=np.uint64)
@@ -90,6 +91,10 @@ def _firsts(high, low, inc_high, inc_low, k, out):  # type: ignore[no-untyped-de
                 if j == 0 or value < best[b]:
                     best[b] = value
                     row[b] = j
+        for j in range(k):
+            hot = onehot[g, j]
+            for b in range(out.shape[1]):
+                hot[b] = row[b] == j
 
 
 @numba.njit(cache=True)
@@ -146,18 +151,26 @@ def uniform(
     return np.moveaxis(out, -1, 0)
 
 
-def firsts(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
-    """(B, *shape[:-1]): ``random(shape).argmin(axis=-1)`` per seed, without the doubles."""
+def firsts(
+    seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``random(shape).argmin(axis=-1)`` per seed (B, *shape[:-1]), without the doubles.
+
+    And the same as one-hot rows (B, *shape): True at each group's smallest draw. Both are
+    views with the seed axis innermost in memory.
+    """
     *groups, k = shape
-    out = np.empty((*groups, len(seeds)), dtype=np.intp)
+    options = np.arange(k)
     states = _states(seeds, tail)
-    flat = out.reshape(-1, len(seeds))
     if states is None or not k:
         drawn = uniform(seeds, tail, shape)
-        return drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
-    if flat.size:
-        _firsts(*states, k, flat)
-    return np.moveaxis(out, -1, 0)
+        first = drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
+        return first, first[..., None] == options
+    out = np.empty((*groups, len(seeds)), dtype=np.intp)
+    onehot = np.empty((*groups, k, len(seeds)), dtype=bool)
+    if out.size:
+        _firsts(*states, k, out.reshape(-1, len(seeds)), onehot.reshape(-1, k, len(seeds)))
+    return np.moveaxis(out, -1, 0), np.moveaxis(onehot, -1, 0)
 
 
 def integers(

@@ -33,8 +33,11 @@ class RunDraws(Protocol):
         """(A, *shape) ``uniform(low, high, shape)`` (the defaults: ``random(shape)``)."""
         ...
 
-    def firsts(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape[:-1]) ``random(shape).argmin(axis=-1)``: the first of equal draws."""
+    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(A, *shape[:-1]) ``random(shape).argmin(axis=-1)``, and as one-hot rows (A, *shape).
+
+        The first of equal draws, as ``argsort``'s small sorts take it.
+        """
         ...
 
     def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
@@ -196,9 +199,10 @@ class RandomRuns(RunForm):
         shape = (n, index.shape[1], k)
         if whole:
             order = np.argsort(draws.uniform(step, shape), axis=-1)
+            approve = order[..., :1] == np.arange(k)
         else:
-            order = draws.firsts(step, shape)[..., None]
-        approve = order[..., :1] == np.arange(k)  # (A, n, m, K) each first, one-hot
+            first, approve = draws.firsts(step, shape)  # approve: (A, n, m, K) one-hot
+            order = first[..., None]
         cast = approve.sum(axis=1).argmax(axis=-1)  # (A, m) each faulty seat's most told
         variant = np.broadcast_to(np.arange(n), (runs, n))
         return Prepared(cast, order, approve, variant)
