@@ -56,6 +56,21 @@ def test_integers_are_generator_integers(k: int, shape: tuple[int, ...]) -> None
     assert drawn.tolist() == np.array(expected).tolist()
 
 
+@pytest.mark.parametrize("k", [2, 5, 6])
+def test_counts_are_the_counted_integers(k: int) -> None:
+    # the draws are integers' own (one kernel, its rejections tested there), counted
+    seeds = np.concatenate([SEEDS[:800], BIG])
+    shape = (33, 10)
+    got = pcg.counts(seeds, (3, 10_005), shape, k)
+    assert got.shape == (len(seeds), shape[0], k)
+    for row, seed in zip(got, seeds.tolist(), strict=True):
+        drawn = _fresh(seed, (3, 10_005)).integers(0, k, size=shape)
+        expected = np.zeros((shape[0], k), dtype=np.int64)
+        for group, values in enumerate(drawn):
+            np.add.at(expected[group], values, 1)
+        assert row.tolist() == expected.tolist()
+
+
 def test_integers_draw_again_where_numpy_rejects() -> None:
     # k = 2**31 + 1 rejects half of all draws (leftover below 2**31 - 1): every seed redraws,
     # and draws past an odd number of rejected halves read the next output's low half.

@@ -135,8 +135,8 @@ class SeedDraws:
 
         return pcg.firsts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)
 
-    def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
-        """(A, *shape) integers in [0, k), each run's own."""
+    def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)`` counted."""
         from council.engine.batch import pcg
 
-        return pcg.integers(self.seeds, (RANDOM_FAULT_STREAM, step), shape, k)
+        return pcg.counts(self.seeds, (RANDOM_FAULT_STREAM, step), shape, k)

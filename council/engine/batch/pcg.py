@@ -98,26 +98,43 @@ def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-un
 
 
 @numba.njit(cache=True)
-def _bounded(high, low, inc_high, inc_low, k, out):  # type: ignore[no-untyped-def]
-    """Fill out (B, count): ``integers(0, k, count)`` per seed, numpy's buffered Lemire draws."""
+def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type: ignore[no-untyped-def]
+    """Each seed's ``integers(0, k, count)``: numpy's buffered Lemire draws, seeds side by side.
+
+    A draw takes the next 32-bit half of the seed's outputs (low half first) and is drawn
+    again while its leftover is below (2**32 - k) % k. Fills out (count, B) with the values
+    if it has any rows, and adds each group of ``per`` draws into counts (groups, k, B) if
+    it has any.
+    """
     bound = np.uint64(k)
     threshold = np.uint64((2**32 - k) % k)
     mask = np.uint64(0xFFFFFFFF)
-    for b in range(out.shape[0]):
-        h, lo = high[b], low[b]
-        buffered, kept = False, np.uint64(0)
-        for i in range(out.shape[1]):
+    high, low = high.copy(), low.copy()
+    seeds = len(high)
+    buffered = np.zeros(seeds, dtype=np.bool_)
+    kept = np.zeros(seeds, dtype=np.uint64)
+    values, counting = out.shape[0] > 0, counts.shape[0] > 0
+    for i in range(count):
+        for b in range(seeds):
             while True:
-                if buffered:
-                    half, buffered = kept, False
+                if buffered[b]:
+                    half = kept[b]
+                    buffered[b] = False
                 else:
-                    h, lo = _step(h, lo, inc_high[b], inc_low[b])
+                    h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+                    high[b], low[b] = h, lo
                     raw = _output(h, lo)
-                    half, kept, buffered = raw & mask, raw >> np.uint64(32), True
+                    half = raw & mask
+                    kept[b] = raw >> np.uint64(32)
+                    buffered[b] = True
                 product = half * bound
                 if (product & mask) >= threshold:
                     break
-            out[b, i] = np.int64(product >> np.uint64(32))
+            value = np.int64(product >> np.uint64(32))
+            if values:
+                out[i, b] = value
+            if counting:
+                counts[i // per, value, b] += 1
 
 
 def _states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
@@ -176,12 +193,34 @@ def firsts(
 def integers(
     seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: int
 ) -> np.ndarray:
-    """(B, *shape) int64: each seed's ``default_rng([seed, *tail]).integers(0, k, shape)``."""
-    out = np.zeros((len(seeds), *shape), dtype=np.int64)
+    """(B, *shape) int64: each seed's ``default_rng([seed, *tail]).integers(0, k, shape)``.
+
+    A view with the seed axis innermost in memory.
+    """
+    out = np.zeros((*shape, len(seeds)), dtype=np.int64)
     states = _states(seeds, tail)
+    flat = out.reshape(-1, len(seeds))
     if states is None:
         for i, rng in enumerate(Streams().each(seeds, *tail)):
-            out[i] = rng.integers(0, k, size=shape)
+            flat[:, i] = rng.integers(0, k, size=flat.shape[0])
     elif k > 1 and out.size:  # integers(0, 1) draws nothing
-        _bounded(*states, k, out.reshape(len(seeds), -1))
-    return out
+        _bounded(*states, k, flat.shape[0], 1, flat, np.zeros((0, k, 0), dtype=np.int64))
+    return np.moveaxis(out, -1, 0)
+
+
+def counts(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: int) -> np.ndarray:
+    """(B, *shape[:-1], k) int64: each last-axis group of ``integers(0, k, shape)``, counted.
+
+    Counted as they are drawn (the draws themselves are not kept); the seed axis innermost.
+    """
+    *groups, per = shape
+    total = np.zeros((*groups, k, len(seeds)), dtype=np.int64)
+    states = _states(seeds, tail)
+    if states is None or k < 2:
+        drawn = integers(seeds, tail, shape, k)
+        return (drawn[..., None] == np.arange(k)).sum(axis=-2)
+    if total.size and per:
+        flat = total.reshape(-1, k, len(seeds))
+        count = flat.shape[0] * per
+        _bounded(*states, k, count, per, np.zeros((0, 0), dtype=np.int64), flat)
+    return np.moveaxis(total, -1, 0)

@@ -13,7 +13,6 @@ What faulty seats say is a few variants per run, and which one each recipient re
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
@@ -40,8 +39,8 @@ class RunDraws(Protocol):
         """
         ...
 
-    def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
-        """(A, *shape) ``integers(0, k, shape)``."""
+    def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)``, counted."""
         ...
 
 
@@ -118,18 +117,6 @@ def positions(ranks: np.ndarray) -> np.ndarray:
     out = np.empty_like(ranks)
     np.put_along_axis(out, ranks, np.broadcast_to(np.arange(ranks.shape[-1]), ranks.shape), -1)
     return out
-
-
-def tally(values: np.ndarray, k: int) -> np.ndarray:
-    """(*values.shape[:-1], K): how many entries of each last-axis row are each option.
-
-    >>> tally(np.array([[0, 2, 2], [1, 1, 1]]), 3)
-    array([[1, 0, 2],
-           [0, 3, 0]])
-    """
-    rows = values.shape[:-1]
-    first = np.arange(math.prod(rows), dtype=np.intp).reshape(*rows, 1) * k
-    return np.bincount((first + values).ravel(), minlength=first.size * k).reshape(*rows, k)
 
 
 def _own(values: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -214,8 +201,7 @@ class RandomRuns(RunForm):
         """A uniform option per recipient and faulty seat."""
         runs, m = index.shape
         n = prepared.variant.shape[1] if prepared.variant is not None else 0
-        drawn = draws.integers(step, (n, m), k)  # (A, n, m)
-        return tally(drawn, k), np.full(runs, n * m - m)
+        return draws.counts(step, (n, m), k), np.full(runs, n * m - m)
 
 
 class EquivocateRuns(RunForm):
