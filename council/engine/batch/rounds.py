@@ -86,7 +86,11 @@ def _sums(said: np.ndarray) -> np.ndarray:
 def _sums_per_recipient(
     said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
 ) -> np.ndarray:
-    """Sums (n, K, A) when the faulty seats tell each recipient its own views (compiled)."""
+    """Sums (n, K, A) when the faulty seats tell each recipient its own views (compiled).
+
+    Only the honest recipients' (the faulty ones' are zero): ``deliberate`` keeps the faulty
+    seats' views.
+    """
     from council.engine.batch.inbox import sums_per_recipient
 
     return sums_per_recipient(said, index, variants, which)
