@@ -222,14 +222,26 @@ def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
     assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))
 
 
+@pytest.mark.parametrize("in_place", [True, False])
 @pytest.mark.parametrize("tail", [(1,), (2,), (3, 1), (3, 10_002), (3, 10_041)])
-def test_block_streams_start_where_default_rng_starts(tail: tuple[int, ...]) -> None:
+def test_block_streams_start_where_default_rng_starts(
+    tail: tuple[int, ...], in_place: bool
+) -> None:
     seeds = np.array([*range(0, 600), 2**31, 2**32 - 1, 2**32, 10**12])  # the last two: numpy's own
     streams = Streams()
+    if sys.byteorder == "little" and sys.platform.startswith("linux"):
+        assert streams.words is not None  # numpy's PCG64 state is written in place here
+    if not in_place:
+        streams.words = None  # set through PCG64.state
+    previous = None
     for seed, rng in zip(seeds.tolist(), streams.each(seeds, *tail), strict=True):
         fresh = np.random.default_rng([seed, *tail])
         assert rng.bit_generator.state == fresh.bit_generator.state
         assert rng.normal(size=5).tolist() == fresh.normal(size=5).tolist()
+        # a half-used 32-bit draw of the previous seed must not leak into this one
+        assert rng.integers(0, 7, size=3).tolist() == fresh.integers(0, 7, size=3).tolist()
+        assert previous is None or previous != rng.bit_generator.state
+        previous = rng.bit_generator.state
 
 
 @pytest.mark.parametrize("k", [2, 3, 4, 5, 7])

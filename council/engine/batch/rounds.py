@@ -88,22 +88,14 @@ def _sums(said: np.ndarray) -> np.ndarray:
 def _sums_per_recipient(
     said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
 ) -> np.ndarray:
-    """Sums (n, K, A) when the faulty seats tell each recipient its own views."""
-    n, k, runs = said.shape
-    position = np.full((runs, n), -1)
-    position[np.arange(runs)[:, None], index] = np.arange(index.shape[1])
-    total = np.zeros((n, k, runs))
-    for j in range(n):
-        told = np.flatnonzero(position[:, j] >= 0)
-        column = said[j][None]
-        if len(told):
-            column = np.repeat(column, n, axis=0)
-            got = variants[told[:, None], which[told], position[told, j][:, None]]
-            column[:, :, told] = got.transpose(1, 2, 0)
-        own = total[j].copy()
-        total += column
-        total[j] = own
-    return total
+    """Sums (n, K, A) when the faulty seats tell each recipient its own views (compiled).
+
+    Only the honest recipients' (the faulty ones' are zero): ``deliberate`` keeps the faulty
+    seats' views.
+    """
+    from council.engine.batch.inbox import sums_per_recipient
+
+    return sums_per_recipient(said, index, variants, which)
 
 
 def _anchor(

@@ -27,12 +27,25 @@ from council.rules.faults.pushing import extreme, stubborn_views
 class RunDraws(Protocol):
     """Each run's seeded draws of a step, as ``FaultContext.random_stream(step)`` gives them."""
 
-    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape) ``random(shape)``: doubles in [0, 1)."""
+    def uniform(
+        self, step: int, shape: tuple[int, ...], low: float = 0.0, high: float = 1.0
+    ) -> np.ndarray:
+        """(A, *shape) ``uniform(low, high, shape)`` (the defaults: ``random(shape)``)."""
+        ...
+
+    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(A, *shape[:-1]) ``random(shape).argmin(axis=-1)``, and as one-hot rows (A, *shape).
+
+        The first of equal draws, as ``argsort``'s small sorts take it.
+        """
+        ...
+
+    def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)``, counted."""
         ...
 
     def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
-        """(A, *shape) ``integers(0, k, shape)``."""
+        """(A, *shape) ``integers(0, k, shape)`` themselves."""
         ...
 
 
@@ -228,9 +241,7 @@ class RandomRuns(RunForm):
     ) -> Said:
         """Uniform views in [-1, 1]: one variant per recipient."""
         runs, n, k = views.shape
-        # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding
-        # (2 * x is exact): the same numbers.
-        drawn = -1.0 + 2.0 * draws.uniform(round_no, (n, index.shape[1], k))
+        drawn = draws.uniform(round_no, (n, index.shape[1], k), -1.0, 1.0)
         return Said(drawn, np.broadcast_to(np.arange(n), (runs, n)))
 
     def prepared(
@@ -243,12 +254,16 @@ class RandomRuns(RunForm):
         small sorts are stable).
         """
         runs, n, k = ranks.shape
-        drawn = draws.uniform(step, (n, index.shape[1], k))
-        order = np.argsort(drawn, axis=-1) if whole else drawn.argmin(axis=-1)[..., None]
-        tops = order[..., 0].transpose(0, 2, 1)  # (A, m, n) each faulty seat's firsts
-        cast = (tops[..., None] == np.arange(k)).sum(axis=2).argmax(axis=-1)
+        shape = (n, index.shape[1], k)
+        if whole:
+            order = np.argsort(draws.uniform(step, shape), axis=-1)
+            approve = order[..., :1] == np.arange(k)
+        else:
+            first, approve = draws.firsts(step, shape)  # approve: (A, n, m, K) one-hot
+            order = first[..., None]
+        cast = approve.sum(axis=1).argmax(axis=-1)  # (A, m) each faulty seat's most told
         variant = np.broadcast_to(np.arange(n), (runs, n))
-        return Prepared(cast, order, order[..., :1] == np.arange(k), variant)
+        return Prepared(cast, order, approve, variant)
 
     def commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
@@ -257,8 +272,7 @@ class RandomRuns(RunForm):
         """A uniform option per recipient and faulty seat."""
         runs, m = index.shape
         n = prepared.variant.shape[1] if prepared.variant is not None else 0
-        drawn = draws.integers(step, (n, m), k)  # (A, n, m)
-        return (drawn[..., None] == np.arange(k)).sum(axis=2), np.full(runs, n * m - m)
+        return draws.counts(step, (n, m), k), np.full(runs, n * m - m)
 
     def sent_commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
