@@ -68,7 +68,7 @@ def test_a_dead_endpoint_is_one_line_and_exit_1_within_seconds(tmp_path: Path) -
     )
     took = time.monotonic() - started
     assert result.returncode == 1, result.stderr
-    assert took < 10, took
+    assert took < 20, took  # well under one request timeout (60 s); a loaded CI needs the slack
     started, line = result.stderr.strip().splitlines()  # the run's id as it starts, then why
     assert started.startswith("run ") and started.endswith(": deliberating ...")
     assert "refused" in line and "127.0.0.1" in line and "Traceback" not in line
