@@ -37,6 +37,7 @@ from council.contracts.room import (
 from council.engine.context import prepare
 from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.room_store import RoomStore
+from council.session import room_keys
 from council.session.interactive import Pause, proceed, recover, start
 from council.session.room_board import where_after
 from council.session.room_members import RoomError as RoomError
@@ -62,8 +63,9 @@ ABSENT_NOTE = "(No answer in time: this seat spoke as its persona's own view.)"
 def server_key(config: RunConfig, api_key: str | None = None) -> str | None:
     """The key LLM seats of a room use: the one given, else the server's ``OPENAI_API_KEY``.
 
-    Any trainee's session may move a room's run on, so the key is the server's, never a
-    browser's, and it is never stored.
+    Any trainee's session may move a room's run on, so the key is never a browser's: it is the
+    one the facilitator typed (held in this process's memory, ``room_keys``) or the server's,
+    and it is never stored.
     """
     if config.backend != "openai":
         return None
@@ -72,7 +74,8 @@ def server_key(config: RunConfig, api_key: str | None = None) -> str | None:
 
 def _session(path: Path, room: Room, api_key: str | None = None) -> RunSession:
     config = room.settings.config
-    return RunSession(config, run_id=room.run_id, store=path, api_key=server_key(config, api_key))
+    key = server_key(config, api_key or room_keys.llm_key(room.code))
+    return RunSession(config, run_id=room.run_id, store=path, api_key=key)
 
 
 def open_room(
@@ -119,6 +122,8 @@ def open_room(
             store.write(insert)
         except sqlite3.IntegrityError:
             continue  # that code is taken: draw another
+        if api_key and settings.config.backend == "openai":
+            room_keys.keep_llm_key(code, api_key)  # memory only: the next turns use it too
         return room_of(store, code), key
     raise RoomError("could not find a free room code")
 
@@ -290,6 +295,7 @@ def close(path: Path, code: str) -> Room:
     store.write(
         lambda db: db.execute("UPDATE rooms SET state = 'closed' WHERE code = ?", (found.code,))
     )
+    room_keys.drop_llm_key(found.code)
     return room_of(store, code)
 
 
