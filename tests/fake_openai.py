@@ -121,9 +121,13 @@ class FakeOpenAI:
     """The client port of every request (GET or POST) in arrival order: one port, one connection."""
     limited: int = 0
     """Requests answered 429 by the rate limit."""
+    gather: int = 0
+    """The first this many chat requests wait (up to 10 s) until all of them are in flight at
+    once: a test of concurrency then does not depend on how fast a loaded machine sends."""
     in_flight: int = 0
     max_in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _gate: threading.Condition = field(default_factory=threading.Condition)
     _server: ThreadingHTTPServer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _window: deque[float] = field(default_factory=deque)
@@ -225,6 +229,10 @@ class FakeOpenAI:
                     fake.arrivals.append(time.monotonic())
                     fake.in_flight += 1
                     fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                if number < fake.gather:
+                    with fake._gate:
+                        fake._gate.notify_all()
+                        fake._gate.wait_for(lambda: fake.max_in_flight >= fake.gather, 10)
                 try:
                     if self._authorised():
                         self._serve(number, body, body_hash)

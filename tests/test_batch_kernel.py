@@ -83,13 +83,33 @@ KERNEL_CASES: list[dict[str, Any]] = [
     {"size": 2, "byzantine": 1, "fault": "random", "protocol": "tally"},
 ]
 
-PER_RUN_CASES: list[dict[str, Any]] = [
+# Update rules and graphs the running sums do not cover: whole inboxes (engine/batch/inboxes.py).
+KERNEL_CASES += [
     {"byzantine": 4, "update": "wmsr"},
+    {"byzantine": 10, "update": "wmsr", "fault": "random", "method": "approval"},
+    {"byzantine": 6, "update": "wmsr", "fault": "crash", "protocol": "tally"},
+    {"byzantine": 0, "update": "wmsr", "rounds": 4},
     {"byzantine": 4, "update": "majority", "protocol": "tally"},
+    {"byzantine": 8, "update": "majority", "fault": "collude:suspend-scoring", "method": "borda"},
     {"byzantine": 3, "fault": "random", "topology": "small-world"},
     {"topology": "scale-free"},
-    {"byzantine": 3, "fault": "equivocate", "method": "irv"},
-    {"byzantine": 3, "fault": "random", "method": "copeland", "protocol": "tally"},
+    {"byzantine": 5, "topology": "ring", "update": "wmsr", "method": "approval"},
+    {"byzantine": 7, "topology": "scale-free", "fault": "crash", "ballots": 4},
+    {
+        "byzantine": 6,
+        "topology": "small-world",
+        "fault": "persuader:suspend-scoring",
+        "update": "majority",
+    },  # fmt: skip
+    {
+        "size": 12,
+        "byzantine": 3,
+        "topology": "ring",
+        "fault": "stubborn:continue-with-reason-codes",
+    },
+]
+
+PER_RUN_CASES: list[dict[str, Any]] = [
     {"byzantine": 5, "fault": "silent-after:1"},
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},

@@ -137,10 +137,12 @@ def test_faulty_llm_seats_get_a_hidden_objective_and_transport_faults_make_no_ca
 
 
 def test_all_seats_of_a_phase_at_once_and_the_bound(tmp_path: Path) -> None:
-    with FakeOpenAI(latency=0.3) as fake:
+    # The first calls wait until that many are in flight: a bound below them would leave the
+    # gate shut (10 s) and the count short; one above would show in the count.
+    with FakeOpenAI(latency=0.05, gather=33) as fake:
         run(llm_config(fake, size=33, rounds=0))
         wide = fake.max_in_flight
-    with FakeOpenAI(latency=0.05) as fake:
+    with FakeOpenAI(latency=0.05, gather=3) as fake:
         run(llm_config(fake, size=12, rounds=0, max_concurrency=3))
         narrow = fake.max_in_flight
     assert wide == 33

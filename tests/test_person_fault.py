@@ -54,11 +54,11 @@ def play(session: RunSession, told_for: dict[int, dict[str, str]]) -> Pause:
 def test_each_group_hears_and_receives_what_the_person_told_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import council.store
+    import council.store.database
 
     # A finished run's checkpoints go when its record is saved; this test reads what each
     # recipient heard from them afterwards, so it keeps them.
-    monkeypatch.setattr(council.store, "drop_checkpoints", lambda db, run_ids: None)
+    monkeypatch.setattr(council.store.database, "drop_checkpoints", lambda db, run_ids: None)
     cfg = config()
     ctx = prepare(cfg)
     a, b = ctx.option_ids[0], ctx.option_ids[1]

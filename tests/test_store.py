@@ -152,3 +152,42 @@ def test_a_write_that_finds_the_store_locked_is_retried(tmp_path: Path, record) 
         release.join()
         holder.close()
     assert store.get_run(record.run_id) == record
+
+
+def test_a_checkpoint_write_that_finds_the_store_locked_is_rolled_back_and_retried(
+    tmp_path: Path,
+) -> None:
+    """The checkpointer's async writes share the store's retry schedule (``retried_async``)."""
+    import asyncio
+    import threading
+
+    import aiosqlite
+
+    from council.session.checkpoints import _retried
+
+    path = tmp_path / "locked.db"
+    Store(path)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.3, holder.execute, args=("COMMIT",))
+    tries: list[int] = []
+
+    async def write() -> None:
+        async with aiosqlite.connect(str(path), timeout=0.05) as conn:
+
+            async def insert() -> str:
+                tries.append(1)
+                await conn.execute("INSERT INTO llm_cache (key, response) VALUES ('k', 'v')")
+                await conn.commit()
+                return "saved"
+
+            assert await _retried(conn, insert) == "saved"
+
+    release.start()
+    try:
+        asyncio.run(write())
+    finally:
+        release.join()
+        holder.close()
+    assert len(tries) > 1  # the first try found the store locked
+    assert Store(path).cache_get("k") == "v"

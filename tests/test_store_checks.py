@@ -95,9 +95,9 @@ def test_a_damaged_store_is_one_line_and_exit_2(cli: Any, db: Path) -> None:
     with db.open("r+b") as f:  # garble a b-tree page in the middle of the file
         f.seek(page * (pages // 2))
         f.write(b"\xff" * 64)
-    import council.store
+    import council.store.database
 
-    council.store._checked.clear()  # a new process would check it again
+    council.store.database._checked.clear()  # a new process would check it again
     for argv in (("history",), ("run", SCENARIO, "--size", "5")):
         result = cli(*argv)
         lines = result.err.strip().splitlines()

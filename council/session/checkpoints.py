@@ -9,7 +9,6 @@ whose checkpoints have no record yet (``council history --unfinished``).
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -25,14 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from council.contracts.config import RunConfig
 from council.graph.state import CouncilState
 from council.graph.wiring import build_graph
-from council.store import (
-    BASELINE_SUFFIX,
-    BUSY_TIMEOUT_S,
-    WRITE_ATTEMPTS,
-    Store,
-    drop_checkpoints,
-    is_locked,
-)
+from council.store import BASELINE_SUFFIX, BUSY_TIMEOUT_S, Store, drop_checkpoints, retried_async
 
 
 @dataclass(frozen=True)
@@ -54,15 +46,7 @@ async def _retried(conn: aiosqlite.Connection, write: Callable[[], Awaitable[T]]
     The store's writer path does the same (``Store.write``): the busy timeout makes each
     attempt wait for the lock, and a write SQLite still refuses is retried with backoff.
     """
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            return await write()
-        except sqlite3.OperationalError as err:
-            if not is_locked(err) or attempt == WRITE_ATTEMPTS - 1:
-                raise
-            await conn.rollback()
-            await asyncio.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+    return await retried_async(write, conn.rollback)
 
 
 class RetryingSaver(AsyncSqliteSaver):

@@ -13,6 +13,10 @@ import numpy as np
 
 from council.rules.faults import NONE
 from council.rules.faults.runs import RunDraws, RunForm, positions
+from council.rules.voting import METHODS, Profile
+
+SCORED = ("plurality", "approval", "borda")
+"""Methods decided by their additive rows; the others (Copeland, IRV) view by view."""
 
 
 @dataclass
@@ -91,18 +95,46 @@ def _decide(
     mask = honest[..., None]
     backing = (score_rows(support, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]  # (A, 1, K)
     totals = None
-    if p.method != support:
+    if p.method != support and p.method in SCORED:
         totals = (score_rows(p.method, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]
     if extra_ranks is not None:
         backing = backing + score_rows(support, extra_ranks, extra_approve, p.k).sum(axis=-2)
         if totals is not None:
             totals = totals + score_rows(p.method, extra_ranks, extra_approve, p.k).sum(axis=-2)
-    winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
+    if p.method in SCORED:
+        winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
+    else:
+        winner = _winners_each(p.method, ranks, honest, extra_ranks, backing.shape[1])
     held = np.take_along_axis(backing, winner[..., None], axis=-1)[..., 0]
     if variant is None:
         n = ranks.shape[1]
         return np.repeat(winner, n, axis=1), np.repeat(held, n, axis=1)
     return np.take_along_axis(winner, variant, axis=1), np.take_along_axis(held, variant, axis=1)
+
+
+def _winners_each(
+    method: str,
+    ranks: np.ndarray,
+    honest: np.ndarray,
+    extra_ranks: np.ndarray | None,
+    views: int,
+) -> np.ndarray:
+    """(A, V) winners of a method without additive rows (Copeland, IRV), view by view.
+
+    Each view's profile is what ``prepares.decide_many`` hands the method: the run's honest
+    rankings in seat order, then that variant's faulty ones; a view with no ballot at all is
+    decided by nobody (its support is 0, below any threshold: option 0 stands in).
+    """
+    rule = METHODS.create(method)
+    runs, _, k = ranks.shape
+    winner = np.zeros((runs, views), dtype=np.intp)
+    for a in range(runs):
+        base = ranks[a][honest[a]]
+        for v in range(views):
+            both = base if extra_ranks is None else np.concatenate([base, extra_ranks[a, v]])
+            if len(both):
+                winner[a, v] = rule(Profile.trusted(both, np.zeros(both.shape, dtype=bool)))[0]
+    return winner
 
 
 def run_ballot(
@@ -128,7 +160,8 @@ def run_ballot(
     form = p.form if m else None
     sent = None
     if form is not None:
-        sent = form.prepared(ranks, honest, index, draws, step, whole=p.method == "borda")
+        whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
+        sent = form.prepared(ranks, honest, index, draws, step, whole=whole)
         cast[rows, index] = sent.cast
     if sent is None or sent.rankings is None:
         winner, backing = _decide(p, ranks, approve, honest, None, None, None)

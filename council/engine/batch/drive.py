@@ -23,28 +23,22 @@ from council.rules.opinion import distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
-VECTORISED = ("plurality", "approval", "borda")
-"""Methods the kernel scores; the others run seed by seed."""
-
 
 def takes(config: RunConfig, council: Council) -> bool:
     """Whether the kernel computes this config's runs (else they run seed by seed).
 
     It computes offline runs of every person-free council under a plain threshold, without
-    network faults, with the FJ update on a complete graph, for the vectorised methods and for
+    network faults, with any update rule on any graph and any method (Copeland and IRV decided
+    view by view), for
     fault-free runs or faulty seats whose fault model has a run form (``Fault.runs``:
     equivocate, random, crash, stubborn, collude, persuader).
     """
-    n = len(council.personas)
     return (
         config.backend == "offline"
         and not config.human_seats
         and not config.person_faults
         and council.system.threshold is not None
         and not config.network_faults
-        and config.update == "fj"
-        and (config.topology == "complete" or n < 4)
-        and config.method in VECTORISED
         and (config.byzantine == 0 or council.fault.runs(council.scenario.option_ids) is not None)
         and len(council.scenario.options) >= 2
     )
@@ -78,7 +72,7 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
     p = Protocol(n, k, system.threshold, council.quorum, config.protocol == "bft",
                  config.method, METHODS.create(config.method).approval, form)  # fmt: skip
-    heard = adjacency(config.topology, n, 0)
+    heard = graphs(config, n, seeds)
     b = len(seeds)
     first = opening(council.base[None], draws.noise)
     final = first.copy()
@@ -88,15 +82,18 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     locked = np.full((b, n), NONE, dtype=np.int64)
     first_cast = np.empty((b, n), dtype=np.int64)
     active = np.arange(b)
-    per_round = int(heard.sum())
+    each = np.broadcast_to(heard, (b, n, n))
+    per_round = each.sum(axis=(1, 2))
     if form is not None and form.silent:  # nobody hears a silent seat
-        per_round -= (n - 1) * config.byzantine
+        per_round -= (each & draws.faulty[:, None, :]).sum(axis=(1, 2))
     now = first
 
     def more(runs: np.ndarray, views: np.ndarray, round_no: int) -> np.ndarray:
-        messages[runs] += per_round
+        messages[runs] += per_round[runs]
         return deliberate(form, first[runs], views, draws.faulty[runs], draws.faulty_index[runs],
-                          SeedDraws(seeds[runs]), heard, council.openness, round_no)  # fmt: skip
+                          SeedDraws(seeds[runs]), heard if heard.ndim == 2 else heard[runs],
+                          council.openness, round_no, config.update,
+                          council.max_faulty)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
         now = more(active, now, r)
@@ -119,6 +116,16 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
         rounds[active] += 1
         now = more(active, now, config.rounds + ballot)
     return _measure(draws.faulty, committed, first, final, rounds, messages, first_cast)
+
+
+def graphs(config: RunConfig, n: int, seeds: np.ndarray) -> np.ndarray:
+    """Who hears whom: one (n, n) graph for all (complete, or under 4 seats), else (B, n, n).
+
+    Each seed's graph is the one the per-run path draws for it (``engine.context.draw``).
+    """
+    if config.topology == "complete" or n < 4:
+        return adjacency(config.topology, n, 0)
+    return np.stack([adjacency(config.topology, n, int(seed)) for seed in seeds])
 
 
 def _measure(

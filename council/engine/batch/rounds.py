@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from council.engine.batch.inboxes import hearing, inboxes, revise_rows
 from council.rules.faults.runs import RunDraws, RunForm
 
 
@@ -34,7 +35,7 @@ def fj_rows(
     was). The run axis is innermost throughout: numpy's loops then run over runs, not over a
     few options.
     """
-    if not (heard == ~np.eye(len(heard), dtype=bool)).all():
+    if not complete(heard):
         raise ValueError("the kernel's rounds take a complete graph")
     runs, n, k = now.shape
     said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
@@ -126,13 +127,33 @@ def deliberate(
     heard: np.ndarray,
     openness: np.ndarray,
     round_no: int,
+    update: str = "fj",
+    trim: int = 0,
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
 
     What the faulty seats say is their fault model's run form's (``form``; None without them).
+    ``heard`` is one graph (n, n) for every run, or each run's own (A, n, n). FJ on a complete
+    graph runs on sums (``fj_rows``); any other rule or graph on whole inboxes
+    (``inboxes.revise_rows``, with W-MSR's ``trim``).
     """
-    if form is None or not index.shape[1]:
-        return fj_rows(first, now, heard, openness, index, None)
-    said = form.said(now, faulty, index, draws, round_no)
-    new = fj_rows(first, now, heard, openness, index, (said.variants, said.which), form.silent)
+    sent = None
+    if form is not None and index.shape[1]:
+        said = form.said(now, faulty, index, draws, round_no)
+        sent = (said.variants, said.which)
+    if update == "fj" and heard.ndim == 2 and complete(heard):
+        if sent is None:
+            return fj_rows(first, now, heard, openness, index, None)
+        new = fj_rows(first, now, heard, openness, index, sent, form is not None and form.silent)
+    else:
+        silent = form is not None and form.silent
+        each = hearing(heard, len(now), index, silent)
+        new = revise_rows(update, first, now, inboxes(now, index, sent), each, openness, trim)
+        if sent is None:
+            return new
     return np.where(faulty[:, :, None], now, new)
+
+
+def complete(heard: np.ndarray) -> bool:
+    """Whether every seat hears every other (n, n)."""
+    return bool((heard == ~np.eye(len(heard), dtype=bool)).all())

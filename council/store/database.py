@@ -1,141 +1,38 @@
-"""The store: one SQLite file (WAL) holding runs, their events, the LLM cache and LLM texts.
+"""The ``Store``: runs, their events and inputs, the LLM cache and texts, in one SQLite file.
 
-``COUNCIL_DB`` or ``--db`` chooses the file; the default lives in the user's data directory.
-A run and its events are written in one transaction, so a failed run leaves nothing behind.
-``llm_texts`` keeps every prompt sent and reply received, content-addressed by sha256 (a run
-record's statements name them by hash): what a seat was told and what it said.
-``run_inputs`` keeps, beside each record, the scenario and personas the run was made from (so a
-run shows, exports and reruns after its files move or change); ``runs.checksum`` is sha256 of
-the record's JSON, so a garbled record is reported, never listed as fine. The LangGraph
-checkpointer keeps its tables (``checkpoints``, ``writes``) in the same file; a run's are
-deleted in the transaction that saves its record.
-
-Every connection waits for a busy store (``BUSY_TIMEOUT_S``) and every write is retried while
-the store is locked (``Store.write``). Opening a store runs ``PRAGMA quick_check`` (once per
-file and process): a damaged file is one clear line, never a store that takes new runs. A
-store opened ``readonly`` (show, history, export) is read through a ``mode=ro`` URI, so a
-read-only file or folder can still be read.
+A run and its events are written in one transaction, so a failed run leaves nothing behind;
+its checkpoints are deleted in that transaction. Opening a store runs ``PRAGMA quick_check``
+(once per file and process): a damaged file is one clear line, never a store that takes new
+runs. A store opened ``readonly`` (show, history, export) is read through a ``mode=ro`` URI, so
+a read-only file or folder can still be read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import random
 import sqlite3
-import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict
 
 from council.contracts.events import RunEvent, run_event
 from council.contracts.formats import Persona, Scenario
 from council.contracts.inputs import RunInputs, content_hash
 from council.contracts.record import RunRecord
-
-if TYPE_CHECKING:
-    from council.library.catalog import Library
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id      TEXT PRIMARY KEY,
-    created_at  TEXT NOT NULL,
-    scenario    TEXT NOT NULL,
-    status      TEXT NOT NULL,
-    option      TEXT,
-    size        INTEGER NOT NULL,
-    byzantine   INTEGER NOT NULL,
-    protocol    TEXT NOT NULL,
-    backend     TEXT NOT NULL,
-    record      TEXT NOT NULL,
-    degraded    INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
-CREATE TABLE IF NOT EXISTS events (
-    run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-    seq     INTEGER NOT NULL,
-    kind    TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (run_id, seq)
-);
-CREATE TABLE IF NOT EXISTS llm_cache (
-    key        TEXT PRIMARY KEY,
-    response   TEXT NOT NULL,
-    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS llm_texts (
-    hash TEXT PRIMARY KEY,
-    text TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS run_inputs (
-    run_id   TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-    kind     TEXT NOT NULL,
-    ref      TEXT NOT NULL,
-    sha256   TEXT NOT NULL,
-    content  TEXT NOT NULL,
-    PRIMARY KEY (run_id, kind, ref)
-);
-"""
-CHECKPOINT_TABLES = ("checkpoints", "writes")
-"""The LangGraph SQLite checkpointer's tables (``council.session.checkpoints``), in this file."""
-BASELINE_SUFFIX = "-baseline"
-"""A run's fault-free twin is checkpointed as ``RUN_ID-baseline`` (``RunSession.twin``)."""
-BUSY_TIMEOUT_S = 30.0
-"""How long a connection waits for another's write lock before SQLite says it is busy."""
-WRITE_ATTEMPTS = 5
-"""A write that still finds the store locked after the busy timeout is tried this often."""
-
-T = TypeVar("T")
-
-MIGRATIONS = {
-    "degraded": "ALTER TABLE runs ADD COLUMN degraded INTEGER NOT NULL DEFAULT 0",
-    "checksum": "ALTER TABLE runs ADD COLUMN checksum TEXT",
-}
-"""Columns added to ``runs`` since the first release, for stores made before them."""
-MAX_LIMIT = 2**63 - 1
-"""The largest row count SQLite takes (``history --limit`` above it is refused)."""
+from council.store.locking import BUSY_TIMEOUT_S, retried
+from council.store.schema import BASELINE_SUFFIX, MAX_LIMIT, create, drop_checkpoints, text_hash
+from council.store.summary import RunSummary, inputs_of
 
 _checked: set[Path] = set()
 """Stores this process has quick-checked (the check reads the whole file: once is enough)."""
 
 
-def text_hash(text: str) -> str:
-    """The content address of a text in ``llm_texts``: sha256 of its UTF-8, in hex.
-
-    >>> text_hash("")[:12]
-    'e3b0c44298fc'
-    """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 class StoreError(Exception):
     """The store cannot be opened or does not hold what was asked for."""
-
-
-class RunSummary(BaseModel):
-    """One line of history."""
-
-    model_config = ConfigDict(frozen=True)
-
-    run_id: str
-    created_at: str
-    scenario: str
-    status: str
-    option: str | None
-    size: int
-    byzantine: int
-    protocol: str
-    backend: str
-    degraded: bool = False
-    """Some LLM seat-phases failed (the record's ``outcome.degraded``)."""
-    garbled: bool = False
-    """The stored record does not match its checksum: it cannot be trusted or shown."""
 
 
 def default_path() -> Path:
@@ -144,29 +41,6 @@ def default_path() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir("byzantine-council", appauthor=False)) / "council.db"
-
-
-def inputs_of(
-    record: RunRecord, library: Library | None = None, scenario: Scenario | None = None
-) -> RunInputs | None:
-    """A record's scenario (``scenario``, else read now) and its seats' personas (None if gone).
-
-    For a save that was not handed the inputs the run was made from; they are read at once.
-    """
-    from council.library.catalog import load_library, resolve_scenario
-    from council.library.loader import LoadError
-
-    try:
-        library = library or load_library()
-        scenario = scenario or resolve_scenario(record.config.scenario, library)
-    except LoadError:
-        return None
-    personas = {
-        s.persona: library.personas[s.persona]
-        for s in record.council.seats
-        if s.persona in library.personas
-    }
-    return RunInputs(scenario=scenario, personas=personas)
 
 
 class Store:
@@ -195,7 +69,7 @@ class Store:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._quick_check()
-                self.write(self._create)
+                self.write(create)
             self._read_schema()
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from None
@@ -250,20 +124,6 @@ class Store:
                 "restore it from a backup, or give another --db"
             )
         _checked.add(key)
-
-    def _create(self, db: sqlite3.Connection) -> None:
-        """WAL (set once, it stays with the file), the tables, and columns added since."""
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(SCHEMA)  # IF NOT EXISTS: stores made before a table get it
-        db.execute("BEGIN IMMEDIATE")  # executescript committed: migrate under the write lock
-        have = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-        for column, statement in MIGRATIONS.items():
-            if column not in have:
-                db.execute(statement)
-        if "checksum" not in have:  # records stored before checksums: checked from now on
-            db.create_function("sha256_hex", 1, text_hash, deterministic=True)
-            db.execute("UPDATE runs SET checksum = sha256_hex(record)")
 
     def _read_schema(self) -> None:
         """The tables and ``runs`` columns this store has (an old read-only one may lack some)."""
@@ -495,31 +355,3 @@ class Store:
         with self.connect() as db:
             row = db.execute("SELECT text FROM llm_texts WHERE hash = ?", (digest,)).fetchone()
         return None if row is None else str(row[0])
-
-
-def is_locked(err: sqlite3.OperationalError) -> bool:
-    """Whether SQLite refused because another connection holds the store (worth a retry)."""
-    return "locked" in str(err) or "busy" in str(err)
-
-
-def retried(attempt: Callable[[], T]) -> T:
-    """``attempt()``, tried again with a growing pause while the file is locked or busy.
-
-    ``WRITE_ATTEMPTS`` tries in all; the store's and the rooms' writers both go through it.
-    """
-    for tried in range(WRITE_ATTEMPTS):
-        try:
-            return attempt()
-        except sqlite3.OperationalError as err:
-            if not is_locked(err) or tried == WRITE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * 2**tried * (1 + random.random()))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def drop_checkpoints(db: sqlite3.Connection, run_ids: Sequence[str]) -> None:
-    """Delete the checkpoints and pending writes of these runs' threads, if the file has any."""
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    for table in CHECKPOINT_TABLES:
-        if table in tables:
-            db.executemany(f"DELETE FROM {table} WHERE thread_id = ?", [(r,) for r in run_ids])  # noqa: S608
