@@ -9,7 +9,9 @@ or persona name of the scenario shows on it.
 
 from __future__ import annotations
 
+import ast
 import re
+import string
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -225,3 +227,62 @@ def test_a_trainee_switches_to_khmer_and_plays_the_room_in_khmer(db: Path) -> No
     played = [(m.name, m.seat, role) for m, role in scores.who_played_what(db, opened.code)]
     out = handout(record, played, lang="km")
     assert "## អ្នកណាដើរតួអ្វី" in out and "| 1 | Eve | និយាយពីរមុខ |" in out
+
+
+def _room_errors() -> list[tuple[str, str, set[str], str]]:
+    """Every ``RoomError(key, english, **fields)`` raised in council/session/room*.py."""
+    found = []
+    for path in sorted((ROOT / "council/session").glob("room*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                call = node.exc
+                if getattr(call.func, "id", None) != "RoomError":
+                    continue
+                key, english = (ast.literal_eval(a) for a in call.args)
+                fields = {k.arg for k in call.keywords if k.arg is not None}
+                found.append((key, english, fields, f"{path.name}:{node.lineno}"))
+    return found
+
+
+def _fields_of(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_room_error_has_its_english_and_khmer_with_the_same_fields() -> None:
+    raised = _room_errors()
+    assert len(raised) >= 15, raised  # every refusal of join, submit, guess, open
+    for key, english, fields, where in raised:
+        assert f"room_error_{key}" in interface_keys(), where
+        assert i18n.text(f"room_error_{key}", "en") == english, where  # str(err) is the table's
+        khmer_text = i18n.text(f"room_error_{key}", "km")
+        assert _fields_of(english) == _fields_of(khmer_text) == fields, where
+        assert KHMER.search(khmer_text), where
+
+
+def test_what_a_room_refuses_is_said_in_the_session_s_language(db: Path) -> None:
+    opened, _ = open_small(db)
+    for name in ("Ana", "Bo"):  # both people's seats are taken
+        rooms.join(db, opened.code, name)
+
+    def refused(at: AppTest) -> str:
+        at.text_input(key="join_name").input("Cy")
+        click(at, i18n.text("room_join", at.session_state["lang"]))
+        (error,) = [e.value for e in at.error]
+        return str(error)
+
+    # A full room: the Khmer session reads Khmer; the English one reads what the store raised.
+    with pytest.raises(rooms.RoomError) as raised:
+        rooms.join(db, opened.code, "Cy")
+    assert refused(app(room=opened.code)) == str(raised.value)
+    full = refused(khmer(app(room=opened.code)))
+    assert full == i18n.text("room_error_full", "km", code=opened.code, people=2)
+    assert english_on(full) == [] and opened.code in full
+    # No such room (the projector too), and a closed room with its state in Khmer.
+    unknown = refused(khmer(app(room="ZZZZZZ")))
+    assert unknown == i18n.text("room_error_no_room", "km", code="ZZZZZZ")
+    projector = khmer(app(room="ZZZZZZ", view="projector"))
+    assert [e.value for e in projector.error] == [unknown]
+    rooms.close(db, opened.code)
+    closed = refused(khmer(app(room=opened.code)))
+    assert closed == f"បន្ទប់ {opened.code} {i18n.text('room_state_closed', 'km')}"
+    assert english_on(closed) == []

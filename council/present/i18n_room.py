@@ -220,6 +220,58 @@ ROOM_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "តួនាទីសម្ងាត់៖ រឹងរូសលើ {option}។ និយាយ {option} រៀងរាល់ជុំ ហើយកុំប្តូរចិត្តឡើយ។ "
             "គ្មាននរណាផ្សេងដឹងពីតួនាទីរបស់អ្នកទេ។",
         ),
+        # what a room refuses (``RoomError``: its key, then its English exactly as raised)
+        "room_error_no_room": (
+            "no room {code!r}: check the code",
+            "គ្មានបន្ទប់ {code!r} ទេ៖ សូមពិនិត្យលេខកូដ",
+        ),
+        "room_error_ended": ("room {code} is {state}", "បន្ទប់ {code} {state}"),
+        "room_error_no_name": ("give a display name", "សូមផ្តល់ឈ្មោះដែលត្រូវបង្ហាញ"),
+        "room_error_not_a_person": (
+            "seat {seat} is not a person's seat in room {code}",
+            "អាសនៈ {seat} មិនមែនជាអាសនៈសម្រាប់មនុស្សនៅក្នុងបន្ទប់ {code} ទេ",
+        ),
+        "room_error_seat_taken": ("seat {seat} is taken", "អាសនៈ {seat} មានគេយករួចហើយ"),
+        "room_error_full": (
+            "room {code} is full ({people} people)",
+            "បន្ទប់ {code} ពេញហើយ (មនុស្ស {people} នាក់)",
+        ),
+        "room_error_no_code": (
+            "could not find a free room code",
+            "រកលេខកូដបន្ទប់ទំនេរមិនឃើញទេ",
+        ),
+        "room_error_unknown_token": (
+            "unknown seat token: join the room again",
+            "មិនស្គាល់សញ្ញាសម្គាល់អាសនៈនេះទេ៖ សូមចូលរួមបន្ទប់ម្តងទៀត",
+        ),
+        "room_error_not_waiting": (
+            "the council is not waiting for your seat now",
+            "ឥឡូវនេះក្រុមប្រឹក្សាមិនកំពុងរង់ចាំអាសនៈរបស់អ្នកទេ",
+        ),
+        "room_error_no_option": (
+            "{option!r} is not an option here",
+            "{option!r} មិនមែនជាជម្រើសនៅទីនេះទេ",
+        ),
+        "room_error_not_secret": (
+            "only a seat with a secret role tells groups different things",
+            "មានតែអាសនៈដែលមានតួនាទីសម្ងាត់ទេ ដែលប្រាប់ក្រុមផ្សេងៗនូវរឿងខុសៗគ្នា",
+        ),
+        "room_error_no_group_option": (
+            "{group}: {option!r} is not an option here",
+            "{group}៖ {option!r} មិនមែនជាជម្រើសនៅទីនេះទេ",
+        ),
+        "room_error_moved_on": (
+            "the round moved on before your statement arrived",
+            "ជុំបានបន្តទៅមុន មុនពេលសេចក្តីថ្លែងរបស់អ្នកមកដល់",
+        ),
+        "room_error_no_seat": (
+            "no seat {seat} in this council",
+            "គ្មានអាសនៈ {seat} ក្នុងក្រុមប្រឹក្សានេះទេ",
+        ),
+        "room_error_not_decided": (
+            "the faulty seats are revealed once the council has decided",
+            "អាសនៈមានកំហុសត្រូវបានបង្ហាញ នៅពេលក្រុមប្រឹក្សាបានសម្រេចរួច",
+        ),
         # the handout's who played what
         "room_who_played": ("Who played what", "អ្នកណាដើរតួអ្វី"),
         "room_played_header": (

@@ -125,7 +125,7 @@ def open_room(
         if api_key and settings.config.backend == "openai":
             room_keys.keep_llm_key(code, api_key)  # memory only: the next turns use it too
         return room_of(store, code), key
-    raise RoomError("could not find a free room code")
+    raise RoomError("no_code", "could not find a free room code")
 
 
 def prompt_of(room_: Room, seat: int) -> HumanPrompt | None:
@@ -154,19 +154,26 @@ def submit(
     store = RoomStore(path)
     member = store.member(token)
     if member is None:
-        raise RoomError("unknown seat token: join the room again")
+        raise RoomError("unknown_token", "unknown seat token: join the room again")
     found = room_of(store, member.room)
     prompt = prompt_of(found, member.seat)
     if found.state != "waiting" or prompt is None:
-        raise RoomError("the council is not waiting for your seat now")
+        raise RoomError("not_waiting", "the council is not waiting for your seat now")
     if option not in prompt.options:
-        raise RoomError(f"{option!r} is not an option here")
+        raise RoomError("no_option", "{option!r} is not an option here", option=option)
     if told is not None:
         if member.seat not in found.settings.config.person_faults:
-            raise RoomError("only a seat with a secret role tells groups different things")
+            raise RoomError(
+                "not_secret", "only a seat with a secret role tells groups different things"
+            )
         for group, said in told.items():
             if group not in GROUPS or said.option not in prompt.options:
-                raise RoomError(f"{group}: {said.option!r} is not an option here")
+                raise RoomError(
+                    "no_group_option",
+                    "{group}: {option!r} is not an option here",
+                    group=group,
+                    option=said.option,
+                )
     statement = RoomStatement(
         room=found.code,
         turn=found.turn,
@@ -181,7 +188,7 @@ def submit(
     def put(db: sqlite3.Connection) -> None:
         row = db.execute("SELECT state, turn FROM rooms WHERE code = ?", (found.code,)).fetchone()
         if row != ("waiting", found.turn):
-            raise RoomError("the round moved on before your statement arrived")
+            raise RoomError("moved_on", "the round moved on before your statement arrived")
         db.execute(
             "INSERT OR REPLACE INTO room_statements (room, turn, seat, statement, at)"
             " VALUES (?, ?, ?, ?, ?)",

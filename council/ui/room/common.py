@@ -9,10 +9,11 @@ import streamlit as st
 
 from council.contracts.choices import Language
 from council.contracts.room import Board, RoomStatus
-from council.present.i18n import text
+from council.present.i18n import group_name, text
 from council.present.room import board_in
 from council.session import room as rooms
 from council.store import default_path
+from council.ui.plain import md
 from council.ui.state import lang
 
 POLL_S = 2.0
@@ -68,6 +69,20 @@ def waiting_line(status: RoomStatus, language: Language = "en") -> str:
     if len(missing) == 1:
         return text("room_waiting_one", language, names=names)
     return text("room_waiting_many", language, count=len(missing), names=names)
+
+
+def error_text(err: rooms.RoomError) -> str:
+    """What a room refused, in this session's language, as text (never Markdown made of it).
+
+    A state or a stakeholder group in the message is named in that language too.
+    """
+    language = lang()
+    fields = dict(err.fields)
+    if "state" in fields:
+        fields["state"] = text(f"room_state_{fields['state']}", language)
+    if "group" in fields:
+        fields["group"] = group_name(str(fields["group"]), language)
+    return md(text(f"room_error_{err.key}", language, **fields))
 
 
 def seen_key(code: str) -> str:

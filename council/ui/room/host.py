@@ -30,6 +30,7 @@ from council.ui.plain import md
 from council.ui.room.common import (
     POLL_S,
     db,
+    error_text,
     follow,
     round_name,
     seen_key,
@@ -171,7 +172,10 @@ def open_form() -> None:
             timer_s=timer or None,
         )
         opened, key = rooms.open_room(db(), settings, api_key=api_key or None)
-    except (ValueError, rooms.RoomError, EndpointError) as err:
+    except rooms.RoomError as err:
+        st.error(error_text(err))
+        return
+    except (ValueError, EndpointError) as err:
         st.error(md(str(err).splitlines()[0]))
         return
     _keep_key(opened.code, key)
@@ -233,6 +237,8 @@ def console(code: str) -> None:
     if found.state == "waiting" and move.button(tr("room_move"), key="room_move"):
         try:
             rooms.advance(db(), found.code, force=True)
+        except rooms.RoomError as err:
+            st.error(tr("room_could_not", error=error_text(err)))
         except Exception as err:  # noqa: BLE001 - shown, and the room stays usable
             st.error(tr("room_could_not", error=md(str(err).splitlines()[0])))
         else:

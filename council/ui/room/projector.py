@@ -17,7 +17,16 @@ from council.contracts.room import RoomStatus
 from council.present.i18n import group_name, text
 from council.present.room import board_in
 from council.session import room as rooms
-from council.ui.room.common import POLL_S, colour, db, letter, round_name, tick, waiting_line
+from council.ui.room.common import (
+    POLL_S,
+    colour,
+    db,
+    error_text,
+    letter,
+    round_name,
+    tick,
+    waiting_line,
+)
 from council.ui.state import lang
 
 STYLE = """
@@ -128,7 +137,7 @@ def projector(code: str) -> None:
     try:
         rooms.room(db(), code)
     except rooms.RoomError as err:
-        st.error(str(err))
+        st.error(error_text(err))
         return
     _live(code)
 

@@ -28,6 +28,7 @@ from council.ui.plain import md
 from council.ui.room.common import (
     POLL_S,
     db,
+    error_text,
     follow,
     letter,
     option_text,
@@ -56,7 +57,7 @@ def join_form(code: str = "") -> None:
     try:
         member = rooms.join(db(), typed, name)
     except rooms.RoomError as err:
-        st.error(md(err))
+        st.error(error_text(err))
         return
     st.query_params["room"] = member.room
     st.query_params["seat"] = member.token
@@ -187,7 +188,7 @@ def _statement_form(member: Member, prompt: HumanPrompt, role: str, status: Room
             told=told or None,
         )
     except rooms.RoomError as err:
-        st.error(md(err))
+        st.error(error_text(err))
         return
     st.rerun()
 
@@ -211,8 +212,13 @@ def _finished(status: RoomStatus, member: Member) -> None:
             ),
             key=f"room_{found.code}_suspects",
         )
-        if st.form_submit_button(tr("room_send_guess"), type="primary"):
+        sent = st.form_submit_button(tr("room_send_guess"), type="primary")
+    if sent:
+        try:
             room_scores.guess(db(), member.token, list(picked))
+        except rooms.RoomError as err:
+            st.error(error_text(err))
+        else:
             st.rerun()
     scores = room_scores.leaderboard(db(), found.code)
     you = next((s for s in scores if s.seat == member.seat), None)
