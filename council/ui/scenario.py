@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 import streamlit as st
 
@@ -39,7 +40,10 @@ def pick_scenario(library: Library) -> str:
     )
 
 
-def harm_lines(harms: Mapping[str, float], names: Mapping[str, str]) -> str:
+K = TypeVar("K", bound=str)
+
+
+def harm_lines(harms: Mapping[K, float], names: Mapping[K, str]) -> str:
     """The harms, worst first, as Markdown list lines, each with a bar of ten blocks.
 
     >>> print(harm_lines({"privacy": 0.3, "safety": 0.8}, {"privacy": "privacy"}))
