@@ -1,4 +1,4 @@
-"""Shared fixtures: good persona and scenario documents, and a CLI runner."""
+"""Shared fixtures: good persona and scenario documents, a CLI runner, a clean worktree."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import copy
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,20 @@ if "COUNCIL_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["COUNCIL_CACHE_DIR"], ignore_errors=True)
 
 from council.cli.main import main  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+MADE_BY_TOOLS = {".hypothesis", ".pytest_cache", ".import_linter_cache", "artifacts"}
+"""What a test run may add at the worktree's top: caches, and the browser tests' screenshots."""
+
+
+@pytest.fixture(autouse=True)
+def _worktree_untouched() -> Iterator[None]:
+    """No test leaves a file at the worktree's top (a relative output path lands elsewhere)."""
+    before = set(os.listdir(ROOT))
+    yield
+    added = set(os.listdir(ROOT)) - before - MADE_BY_TOOLS
+    assert not added, f"a test wrote into the worktree: {sorted(added)!r}"
+
 
 GOOD_PERSONA: dict[str, Any] = {
     "id": "test-regulator",

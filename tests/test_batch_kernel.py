@@ -109,13 +109,67 @@ KERNEL_CASES += [
     },
 ]
 
-PER_RUN_CASES: list[dict[str, Any]] = [
+# Quorum systems beyond one threshold: who backs an option, by group or weight (ballots.py).
+KERNEL_CASES += [
+    {"quorum": "groups:3/0.75", "byzantine": 3},
+    {"quorum": "majority", "weights": {"government": 2.0}, "byzantine": 3},
+    *(
+        {"quorum": quorum, "byzantine": k, "fault": fault, "protocol": protocol, "method": method}
+        for quorum, k, fault, protocol, method in (
+            ("groups:3/0.75", 8, "equivocate", "bft", "plurality"),
+            ("groups:4/0.6", 6, "random", "bft", "approval"),
+            ("groups:2/0.9", 10, "random", "tally", "borda"),
+            ("groups:3/0.5", 5, "collude:suspend-scoring", "bft", "approval"),
+            ("groups:3/0.5", 7, "persuader:continue-with-reason-codes", "bft", "irv"),
+            ("groups:3/0.75", 4, "crash", "bft", "plurality"),
+            ("bft", 6, "stubborn:suspend-scoring", "bft", "borda"),
+        )
+    ),
+    {
+        "quorum": "0.6",
+        "weights": {"government": 3.0, "academia": 2.0},
+        "byzantine": 9,
+        "fault": "equivocate",
+    },  # fmt: skip
+    {
+        "quorum": "bft",
+        "weights": {"industry": 2.0},
+        "byzantine": 6,
+        "fault": "random",
+        "method": "approval",
+        "ballots": 4,
+    },  # fmt: skip
+    {"quorum": "groups:3/0.75", "byzantine": 0, "update": "wmsr", "topology": "ring"},
+]
+
+# A fault whose behaviour changes with the round: honest until round R, then silent.
+KERNEL_CASES += [
     {"byzantine": 5, "fault": "silent-after:1"},
+    *(
+        {
+            "byzantine": k,
+            "fault": f"silent-after:{r}",
+            "protocol": protocol,
+            "method": method,
+            "rounds": rounds,
+            "ballots": 4,
+        }  # fmt: skip
+        for k, r, protocol, method, rounds in (
+            (11, 0, "bft", "plurality", 2),
+            (11, 2, "bft", "approval", 2),
+            (8, 3, "tally", "borda", 2),
+            (10, 4, "bft", "irv", 3),
+            (6, 2, "bft", "plurality", 1),
+        )
+    ),
+    {"byzantine": 9, "fault": "silent-after:2", "update": "wmsr", "topology": "small-world"},
+    {"byzantine": 7, "fault": "silent-after:1", "quorum": "groups:3/0.75"},
+]
+
+PER_RUN_CASES: list[dict[str, Any]] = [
     {"byzantine": 4, "fault": "random", "drop": 0.2},
     {"byzantine": 2, "delay": 0.3, "rounds": 3},
     {"partition": "government,industry|academia,civil_society@1-2"},
-    {"quorum": "groups:3/0.75", "byzantine": 3},
-    {"quorum": "majority", "weights": {"government": 2.0}, "byzantine": 3},
 ]
 
 
@@ -168,14 +222,26 @@ def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
     assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))
 
 
+@pytest.mark.parametrize("in_place", [True, False])
 @pytest.mark.parametrize("tail", [(1,), (2,), (3, 1), (3, 10_002), (3, 10_041)])
-def test_block_streams_start_where_default_rng_starts(tail: tuple[int, ...]) -> None:
+def test_block_streams_start_where_default_rng_starts(
+    tail: tuple[int, ...], in_place: bool
+) -> None:
     seeds = np.array([*range(0, 600), 2**31, 2**32 - 1, 2**32, 10**12])  # the last two: numpy's own
     streams = Streams()
+    if sys.byteorder == "little" and sys.platform.startswith("linux"):
+        assert streams.words is not None  # numpy's PCG64 state is written in place here
+    if not in_place:
+        streams.words = None  # set through PCG64.state
+    previous = None
     for seed, rng in zip(seeds.tolist(), streams.each(seeds, *tail), strict=True):
         fresh = np.random.default_rng([seed, *tail])
         assert rng.bit_generator.state == fresh.bit_generator.state
         assert rng.normal(size=5).tolist() == fresh.normal(size=5).tolist()
+        # a half-used 32-bit draw of the previous seed must not leak into this one
+        assert rng.integers(0, 7, size=3).tolist() == fresh.integers(0, 7, size=3).tolist()
+        assert previous is None or previous != rng.bit_generator.state
+        previous = rng.bit_generator.state
 
 
 @pytest.mark.parametrize("k", [2, 3, 4, 5, 7])

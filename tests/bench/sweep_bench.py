@@ -2,7 +2,7 @@
 
 Not a unit test (timings depend on the machine): run it by hand,
 
-    .venv/bin/python tests/bench/sweep_bench.py [--runs 100000] [--quick] [--json]
+    .venv/bin/python tests/bench/sweep_bench.py [--runs 100000] [--quick] [--json] [--only c]
 
 For each workload it runs, in turn and in the same invocation (so whatever else loads the
 machine weighs on both), ``../shared/bench/bare_core.py`` (the throughput floor: blind opening,
@@ -162,6 +162,14 @@ def _cells(config: dict[str, object]) -> int:
     return math.prod(len(v) for v in config.values() if isinstance(v, list))
 
 
+def _line(f: dict[str, object]) -> str:
+    """One workload's figures, on a line."""
+    return (f"{f['workload']:40} {f['runs']:>8,} runs  sweep {f['sweep_runs_per_s']:8,.0f} "
+            f"runs/s ({f['wall_s']:.1f} s, start included)  bare {f['bare_runs_per_s']:8,.0f} "
+            f"runs/s  ratio {f['ratio']:.2f}x; per CPU second {f['sweep_runs_per_cpu_s']:,.0f} "
+            f"vs {f['bare_runs_per_cpu_s']:,.0f}: {f['cpu_ratio']:.2f}x")  # fmt: skip
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -170,10 +178,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=["a", "b", "c"],
+        action="append",
+        help="only these workloads (repeatable); no memory or stream figures",
+    )
     args = parser.parse_args()
     runs, large = (20_000, 100_000) if args.quick else (args.runs, 1_000_000)
     figures = [compare(name, config, args.workers, args.repeat)
-               for name, config in workloads(runs).items()]  # fmt: skip
+               for name, config in workloads(runs).items()
+               if not args.only or name[1] in args.only]  # fmt: skip
+    if args.only:
+        for f in figures:
+            print(json.dumps(f) if args.json else _line(f))
+        return
     small = sweep(workloads(10_000)["(a) 33 seats, fault-free"], args.workers)
     big = sweep(workloads(large)["(a) 33 seats, fault-free"], args.workers)
     ratio = big["peak_tree_mb"] / small["peak_tree_mb"]
@@ -186,10 +205,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, {args.workers} workers each; target: sweep >= 0.5x bare, "
           f"memory {large:,} runs <= 1.2x 10,000")  # fmt: skip
     for f in figures:
-        print(f"{f['workload']:40} {f['runs']:>8,} runs  sweep {f['sweep_runs_per_s']:8,.0f} "
-              f"runs/s ({f['wall_s']:.1f} s, start included)  bare {f['bare_runs_per_s']:8,.0f} "
-              f"runs/s  ratio {f['ratio']:.2f}x; per CPU second {f['sweep_runs_per_cpu_s']:,.0f} "
-              f"vs {f['bare_runs_per_cpu_s']:,.0f}: {f['cpu_ratio']:.2f}x")  # fmt: skip
+        print(_line(f))
     for label, m in (("10,000", small), (f"{large:,}", big)):
         print(
             f"memory, {label:>9} runs: peak {m['peak_tree_mb']:6.0f} MB (tree), "

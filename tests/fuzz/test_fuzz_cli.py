@@ -162,7 +162,8 @@ def test_record_command_flags(stored: tuple[Path, str], command: str, data: st.D
         words = [ref] if command != "history" else []
         argv = [command, *words, *data.draw(flags(command, paths)), "--db", str(db)]
         before = rows(db)
-        outcome = check(call(argv, db), test=f"cli: {command}")
+        with contextlib.chdir(root):  # a relative --out lands in the place, not the worktree
+            outcome = check(call(argv, db), test=f"cli: {command}")
         assert outcome.rows_after == before  # reading never writes
 
 
@@ -193,7 +194,8 @@ def test_sweep_flags(data: st.DataObject) -> None:
         argv = ["sweep", target, "--workers", "1", *extra]
         if "--out" not in extra:
             argv += ["--out", str(root / "table.csv")]
-        outcome = check(call(argv), files=[target], test="cli: sweep")
+        with contextlib.chdir(root):  # a relative --out lands in the place, not the worktree
+            outcome = check(call(argv), files=[target], test="cli: sweep")
         if outcome.code != 0:
             assert not (root / "table.csv").exists()
 

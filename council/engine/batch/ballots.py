@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.rules.faults import NONE
-from council.rules.faults.runs import RunDraws, RunForm, positions
+from council.rules.faults.runs import Prepared, RunDraws, RunForm, ordered_positions, positions
+from council.rules.quorum_system import QuorumSystem
 from council.rules.voting import METHODS, Profile
 
 SCORED = ("plurality", "approval", "borda")
@@ -32,6 +33,9 @@ class Protocol:
     approval: bool
     form: RunForm | None
     """The fault model's run form (None: the kernel runs only fault-free runs of the cell)."""
+    system: QuorumSystem | None = None
+    """A quorum system beyond one threshold (groups, weights), asked who backs an option;
+    None: a plain threshold, where the count of backers is enough."""
 
 
 @dataclass
@@ -44,16 +48,21 @@ class BallotOut:
     locked: np.ndarray
 
 
-def rankings(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
-    """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first."""
-    ranks = np.argsort(-scores, axis=-1, kind="stable")
-    if (pinned == NONE).all():
-        return ranks
-    rows = pinned != NONE
-    position = positions(ranks[rows])
-    position[np.arange(len(position)), pinned[rows]] = -1
-    ranks[rows] = np.argsort(position, axis=-1, kind="stable")
-    return ranks
+def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.ndarray:
+    """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first.
+
+    Not ``whole``: only the firsts (..., 1), the highest score's (the lower on a tie, as the
+    stable sort puts it first) or the pin.
+
+    >>> rankings(np.array([[[0.1, 0.5, 0.5], [0.3, 0.2, 0.1]]]), np.array([[NONE, 2]]))
+    array([[[1, 2, 0],
+            [2, 0, 1]]])
+    """
+    if not whole:
+        firsts = scores.argmax(axis=-1)
+        return np.where(pinned != NONE, pinned, firsts)[..., None]
+    # the places' options: the inverse permutation
+    return positions(ordered_positions(scores, pinned))
 
 
 def approvals(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
@@ -81,6 +90,40 @@ def score_rows(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: in
     return (ranks[..., :1] == np.arange(k)).astype(np.int64)
 
 
+def _honest_sum(
+    method: str, ranks: np.ndarray, approve: np.ndarray | None, honest: np.ndarray, k: int
+) -> np.ndarray:
+    """The honest seats' ballots' rows (A, n, K) summed per run (A, K)."""
+    if method == "plurality":
+        return option_counts(ranks[..., 0], honest, k)
+    return (score_rows(method, ranks, approve, k) * honest[..., None]).sum(axis=1)
+
+
+def _variant_sum(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: int) -> np.ndarray:
+    """The faulty seats' ballots' rows (A, V, m, K) summed per variant (A, V, K)."""
+    if method == "plurality":
+        firsts = ranks[..., 0]
+        flat = firsts.reshape(-1, firsts.shape[-1])
+        every = np.ones(flat.shape, dtype=bool)
+        return option_counts(flat, every, k).reshape(*firsts.shape[:-1], k)
+    if method == "approval":
+        assert approve is not None
+        return approve.sum(axis=-2)
+    return score_rows(method, ranks, approve, k).sum(axis=-2)
+
+
+def option_counts(choices: np.ndarray, counted: np.ndarray, k: int) -> np.ndarray:
+    """Per run, how many of the ``counted`` seats chose each option: (A, n) -> (A, K).
+
+    >>> option_counts(np.array([[0, 2, 2], [1, 1, -1]]), np.array([[1, 1, 1], [1, 0, 0]], bool), 3)
+    array([[1, 0, 2],
+           [0, 1, 0]])
+    """
+    runs = len(choices)
+    cells = (np.arange(runs)[:, None] * k + choices)[counted]
+    return np.bincount(cells, minlength=runs * k).reshape(runs, k)
+
+
 def _decide(
     p: Protocol,
     ranks: np.ndarray,
@@ -92,15 +135,14 @@ def _decide(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's winner and backing (A, n): honest ballots plus its variant's faulty ones."""
     support = "approval" if p.approval else "plurality"
-    mask = honest[..., None]
-    backing = (score_rows(support, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]  # (A, 1, K)
+    backing = _honest_sum(support, ranks, approve, honest, p.k)[:, None, :]  # (A, 1, K)
     totals = None
     if p.method != support and p.method in SCORED:
-        totals = (score_rows(p.method, ranks, approve, p.k) * mask).sum(axis=1)[:, None, :]
+        totals = _honest_sum(p.method, ranks, approve, honest, p.k)[:, None, :]
     if extra_ranks is not None:
-        backing = backing + score_rows(support, extra_ranks, extra_approve, p.k).sum(axis=-2)
+        backing = backing + _variant_sum(support, extra_ranks, extra_approve, p.k)
         if totals is not None:
-            totals = totals + score_rows(p.method, extra_ranks, extra_approve, p.k).sum(axis=-2)
+            totals = totals + _variant_sum(p.method, extra_ranks, extra_approve, p.k)
     if p.method in SCORED:
         winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     else:
@@ -146,22 +188,31 @@ def run_ballot(
     committed: np.ndarray,
     locked: np.ndarray,
     ballot: int,
+    after_round: int,
 ) -> BallotOut:
-    """One ballot for A runs (``protocols.run_ballot``, plain threshold, no network faults)."""
+    """One ballot for A runs (``protocols.run_ballot``, without network faults)."""
     runs, n, k = scores.shape
     m = index.shape[1]
     step = 10_000 + 2 * ballot
     honest = ~faulty
     pinned = np.where(committed != NONE, committed, locked)
-    ranks = rankings(scores, pinned)
+    form = p.form.at(after_round) if p.form is not None and m else None
+    own = form is None and p.form is not None and m > 0  # faulty seats cast their own ballots
+    whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
+    ranks = rankings(scores, pinned, whole)
     approve = approvals(scores, pinned) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
-    form = p.form if m else None
     sent = None
     if form is not None:
-        whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
-        sent = form.prepared(ranks, honest, index, draws, step, whole=whole)
+        if not whole:
+            sent = form.prepared_firsts(scores, pinned, ranks[..., 0], honest, index, draws, step)
+        if sent is None:  # the form reads whole rankings
+            every = ranks if whole else rankings(scores, pinned)
+            sent = form.prepared(every, honest, index, draws, step, whole)
+    elif own:
+        sent = _own_ballots(ranks, approve, index, k)
+    if sent is not None:
         cast[rows, index] = sent.cast
     if sent is None or sent.rankings is None:
         winner, backing = _decide(p, ranks, approve, honest, None, None, None)
@@ -171,7 +222,10 @@ def run_ballot(
         )
     senders = n - m if form is not None and form.silent else n
     messages = np.full(runs, senders * (n - 1), dtype=np.int64)
-    reach = backing >= p.threshold
+    if p.system is None:
+        reach = backing >= p.threshold
+    else:
+        reach = p.system.seats_quorum(_supporters(p, ranks, approve, honest, winner, index, sent))
     committed = committed.copy()
     locked = locked.copy()
     if not p.bft:
@@ -183,15 +237,109 @@ def run_ballot(
     moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
     reached &= (held == NONE) | (winner == held) | moves
     locked[reached] = winner[reached]
-    chosen = np.where(reached, winner, NONE)
-    counts = ((chosen[..., None] == np.arange(k)).sum(axis=1))[:, None, :]  # (A, 1, K)
+    counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
+    would = np.where(reach[rows, index], winner[rows, index], NONE)  # the protocol's own rule
     if form is not None and sent is not None:
-        would = np.where(reach[rows, index], winner[rows, index], NONE)
         extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
         counts = counts + extra
         messages += sent_messages
-    ready = honest & (committed == NONE) & (counts.max(axis=-1) >= p.quorum)
-    choice = np.broadcast_to(counts.argmax(axis=-1), (runs, n))
+    elif own:  # to everyone, as an honest seat would
+        counts = counts + option_counts(would, would != NONE, k)[:, None, :]
+        messages += (would != NONE).sum(axis=1) * (n - 1)
+    if p.system is None:
+        top, most = _top(counts)
+        ready = honest & (committed == NONE) & (most >= p.quorum)
+        choice = np.broadcast_to(top, (runs, n))
+    else:
+        chosen = np.where(reached, winner, NONE)
+        got = np.broadcast_to(chosen[:, None, :], (runs, n, n)).copy()  # (A, recipient, sender)
+        faulty_sent = None
+        if form is not None and sent is not None:
+            faulty_sent = form.sent_commits(sent, would, index, draws, step + 1, k)
+        elif own:
+            faulty_sent = would[:, None, :]
+        if faulty_sent is not None:
+            got[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = faulty_sent
+        quorate, choice = _commit_quorums(p.system, got, k)
+        ready = honest & (committed == NONE) & quorate
     committed[ready] = choice[ready]
     return BallotOut(cast, messages, committed, locked)
+
+
+def _own_ballots(
+    ranks: np.ndarray, approve: np.ndarray | None, index: np.ndarray, k: int
+) -> Prepared:
+    """The faulty seats' own rankings (or firsts) and approvals, one variant for everyone."""
+    runs, n = ranks.shape[:2]
+    rows = np.arange(runs)[:, None]
+    mine = ranks[rows, index]  # (A, m, K or 1)
+    approvals = approve[rows, index] if approve is not None else np.zeros((*index.shape, k), bool)
+    return Prepared(
+        mine[..., 0], mine[:, None], approvals[:, None], np.zeros((runs, n), dtype=np.intp)
+    )
+
+
+def _supporters(
+    p: Protocol,
+    ranks: np.ndarray,
+    approve: np.ndarray | None,
+    honest: np.ndarray,
+    winner: np.ndarray,
+    index: np.ndarray,
+    sent: Prepared | None,
+) -> np.ndarray:
+    """(A, n recipients, n senders): which ballots a seat received back its winner.
+
+    ``views.supporters`` with a run axis: an honest ballot backs the option it puts first (or
+    approves, under approval), a faulty sender's is the variant the recipient received.
+    """
+    runs, n, _ = ranks.shape
+    option = winner  # the kernel's views always name a winner (no ballots: support 0)
+    if approve is not None:
+        backs = np.take_along_axis(approve[:, None, :, :], option[:, :, None, None], axis=3)[..., 0]
+    else:
+        backs = ranks[:, None, :, 0] == option[:, :, None]
+    backs = backs & honest[:, None, :]
+    if sent is not None and sent.rankings is not None and index.shape[1]:
+        rows = np.arange(runs)[:, None]
+        assert sent.variant is not None
+        if approve is not None:
+            assert sent.approvals is not None
+            got = sent.approvals[rows, sent.variant]  # (A, n, m, K)
+            told = np.take_along_axis(got, option[:, :, None, None], axis=3)[..., 0]
+        else:
+            told = sent.rankings[rows, sent.variant][..., 0] == option[:, :, None]  # (A, n, m)
+        backs[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = told
+    return backs
+
+
+def _commit_quorums(system: QuorumSystem, got: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``views.commits_received`` with a run axis: (A, n) quorate seats, (A, n) their choice.
+
+    A seat's commits make a quorum for some option; it commits the quorate option with the
+    most commits.
+    """
+    runs, n, _ = got.shape
+    totals = np.zeros((runs, n, k), dtype=np.int64)
+    quorate = np.zeros((runs, n, k), dtype=bool)
+    for option in range(k):
+        backs = got == option
+        totals[..., option] = backs.sum(axis=-1)
+        quorate[..., option] = system.seats_quorum(backs)
+    return np.asarray(quorate.any(axis=-1)), np.where(quorate, totals, -1).argmax(axis=-1)
+
+
+def _top(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``argmax`` and ``max`` over the last, short axis, option by option (the first on a tie).
+
+    >>> _top(np.array([[1, 3, 3], [2, 0, 1]]))
+    (array([1, 0]), array([3, 2]))
+    """
+    most = counts[..., 0].copy()
+    top = np.zeros(most.shape, dtype=np.intp)
+    for j in range(1, counts.shape[-1]):
+        column = counts[..., j]
+        top[column > most] = j
+        np.maximum(most, column, out=most)
+    return top, most

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from council.contracts.config import RunConfig
-from council.engine.batch.streams import Streams, bounded, first_raw
+from council.engine.batch.streams import Streams, first_raw
 from council.engine.context import (
     FAULTY_STREAM,
     NOISE_SD,
@@ -111,37 +111,38 @@ def chosen(seeds: np.ndarray, population: int, size: int, *tail: int) -> np.ndar
     return member
 
 
-def uniform_draws(seeds: np.ndarray, step: int, shape: tuple[int, ...]) -> np.ndarray:
-    """(B, *shape) doubles in [0, 1): each seed's ``random_stream(seed, step).random(shape)``."""
-    out = np.empty((len(seeds), *shape))
-    for i, rng in enumerate(Streams().each(seeds, RANDOM_FAULT_STREAM, step)):
-        rng.random(out=out[i])
-    return out
-
-
-def random_integers(seeds: np.ndarray, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
-    """(B, *shape): each seed's ``random_stream(seed, step).integers(0, k, shape)``."""
-    streams = Streams()
-    count = int(np.prod(shape))
-    drawn = bounded(streams.raw(seeds, -(-count // 2), RANDOM_FAULT_STREAM, step), count, k)
-    if drawn is not None:
-        return drawn.reshape(len(seeds), *shape)
-    out = np.empty((len(seeds), *shape), dtype=np.int64)
-    for i, rng in enumerate(streams.each(seeds, RANDOM_FAULT_STREAM, step)):
-        out[i] = rng.integers(0, k, size=shape)
-    return out
-
-
 @dataclass(frozen=True)
 class SeedDraws:
-    """The random fault's draws of a block's runs (``rules.faults.runs.RunDraws``)."""
+    """The random fault's draws of a block's runs (``rules.faults.runs.RunDraws``).
+
+    Compiled, all seeds at once (``pcg``, imported here so that only sweeps with a random
+    fault load numba).
+    """
 
     seeds: np.ndarray
 
-    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape) doubles in [0, 1), each run's own."""
-        return uniform_draws(self.seeds, step, shape)
+    def uniform(
+        self, step: int, shape: tuple[int, ...], low: float = 0.0, high: float = 1.0
+    ) -> np.ndarray:
+        """(A, *shape) doubles in [low, high), each run's own (the run axis innermost)."""
+        from council.engine.batch import pcg
+
+        return pcg.uniform(self.seeds, (RANDOM_FAULT_STREAM, step), shape, low, high)
+
+    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Where the smallest of each last-axis group of ``uniform`` is, and as one-hot rows."""
+        from council.engine.batch import pcg
+
+        return pcg.firsts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)
+
+    def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)`` counted."""
+        from council.engine.batch import pcg
+
+        return pcg.counts(self.seeds, (RANDOM_FAULT_STREAM, step), shape, k)
 
     def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
-        """(A, *shape) integers in [0, k), each run's own."""
-        return random_integers(self.seeds, step, shape, k)
+        """(A, *shape) ``integers(0, k, shape)``, each run's own (who sent which commit)."""
+        from council.engine.batch import pcg
+
+        return pcg.integers(self.seeds, (RANDOM_FAULT_STREAM, step), shape, k)

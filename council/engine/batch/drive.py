@@ -19,7 +19,7 @@ from council.engine.batch.draws import SeedDraws, draw_block
 from council.engine.batch.rounds import deliberate
 from council.engine.seating import Council
 from council.rules.faults import NONE
-from council.rules.opinion import distribution, opening
+from council.rules.opinion import TEMPERATURE, distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
@@ -27,17 +27,15 @@ from council.rules.voting import METHODS
 def takes(config: RunConfig, council: Council) -> bool:
     """Whether the kernel computes this config's runs (else they run seed by seed).
 
-    It computes offline runs of every person-free council under a plain threshold, without
+    It computes offline runs of every person-free council under any quorum system, without
     network faults, with any update rule on any graph and any method (Copeland and IRV decided
-    view by view), for
-    fault-free runs or faulty seats whose fault model has a run form (``Fault.runs``:
-    equivocate, random, crash, stubborn, collude, persuader).
+    view by view), for fault-free runs or faulty seats whose fault model has a run form
+    (``Fault.runs``: equivocate, random, crash, stubborn, collude, persuader).
     """
     return (
         config.backend == "offline"
         and not config.human_seats
         and not config.person_faults
-        and council.system.threshold is not None
         and not config.network_faults
         and (config.byzantine == 0 or council.fault.runs(council.scenario.option_ids) is not None)
         and len(council.scenario.options) >= 2
@@ -68,10 +66,10 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     draws = draw_block(config, council, seeds)
     n, k = draws.noise.shape[1:]
     system = council.system
-    assert system.threshold is not None
     form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
-    p = Protocol(n, k, system.threshold, council.quorum, config.protocol == "bft",
-                 config.method, METHODS.create(config.method).approval, form)  # fmt: skip
+    p = Protocol(n, k, system.threshold or 0, council.quorum, config.protocol == "bft",
+                 config.method, METHODS.create(config.method).approval, form,
+                 None if system.threshold is not None else system)  # fmt: skip
     heard = graphs(config, n, seeds)
     b = len(seeds)
     first = opening(council.base[None], draws.noise)
@@ -81,40 +79,48 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     committed = np.full((b, n), NONE, dtype=np.int64)
     locked = np.full((b, n), NONE, dtype=np.int64)
     first_cast = np.empty((b, n), dtype=np.int64)
-    active = np.arange(b)
     each = np.broadcast_to(heard, (b, n, n))
     per_round = each.sum(axis=(1, 2))
-    if form is not None and form.silent:  # nobody hears a silent seat
-        per_round -= (each & draws.faulty[:, None, :]).sum(axis=(1, 2))
+    per_silent_round = per_round - (each & draws.faulty[:, None, :]).sum(axis=(1, 2))
+    # The active runs' rows, gathered again only when some runs stop (at first: every run).
+    active = np.arange(b)
+    mine = _Active(first, draws.faulty, draws.faulty_index, seeds, committed, locked)
     now = first
 
-    def more(runs: np.ndarray, views: np.ndarray, round_no: int) -> np.ndarray:
-        messages[runs] += per_round[runs]
-        return deliberate(form, first[runs], views, draws.faulty[runs], draws.faulty_index[runs],
-                          SeedDraws(seeds[runs]), heard if heard.ndim == 2 else heard[runs],
+    def more(views: np.ndarray, round_no: int) -> np.ndarray:
+        said = None if form is None else form.at(round_no - 1)
+        silent = said is not None and said.silent  # nobody hears a silent seat
+        messages[active] += (per_silent_round if silent else per_round)[active]
+        return deliberate(form, mine.first, views, mine.faulty, mine.index,
+                          SeedDraws(mine.seeds), heard if heard.ndim == 2 else heard[active],
                           council.openness, round_no, config.update,
                           council.max_faulty)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
-        now = more(active, now, r)
+        now = more(now, r)
     for ballot in range(1, config.ballots + 1):
-        out = run_ballot(p, now, draws.faulty[active], draws.faulty_index[active],
-                         SeedDraws(seeds[active]), committed[active], locked[active],
-                         ballot)  # fmt: skip
+        out = run_ballot(p, now, mine.faulty, mine.index, SeedDraws(mine.seeds), mine.committed,
+                         mine.locked, ballot, config.rounds + ballot - 1)  # fmt: skip
         if ballot == 1:
             first_cast[:] = out.cast
         messages[active] += out.messages
-        committed[active], locked[active] = out.committed, out.locked
-        final[active] = now
+        mine.committed, mine.locked = out.committed, out.locked
         if ballot == config.ballots:
             break
-        pending = ((out.committed != NONE) | draws.faulty[active]).all(axis=1)
-        keep = ~pending
-        active, now = active[keep], now[keep]
-        if not len(active):
-            break
+        pending = ((out.committed != NONE) | mine.faulty).all(axis=1)
+        if pending.any():  # these runs are done: their state goes back into the block's
+            done = active[pending]
+            committed[done], locked[done] = mine.committed[pending], mine.locked[pending]
+            final[done] = now[pending]
+            keep = ~pending
+            active, now, mine = active[keep], now[keep], mine.rows(keep)
+            if not len(active):
+                break
         rounds[active] += 1
-        now = more(active, now, config.rounds + ballot)
+        now = more(now, config.rounds + ballot)
+    if len(active):
+        committed[active], locked[active] = mine.committed, mine.locked
+        final[active] = now
     return _measure(draws.faulty, committed, first, final, rounds, messages, first_cast)
 
 
@@ -126,6 +132,23 @@ def graphs(config: RunConfig, n: int, seeds: np.ndarray) -> np.ndarray:
     if config.topology == "complete" or n < 4:
         return adjacency(config.topology, n, 0)
     return np.stack([adjacency(config.topology, n, int(seed)) for seed in seeds])
+
+
+@dataclass
+class _Active:
+    """The rows of the runs still deliberating: openings, faulty seats, seeds, ballot state."""
+
+    first: np.ndarray
+    faulty: np.ndarray
+    index: np.ndarray
+    seeds: np.ndarray
+    committed: np.ndarray
+    locked: np.ndarray
+
+    def rows(self, keep: np.ndarray) -> _Active:
+        """The rows ``keep`` (a boolean mask) selects."""
+        return _Active(self.first[keep], self.faulty[keep], self.index[keep], self.seeds[keep],
+                       self.committed[keep], self.locked[keep])  # fmt: skip
 
 
 def _measure(
@@ -143,11 +166,13 @@ def _measure(
     h = int(honest[0].sum())
     mine = np.where(honest, committed, NONE)
     made = mine != NONE
-    counts = np.zeros((b, k), dtype=np.int64)
-    np.add.at(counts, (np.nonzero(made)[0], mine[made]), 1)
+    cells = (np.arange(b)[:, None] * k + mine)[made]  # (run, option) of each commit
+    counts = np.bincount(cells, minlength=b * k).reshape(b, k)
     option = np.where(made.any(axis=1), counts.argmax(axis=1), NONE)
     violation = (counts > 0).sum(axis=1) > 1
-    if h:
+    if h and k < SHORT:
+        drift, flips = _drift_by_columns(first, final, honest, h)
+    elif h:
         opened = first[honest].reshape(b, h, k)
         last = final[honest].reshape(b, h, k)
         both = distribution(np.concatenate([opened, last], axis=1))
@@ -157,3 +182,49 @@ def _measure(
     else:
         drift, flips = np.zeros(b), np.zeros(b, dtype=np.int64)
     return Outcomes(option, violation, rounds, messages, drift, flips, first_cast, honest)
+
+
+SHORT = 8
+"""numpy sums a last axis shorter than this element by element, in order (pairwise beyond)."""
+
+
+def _drift_by_columns(
+    first: np.ndarray, final: np.ndarray, honest: np.ndarray, h: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Honest drift and flips, as the lines after it compute them, bit for bit, for K < SHORT.
+
+    The honest seats' views are laid out option by option, (K, B, 2h): softmax, its maximum
+    and sum, the distances and the argmax are then a few whole-array operations per option
+    instead of reductions over a short axis of every row. A sum over K < SHORT options is
+    numpy's own order then, ((x0 + x1) + x2) + ..., and a maximum is exact in any order.
+    """
+    b, n, k = first.shape
+    columns = np.empty((k, b, 2 * h))
+    if h == n:
+        columns[:, :, :h] = first.transpose(2, 0, 1)
+        columns[:, :, h:] = final.transpose(2, 0, 1)
+    else:
+        columns[:, :, :h] = first[honest].reshape(b, h, k).transpose(2, 0, 1)
+        columns[:, :, h:] = final[honest].reshape(b, h, k).transpose(2, 0, 1)
+    best = columns[0].copy()
+    top = np.zeros(best.shape, dtype=np.int64)
+    for j in range(1, k):
+        above = columns[j] > best
+        top[above] = j
+        np.maximum(best, columns[j], out=best)
+    flips = (top[:, :h] != top[:, h:]).sum(axis=1)
+    z = columns / TEMPERATURE
+    z -= best / TEMPERATURE  # the max of z: dividing by a positive number keeps the order
+    e = np.exp(z, out=z)
+    total = _in_order(e)
+    e /= total
+    tv = 0.5 * _in_order(np.abs(e[:, :, :h] - e[:, :, h:]))
+    return tv.sum(axis=1) / h, flips
+
+
+def _in_order(columns: np.ndarray) -> np.ndarray:
+    """The sum over the first axis, element by element in order."""
+    total = columns[0] + columns[1] if len(columns) > 1 else columns[0].copy()
+    for column in columns[2:]:
+        total += column
+    return total

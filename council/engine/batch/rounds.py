@@ -44,10 +44,10 @@ def fj_rows(
     elif len(sent[0][0]) < n:
         variants, which = sent  # a few variants: sum for every (variant, recipient)
         count = len(variants[0])
-        views = np.repeat(said[None], count, axis=0)  # (V, n senders, K, A)
-        at = (np.arange(count)[None, :, None, None], index[:, None, :, None],
-              np.arange(k)[None, None, None, :], np.arange(runs)[:, None, None, None])  # fmt: skip
-        views[at] = variants  # (A, V, m, K) into (V, n, K, A)
+        views = np.empty((count, *said.shape))  # (V, n senders, K, A)
+        views[:] = said
+        by_run = views.transpose(3, 1, 0, 2)  # (A, n, V, K): run a's senders' rows
+        by_run[np.arange(runs)[:, None], index] = variants.transpose(0, 2, 1, 3)
         sums = _sums(views)
         total = sums[0]
         heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears
@@ -61,7 +61,8 @@ def fj_rows(
         quiet[np.arange(runs)[:, None], index] = 1
         hearing = (hearing[:, 0, 0] - index.shape[1] + quiet).T[:, None, :]  # (n, 1, A)
     first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
-    held = _anchor(first_said, said + total, hearing, openness[:, None, None])
+    total += said  # the seat's own view and those it heard (x + y is y + x, bit for bit)
+    held = _anchor(first_said, total, hearing, openness[:, None, None])
     return np.ascontiguousarray(held.transpose(2, 0, 1))
 
 
@@ -87,22 +88,14 @@ def _sums(said: np.ndarray) -> np.ndarray:
 def _sums_per_recipient(
     said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
 ) -> np.ndarray:
-    """Sums (n, K, A) when the faulty seats tell each recipient its own views."""
-    n, k, runs = said.shape
-    position = np.full((runs, n), -1)
-    position[np.arange(runs)[:, None], index] = np.arange(index.shape[1])
-    total = np.zeros((n, k, runs))
-    for j in range(n):
-        told = np.flatnonzero(position[:, j] >= 0)
-        column = said[j][None]
-        if len(told):
-            column = np.repeat(column, n, axis=0)
-            got = variants[told[:, None], which[told], position[told, j][:, None]]
-            column[:, :, told] = got.transpose(1, 2, 0)
-        own = total[j].copy()
-        total += column
-        total[j] = own
-    return total
+    """Sums (n, K, A) when the faulty seats tell each recipient its own views (compiled).
+
+    Only the honest recipients' (the faulty ones' are zero): ``deliberate`` keeps the faulty
+    seats' views.
+    """
+    from council.engine.batch.inbox import sums_per_recipient
+
+    return sums_per_recipient(said, index, variants, which)
 
 
 def _anchor(
@@ -112,9 +105,14 @@ def _anchor(
 
     A seat holds its own view and the ``count`` views it heard. Arrays are (n, K, A), the
     others broadcast to that: numpy's loops then run along the runs, not a few options.
+    ``total`` is overwritten. The operations are ``fj_update``'s, each product and sum with
+    its operands swapped at most (which leaves IEEE results as they are).
     """
-    mean = total / (1.0 + count)
-    return (1.0 - openness) * first + openness * mean
+    mean = np.divide(total, 1.0 + count, out=total)  # in place: ``total`` is a temporary
+    mean *= openness
+    held = (1.0 - openness) * first
+    held += mean
+    return held
 
 
 def deliberate(
@@ -132,25 +130,26 @@ def deliberate(
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
 
-    What the faulty seats say is their fault model's run form's (``form``; None without them).
+    What the faulty seats say is their fault model's run form's (``form``; None without them)
+    for the round whose statements are heard (``RunForm.at``); they keep their views unless
+    the form says they move as honest seats this round.
     ``heard`` is one graph (n, n) for every run, or each run's own (A, n, n). FJ on a complete
     graph runs on sums (``fj_rows``); any other rule or graph on whole inboxes
     (``inboxes.revise_rows``, with W-MSR's ``trim``).
     """
+    said_form = None if form is None else form.at(round_no - 1)  # round r hears round r - 1
+    silent = said_form is not None and said_form.silent
     sent = None
-    if form is not None and index.shape[1]:
-        said = form.said(now, faulty, index, draws, round_no)
+    if said_form is not None and index.shape[1]:
+        said = said_form.said(now, faulty, index, draws, round_no)
         sent = (said.variants, said.which)
     if update == "fj" and heard.ndim == 2 and complete(heard):
-        if sent is None:
-            return fj_rows(first, now, heard, openness, index, None)
-        new = fj_rows(first, now, heard, openness, index, sent, form is not None and form.silent)
+        new = fj_rows(first, now, heard, openness, index, sent, silent and sent is not None)
     else:
-        silent = form is not None and form.silent
         each = hearing(heard, len(now), index, silent)
         new = revise_rows(update, first, now, inboxes(now, index, sent), each, openness, trim)
-        if sent is None:
-            return new
+    if form is None or not index.shape[1] or form.moves(round_no):
+        return new
     return np.where(faulty[:, :, None], now, new)
 
 

@@ -4,13 +4,16 @@
 PCG64 from it; most of its cost is that hashing, in Python-level code, seed by seed. Here the
 SeedSequence hash runs once for every seed of a block as uint32 array arithmetic (its
 constants and steps are numpy's, ``numpy/random/bit_generator.pyx``), the PCG64 seeding
-(``pcg64_set_seed``) as Python integers, and one reused ``Generator`` is set to each seed's
-state before it draws: numpy's own sampling code draws, so the numbers are the same as from a
-fresh ``default_rng``. A test checks the states against numpy's for many seeds and streams.
+(``pcg64_set_seed``) on pairs of 64-bit words, and one reused ``Generator`` is set to each
+seed's state before it draws: numpy's own sampling code draws, so the numbers are the same as
+from a fresh ``default_rng``. A test checks the states against numpy's for many seeds and
+streams. (The random fault's draws are compiled instead: ``pcg``.)
 """
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -118,12 +121,6 @@ def _step(state: _Pair, inc: _Pair) -> _Pair:
     return _add(_mul(*state, _MULT_128 >> 64, _MULT_128 & _MASK64), inc)
 
 
-def pcg64_states(words: np.ndarray) -> tuple[list[int], list[int]]:
-    """The PCG64 states and increments numpy seeds from rows of four uint64 words (``_seeded``)."""
-    state, inc = _seeded(words)
-    return _join(state), _join(inc)
-
-
 _SIX = np.uint64(58)
 
 
@@ -148,27 +145,40 @@ def first_raw(seeds: np.ndarray, count: int, *tail: int) -> np.ndarray:
 _63 = np.uint64(63)
 
 
-def _join(pair: tuple[np.ndarray, np.ndarray]) -> list[int]:
-    return [(h << 64) | lo for h, lo in zip(pair[0].tolist(), pair[1].tolist(), strict=True)]
-
-
 class Streams:
-    """One reused generator, set to each seed's stream ``[seed, *tail]`` in turn."""
+    """One reused generator, set to each seed's stream ``[seed, *tail]`` in turn.
+
+    Setting ``PCG64.state`` goes through a dict and costs microseconds; where the generator's
+    state words can be written in place (``_state_words``: the struct numpy's PCG64 draws
+    from, found through its ctypes interface and checked against its ``state``), a seed's
+    state is four words copied, and the same draws follow.
+    """
 
     def __init__(self) -> None:
         self.bits = np.random.PCG64(0)
         self.generator = np.random.Generator(self.bits)
+        self.words = _state_words(self.bits)
 
     def each(self, seeds: np.ndarray, *tail: int) -> Iterator[np.random.Generator]:
         """For each seed, the generator as ``default_rng([seed, *tail])`` starts it."""
         if len(seeds) and int(seeds.max()) > _MASK32:  # more than one entropy word: numpy's own
             yield from (np.random.default_rng([int(s), *tail]) for s in seeds)
             return
-        states, incs = pcg64_states(seed_words(seeds, tail))
-        for state, inc in zip(states, incs, strict=True):
+        state, inc = _seeded(seed_words(seeds, tail))
+        if self.words is not None:
+            words, buffered = self.words
+            rows = np.stack([state[1], state[0], inc[1], inc[0]], axis=1)  # little-endian 128
+            for row in rows:
+                words[:] = row
+                buffered[0] = 0
+                yield self.generator
+            return
+        for high, low, inc_high, inc_low in zip(
+            state[0].tolist(), state[1].tolist(), inc[0].tolist(), inc[1].tolist(), strict=True
+        ):
             self.bits.state = {
                 "bit_generator": "PCG64",
-                "state": {"state": state, "inc": inc},
+                "state": {"state": (high << 64) | low, "inc": (inc_high << 64) | inc_low},
                 "has_uint32": 0,
                 "uinteger": 0,
             }
@@ -202,3 +212,37 @@ def bounded(raw: np.ndarray, count: int, k: int) -> np.ndarray | None:
     if threshold and ((product & _M32) < np.uint64(threshold)).any():
         return None
     return (product >> _S32).astype(np.int64)
+
+
+def _state_words(bits: np.random.PCG64) -> tuple[np.ndarray, np.ndarray] | None:
+    """Views of a PCG64's state and increment words (4 uint64) and its buffered-half flag.
+
+    numpy's ``pcg64_state`` holds a pointer to ``{state, inc}`` (two 128-bit integers, low
+    word first on a little-endian machine) and then ``has_uint32``. The layout is checked: a
+    known state set through ``bits.state`` must read back through the views, and one written
+    through them must show in ``bits.state``, or there are no views (None: set by dict).
+    """
+    if sys.byteorder != "little":
+        return None
+    try:
+        address = bits.ctypes.state_address
+        pointer = ctypes.c_void_p.from_address(address).value
+        if not pointer:
+            return None
+        words = np.ctypeslib.as_array((ctypes.c_uint64 * 4).from_address(pointer))
+        buffered = np.ctypeslib.as_array(
+            (ctypes.c_int * 1).from_address(address + ctypes.sizeof(ctypes.c_void_p))
+        )
+        state, inc = (3 << 100) | 5, (7 << 70) | 9
+        bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                      "has_uint32": 1, "uinteger": 11}  # fmt: skip
+        if words.tolist() != [5, 3 << 36, 9, 7 << 6] or buffered[0] != 1:
+            return None
+        words[:] = [1, 2, 3, 4]
+        buffered[0] = 0
+        got = bits.state
+        if got["state"] != {"state": (2 << 64) | 1, "inc": (4 << 64) | 3} or got["has_uint32"]:
+            return None
+    except (AttributeError, ValueError, TypeError):
+        return None
+    return words, buffered

@@ -22,7 +22,14 @@ from council.rules.faults.base import (
     with_faulty_rows,
 )
 from council.rules.faults.pushing import Extreme, Pushing, stubborn_views
-from council.rules.faults.runs import CrashRuns, EquivocateRuns, PushingRuns, RandomRuns, RunForm
+from council.rules.faults.runs import (
+    CrashRuns,
+    EquivocateRuns,
+    PushingRuns,
+    RandomRuns,
+    RunForm,
+    SilentAfterRuns,
+)
 from council.rules.faults.split import leanings, ranked_leanings
 from council.rules.registry import SpecError
 
@@ -275,6 +282,10 @@ class SilentAfter(Fault):
     def arg(self) -> str | None:
         """R."""
         return str(self.after)
+
+    def runs(self, option_ids: Sequence[str]) -> RunForm | None:
+        """Its own statements and ballots before round R, nothing after, for many runs."""
+        return SilentAfterRuns(self.after)
 
     def silent(self, round_no: int) -> bool:
         """From round R on."""

@@ -14,6 +14,7 @@ What faulty seats say is a few variants per run, and which one each recipient re
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,12 +27,25 @@ from council.rules.faults.pushing import extreme, stubborn_views
 class RunDraws(Protocol):
     """Each run's seeded draws of a step, as ``FaultContext.random_stream(step)`` gives them."""
 
-    def uniform(self, step: int, shape: tuple[int, ...]) -> np.ndarray:
-        """(A, *shape) ``random(shape)``: doubles in [0, 1)."""
+    def uniform(
+        self, step: int, shape: tuple[int, ...], low: float = 0.0, high: float = 1.0
+    ) -> np.ndarray:
+        """(A, *shape) ``uniform(low, high, shape)`` (the defaults: ``random(shape)``)."""
+        ...
+
+    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(A, *shape[:-1]) ``random(shape).argmin(axis=-1)``, and as one-hot rows (A, *shape).
+
+        The first of equal draws, as ``argsort``'s small sorts take it.
+        """
+        ...
+
+    def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
+        """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)``, counted."""
         ...
 
     def integers(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
-        """(A, *shape) ``integers(0, k, shape)``."""
+        """(A, *shape) ``integers(0, k, shape)`` themselves."""
         ...
 
 
@@ -66,6 +80,18 @@ class RunForm(ABC):
     silent = False
     """Whether the faulty seats say and send nothing at all (heard by nobody)."""
 
+    def at(self, round_no: int) -> RunForm | None:
+        """The form of what the faulty seats say or cast after round ``round_no``.
+
+        This one, for a model that behaves the same throughout; None where they act as honest
+        seats (their own views, their own ballots, the protocol's own commits).
+        """
+        return self
+
+    def moves(self, round_no: int) -> bool:
+        """Whether the faulty seats revise their views in round ``round_no`` as honest seats do."""
+        return False
+
     @abstractmethod
     def said(
         self,
@@ -87,6 +113,17 @@ class RunForm(ABC):
         ``whole``: the method reads whole rankings (else only their first options).
         """
 
+    def prepared_firsts(
+        self, scores: np.ndarray, pinned: np.ndarray, firsts: np.ndarray, honest: np.ndarray,
+        index: np.ndarray, draws: RunDraws, step: int,
+    ) -> Prepared | None:  # fmt: skip
+        """``prepared`` for a method that reads only first choices, without whole rankings.
+
+        From every seat's scores (A, n, K), pin (A, n; NONE: none) and first choice (A, n);
+        None where the form needs the rankings (then the kernel calls ``prepared``).
+        """
+        return None
+
     @abstractmethod
     def commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
@@ -98,16 +135,37 @@ class RunForm(ABC):
         The counts (A, 1 or n, K) add to the honest commits each recipient holds.
         """
 
+    @abstractmethod
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Who sent what: (A, 1 or n recipients, m) each faulty seat's commit to each recipient.
+
+        NONE: nothing. For quorum systems that ask who backs an option; the same draws as
+        ``commits``, whose counts these are.
+        """
+
 
 def positions(ranks: np.ndarray) -> np.ndarray:
     """Each option's place in each ranking (..., K): ``argsort(ranks)``, without sorting.
 
+    A permutation's inverse: so also each place's option, from the places.
+
     >>> positions(np.array([[2, 0, 1]]))
     array([[1, 2, 0]])
     """
-    out = np.empty_like(ranks)
-    np.put_along_axis(out, ranks, np.broadcast_to(np.arange(ranks.shape[-1]), ranks.shape), -1)
-    return out
+    k = ranks.shape[-1]
+    rows = ranks.size // k
+    flat = ranks.reshape(rows, k) + (np.arange(rows) * k)[:, None]  # each entry's flat index
+    out = np.empty(ranks.size, dtype=ranks.dtype)
+    out[flat.ravel()] = np.tile(np.arange(k, dtype=ranks.dtype), rows)
+    return out.reshape(ranks.shape)
+
+
+def _at(values: np.ndarray, option: np.ndarray) -> np.ndarray:
+    """Every seat's value (A, n) of its run's ``option`` (A,), from per-seat values (A, n, K)."""
+    return np.take_along_axis(values, option[:, None, None], axis=2)[..., 0]
 
 
 def _own(values: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -147,6 +205,28 @@ class CrashRuns(RunForm):
         runs = len(index)
         return np.zeros((runs, 1, k), dtype=np.int64), np.zeros(runs, dtype=np.int64)
 
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Nothing, to anyone."""
+        return np.full((len(index), 1, index.shape[1]), NONE)
+
+
+class SilentAfterRuns(CrashRuns):
+    """``SilentAfter``: an honest seat until round R, then nothing, as ``Crash``."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+
+    def at(self, round_no: int) -> RunForm | None:
+        """Nothing from its statement of round R on; its own statements and ballots before."""
+        return self if round_no >= self.after else None
+
+    def moves(self, round_no: int) -> bool:
+        """Before round R."""
+        return round_no < self.after
+
 
 class RandomRuns(RunForm):
     """``Random``: a uniform view, ranking and commit per recipient, from each run's draws."""
@@ -161,9 +241,7 @@ class RandomRuns(RunForm):
     ) -> Said:
         """Uniform views in [-1, 1]: one variant per recipient."""
         runs, n, k = views.shape
-        # Generator.uniform(low, high) is low + (high - low) * random(), with one rounding
-        # (2 * x is exact): the same numbers.
-        drawn = -1.0 + 2.0 * draws.uniform(round_no, (n, index.shape[1], k))
+        drawn = draws.uniform(round_no, (n, index.shape[1], k), -1.0, 1.0)
         return Said(drawn, np.broadcast_to(np.arange(n), (runs, n)))
 
     def prepared(
@@ -176,12 +254,16 @@ class RandomRuns(RunForm):
         small sorts are stable).
         """
         runs, n, k = ranks.shape
-        drawn = draws.uniform(step, (n, index.shape[1], k))
-        order = np.argsort(drawn, axis=-1) if whole else drawn.argmin(axis=-1)[..., None]
-        tops = order[..., 0].transpose(0, 2, 1)  # (A, m, n) each faulty seat's firsts
-        cast = (tops[..., None] == np.arange(k)).sum(axis=2).argmax(axis=-1)
+        shape = (n, index.shape[1], k)
+        if whole:
+            order = np.argsort(draws.uniform(step, shape), axis=-1)
+            approve = order[..., :1] == np.arange(k)
+        else:
+            first, approve = draws.firsts(step, shape)  # approve: (A, n, m, K) one-hot
+            order = first[..., None]
+        cast = approve.sum(axis=1).argmax(axis=-1)  # (A, m) each faulty seat's most told
         variant = np.broadcast_to(np.arange(n), (runs, n))
-        return Prepared(cast, order, order[..., :1] == np.arange(k), variant)
+        return Prepared(cast, order, approve, variant)
 
     def commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
@@ -190,8 +272,15 @@ class RandomRuns(RunForm):
         """A uniform option per recipient and faulty seat."""
         runs, m = index.shape
         n = prepared.variant.shape[1] if prepared.variant is not None else 0
-        drawn = draws.integers(step, (n, m), k)  # (A, n, m)
-        return (drawn[..., None] == np.arange(k)).sum(axis=2), np.full(runs, n * m - m)
+        return draws.counts(step, (n, m), k), np.full(runs, n * m - m)
+
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """A uniform option per recipient and faulty seat."""
+        n = prepared.variant.shape[1] if prepared.variant is not None else 0
+        return draws.integers(step, (n, index.shape[1]), k)
 
 
 class EquivocateRuns(RunForm):
@@ -212,8 +301,7 @@ class EquivocateRuns(RunForm):
         runs, n, _ = views.shape
         rows = np.arange(runs)
         a, b = split_pairs(~faulty, views)
-        seats = np.arange(n)
-        told_a = views[rows[:, None], seats, a[:, None]] >= views[rows[:, None], seats, b[:, None]]
+        told_a = _at(views, a) >= _at(views, b)
         variants = np.repeat(_own(views, index)[:, None], 2, axis=1)
         variants[rows, 0, :, a] = 1.0
         variants[rows, 0, :, b] = np.where(a == b, 1.0, -1.0)[:, None]
@@ -229,39 +317,29 @@ class EquivocateRuns(RunForm):
 
         Cast: the one of the pair told to more recipients (the lower on a tie).
         """
-        runs, n, k = ranks.shape
-        rows = np.arange(runs)
         position = positions(ranks)
-        counts = np.zeros((runs, k), dtype=np.int64)
-        np.add.at(counts, (np.repeat(rows, n)[honest.ravel()], ranks[:, :, 0][honest]), 1)
-        a = counts.argmax(axis=1)
-        counts[rows, a] = -1
-        b = counts.argmax(axis=1)
-        agreed = (counts[rows, b] == 0) & honest.any(axis=1)
-        if agreed.any():
-            # Every honest seat ranks a first: b is the option they rank highest on average
-            # (the sum of positions orders as the mean does, exactly).
-            total = (position * honest[..., None]).sum(axis=1)
-            total[rows, a] = np.iinfo(np.int64).max
-            b = np.where(agreed, total.argmin(axis=1), b)
-        pa = position[rows[:, None], np.arange(n), a[:, None]]
-        pb = position[rows[:, None], np.arange(n), b[:, None]]
-        lean = np.where(pa <= pb, a[:, None], b[:, None])
-        m = index.shape[1]
-        own = _own(ranks, index)  # (A, m, K)
-        middle = own[(own != a[:, None, None]) & (own != b[:, None, None])].reshape(runs, m, k - 2)
-        out = np.empty((runs, 2, m, k), dtype=np.intp)
-        out[:, :, :, 1:-1] = middle[:, None]
-        out[:, 0, :, 0] = out[:, 1, :, -1] = a[:, None]
-        out[:, 0, :, -1] = out[:, 1, :, 0] = b[:, None]
-        approve = np.zeros((runs, 2, m, k), dtype=bool)
-        approve[rows, 0, :, a] = True
-        approve[rows, 1, :, b] = True
-        variant = (lean != a[:, None]).astype(np.intp)
-        told_b = variant.sum(axis=1)
-        first = np.where(told_b > n - told_b, b, a)
-        first = np.where(told_b * 2 == n, np.minimum(a, b), first)
-        return Prepared(np.repeat(first[:, None], m, axis=1), out, approve, variant, lean)
+        a, b = _told_pair(ranks[:, :, 0], honest, ranks.shape[2], lambda rows: position[rows])
+        lean = np.where(_at(position, a) <= _at(position, b), a[:, None], b[:, None])
+        return _equivocated(a, b, lean, ranks if whole else None, index, ranks.shape[2])
+
+    def prepared_firsts(
+        self, scores: np.ndarray, pinned: np.ndarray, firsts: np.ndarray, honest: np.ndarray,
+        index: np.ndarray, draws: RunDraws, step: int,
+    ) -> Prepared | None:  # fmt: skip
+        """``prepared``'s firsts: each seat's leaning of the pair from its scores and pin.
+
+        A seat ranks a before b when a is its pin, or b is not and a scores higher (the lower
+        option on a tie, as the stable sort orders them).
+        """
+        k = scores.shape[2]
+        a, b = _told_pair(
+            firsts, honest, k, lambda rows: ordered_positions(scores[rows], pinned[rows])
+        )
+        at_a, at_b = _at(scores, a), _at(scores, b)
+        a_first = (at_a > at_b) | ((at_a == at_b) & (a < b)[:, None])
+        a_first = (pinned == a[:, None]) | (a_first & (pinned != b[:, None]))  # pins first
+        lean = np.where(a_first, a[:, None], b[:, None])
+        return _equivocated(a, b, lean, None, index, k)
 
     def commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
@@ -272,6 +350,14 @@ class EquivocateRuns(RunForm):
         runs, m = index.shape
         n = prepared.lean.shape[1]
         return m * (prepared.lean[..., None] == np.arange(k)), np.full(runs, n * m - m)
+
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Every faulty seat commits each recipient's own leaning to it."""
+        assert prepared.lean is not None
+        return np.repeat(prepared.lean[..., None], index.shape[1], axis=2)
 
 
 @dataclass(frozen=True)
@@ -333,6 +419,14 @@ class PushingRuns(RunForm):
         counts = backers[:, None, None] * (np.arange(k) == self.option)
         return counts, backers * (n - 1)
 
+    def sent_commits(
+        self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
+        k: int,
+    ) -> np.ndarray:  # fmt: skip
+        """Its option to everyone from each seat that backs it (a cartel: every seat)."""
+        backs = np.ones(would.shape, dtype=bool) if self.cartel else would == self.option
+        return np.where(backs, self.option, NONE)[:, None, :]
+
 
 def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``split_pair`` per run: (A,) a and b from honest masks (A, n) and preferences (A, n, K).
@@ -357,3 +451,92 @@ def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray,
     if k < 2:
         b = a.copy()
     return a, b
+
+
+def _told_pair(
+    firsts: np.ndarray,
+    honest: np.ndarray,
+    k: int,
+    order: Callable[[np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The prepare's split pair per run: the two most common honest firsts (ties to the lower).
+
+    Where every honest seat ranks a first, b is the option they rank highest on average (the
+    sum of positions orders as the mean does, exactly); ``order(rows)`` gives those runs'
+    positions (R, n, K).
+    """
+    runs = len(firsts)
+    rows = np.arange(runs)
+    cells = (rows[:, None] * k + firsts)[honest]  # (run, first) of honest seats
+    counts = np.bincount(cells, minlength=runs * k).reshape(runs, k)
+    a = counts.argmax(axis=1)
+    counts[rows, a] = -1
+    b = counts.argmax(axis=1)
+    agreed = np.flatnonzero((counts[rows, b] == 0) & honest.any(axis=1))
+    if len(agreed):
+        total = (order(agreed) * honest[agreed][..., None]).sum(axis=1)
+        total[np.arange(len(agreed)), a[agreed]] = np.iinfo(np.int64).max
+        b[agreed] = total.argmin(axis=1)
+    return a, b
+
+
+def _equivocated(
+    a: np.ndarray, b: np.ndarray, lean: np.ndarray, ranks: np.ndarray | None, index: np.ndarray,
+    k: int,
+) -> Prepared:  # fmt: skip
+    """The prepares told: a first to the seats leaning a, b first to the others.
+
+    With ``ranks`` (whole rankings wanted) each carries the faulty seat's own order between
+    the pair's two options, the other one of the pair last; else only the firsts.
+    """
+    runs, m = index.shape
+    n = lean.shape[1]
+    rows = np.arange(runs)
+    if ranks is not None:
+        own = _own(ranks, index)  # (A, m, K)
+        pair = (own != a[:, None, None]) & (own != b[:, None, None])
+        out = np.empty((runs, 2, m, k), dtype=np.intp)
+        out[:, :, :, 1:-1] = own[pair].reshape(runs, m, k - 2)[:, None]
+        out[:, 0, :, -1] = out[:, 1, :, 0] = b[:, None]
+        out[:, 1, :, -1] = a[:, None]
+    else:  # only the firsts
+        out = np.empty((runs, 2, m, 1), dtype=np.intp)
+        out[:, 1, :, 0] = b[:, None]
+    out[:, 0, :, 0] = a[:, None]
+    approve = np.zeros((runs, 2, m, k), dtype=bool)
+    approve[rows, 0, :, a] = True
+    approve[rows, 1, :, b] = True
+    variant = (lean != a[:, None]).astype(np.intp)
+    told_b = variant.sum(axis=1)
+    first = np.where(told_b > n - told_b, b, a)
+    first = np.where(told_b * 2 == n, np.minimum(a, b), first)
+    return Prepared(np.repeat(first[:, None], m, axis=1), out, approve, variant, lean)
+
+
+def ordered_positions(scores: np.ndarray, pinned: np.ndarray | None = None) -> np.ndarray:
+    """Each option's place (..., K) in the stable sort of ``-scores``, a pin (NONE: none) first.
+
+    Option j is before o (j > o) when its score is higher; on a tie the lower one is first, as
+    a stable sort leaves them: K (K - 1) / 2 comparisons of whole arrays, no sort of short rows.
+    A pinned option takes place 0, the options before it move one place down.
+
+    >>> ordered_positions(np.array([[0.1, 0.5, 0.5], [0.1, 0.5, 0.5]]), np.array([NONE, 0]))
+    array([[2, 0, 1],
+           [0, 1, 2]])
+    """
+    k = scores.shape[-1]
+    columns = np.moveaxis(scores, -1, 0)
+    position = np.zeros((k, *scores.shape[:-1]), dtype=np.intp)
+    for o in range(k):
+        for j in range(o + 1, k):
+            ahead = columns[j] > columns[o]
+            position[o] += ahead
+            position[j] += ~ahead
+    places = np.moveaxis(position, 0, -1)
+    if pinned is None or not (rows := pinned != NONE).any():
+        return places
+    pin = np.where(rows, pinned, 0)[..., None]
+    at = np.take_along_axis(places, pin, axis=-1)
+    moved = np.where(places < at, places + 1, places)
+    np.put_along_axis(moved, pin, 0, axis=-1)
+    return np.where(rows[..., None], moved, places)

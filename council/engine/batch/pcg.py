@@ -1,0 +1,226 @@
+"""Each seed's PCG64 draws for a whole block of seeds in one compiled call (numba).
+
+The per-run path draws a random fault's messages from a fresh ``default_rng([seed, 3, step])``
+per step; setting a generator to each seed's state costs microseconds of Python per seed and
+step, more than the draws. Here the seeding stays numpy's arithmetic over the block
+(``streams.seed_words``, ``streams._seeded``: SeedSequence hashing and ``pcg64_set_seed``) and
+the draws are compiled: PCG64's step (128-bit state times numpy's multiplier plus the
+increment, on pairs of 64-bit words) and XSL-RR output, for every seed at once, the seed axis
+innermost so the compiler runs several seeds side by side. On top of the raw outputs, numpy's
+own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.integers(0, k)``
+(Lemire's method on 32-bit halves, low half first, drawing again while the leftover is below
+(2**32 - k) % k). ``tests/test_batch_pcg.py`` holds them to numpy's for thousands of seeds,
+including draws numpy rejects.
+
+numba is imported here only: ``draws`` imports this module when a random fault draws, so other
+sweeps and commands never load it. ``cache=True`` keeps the machine code between processes.
+"""
+
+from __future__ import annotations
+
+import numba  # type: ignore[import-untyped]
+import numpy as np
+
+from council.engine.batch.streams import Streams, _seeded, seed_words
+
+_MASK32 = 0xFFFFFFFF
+
+
+@numba.njit(inline="always", cache=True)
+def _mul_hi(a, b):  # type: ignore[no-untyped-def]
+    """The high 64 bits of a * b (uint64), from 32-bit halves."""
+    low = np.uint64(0xFFFFFFFF)
+    a0, a1, b0, b1 = a & low, a >> np.uint64(32), b & low, b >> np.uint64(32)
+    p00, p01, p10 = a0 * b0, a0 * b1, a1 * b0
+    mid = (p00 >> np.uint64(32)) + (p01 & low) + (p10 & low)
+    return a1 * b1 + (p01 >> np.uint64(32)) + (p10 >> np.uint64(32)) + (mid >> np.uint64(32))
+
+
+@numba.njit(inline="always", cache=True)
+def _step(high, low, inc_high, inc_low):  # type: ignore[no-untyped-def]
+    """One PCG64 step: state * MULT + inc (mod 2**128), as (high, low) words."""
+    mult_high, mult_low = np.uint64(0x2360ED051FC65DA4), np.uint64(0x4385DF649FCCF645)
+    product_low = low * mult_low
+    product_high = _mul_hi(low, mult_low) + low * mult_high + high * mult_low
+    new_low = product_low + inc_low
+    carry = np.uint64(1) if new_low < product_low else np.uint64(0)
+    return product_high + inc_high + carry, new_low
+
+
+@numba.njit(inline="always", cache=True)
+def _output(high, low):  # type: ignore[no-untyped-def]
+    """XSL-RR: the two halves xored, rotated right by the top six bits of the state."""
+    mixed = high ^ low
+    turn = high >> np.uint64(58)
+    return (mixed >> turn) | (mixed << ((np.uint64(64) - turn) & np.uint64(63)))
+
+
+@numba.njit(cache=True)
+def _doubles(high, low, inc_high, inc_low, start, span, out):  # type: ignore[no-untyped-def]
+    """Fill out (count, B): each seed's first ``count`` doubles, seeds innermost (side by side).
+
+    Each is ``start + span * random()``, as ``Generator.uniform`` computes it (one rounding
+    each; with start 0 and span 1 exactly ``random()``).
+    """
+    high, low = high.copy(), low.copy()
+    scale = 1.0 / 9007199254740992.0
+    for i in range(out.shape[0]):
+        row = out[i]
+        for b in range(out.shape[1]):
+            h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+            high[b], low[b] = h, lo
+            row[b] = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
+
+
+@numba.njit(cache=True)
+def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-untyped-def]
+    """Fill out (groups, B): in each group of ``k`` doubles of each seed, the smallest's place.
+
+    The first of equal doubles, as ``argmin`` and ``argsort``'s small sorts take it. And
+    onehot (groups, k, B): True at that place.
+    """
+    high, low = high.copy(), low.copy()
+    best = np.empty(len(high), dtype=np.uint64)
+    for g in range(out.shape[0]):
+        row = out[g]
+        for j in range(k):
+            for b in range(out.shape[1]):
+                h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+                high[b], low[b] = h, lo
+                value = _output(h, lo) >> np.uint64(11)  # orders as the double does
+                if j == 0 or value < best[b]:
+                    best[b] = value
+                    row[b] = j
+        for j in range(k):
+            hot = onehot[g, j]
+            for b in range(out.shape[1]):
+                hot[b] = row[b] == j
+
+
+@numba.njit(cache=True)
+def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type: ignore[no-untyped-def]
+    """Each seed's ``integers(0, k, count)``: numpy's buffered Lemire draws, seeds side by side.
+
+    A draw takes the next 32-bit half of the seed's outputs (low half first) and is drawn
+    again while its leftover is below (2**32 - k) % k. Fills out (count, B) with the values
+    if it has any rows, and adds each group of ``per`` draws into counts (groups, k, B) if
+    it has any.
+    """
+    bound = np.uint64(k)
+    threshold = np.uint64((2**32 - k) % k)
+    mask = np.uint64(0xFFFFFFFF)
+    high, low = high.copy(), low.copy()
+    seeds = len(high)
+    buffered = np.zeros(seeds, dtype=np.bool_)
+    kept = np.zeros(seeds, dtype=np.uint64)
+    values, counting = out.shape[0] > 0, counts.shape[0] > 0
+    for i in range(count):
+        for b in range(seeds):
+            while True:
+                if buffered[b]:
+                    half = kept[b]
+                    buffered[b] = False
+                else:
+                    h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+                    high[b], low[b] = h, lo
+                    raw = _output(h, lo)
+                    half = raw & mask
+                    kept[b] = raw >> np.uint64(32)
+                    buffered[b] = True
+                product = half * bound
+                if (product & mask) >= threshold:
+                    break
+            value = np.int64(product >> np.uint64(32))
+            if values:
+                out[i, b] = value
+            if counting:
+                counts[i // per, value, b] += 1
+
+
+def _states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
+    """Each seed's seeded PCG64 (state high, low, inc high, low), or None past one word."""
+    if len(seeds) and int(seeds.max()) > _MASK32:
+        return None
+    state, inc = _seeded(seed_words(seeds, tail))
+    return state[0], state[1], inc[0], inc[1]
+
+
+def uniform(
+    seeds: np.ndarray,
+    tail: tuple[int, ...],
+    shape: tuple[int, ...],
+    low: float = 0.0,
+    high: float = 1.0,
+) -> np.ndarray:
+    """(B, *shape): each seed's ``default_rng([seed, *tail]).uniform(low, high, shape)``.
+
+    The defaults give ``random(shape)``'s numbers. A view of a (*shape, B) array: the seed
+    axis is innermost in memory.
+    """
+    out = np.empty((*shape, len(seeds)))
+    states = _states(seeds, tail)
+    flat = out.reshape(-1, len(seeds))
+    if states is None:
+        for i, rng in enumerate(Streams().each(seeds, *tail)):
+            flat[:, i] = rng.uniform(low, high, flat.shape[0])
+    elif flat.size:
+        _doubles(*states, float(low), float(high) - float(low), flat)
+    return np.moveaxis(out, -1, 0)
+
+
+def firsts(
+    seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``random(shape).argmin(axis=-1)`` per seed (B, *shape[:-1]), without the doubles.
+
+    And the same as one-hot rows (B, *shape): True at each group's smallest draw. Both are
+    views with the seed axis innermost in memory.
+    """
+    *groups, k = shape
+    options = np.arange(k)
+    states = _states(seeds, tail)
+    if states is None or not k:
+        drawn = uniform(seeds, tail, shape)
+        first = drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
+        return first, first[..., None] == options
+    out = np.empty((*groups, len(seeds)), dtype=np.intp)
+    onehot = np.empty((*groups, k, len(seeds)), dtype=bool)
+    if out.size:
+        _firsts(*states, k, out.reshape(-1, len(seeds)), onehot.reshape(-1, k, len(seeds)))
+    return np.moveaxis(out, -1, 0), np.moveaxis(onehot, -1, 0)
+
+
+def integers(
+    seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: int
+) -> np.ndarray:
+    """(B, *shape) int64: each seed's ``default_rng([seed, *tail]).integers(0, k, shape)``.
+
+    A view with the seed axis innermost in memory.
+    """
+    out = np.zeros((*shape, len(seeds)), dtype=np.int64)
+    states = _states(seeds, tail)
+    flat = out.reshape(-1, len(seeds))
+    if states is None:
+        for i, rng in enumerate(Streams().each(seeds, *tail)):
+            flat[:, i] = rng.integers(0, k, size=flat.shape[0])
+    elif k > 1 and out.size:  # integers(0, 1) draws nothing
+        _bounded(*states, k, flat.shape[0], 1, flat, np.zeros((0, k, 0), dtype=np.int64))
+    return np.moveaxis(out, -1, 0)
+
+
+def counts(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: int) -> np.ndarray:
+    """(B, *shape[:-1], k) int64: each last-axis group of ``integers(0, k, shape)``, counted.
+
+    Counted as they are drawn (the draws themselves are not kept); the seed axis innermost.
+    """
+    *groups, per = shape
+    total = np.zeros((*groups, k, len(seeds)), dtype=np.int64)
+    states = _states(seeds, tail)
+    if states is None or k < 2:
+        drawn = integers(seeds, tail, shape, k)
+        return (drawn[..., None] == np.arange(k)).sum(axis=-2)
+    if total.size and per:
+        flat = total.reshape(-1, k, len(seeds))
+        count = flat.shape[0] * per
+        _bounded(*states, k, count, per, np.zeros((0, 0), dtype=np.int64), flat)
+    return np.moveaxis(total, -1, 0)

@@ -1,0 +1,123 @@
+"""The kernel's array shortcuts equal what they stand for, bit for bit.
+
+Rankings counted by comparisons are the stable sort's, a permutation inverted by one flat
+assignment is ``argsort``'s, the honest drift summed option by option is the softmax drift
+of ``council.rules.opinion.distribution`` (the per-run path's), and counts by ``bincount``
+are one-hot sums. Scores are drawn from a few values so that ties are common.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from council.engine.batch import drive
+from council.engine.batch.ballots import _top, option_counts, rankings
+from council.engine.batch.draws import SeedDraws
+from council.rules.faults import NONE
+from council.rules.faults.runs import EquivocateRuns, ordered_positions, positions
+from council.rules.opinion import distribution
+
+OPTIONS = (2, 3, 5, 7)
+
+
+def tied_scores(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Scores from a few values (ties), with both zeros (-0.0 ties 0.0)."""
+    scores = rng.choice(np.array([-1.0, -0.5, -0.0, 0.0, 0.25, 0.5]), size=shape)
+    return scores
+
+
+def sorted_rankings(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
+    """The per-run path's rankings: a stable sort of -scores, the pin moved first."""
+    ranks = np.argsort(-scores, axis=-1, kind="stable")
+    for at in zip(*np.nonzero(pinned != NONE), strict=True):
+        order = [o for o in ranks[at].tolist() if o != pinned[at]]
+        ranks[at] = [pinned[at], *order]
+    return ranks
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+def test_rankings_are_the_stable_sort_with_the_pin_first(k: int) -> None:
+    rng = np.random.default_rng(k)
+    scores = tied_scores(rng, (60, 9, k))
+    pinned = np.where(rng.random((60, 9)) < 0.3, rng.integers(0, k, (60, 9)), NONE)
+    expected = sorted_rankings(scores, pinned)
+    assert (rankings(scores, pinned) == expected).all()
+    assert (rankings(scores, pinned, whole=False) == expected[..., :1]).all()
+    free = np.full((60, 9), NONE)
+    assert (ordered_positions(scores) == np.argsort(sorted_rankings(scores, free), -1)).all()
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+def test_positions_invert_a_permutation(k: int) -> None:
+    rng = np.random.default_rng(k)
+    ranks = rng.permuted(np.broadcast_to(np.arange(k), (40, 6, k)), axis=-1)
+    assert (positions(ranks) == np.argsort(ranks, axis=-1)).all()
+    assert (positions(positions(ranks)) == ranks).all()
+
+
+def softmax_drift(
+    first: np.ndarray, final: np.ndarray, honest: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drift and flips run by run, as ``measure`` computes them from ``distribution``."""
+    drift, flips = [], []
+    for opened, last, mask in zip(first, final, honest, strict=True):
+        tv = 0.5 * np.abs(distribution(opened[mask]) - distribution(last[mask])).sum(axis=1)
+        drift.append(tv.sum() / mask.sum())
+        flips.append(int((opened[mask].argmax(axis=1) != last[mask].argmax(axis=1)).sum()))
+    return np.array(drift), np.array(flips)
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+@pytest.mark.parametrize("faulty_seats", [0, 4])
+def test_drift_by_columns_is_the_softmax_drift(k: int, faulty_seats: int) -> None:
+    rng = np.random.default_rng(10 * k + faulty_seats)
+    runs, n = 80, 33
+    first = rng.uniform(-1, 1, (runs, n, k))
+    final = first + rng.normal(0, 0.3, first.shape)
+    final[:5] = first[:5]  # no drift at all
+    first[5:10, :, 1] = first[5:10, :, 0]  # tied tops
+    faulty = np.zeros((runs, n), dtype=bool)
+    for row in faulty:
+        row[rng.choice(n, faulty_seats, replace=False)] = True
+    honest = ~faulty
+    drift, flips = drive._drift_by_columns(first, final, honest, n - faulty_seats)
+    expected_drift, expected_flips = softmax_drift(first, final, honest)
+    assert drift.tolist() == expected_drift.tolist()  # equal floats, not close ones
+    assert flips.tolist() == expected_flips.tolist()
+    assert (drift[:5] == 0).all() and (drift[5:] > 0).all()
+
+
+def test_option_counts_and_top_are_one_hot_sums_and_argmax() -> None:
+    rng = np.random.default_rng(3)
+    choices = rng.integers(-1, 4, (50, 9))
+    counted = rng.random((50, 9)) < 0.7
+    one_hot = ((choices[..., None] == np.arange(4)) & counted[..., None]).sum(axis=1)
+    assert (option_counts(choices, counted & (choices != NONE), 4) == one_hot).all()
+    top, most = _top(one_hot)
+    assert (top == one_hot.argmax(axis=1)).all() and (most == one_hot.max(axis=1)).all()
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+def test_equivocators_prepare_the_same_from_scores_as_from_rankings(k: int) -> None:
+    """``prepared_firsts`` (scores and pins) tells what ``prepared`` (whole rankings) tells."""
+    rng = np.random.default_rng(k)
+    runs, n, m = 120, 9, 3
+    scores = tied_scores(rng, (runs, n, k))
+    scores[:40, :, 0] = 2.0  # every seat's first: the pair's b comes from the mean order
+    pinned = np.where(rng.random((runs, n)) < 0.3, rng.integers(0, k, (runs, n)), NONE)
+    pinned[:20] = NONE
+    faulty = np.zeros((runs, n), dtype=bool)
+    for row in faulty:
+        row[rng.choice(n, m, replace=False)] = True
+    index = np.nonzero(faulty)[1].reshape(runs, m)
+    form = EquivocateRuns()
+    ranks = rankings(scores, pinned)
+    whole = form.prepared(ranks, ~faulty, index, SeedDraws(np.arange(runs)), 1, whole=False)
+    firsts = form.prepared_firsts(
+        scores, pinned, ranks[..., 0], ~faulty, index, SeedDraws(np.arange(runs)), 1
+    )
+    assert firsts is not None
+    for field in ("cast", "rankings", "approvals", "variant", "lean"):
+        assert (getattr(firsts, field) == getattr(whole, field)).all(), field
+    assert len(set(whole.lean[:40].ravel().tolist())) > 1  # the agreed runs were told apart

@@ -1,0 +1,30 @@
+"""The compiled inbox sums (``engine.batch.inbox``) add as ``fj_update``'s einsum adds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from council.engine.batch.inbox import sums_per_recipient
+
+
+@pytest.mark.parametrize(("n", "m", "k", "variants"), [(33, 10, 5, 33), (7, 2, 3, 2), (4, 1, 2, 4)])
+def test_honest_recipients_sum_what_they_hear_in_sender_order(
+    n: int, m: int, k: int, variants: int
+) -> None:
+    rng = np.random.default_rng(7)
+    runs = 60
+    said = rng.normal(size=(n, k, runs)) * 10.0 ** rng.integers(-3, 4, size=(n, k, runs))
+    index = np.sort(np.array([rng.choice(n, m, replace=False) for _ in range(runs)]), axis=1)
+    told = rng.normal(size=(runs, variants, m, k))
+    which = rng.integers(0, variants, size=(runs, n))
+    total = sums_per_recipient(said, index, told, which)
+    for a in range(runs):
+        inbox = np.repeat(said[:, :, a][None], n, axis=0)  # (recipients, senders, K)
+        for i in range(n):
+            inbox[i, index[a]] = told[a, which[a, i]]
+        heard = ~np.eye(n, dtype=bool)
+        expected = np.einsum("mj,mjk->mk", heard.astype(float), inbox)  # fj_update's sums
+        honest = np.setdiff1d(np.arange(n), index[a])
+        assert total[honest, :, a].tolist() == expected[honest].tolist()
+        assert (total[index[a], :, a] == 0.0).all()

@@ -1,0 +1,87 @@
+"""The compiled block draws (``engine.batch.pcg``) are numpy's own draws, seed for seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from council.engine.batch import pcg
+
+SEEDS = np.array([*range(0, 3000), 2**31, 2**32 - 1])
+BIG = np.array([0, 2**32, 10**12])  # past one entropy word: numpy's own generators
+
+
+def _fresh(seed: int, tail: tuple[int, ...]) -> np.random.Generator:
+    return np.random.default_rng([seed, *tail])
+
+
+@pytest.mark.parametrize(
+    ("tail", "shape"),
+    [
+        ((3, 1), (33, 10, 5)),
+        ((3, 10_002), (7,)),
+        ((3, 4), (2, 1, 3)),
+        ((1,), (1,)),
+        ((3, 9), (0, 5)),
+    ],
+)
+def test_uniform_draws_are_generator_random(tail: tuple[int, ...], shape: tuple[int, ...]) -> None:
+    for seeds in (SEEDS, BIG):
+        drawn = pcg.uniform(seeds, tail, shape)
+        assert drawn.shape == (len(seeds), *shape)
+        expected = np.array([_fresh(s, tail).random(shape) for s in seeds.tolist()])
+        assert np.array_equal(drawn, expected.reshape(drawn.shape))
+        wide = pcg.uniform(seeds, tail, shape, -1.0, 1.0)
+        expected = np.array([_fresh(s, tail).uniform(-1.0, 1.0, shape) for s in seeds.tolist()])
+        assert np.array_equal(wide, expected.reshape(wide.shape))
+
+
+@pytest.mark.parametrize(("shape"), [(33, 10, 5), (4, 1, 2), (3, 3, 1), (5, 7)])
+def test_firsts_are_the_argmin_of_the_draws(shape: tuple[int, ...]) -> None:
+    for seeds in (SEEDS[:1500], BIG):
+        expected = np.array(
+            [_fresh(s, (3, 10_002)).random(shape).argmin(axis=-1) for s in seeds.tolist()]
+        )
+        first, onehot = pcg.firsts(seeds, (3, 10_002), shape)
+        assert first.tolist() == expected.tolist()
+        assert onehot.tolist() == (expected[..., None] == np.arange(shape[-1])).tolist()
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 6, 7, 1000, 2**31 + 1])
+@pytest.mark.parametrize("shape", [(33, 10), (99,), (4, 1)])
+def test_integers_are_generator_integers(k: int, shape: tuple[int, ...]) -> None:
+    seeds = np.concatenate([SEEDS[:1000], BIG])
+    drawn = pcg.integers(seeds, (3, 10_003), shape, k)
+    expected = [_fresh(s, (3, 10_003)).integers(0, k, size=shape) for s in seeds.tolist()]
+    assert drawn.tolist() == np.array(expected).tolist()
+
+
+@pytest.mark.parametrize("k", [2, 5, 6])
+def test_counts_are_the_counted_integers(k: int) -> None:
+    # the draws are integers' own (one kernel, its rejections tested there), counted
+    seeds = np.concatenate([SEEDS[:800], BIG])
+    shape = (33, 10)
+    got = pcg.counts(seeds, (3, 10_005), shape, k)
+    assert got.shape == (len(seeds), shape[0], k)
+    for row, seed in zip(got, seeds.tolist(), strict=True):
+        drawn = _fresh(seed, (3, 10_005)).integers(0, k, size=shape)
+        expected = np.zeros((shape[0], k), dtype=np.int64)
+        for group, values in enumerate(drawn):
+            np.add.at(expected[group], values, 1)
+        assert row.tolist() == expected.tolist()
+
+
+def test_integers_draw_again_where_numpy_rejects() -> None:
+    # k = 2**31 + 1 rejects half of all draws (leftover below 2**31 - 1): every seed redraws,
+    # and draws past an odd number of rejected halves read the next output's low half.
+    seeds = np.arange(2000)
+    k = 2**31 + 1
+    drawn = pcg.integers(seeds, (3, 5), (9,), k)
+    assert drawn.tolist() == [
+        _fresh(s, (3, 5)).integers(0, k, size=9).tolist() for s in range(2000)
+    ]
+    assert (drawn < k).all() and (drawn >= 0).all()
+
+
+def test_one_option_draws_nothing() -> None:
+    assert pcg.integers(SEEDS[:10], (3, 5), (4, 2), 1).tolist() == np.zeros((10, 4, 2)).tolist()
