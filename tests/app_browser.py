@@ -45,10 +45,14 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run app.py`` on a fixed port and store, which can be stopped and restarted."""
+    """``streamlit run app.py`` on a fixed port and store, which can be stopped and restarted.
 
-    def __init__(self, tmp: Path) -> None:
+    ``script``: another Streamlit script to serve the same way (a benchmark's floor).
+    """
+
+    def __init__(self, tmp: Path, script: Path = ROOT / "app.py") -> None:
         self.tmp, self.port, self.db = tmp, free_port(), tmp / "council.db"
+        self.script = script
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -58,7 +62,7 @@ class AppServer:
         self.starts += 1
         log_path = self.tmp / f"streamlit-{self.starts}.log"
         log = log_path.open("wb")
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+        command = [sys.executable, "-m", "streamlit", "run", str(self.script)]
         command += ["--server.port", str(self.port), "--server.address", "127.0.0.1"]
         command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
         command += ["--server.fileWatcherType", "none"]

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from app_browser import ARTIFACTS, AppServer, chromium, needs_chromium, running_server
 
+from council.library.catalog import load_library
 from council.room_store import RoomStore
 from council.session import room as rooms
 from council.session import room_scores as scores
@@ -28,6 +29,7 @@ WAIT_MS = 40_000
 PHONE = {"width": 390, "height": 844}
 NAMES = ("Ana", "Bo", "Cy", "Eve")
 EQUIVOCATOR = 3
+SCENARIO = "kh-credit-scoring-isolated-data"
 
 pytestmark = needs_chromium
 
@@ -47,7 +49,9 @@ def browser() -> Iterator[Any]:
 def _page(browser: Any, url: str, viewport: dict[str, int]) -> Any:
     page = browser.new_context(viewport=viewport).new_page()
     page.set_default_timeout(WAIT_MS)
-    page.goto(url)
+    # Wait for what each step looks for, not for every asset's load event: five sessions
+    # poll the server from this one Chromium, and on a busy machine assets come in slowly.
+    page.goto(url, wait_until="commit")
     return page
 
 
@@ -60,6 +64,8 @@ def _choose(page: Any, label: str, option: str) -> None:
 def _open_room(page: Any) -> tuple[str, str]:
     """Open a room with 4 people's seats (seat 3 a secret equivocator); its code and key."""
     page.get_by_role("tab", name="Open a room (facilitator)").click()
+    scenario = load_library().scenarios[SCENARIO]  # a Cambodian one: Khmer all through
+    _choose(page, "Scenario", f"{scenario.title} ({SCENARIO})")
     size = page.get_by_label("Council size")
     size.fill("8")
     size.press("Enter")
@@ -146,6 +152,14 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     trainees[0].get_by_text(re.compile("Round: round 1")).wait_for()
     trainees[0].screenshot(path=str(ARTIFACTS / "room-phone-3-round.png"), full_page=True)
 
+    # The facilitator reloads: the console comes back without the key (a session cookie holds
+    # a token this server keeps in memory), and the page never shows the key again.
+    host.reload()
+    host.get_by_role("heading", name=f"Room {code}").wait_for()
+    host.get_by_text(re.compile("State: ")).wait_for()
+    assert host.get_by_label("Facilitator key").count() == 0
+    assert key not in host.content() and key not in host.url
+
     # The server restarts mid-room: every page comes back to the same room and seat.
     server.stop()
     server.start()
@@ -203,5 +217,18 @@ def test_a_facilitator_and_four_trainees_play_one_room_through_a_reload_and_a_re
     host.screenshot(path=str(ARTIFACTS / "room-console.png"), full_page=True)
     address = f"{server.url}/room?view=projector&room={code}"
     projector = _page(browser, address, {"width": 1280, "height": 800})
-    projector.get_by_text(re.compile("Quorum: ")).wait_for()
+    projector.get_by_text(re.compile("Quorum: ")).wait_for(timeout=2 * WAIT_MS)
     projector.screenshot(path=str(ARTIFACTS / "room-projector.png"), full_page=True)
+    projector.context.close()
+
+    # Ana's seat in Khmer, on her phone: the same seat, every word Khmer (the decision, the
+    # scenario's options, spot the faulty seats, the leaderboard), lang="km" on the page.
+    ana = trainees[0]
+    ana.goto(re.sub(r"&lang=\w+", "", ana.url) + "&lang=km")
+    ana.get_by_text(re.compile("អ្នកដើរតួជា")).wait_for()
+    ana.get_by_role("heading", name="រកអាសនៈមានកំហុស").wait_for()
+    ana.wait_for_function("document.documentElement.lang === 'km'")
+    km = load_library().scenarios[SCENARIO].translations["km"]
+    assert any(ana.get_by_text(label, exact=False).count() for label in km.options.values())
+    assert ana.get_by_text("Spot the faulty seats", exact=False).count() == 0
+    ana.screenshot(path=str(ARTIFACTS / "room-phone-km-seat.png"), full_page=True)

@@ -745,3 +745,19 @@ def test_the_library_lists_personas_by_their_khmer_names_in_khmer(app: AppTest) 
     names = {str(n) for table in app.dataframe for n in table.value["name"]}
     expected = {p.translations["km"].name for p in load_library().personas.values()}
     assert names == expected
+
+
+def test_the_first_screen_shows_the_scenario_s_harms_worst_first_in_one_element(db: Path) -> None:
+    from council.library.catalog import load_library
+    from council.present.i18n import text
+    from council.ui.scenario import DEFAULT_SCENARIO
+
+    at = new_app(db)
+    harms = load_library().scenarios[DEFAULT_SCENARIO].harms
+    (block,) = [m.value for m in at.markdown if m.value.startswith(f"**{text('harms', 'en')}**")]
+    lines = block.splitlines()[2:]
+    worst_first = sorted(harms.items(), key=lambda kv: -kv[1])
+    assert len(lines) == len(harms) and not at.get("progress")  # no bar element each
+    for line, (principle, severity) in zip(lines, worst_first, strict=True):
+        assert line.endswith(f" {severity:.1f} {text(f'principle_{principle}', 'en')}"), line
+        assert line.count("█") == int(min(1.0, severity) * 10)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from council.experiments.presets import load_preset
+from council.experiments.presets import load_preset, translation
 from council.experiments.report import DEFAULT, plot_spec, sweep_cells, sweep_charts
 from council.experiments.schedule import run_sweep
 from council.experiments.sweep import parse_sweep
@@ -198,7 +198,9 @@ def test_the_page_in_khmer_and_each_session_in_its_own_folder(
     ok(page.radio(key="x_source.km").set_value("preset").run())
     page.selectbox(key="x_preset").set_value("persuasion")
     ok(page.number_input(key="x_seeds").set_value(2).run())
-    assert "ការពន្យល់នេះមានតែជាភាសាអង់គ្លេសប៉ុណ្ណោះ។" in [c.value for c in page.caption]
+    khmer = translation(load_preset("persuasion"), "km")  # its paragraph in Khmer
+    assert khmer is not None and khmer.explanation in [m.value for m in page.markdown]
+    assert "ការពន្យល់នេះមានតែជាភាសាអង់គ្លេសប៉ុណ្ណោះ។" not in [c.value for c in page.caption]
     assert infos(page) == ["បន្សំ 18 × គ្រាប់ពូជ 2 = ការដំណើរការ 36 ដង"]
     assert page.button(key="x_run").label == "ដំណើរការស៊េរីពិសោធន៍"
     run(page)

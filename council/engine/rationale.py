@@ -24,6 +24,9 @@ def _p(index: int, km: bool = False) -> str:
 
 
 def _label(ctx: RunContext, option: int) -> str:
+    """An option as a rationale names it: its id, or in Khmer its Khmer label where it has one."""
+    if _km(ctx):
+        return f"«{khmer.option_label_km(ctx.scenario, option)}»"
     return ctx.option_ids[option]
 
 

@@ -1,10 +1,10 @@
 """The interface's words in English and Khmer, and the record's sentences in either.
 
 Every string the workshop app shows is a key with both languages, in one of the tables merged
-here (``i18n_pages``, ``i18n_form``, ``i18n_record``, ``i18n_llm``, and the progress words
-below); ``text`` looks one up and fills its fields. Scenario titles and summaries come from the
-scenario's own ``translations`` when it has them. Record content (persona names, rationales)
-stays as the run wrote it.
+here (``i18n_pages``, ``i18n_form``, ``i18n_record``, ``i18n_llm``, ``i18n_room``, and the
+progress words below); ``text`` looks one up and fills its fields. Scenario titles and
+summaries come from the scenario's own ``translations`` when it has them. Record content
+(persona names, rationales) stays as the run wrote it.
 
 >>> text("run", "en"), text("run", "km")
 ('Run deliberation', 'ចាប់ផ្តើមការពិភាក្សា')
@@ -27,7 +27,8 @@ from council.present.i18n_help import HELP_TEXT
 from council.present.i18n_llm import LLM_TEXT
 from council.present.i18n_pages import PAGES_TEXT
 from council.present.i18n_record import RECORD_TEXT
-from council.present.words import quorum_words
+from council.present.i18n_room import ROOM_TEXT
+from council.present.words import quorum_words, scenario_of
 
 LANGS: tuple[Language, ...] = get_args(Language)
 LANGUAGES: Mapping[Language, str] = MappingProxyType({"en": "English", "km": "ខ្មែរ"})
@@ -69,7 +70,7 @@ _PROGRESS_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 # key -> (English, Khmer). Read-only: the app shares this module across browser sessions.
-_TEXT = _merged(PAGES_TEXT, FORM_TEXT, HELP_TEXT, _PROGRESS_TEXT, RECORD_TEXT, LLM_TEXT)
+_TEXT = _merged(PAGES_TEXT, FORM_TEXT, HELP_TEXT, _PROGRESS_TEXT, RECORD_TEXT, LLM_TEXT, ROOM_TEXT)
 
 
 def keys() -> list[str]:
@@ -186,11 +187,16 @@ def quorum_sentence(record: RunRecord, lang: Language) -> str:
 
 
 def dissent_words(record: RunRecord, lang: Language) -> str:
-    """Who dissented from the decision, counted by the option they cast last."""
+    """Who dissented from the decision, counted by the option they cast last.
+
+    Outside English an option is named by its label in ``lang`` (where it has one), not its id.
+    """
     if not record.outcome.dissent or not record.ballots:
         return text("no_dissent", lang)
     last = record.ballots[-1].cast
     counts = Counter(last[str(i)] for i in record.outcome.dissent)
+    labels = option_labels(scenario_of(record), lang) if lang != "en" else {}
     return ", ".join(
-        text("dissent_item", lang, count=n, option=option) for option, n in counts.most_common()
+        text("dissent_item", lang, count=n, option=labels.get(str(option), option))
+        for option, n in counts.most_common()
     )

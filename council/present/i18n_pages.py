@@ -124,6 +124,37 @@ PAGES_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "results": ("Results", "លទ្ធផល"),
         "cells_table": ("Per combination", "តាមបន្សំនីមួយៗ"),
         "download_table": ("Download the table (CSV)", "ទាញយកតារាង (CSV)"),
+        # the sweep charts' metrics and axes (``experiments.cells.LABELS``, ``report.AXES``)
+        "metric_safety_violation_rate": (
+            "safety violations (share of runs)",
+            "ការរំលោភសុវត្ថិភាព (ភាគរយនៃការដំណើរការ)",
+        ),
+        "metric_decision_rate": ("decided (share of runs)", "បានសម្រេច (ភាគរយនៃការដំណើរការ)"),
+        "metric_validity": (
+            "same outcome as the fault-free run (share)",
+            "លទ្ធផលដូចការដំណើរការគ្មានកំហុស (ភាគរយ)",
+        ),
+        "metric_rounds_used": ("deliberation rounds (mean)", "ជុំពិភាក្សា (មធ្យម)"),
+        "metric_rounds_to_decide": (
+            "rounds to decide (mean over runs that decided)",
+            "ជុំរហូតដល់សម្រេច (មធ្យមលើការដំណើរការដែលបានសម្រេច)",
+        ),
+        "metric_messages": ("messages (mean)", "សារ (មធ្យម)"),
+        "metric_honest_drift": (
+            "honest drift (mean TV distance)",
+            "ការរសាត់មតិស្មោះត្រង់ (ចម្ងាយ TV មធ្យម)",
+        ),
+        "metric_honest_flips": (
+            "honest seats that flipped (mean)",
+            "អាសនៈស្មោះត្រង់ដែលបានប្តូរមតិ (មធ្យម)",
+        ),
+        "metric_effective_votes": ("effective independent votes", "សំឡេងឯករាជ្យជាក់ស្តែង"),
+        "axis_byzantine": ("faulty seats", "អាសនៈមានកំហុស"),
+        "axis_drop": ("share of messages lost (drop)", "ភាគរយនៃសារដែលបាត់ (drop)"),
+        "axis_delay": (
+            "share of messages a round late (delay)",
+            "ភាគរយនៃសារដែលយឺតមួយជុំ (delay)",
+        ),
         # stakeholder groups
         "group_government": ("Government", "រដ្ឋាភិបាល"),
         "group_industry": ("Industry", "ឧស្សាហកម្ម"),

@@ -113,5 +113,61 @@ RECORD_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "tells": ("What gave them away", "សញ្ញាដែលបង្ហាញពួកគេ"),
         "was_honest": ("Honest seats you suspected", "អាសនៈស្មោះត្រង់ដែលអ្នកបានសង្ស័យ"),
+        # the tells: what in the record gives a seat away (``present.exercise.tells``)
+        "tell_silent": (
+            "It said nothing in round(s) {rounds}.",
+            "វាមិនបាននិយាយអ្វីទេក្នុងជុំទី {rounds}។",
+        ),
+        "tell_nothing": ("nothing", "គ្មានអ្វី"),
+        "tell_stated": (
+            "It stated {path}, round by round.",
+            "វាបានថ្លែង {path} តាមលំដាប់ជុំ។",
+        ),
+        "tell_confident": (
+            "In round {round} it spoke with confidence {mine:.2f}, above every honest seat "
+            "(at most {most:.2f}).",
+            "ក្នុងជុំទី {round} វានិយាយដោយទំនុកចិត្ត {mine:.2f} "
+            "ខ្ពស់ជាងអាសនៈស្មោះត្រង់ទាំងអស់ (យ៉ាងច្រើន {most:.2f})។",
+        ),
+        "tell_told_part": ("{n} seats {option}", "អាសនៈ {n} ថា {option}"),
+        "tell_and": (" and ", " និង "),
+        "tell_told": (
+            "In round {round} it told {parts}: different things to different seats.",
+            "ក្នុងជុំទី {round} វាបានប្រាប់{parts}៖ រឿងខុសៗគ្នាទៅអាសនៈផ្សេងៗគ្នា។",
+        ),
+        "tell_extreme": (
+            "In round {round} it scored {option} +1.00 and every other option -1.00: an "
+            "all-or-nothing case no honest weighing of the principles gives.",
+            "ក្នុងជុំទី {round} វាដាក់ពិន្ទុ {option} +1.00 និងជម្រើសផ្សេងទៀតទាំងអស់ -1.00៖ "
+            "ករណីទាំងអស់ ឬគ្មានអ្វីសោះ ដែលការថ្លឹងថ្លែងគោលការណ៍ដោយស្មោះត្រង់មិនដែលផ្តល់ឲ្យទេ។",
+        ),
+        "tell_sent": (
+            "What it sent in round {round}: {said}",
+            "អ្វីដែលវាបានផ្ញើក្នុងជុំទី {round}៖ {said}",
+        ),
+        "tell_cast_nothing": (
+            "In ballot {ballot} it cast nothing.",
+            "ក្នុងការបោះឆ្នោតលើកទី {ballot} វាមិនបានបោះឆ្នោតទេ។",
+        ),
+        "tell_cast_other": (
+            "In ballot {ballot} it cast {cast} though it had argued for {argued}.",
+            "ក្នុងការបោះឆ្នោតលើកទី {ballot} វាបោះឆ្នោតឲ្យ {cast} ទោះបីវាបានលើកអំណះអំណាងគាំទ្រ {argued} ក៏ដោយ។",
+        ),
+        "tell_cast_against": (
+            "In ballot {ballot} it cast {cast}, against the honest majority's {majority}.",
+            "ក្នុងការបោះឆ្នោតលើកទី {ballot} វាបោះឆ្នោតឲ្យ {cast} ផ្ទុយពី {majority} របស់សំឡេងភាគច្រើនស្មោះត្រង់។",
+        ),
+        "tell_commit": (
+            "In ballot {ballot} it sent a commit for {option}.",
+            "ក្នុងការបោះឆ្នោតលើកទី {ballot} វាបានផ្ញើការប្តេជ្ញាចំពោះ {option}។",
+        ),
+        "tell_matched": (
+            "Every ballot it cast matched what it had argued.",
+            "រាល់សន្លឹកឆ្នោតដែលវាបានបោះ ស្របនឹងអ្វីដែលវាបានលើកអំណះអំណាង។",
+        ),
+        "tell_hard": (
+            "It behaved much like an honest seat in what the record shows: hard to spot.",
+            "តាមកំណត់ត្រា វាប្រព្រឹត្តស្ទើរតែដូចអាសនៈស្មោះត្រង់៖ ពិបាករកឃើញ។",
+        ),
     }
 )

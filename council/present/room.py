@@ -1,54 +1,48 @@
-"""Words for the workshop room: a secret role's brief, and the handout with who played what.
+"""Words for the workshop room: a secret role's brief, the board and handout in a language.
 
-English only for now (the room's screens are not yet translated).
+Everything here takes the interface language (``en`` or ``km``); the words themselves are in
+``i18n_room``.
+
+>>> role_name("persuader:suspend", "en")
+'persuader for suspend'
+>>> brief("stubborn:audit", {"audit": "Audit it"}, "en").split(".")[0]
+'Secret role: stubborn for Audit it'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 
+from council.contracts.choices import Language
 from council.contracts.principles import GROUPS
 from council.contracts.record import RunRecord
-from council.library.catalog import Library
-from council.present.render import markdown
-
-GROUP_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        "government": "Government",
-        "industry": "Industry",
-        "academia": "Academia",
-        "civil_society": "Civil society",
-    }
-)
-
-_BRIEFS: Mapping[str, str] = MappingProxyType(
-    {
-        "honest": "You are an honest member of the council: say what you think is best, and "
-        "argue for it.",
-        "equivocate": "Secret role: equivocator. Tell different groups different things: push "
-        "one option to some groups and another to the rest, so the honest seats split and no "
-        "option reaches the quorum. Nobody else knows your role.",
-        "persuader": "Secret role: persuader for {option}. Win the council over to {option} by "
-        "argument, to every group. Nobody else knows your role.",
-        "collude": "Secret role: colluder for {option}. Back {option} whatever is said, with the "
-        "other colluders. Nobody else knows your role.",
-        "stubborn": "Secret role: stubborn for {option}. Say {option} every round and never move. "
-        "Nobody else knows your role.",
-    }
-)
+from council.contracts.room import Board
+from council.library.catalog import Library, load_library
+from council.present.handout import handout as run_handout
+from council.present.i18n import option_labels, persona_name, text
 
 
-def role_name(role: str) -> str:
-    """A role spec in words: ``persuader:suspend`` -> ``persuader for suspend``."""
+def role_name(role: str, lang: Language = "en", options: Mapping[str, str] | None = None) -> str:
+    """A role spec in words: ``persuader:suspend`` -> ``persuader for suspend``.
+
+    ``options`` (id -> label) names the option by its label instead of its id.
+    """
     name, _, option = role.partition(":")
-    return f"{name} for {option}" if option else name
+    key = f"role_{name}"
+    try:
+        return text(key, lang, option=(options or {}).get(option, option))
+    except KeyError:
+        return role
 
 
-def brief(role: str, options: Mapping[str, str]) -> str:
+def brief(role: str, options: Mapping[str, str], lang: Language = "en") -> str:
     """What the person in a seat with this role is told (shown only to them)."""
     name, _, option = role.partition(":")
-    return _BRIEFS.get(name, _BRIEFS["honest"]).format(option=options.get(option, option))
+    key = f"brief_{name}"
+    try:
+        return text(key, lang, option=options.get(option, option))
+    except KeyError:
+        return text("brief_honest", lang)
 
 
 def groups_to_tell(role: str) -> Sequence[str]:
@@ -56,30 +50,54 @@ def groups_to_tell(role: str) -> Sequence[str]:
     return GROUPS if role != "honest" else ()
 
 
+def board_in(
+    board: Board, scenario_id: str, lang: Language, library: Library | None = None
+) -> Board:
+    """The board with its option labels and persona names in ``lang`` where the library has them.
+
+    The store keeps the board in English (any screen may show it in any language).
+    """
+    if lang == "en":
+        return board
+    library = library or load_library()
+    scenario = library.scenarios.get(scenario_id)
+    names = {p.name: persona_name(p, lang) for p in library.personas.values()}
+    options = option_labels(scenario, lang) if scenario is not None else board.options
+    return board.model_copy(
+        update={
+            "options": {o: options.get(o, label) for o, label in board.options.items()},
+            "names": {s: names.get(n, n) for s, n in board.names.items()},
+        }
+    )
+
+
 def handout(
-    record: RunRecord, played: Sequence[tuple[str, int, str]], library: Library | None = None
+    record: RunRecord,
+    played: Sequence[tuple[str, int, str]],
+    library: Library | None = None,
+    lang: Language = "en",
 ) -> str:
-    """The run's handout, with who played what: (display name, seat, role), revealed."""
+    """The run's handout in ``lang``, with who played what: (display name, seat, role)."""
+    library = library or load_library()
+    scenario = library.scenarios.get(record.scenario)
+    # Khmer names an option by its Khmer label; English keeps the short id.
+    labels = option_labels(scenario, lang) if scenario is not None and lang != "en" else {}
     lines = [
-        markdown(record, library).rstrip(),
+        run_handout(record, lang, library).rstrip(),
         "",
-        "## Who played what",
+        f"## {text('room_who_played', lang)}",
         "",
-        "| Seat | Played by | Role | Seat's behaviour |",
+        text("room_played_header", lang),
         "|---|---|---|---|",
     ]
     seats = {s.seat: s for s in record.council.seats}
     for name, seat, role in sorted(played, key=lambda p: p[1]):
         behaviour = seats[seat].behaviour if seat in seats else "?"
-        lines.append(f"| {seat} | {name} | {role_name(role)} | {behaviour} |")
+        lines.append(f"| {seat} | {name} | {role_name(role, lang, labels)} | {behaviour} |")
     automated = [
         s for s in record.council.seats if s.behaviour != "honest" and s.reasoner != "human"
     ]
     if automated:
-        lines += [
-            "",
-            "Automated faulty seats: "
-            + ", ".join(f"{s.seat} ({s.behaviour})" for s in automated)
-            + ".",
-        ]
+        listed = ", ".join(f"{s.seat} ({s.behaviour})" for s in automated)
+        lines += ["", text("room_automated_line", lang, seats=listed)]
     return "\n".join(lines) + "\n"

@@ -37,6 +37,7 @@ from council.contracts.room import (
 from council.engine.context import prepare
 from council.reasoners.human import HumanAnswer, HumanPrompt
 from council.room_store import RoomStore
+from council.session import room_keys
 from council.session.interactive import Pause, proceed, recover, start
 from council.session.room_board import where_after
 from council.session.room_members import RoomError as RoomError
@@ -62,8 +63,9 @@ ABSENT_NOTE = "(No answer in time: this seat spoke as its persona's own view.)"
 def server_key(config: RunConfig, api_key: str | None = None) -> str | None:
     """The key LLM seats of a room use: the one given, else the server's ``OPENAI_API_KEY``.
 
-    Any trainee's session may move a room's run on, so the key is the server's, never a
-    browser's, and it is never stored.
+    Any trainee's session may move a room's run on, so the key is never a browser's: it is the
+    one the facilitator typed (held in this process's memory, ``room_keys``) or the server's,
+    and it is never stored.
     """
     if config.backend != "openai":
         return None
@@ -72,7 +74,8 @@ def server_key(config: RunConfig, api_key: str | None = None) -> str | None:
 
 def _session(path: Path, room: Room, api_key: str | None = None) -> RunSession:
     config = room.settings.config
-    return RunSession(config, run_id=room.run_id, store=path, api_key=server_key(config, api_key))
+    key = server_key(config, api_key or room_keys.llm_key(room.code))
+    return RunSession(config, run_id=room.run_id, store=path, api_key=key)
 
 
 def open_room(
@@ -119,8 +122,10 @@ def open_room(
             store.write(insert)
         except sqlite3.IntegrityError:
             continue  # that code is taken: draw another
+        if api_key and settings.config.backend == "openai":
+            room_keys.keep_llm_key(code, api_key)  # memory only: the next turns use it too
         return room_of(store, code), key
-    raise RoomError("could not find a free room code")
+    raise RoomError("no_code", "could not find a free room code")
 
 
 def prompt_of(room_: Room, seat: int) -> HumanPrompt | None:
@@ -149,19 +154,26 @@ def submit(
     store = RoomStore(path)
     member = store.member(token)
     if member is None:
-        raise RoomError("unknown seat token: join the room again")
+        raise RoomError("unknown_token", "unknown seat token: join the room again")
     found = room_of(store, member.room)
     prompt = prompt_of(found, member.seat)
     if found.state != "waiting" or prompt is None:
-        raise RoomError("the council is not waiting for your seat now")
+        raise RoomError("not_waiting", "the council is not waiting for your seat now")
     if option not in prompt.options:
-        raise RoomError(f"{option!r} is not an option here")
+        raise RoomError("no_option", "{option!r} is not an option here", option=option)
     if told is not None:
         if member.seat not in found.settings.config.person_faults:
-            raise RoomError("only a seat with a secret role tells groups different things")
+            raise RoomError(
+                "not_secret", "only a seat with a secret role tells groups different things"
+            )
         for group, said in told.items():
             if group not in GROUPS or said.option not in prompt.options:
-                raise RoomError(f"{group}: {said.option!r} is not an option here")
+                raise RoomError(
+                    "no_group_option",
+                    "{group}: {option!r} is not an option here",
+                    group=group,
+                    option=said.option,
+                )
     statement = RoomStatement(
         room=found.code,
         turn=found.turn,
@@ -176,7 +188,7 @@ def submit(
     def put(db: sqlite3.Connection) -> None:
         row = db.execute("SELECT state, turn FROM rooms WHERE code = ?", (found.code,)).fetchone()
         if row != ("waiting", found.turn):
-            raise RoomError("the round moved on before your statement arrived")
+            raise RoomError("moved_on", "the round moved on before your statement arrived")
         db.execute(
             "INSERT OR REPLACE INTO room_statements (room, turn, seat, statement, at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -290,6 +302,7 @@ def close(path: Path, code: str) -> Room:
     store.write(
         lambda db: db.execute("UPDATE rooms SET state = 'closed' WHERE code = ?", (found.code,))
     )
+    room_keys.drop_llm_key(found.code)
     return room_of(store, code)
 
 

@@ -25,7 +25,21 @@ from council.room_store import RoomStore
 
 
 class RoomError(ValueError):
-    """A room request that cannot be met (unknown code, seat taken, not your turn...)."""
+    """A room request that cannot be met (unknown code, seat taken, not your turn...).
+
+    ``key`` names the message in every interface language (``room_error_KEY`` in
+    ``council.present.i18n_room``), ``fields`` fill it in; ``str()`` is the English, for logs
+    and the command line.
+
+    >>> err = RoomError("seat_taken", "seat {seat} is taken", seat=2)
+    >>> str(err), err.key, err.fields
+    ('seat 2 is taken', 'seat_taken', {'seat': 2})
+    """
+
+    def __init__(self, key: str, english: str, /, **fields: object) -> None:
+        super().__init__(english.format(**fields))
+        self.key = key
+        self.fields = fields
 
 
 def new_code() -> str:
@@ -47,7 +61,7 @@ def room_of(store: RoomStore, code: str) -> Room:
     """A room by its (case-insensitive) code in an open store (RoomError if there is none)."""
     room = store.room(code.strip().upper())
     if room is None:
-        raise RoomError(f"no room {code!r}: check the code")
+        raise RoomError("no_room", "no room {code!r}: check the code", code=code)
     return room
 
 
@@ -70,13 +84,18 @@ def join(path: Path, code: str, name: str, seat: int | None = None) -> Member:
     store = RoomStore(path)
     found = room_of(store, code)
     if found.state in ("closed", "failed"):
-        raise RoomError(f"room {found.code} is {found.state}")
+        raise RoomError("ended", "room {code} is {state}", code=found.code, state=found.state)
     name = name.strip()
     if not name:
-        raise RoomError("give a display name")
+        raise RoomError("no_name", "give a display name")
     people = found.settings.config.human_seats
     if seat is not None and seat not in people:
-        raise RoomError(f"seat {seat} is not a person's seat in room {found.code}")
+        raise RoomError(
+            "not_a_person",
+            "seat {seat} is not a person's seat in room {code}",
+            seat=seat,
+            code=found.code,
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
 
     def take(db: sqlite3.Connection) -> int:
@@ -86,12 +105,14 @@ def join(path: Path, code: str, name: str, seat: int | None = None) -> Member:
         free = [s for s in people if s not in taken]
         if seat is not None:
             if seat in taken:
-                raise RoomError(f"seat {seat} is taken")
+                raise RoomError("seat_taken", "seat {seat} is taken", seat=seat)
             chosen = seat
         elif free:
             chosen = free[0]
         else:
-            raise RoomError(f"room {found.code} is full ({len(people)} people)")
+            raise RoomError(
+                "full", "room {code} is full ({people} people)", code=found.code, people=len(people)
+            )
         db.execute(
             "INSERT INTO room_members (token, room, name, seat) VALUES (?, ?, ?, ?)",
             (token, found.code, name[:40], chosen),

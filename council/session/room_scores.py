@@ -19,11 +19,11 @@ def guess(path: Path, token: str, seats: list[int]) -> Guess:
     store = RoomStore(path)
     member = store.member(token)
     if member is None:
-        raise RoomError("unknown seat token: join the room again")
+        raise RoomError("unknown_token", "unknown seat token: join the room again")
     found = room(path, member.room)
     bad = [s for s in seats if not 0 <= s < found.board.size]
     if bad:
-        raise RoomError(f"no seat {bad[0]} in this council")
+        raise RoomError("no_seat", "no seat {seat} in this council", seat=bad[0])
     picked = tuple(sorted(set(seats)))
     store.write(
         lambda db: db.execute(
@@ -37,7 +37,7 @@ def guess(path: Path, token: str, seats: list[int]) -> Guess:
 def faulty_seats(path: Path, found: Room) -> set[int]:
     """The seats that were faulty (automated or played by a person): the answer key."""
     if not finished(found):
-        raise RoomError("the faulty seats are revealed once the council has decided")
+        raise RoomError("not_decided", "the faulty seats are revealed once the council has decided")
     record = Store(path).get_run(found.run_id)
     return {s.seat for s in record.council.seats if s.behaviour != "honest"}
 

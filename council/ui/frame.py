@@ -55,12 +55,14 @@ def setup() -> None:
             key="lang",
             horizontal=True,
         )
-        if in_room_seat():
-            return  # a trainee's seat or the projector: no facilitator controls, ever
-        st.subheader(tr("facilitator"))
-        st.toggle(tr("step"), key="step")
-        page_language()
-    st.query_params["lang"] = lang()  # a reload keeps the language
+        if not in_room_seat():  # a trainee's seat or the projector: no facilitator controls
+            page_language()
+            st.subheader(tr("facilitator"))
+            st.toggle(tr("step"), key="step")
+    if in_room_seat() and lang() != "en":
+        page_language()  # in the page: a phone, where seats are, folds the sidebar away
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()  # a reload keeps the language
 
 
 def in_room_seat() -> bool:
@@ -80,5 +82,5 @@ def pages() -> list[st.Page]:
         st.Page(PAGES / "history.py", title=tr("page_history"), icon=":material/history:"),
         st.Page(PAGES / "library.py", title=tr("page_library"), icon=":material/menu_book:"),
         st.Page(PAGES / "experiments.py", title=tr("page_experiments"), icon=":material/science:"),
-        st.Page(PAGES / "room.py", title="Room", icon=":material/groups:"),
+        st.Page(PAGES / "room.py", title=tr("page_room"), icon=":material/groups:"),
     ]

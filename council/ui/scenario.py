@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 import streamlit as st
 
 from council.contracts.formats import Scenario
@@ -37,6 +40,25 @@ def pick_scenario(library: Library) -> str:
     )
 
 
+K = TypeVar("K", bound=str)
+
+
+def harm_lines(harms: Mapping[K, float], names: Mapping[K, str]) -> str:
+    """The harms, worst first, as Markdown list lines, each with a bar of ten blocks.
+
+    >>> print(harm_lines({"privacy": 0.3, "safety": 0.8}, {"privacy": "privacy"}))
+    - ████████░░ 0.8 safety
+    - ███░░░░░░░ 0.3 privacy
+    """
+    lines = []
+    for principle, severity in sorted(harms.items(), key=lambda kv: -kv[1]):
+        tenths = max(0.0, min(1.0, severity)) * 10
+        bar = "█" * int(tenths) + ("▌" if tenths - int(tenths) >= 0.5 else "")
+        name = names.get(principle, principle)
+        lines.append(f"- {bar.ljust(10, '░')} {severity:.1f} {name}")
+    return "\n".join(lines)
+
+
 def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = False) -> None:
     """The incident (in Khmer where the scenario has a translation), facts, affected, harms.
 
@@ -54,10 +76,9 @@ def show_scenario(scenario: Scenario, *, options: bool = False, sources: bool = 
     with affected:
         st.markdown(f"**{tr('affected')}**")
         st.markdown("\n".join(f"- {md(who)}" for who in scenario_affected(scenario, lang())))
-    with harms:
-        st.markdown(f"**{tr('harms')}**")
-        for principle, severity in sorted(scenario.harms.items(), key=lambda kv: -kv[1]):
-            st.progress(severity, text=f"{tr('principle_' + principle)} · {severity:.1f}")
+    with harms:  # one element, not a bar each: every element costs the first paint its render
+        names = {p: tr(f"principle_{p}") for p in scenario.harms}
+        st.markdown(f"**{tr('harms')}**\n\n" + harm_lines(scenario.harms, names))
     if options:
         st.markdown(f"**{tr('options')}**")
         labels = option_labels(scenario, lang())

@@ -35,9 +35,9 @@ def exercise(record: RunRecord, key: str, *, reveal: bool) -> None:
     st.session_state[kept] = suspects
     guesses: dict[str, GuessScore] = st.session_state["guesses"]
     if st.button(tr("check_guess"), key=f"{key}_{record.run_id}_check"):
-        guesses[record.run_id] = score_guess(record, suspects)
-    if record.run_id in guesses:
-        show_score(guesses[record.run_id], labels)
+        guesses[record.run_id] = score_guess(record, suspects, lang())
+    if record.run_id in guesses:  # explained again in the language now shown
+        show_score(score_guess(record, guesses[record.run_id].suspects, lang()), labels)
 
 
 def reveal_toggle() -> None:

@@ -180,6 +180,39 @@ def load_preset(name: str) -> Preset:
     return preset.model_copy(update={"values": values.figures})
 
 
+class Translation(BaseModel):
+    """A preset's title and paragraph in another language (``NAME.LANG.md``), figures filled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    explanation: str | None = Field(
+        default=None, description="The paragraph, or None where only the title is translated."
+    )
+
+
+def translation(preset: Preset, lang: str) -> Translation | None:
+    """The preset in ``lang`` from ``NAME.LANG.md``, or None if there is no such file.
+
+    The file's front matter is ``title``; its body is the paragraph, with the same ``{figure}``
+    names as ``NAME.md``.
+    LoadError if the file is wrong or names a figure the preset does not have.
+    """
+    path = FOLDER / f"{preset.name}.{lang}.md"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---", 2) if text.startswith("---") else ("", "", text)
+    data = parse_yaml(front.encode("utf-8"), str(path)) if front.strip() else {}
+    if not isinstance(data, dict) or set(data) != {"title"} or not isinstance(data["title"], str):
+        raise LoadError([Problem(file=str(path), message="the front matter must be {title: ...}")])
+    template = " ".join(body.split())
+    if unknown := sorted(set(PLACEHOLDER.findall(template)) - set(preset.figures)):
+        raise LoadError([Problem(file=str(path), message=f"no figure named {unknown[0]!r}")])
+    explanation = render(template, preset.values, path.name) if template else None
+    return Translation(title=data["title"], explanation=explanation)
+
+
 def _read_notes(path: Path) -> tuple[PlotSpec, Notes, str]:
     """A preset's front matter (the plot, the figures, the summary) and its paragraph."""
     text = path.read_text(encoding="utf-8")

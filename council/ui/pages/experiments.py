@@ -28,7 +28,7 @@ from council.experiments.bounds import (
 )
 from council.experiments.cells import CELL_METRICS
 from council.experiments.plan import plan
-from council.experiments.presets import PlotSpec, load_preset
+from council.experiments.presets import PlotSpec, load_preset, translation
 from council.experiments.presets import names as preset_names
 from council.experiments.report import plot_spec, sweep_cells, sweep_charts, varying
 from council.experiments.schedule import SweepResult
@@ -79,8 +79,15 @@ def _default(factor: str) -> list[Any]:
     return list(SweepConfig.model_fields[factor].default)
 
 
+def _title(name: str) -> str:
+    """A preset's plot title in this session's language (English where it has none)."""
+    preset = load_preset(name)
+    found = translation(preset, lang()) if lang() != "en" else None
+    return found.title if found else preset.plot.title
+
+
 def _preset() -> tuple[dict[str, Any], str]:
-    titles = {n: f"{n} · {load_preset(n).plot.title}" for n in preset_names()}
+    titles = {n: f"{n} · {_title(n)}" for n in preset_names()}
     name = str(
         st.selectbox(
             tr("preset"),
@@ -91,9 +98,13 @@ def _preset() -> tuple[dict[str, Any], str]:
         )
     )
     preset = load_preset(name)
-    st.markdown(preset.explanation)
-    if lang() != "en":
-        st.caption(tr("in_english"))
+    found = translation(preset, lang()) if lang() != "en" else None
+    if found is not None and found.explanation:
+        st.markdown(found.explanation)
+    else:
+        st.markdown(preset.explanation)
+        if lang() != "en":
+            st.caption(tr("in_english"))
     with st.expander(tr("preset_file")):
         st.code(preset.path.read_text(encoding="utf-8"), language="yaml")
     return preset.config.model_dump(), name
@@ -282,15 +293,34 @@ def wrapped_title(chart: Any) -> Any:
     return chart.properties(title=alt.TitleParams(text=lines, anchor="start", fontSize=13))
 
 
+AXIS_FACTORS = ("byzantine", "drop", "delay")
+"""Numeric factors a chart may have on its x axis (``report.AXES``), each with its words."""
+
+
+def in_language(chart: Any, metric: str, title: str) -> Any:
+    """The chart with its title and axis titles in this session's language (English as drawn)."""
+    if lang() == "en":
+        return chart
+    chart = chart.copy(deep=True)
+    inner = chart.spec if isinstance(chart, alt.FacetChart) else chart
+    inner.encoding.y.title = tr(f"metric_{metric}")
+    field = str(getattr(inner.encoding.x, "shorthand", "")).split(":")[0]
+    if field in AXIS_FACTORS:
+        inner.encoding.x.title = tr(f"axis_{field}")
+    return chart.properties(title=f"{title}: {tr(f'metric_{metric}')}")
+
+
 def _show(finished: Finished) -> None:
     result, cells, spec = finished["result"], finished["cells"], finished["spec"]
     st.subheader(tr("results"))
     st.caption(
         f"{finished['name']} · {tr('sweep_done', runs=f'{result.runs:,}', seconds=result.wall_s)}"
     )
-    for _, chart in sweep_charts(cells, spec):
+    title = _title(finished["name"]) if finished["name"] in preset_names() else spec.title
+    for metric, chart in sweep_charts(cells, spec):
         # Drawn as `council report` draws them (no Streamlit theme); Streamlit's Vega-Lite drops
         # a colour legend merged with the hidden dash and width ones unless they stand apart.
+        chart = in_language(chart, metric, title)
         chart = chart.resolve_legend(strokeDash="independent", strokeWidth="independent")
         st.altair_chart(wrapped_title(chart), theme=None)
     st.markdown(f"**{tr('cells_table')}**")

@@ -11,6 +11,7 @@ import streamlit as st
 from council.ui.room.host import console, holds_key, key_form, open_form
 from council.ui.room.projector import projector
 from council.ui.room.trainee import join_form, seat_page
+from council.ui.state import tr
 
 
 def main() -> None:
@@ -27,17 +28,14 @@ def main() -> None:
     if code and holds_key(code):
         console(code)
         return
-    st.title("Workshop room")
-    st.caption(
-        "Trainees join one council from their own phones; the facilitator opens the room and "
-        "hands out secret roles."
-    )
-    join_tab, open_tab = st.tabs(["Join a room", "Open a room (facilitator)"])
+    st.title(tr("room_page_title"))
+    st.caption(tr("room_page_caption"))
+    join_tab, open_tab = st.tabs([tr("room_tab_join"), tr("room_tab_open")])
     with join_tab:
         join_form(code)
     with open_tab:
         open_form()
-        with st.expander("Back to a room you opened"):
+        with st.expander(tr("room_back")):
             key_form(code)
 
 

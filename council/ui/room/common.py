@@ -7,9 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from council.contracts.choices import Language
 from council.contracts.room import Board, RoomStatus
+from council.present.i18n import group_name, text
+from council.present.room import board_in
 from council.session import room as rooms
 from council.store import default_path
+from council.ui.plain import md
+from council.ui.state import lang
 
 POLL_S = 2.0
 """How often a room's screens read the store for news."""
@@ -41,14 +46,43 @@ def option_text(board: Board, option: str) -> str:
     return f"{letter(board, option)} · {board.options.get(option, option)}"
 
 
-def waiting_line(status: RoomStatus) -> str:
+def shown(status: RoomStatus) -> Board:
+    """The room's board in this session's language (option labels, persona names)."""
+    return board_in(status.room.board, status.room.settings.config.scenario, lang())
+
+
+def round_name(round_no: int | None, language: Language) -> str:
+    """A turn's round in words: "the opening" for round 0, else "round N"."""
+    if not round_no:
+        return text("room_the_opening", language)
+    return text("room_round_n", language, round=round_no)
+
+
+def waiting_line(status: RoomStatus, language: Language = "en") -> str:
     """The visible 'waiting for N people' line (names of who has not answered)."""
     missing = status.missing
     if not missing:
-        return "Everyone has answered."
-    names = ", ".join(status.people.get(s, f"seat {s} (nobody joined)") for s in missing)
-    people = "person" if len(missing) == 1 else "people"
-    return f"Waiting for {len(missing)} {people}: {names}."
+        return text("room_everyone", language)
+    names = ", ".join(
+        status.people.get(s, text("room_nobody_joined", language, seat=s)) for s in missing
+    )
+    if len(missing) == 1:
+        return text("room_waiting_one", language, names=names)
+    return text("room_waiting_many", language, count=len(missing), names=names)
+
+
+def error_text(err: rooms.RoomError) -> str:
+    """What a room refused, in this session's language, as text (never Markdown made of it).
+
+    A state or a stakeholder group in the message is named in that language too.
+    """
+    language = lang()
+    fields = dict(err.fields)
+    if "state" in fields:
+        fields["state"] = text(f"room_state_{fields['state']}", language)
+    if "group" in fields:
+        fields["group"] = group_name(str(fields["group"]), language)
+    return md(text(f"room_error_{err.key}", language, **fields))
 
 
 def seen_key(code: str) -> str:

@@ -11,11 +11,23 @@ from html import escape
 
 import streamlit as st
 
+from council.contracts.choices import Language
 from council.contracts.principles import GROUPS
 from council.contracts.room import RoomStatus
-from council.present.room import GROUP_NAMES
+from council.present.i18n import group_name, text
+from council.present.room import board_in
 from council.session import room as rooms
-from council.ui.room.common import POLL_S, colour, db, letter, tick, waiting_line
+from council.ui.room.common import (
+    POLL_S,
+    colour,
+    db,
+    error_text,
+    letter,
+    round_name,
+    tick,
+    waiting_line,
+)
+from council.ui.state import lang
 
 STYLE = """
 <style>
@@ -37,38 +49,45 @@ STYLE = """
 """
 
 
-def board_html(status: RoomStatus) -> str:
-    """The projector's content for a room as it stands, as HTML."""
+def board_html(status: RoomStatus, language: Language = "en") -> str:
+    """The projector's content for a room as it stands, as HTML, in ``language``."""
     found = status.room
-    board = found.board
-    out = [STYLE, '<div class="pj">', f"<h1>Room {escape(found.code)}</h1>"]
+    board = board_in(found.board, found.settings.config.scenario, language)
+    title = text("room_title", language, code=found.code)
+    out = [STYLE, '<div class="pj">', f"<h1>{escape(title)}</h1>"]
     if found.state == "waiting":
-        label = "the opening" if found.round == 0 else f"round {found.round}"
-        out.append(f"<p><b>{escape(label.capitalize())}</b> · {escape(waiting_line(status))}</p>")
+        label = round_name(found.round, language)
+        waiting = waiting_line(status, language)
+        out.append(f"<p><b>{escape(label[:1].upper() + label[1:])}</b> · {escape(waiting)}</p>")
     elif rooms.finished(found):
         decided = found.decided
         words = (
-            f"Decided: {letter(board, decided)} · {escape(board.options.get(decided, decided))}"
+            text(
+                "room_decided",
+                language,
+                option=f"{letter(board, decided)} · {escape(board.options.get(decided, decided))}",
+            )
             if decided
-            else "No option reached the quorum."
+            else text("room_no_quorum", language)
         )
         out.append(f"<p><b>{words}</b></p>")
     else:
-        out.append(f"<p>{escape(found.state)}</p>")
+        out.append(f"<p>{escape(text(f'room_state_{found.state}', language))}</p>")
     # Quorum gauge: the most support any option has in the last ballot, against t.
     best = max(board.support.values(), default=0)
     t = max(board.quorum, 1)
     span = max(board.size, 1)
+    gauge = text("room_quorum_gauge", language, best=best, quorum=board.quorum, size=board.size)
+    aria = escape(text("room_gauge_label", language, best=best, quorum=t))
     out.append(
-        f"<p>Quorum: <b>{best}</b> of the <b>{board.quorum}</b> needed "
-        f"({board.size} seats){'' if board.ballots else ' · no ballot yet'}</p>"
-        f'<div class="gauge" role="img" aria-label="support {best} of {t}">'
+        f"<p>{gauge}{'' if board.ballots else text('room_no_ballot', language)}</p>"
+        f'<div class="gauge" role="img" aria-label="{aria}">'
         f'<div class="fill" style="width:{100 * best / span:.1f}%"></div>'
         f'<div class="mark" style="left:{100 * t / span:.1f}%"></div></div>'
     )
     # Tally bars with numbers: first choices in the last round.
     top = max(board.tally.values(), default=0) or 1
-    out.append(f"<p>Last round ({board.rounds} finished): first choices</p>")
+    out.append(f"<p>{escape(text('room_last_round', language, rounds=board.rounds))}</p>")
     for option, name in board.options.items():
         n = board.tally.get(option, 0)
         out.append(
@@ -80,25 +99,26 @@ def board_html(status: RoomStatus) -> str:
     # Who has answered (while the council waits for people).
     if found.state == "waiting":
         marks = " · ".join(
-            f"{'✔' if s in status.answered else '…'} {escape(status.people.get(s, f'seat {s}'))}"
+            f"{'✔' if s in status.answered else '…'} "
+            + escape(status.people.get(s, text("room_nobody_joined", language, seat=s)))
             for s in found.waiting
         )
-        out.append(f"<p>Answered: {marks}</p>")
-    out.append(_map(status))
+        out.append(f"<p>{text('room_answered', language, marks=marks)}</p>")
+    out.append(_map(status, language))
     out.append("</div>")
     return "\n".join(out)
 
 
-def _map(status: RoomStatus) -> str:
+def _map(status: RoomStatus, language: Language) -> str:
     """Seats grouped by stakeholder group, each with the letter of its last option."""
-    board = status.room.board
+    board = board_in(status.room.board, status.room.settings.config.scenario, language)
     last = board.latest
     parts = ['<div class="groups">']
     for group in GROUPS:
         seats = [s for s, g in sorted(board.groups.items()) if g == group]
         if not seats:
             continue
-        parts.append(f'<div class="group"><b>{GROUP_NAMES[group]}</b><br>')
+        parts.append(f'<div class="group"><b>{escape(group_name(group, language))}</b><br>')
         for s in seats:
             option = last.get(s)
             tag = letter(board, option) if option else "·"
@@ -117,11 +137,11 @@ def projector(code: str) -> None:
     try:
         rooms.room(db(), code)
     except rooms.RoomError as err:
-        st.error(str(err))
+        st.error(error_text(err))
         return
     _live(code)
 
 
 @st.fragment(run_every=POLL_S)
 def _live(code: str) -> None:
-    st.html(board_html(tick(rooms.status(db(), code))))
+    st.html(board_html(tick(rooms.status(db(), code)), lang()))
