@@ -200,7 +200,19 @@ def test_a_reload_at_your_turn_keeps_the_paused_run_and_khmer(server: str, brows
     page.set_default_timeout(WAIT_MS)
     page.goto(f"{server}/?lang=km")
     page.get_by_text("ការកំណត់", exact=True).click()  # Settings
-    page.get_by_text("សិក្ខាកាមម្នាក់អង្គុយក្នុងអាសនៈមួយ").click()  # a trainee takes a seat
+    # A trainee takes a seat: its label is clicked until the box reads as ticked (a click that
+    # lands while the first script run is still drawing the page can be lost on a loaded
+    # machine; the box itself sits under Streamlit's styled one and takes no click).
+    seat_label = "សិក្ខាកាមម្នាក់អង្គុយក្នុងអាសនៈមួយ"
+    box = page.get_by_role("checkbox", name=seat_label)
+    for _ in range(3):
+        page.get_by_text(seat_label).click()
+        deadline = time.monotonic() + 5
+        while not box.is_checked() and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        if box.is_checked():
+            break
+    assert box.is_checked()
     # The seat picker shows once the app has rerun with the box ticked; a Run pressed before
     # that would start a council with nobody at the table.
     page.get_by_text("អាសនៈសម្រាប់សិក្ខាកាម").first.wait_for()  # "Seat for the trainee"
