@@ -28,6 +28,8 @@ Status = Literal["decided", "no_quorum", "escalated", "error"]
 """How a run ended (DESIGN "How a run goes", 8)."""
 Reasoner = Literal["offline", "openai", "human"]
 """Who spoke for one seat: a backend, or a person at the app."""
+PERSON_ROLES = ("equivocate", "persuader", "collude", "stubborn")
+"""The secret faulty roles a person can be given (``persuader:OPTION`` and so on)."""
 
 
 def names(choice: Any) -> tuple[str, ...]:

@@ -23,8 +23,6 @@ CODE_LENGTH = 6
 TOKEN_BYTES = 16
 """A seat's token is ``secrets.token_urlsafe(16)``: 22 characters."""
 
-PERSON_ROLES = ("equivocate", "persuader", "collude", "stubborn")
-"""The secret faulty roles a person can be given (``persuader:OPTION`` and so on)."""
 
 RoomState = Literal["waiting", "running", "done", "closed", "failed"]
 """``waiting`` for people's statements; ``running`` while one session moves the run on;

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from council.contracts.choices import PERSON_ROLES
 from council.contracts.config import RunConfig
 from council.contracts.formats import Persona, Scenario
 from council.contracts.principles import GROUPS
 from council.contracts.record import Seat
-from council.contracts.room import PERSON_ROLES
 from council.contracts.seat_models import Endpoint, endpoint_of
 from council.engine.seating import Council, seat_council
 from council.library.catalog import Library, load_library, resolve_scenario
