@@ -15,7 +15,7 @@ from council.contracts.seat_key import SeatKey
 from council.engine.adversary import NONE, deliberation_inbox
 from council.engine.context import RunContext
 from council.engine.protocols import BallotResult, ProtocolState, run_ballot
-from council.rules.opinion import fj_update, majority_update, opening, wmsr_update
+from council.rules.opinion import opening, update_views
 
 
 def open_views(ctx: RunContext, seats: np.ndarray) -> np.ndarray:
@@ -90,12 +90,9 @@ def revise(
     Faulty seats do not move (their row comes back as it was) unless their fault model
     behaves honestly in that round; without ``round_no``, they never move.
     """
-    if ctx.config.update == "wmsr":
-        new = wmsr_update(first, now, inbox, heard, ctx.openness[seats], ctx.max_faulty)
-    elif ctx.config.update == "majority":
-        new = majority_update(now, inbox, heard)
-    else:
-        new = fj_update(first, now, inbox, heard, ctx.openness[seats])
+    new = update_views(
+        ctx.config.update, first, now, inbox, heard, ctx.openness[seats], ctx.max_faulty
+    )
     if not ctx.faulty.any() or (round_no is not None and ctx.fault.honest(round_no)):
         return new
     return np.where(ctx.faulty[seats][:, None], now, new)

@@ -174,3 +174,23 @@ def majority_update(own_now: np.ndarray, inbox: np.ndarray, heard: np.ndarray) -
     out[rows] = np.where(out[rows] >= top[:, None], top[:, None] - 0.1, out[rows])
     out[rows, winner[rows]] = top
     return out
+
+
+def update_views(
+    rule: str,
+    own_opening: np.ndarray,
+    own_now: np.ndarray,
+    inbox: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+    trim: int,
+) -> np.ndarray:
+    """A round's new views (m, K) under the update ``rule`` (``fj``, ``wmsr``, ``majority``).
+
+    W-MSR drops up to ``trim`` views on each side; the majority rule reads no openness.
+    """
+    if rule == "wmsr":
+        return wmsr_update(own_opening, own_now, inbox, heard, openness, trim)
+    if rule == "majority":
+        return majority_update(own_now, inbox, heard)
+    return fj_update(own_opening, own_now, inbox, heard, openness)

@@ -6,15 +6,15 @@ sparser graph (ring, small-world, scale-free) each seat hears its own neighbours
 graph drawn from the seed. For these the kernel builds each recipient's inbox for a block of
 runs at once, (A, n recipients, n senders, K), the faulty senders' rows being what their fault
 model's run form told that recipient, and calls the per-run path's own update
-(``council.rules.opinion``) with the runs folded into its rows: each row is computed as the
-per-run path computes it, so the floats are the same.
+(``council.rules.opinion.update_views``) with the runs folded into its rows: each row is
+computed as the per-run path computes it, so the floats are the same.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from council.rules.opinion import fj_update, majority_update, wmsr_update
+from council.rules.opinion import update_views
 
 
 def inboxes(
@@ -62,11 +62,7 @@ def revise_rows(
     rows = runs * n
     own_first, own_now = first.reshape(rows, k), now.reshape(rows, k)
     inbox_rows, heard_rows = inbox.reshape(rows, n, k), heard.reshape(rows, n)
-    open_rows = np.tile(openness, runs)
-    if update == "wmsr":
-        new = wmsr_update(own_first, own_now, inbox_rows, heard_rows, open_rows, trim)
-    elif update == "majority":
-        new = majority_update(own_now, inbox_rows, heard_rows)
-    else:
-        new = fj_update(own_first, own_now, inbox_rows, heard_rows, open_rows)
+    new = update_views(
+        update, own_first, own_now, inbox_rows, heard_rows, np.tile(openness, runs), trim
+    )
     return new.reshape(runs, n, k)
