@@ -191,11 +191,5 @@ def commits_received(
     if delivered is not None:
         got[~delivered] = NONE
     messages = int((got != NONE).sum() - (np.diagonal(got) != NONE).sum())
-    totals = np.zeros((n, k), dtype=np.int64)
-    quorate = np.zeros((n, k), dtype=bool)
-    for option in range(k):
-        backs = got == option
-        totals[:, option] = backs.sum(axis=1)
-        quorate[:, option] = ctx.system.seats_quorum(backs)
-    choice = np.where(quorate, totals, -1).argmax(axis=1)
-    return Commits(np.asarray(quorate.any(axis=1)), choice, messages)
+    quorate, choice = ctx.system.commit_choice(got, k)
+    return Commits(quorate, choice, messages)

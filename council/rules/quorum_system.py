@@ -73,6 +73,26 @@ class QuorumSystem(ABC):
         """Whether boolean supporter masks (..., n) are quorums: the per-seat reference."""
         return self.is_quorum(self.counts(supporters))
 
+    def commit_choice(self, got: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """What each recipient commits from the commits it received (..., n recipients, n senders).
+
+        ``got`` holds each sender's option (negative: none). Returns (...,) whether some option's
+        senders make a quorum, and which: among the quorate options, the one with the most
+        commits (the lower on a tie).
+
+        >>> s = Threshold(np.zeros(3, dtype=np.intp), np.array([3]), ("all",), 2)
+        >>> quorate, choice = s.commit_choice(np.array([[1, 1, 0], [0, -1, 1]]), 2)
+        >>> quorate.tolist(), choice[0].item()
+        ([True, False], 1)
+        """
+        totals = np.zeros((*got.shape[:-1], k), dtype=np.int64)
+        quorate = np.zeros((*got.shape[:-1], k), dtype=bool)
+        for option in range(k):
+            backs = got == option
+            totals[..., option] = backs.sum(axis=-1)
+            quorate[..., option] = self.seats_quorum(backs)
+        return np.asarray(quorate.any(axis=-1)), np.where(quorate, totals, -1).argmax(axis=-1)
+
 
 @dataclass(frozen=True, eq=False)
 class Threshold(QuorumSystem):

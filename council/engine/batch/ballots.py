@@ -261,7 +261,7 @@ def run_ballot(
             faulty_sent = would[:, None, :]
         if faulty_sent is not None:
             got[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = faulty_sent
-        quorate, choice = _commit_quorums(p.system, got, k)
+        quorate, choice = p.system.commit_choice(got, k)
         ready = honest & (committed == NONE) & quorate
     committed[ready] = choice[ready]
     return BallotOut(cast, messages, committed, locked)
@@ -312,22 +312,6 @@ def _supporters(
             told = sent.rankings[rows, sent.variant][..., 0] == option[:, :, None]  # (A, n, m)
         backs[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = told
     return backs
-
-
-def _commit_quorums(system: QuorumSystem, got: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """``views.commits_received`` with a run axis: (A, n) quorate seats, (A, n) their choice.
-
-    A seat's commits make a quorum for some option; it commits the quorate option with the
-    most commits.
-    """
-    runs, n, _ = got.shape
-    totals = np.zeros((runs, n, k), dtype=np.int64)
-    quorate = np.zeros((runs, n, k), dtype=bool)
-    for option in range(k):
-        backs = got == option
-        totals[..., option] = backs.sum(axis=-1)
-        quorate[..., option] = system.seats_quorum(backs)
-    return np.asarray(quorate.any(axis=-1)), np.where(quorate, totals, -1).argmax(axis=-1)
 
 
 def _top(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
