@@ -79,9 +79,9 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     committed = np.full((b, n), NONE, dtype=np.int64)
     locked = np.full((b, n), NONE, dtype=np.int64)
     first_cast = np.empty((b, n), dtype=np.int64)
-    each = np.broadcast_to(heard, (b, n, n))
-    per_round = each.sum(axis=(1, 2))
-    per_silent_round = per_round - (each & draws.faulty[:, None, :]).sum(axis=(1, 2))
+    listeners = heard.sum(axis=-2)  # (n,) or (B, n): how many hear each seat
+    per_round = np.broadcast_to(listeners.sum(axis=-1), (b,))
+    per_silent_round = per_round - (listeners * draws.faulty).sum(axis=-1)  # faulty unheard
     # The active runs' rows, gathered again only when some runs stop (at first: every run).
     active = np.arange(b)
     mine = _Active(first, draws.faulty, draws.faulty_index, seeds, committed, locked)
