@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from fake_openai import FakeOpenAI
 from streamlit.testing.v1 import AppTest
+from test_room_ui import page  # the room page opened at an address, checked for exceptions
 
 from council.session import room as rooms
 from council.session import room_keys
 from council.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "council/ui/pages/room.py")
 SCENARIO = "kh-credit-scoring-isolated-data"
 SECRET = "sk-typed-by-the-facilitator-4242"
 
@@ -31,15 +30,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("COUNCIL_FACILITATOR_KEY", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # only the typed key can work
     return path
-
-
-def page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def everything_shown(at: AppTest) -> str:

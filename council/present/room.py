@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from council.contracts.choices import Language
 from council.contracts.principles import GROUPS
 from council.contracts.record import RunRecord
-from council.contracts.room import Board
+from council.contracts.room import Board, RoomStatus
 from council.library.catalog import Library, load_library
 from council.present.handout import handout as run_handout
-from council.present.i18n import option_labels, persona_name, text
+from council.present.i18n import group_name, option_labels, persona_name, text
 
 
 def role_name(role: str, lang: Language = "en", options: Mapping[str, str] | None = None) -> str:
@@ -101,3 +101,39 @@ def handout(
         listed = ", ".join(f"{s.seat} ({s.behaviour})" for s in automated)
         lines += ["", text("room_automated_line", lang, seats=listed)]
     return "\n".join(lines) + "\n"
+
+
+def round_name(round_no: int | None, language: Language) -> str:
+    """A turn's round in words: "the opening" for round 0, else "round N"."""
+    if not round_no:
+        return text("room_the_opening", language)
+    return text("room_round_n", language, round=round_no)
+
+
+def waiting_line(status: RoomStatus, language: Language = "en") -> str:
+    """The visible 'waiting for N people' line (names of who has not answered)."""
+    missing = status.missing
+    if not missing:
+        return text("room_everyone", language)
+    names = ", ".join(
+        status.people.get(s, text("room_nobody_joined", language, seat=s)) for s in missing
+    )
+    if len(missing) == 1:
+        return text("room_waiting_one", language, names=names)
+    return text("room_waiting_many", language, count=len(missing), names=names)
+
+
+def refusal(key: str, fields: Mapping[str, object], language: Language) -> str:
+    """What a room refused (a ``RoomError``'s key and fields) in ``language``.
+
+    A state or a stakeholder group in the message is named in that language too.
+
+    >>> refusal("ended", {"code": "ABC123", "state": "closed"}, "en")
+    'room ABC123 is closed'
+    """
+    words = dict(fields)
+    if "state" in words:
+        words["state"] = text(f"room_state_{words['state']}", language)
+    if "group" in words:
+        words["group"] = group_name(str(words["group"]), language)
+    return text(f"room_error_{key}", language, **words)

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from council.contracts.choices import Language
 from council.contracts.room import Board, RoomStatus
-from council.present.i18n import group_name, text
-from council.present.room import board_in
+from council.present.room import board_in, refusal
 from council.session import room as rooms
 from council.store import default_path
 from council.ui.plain import md
@@ -51,38 +49,9 @@ def shown(status: RoomStatus) -> Board:
     return board_in(status.room.board, status.room.settings.config.scenario, lang())
 
 
-def round_name(round_no: int | None, language: Language) -> str:
-    """A turn's round in words: "the opening" for round 0, else "round N"."""
-    if not round_no:
-        return text("room_the_opening", language)
-    return text("room_round_n", language, round=round_no)
-
-
-def waiting_line(status: RoomStatus, language: Language = "en") -> str:
-    """The visible 'waiting for N people' line (names of who has not answered)."""
-    missing = status.missing
-    if not missing:
-        return text("room_everyone", language)
-    names = ", ".join(
-        status.people.get(s, text("room_nobody_joined", language, seat=s)) for s in missing
-    )
-    if len(missing) == 1:
-        return text("room_waiting_one", language, names=names)
-    return text("room_waiting_many", language, count=len(missing), names=names)
-
-
 def error_text(err: rooms.RoomError) -> str:
-    """What a room refused, in this session's language, as text (never Markdown made of it).
-
-    A state or a stakeholder group in the message is named in that language too.
-    """
-    language = lang()
-    fields = dict(err.fields)
-    if "state" in fields:
-        fields["state"] = text(f"room_state_{fields['state']}", language)
-    if "group" in fields:
-        fields["group"] = group_name(str(fields["group"]), language)
-    return md(text(f"room_error_{err.key}", language, **fields))
+    """What a room refused, in this session's language, as text (never Markdown made of it)."""
+    return md(refusal(err.key, err.fields, lang()))
 
 
 def seen_key(code: str) -> str:

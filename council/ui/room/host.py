@@ -20,7 +20,7 @@ from council.contracts.config import RunConfig, default_of
 from council.contracts.room import Room, RoomSettings
 from council.library.catalog import load_library
 from council.present.i18n import option_labels, scenario_title
-from council.present.room import handout, role_name
+from council.present.room import handout, role_name, round_name, waiting_line
 from council.reasoners.llm.errors import EndpointError
 from council.session import room as rooms
 from council.session import room_keys
@@ -32,11 +32,9 @@ from council.ui.room.common import (
     db,
     error_text,
     follow,
-    round_name,
     seen_key,
     tick,
     version,
-    waiting_line,
 )
 from council.ui.room.trainee import leaderboard
 from council.ui.state import lang, tr

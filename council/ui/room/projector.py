@@ -15,7 +15,7 @@ from council.contracts.choices import Language
 from council.contracts.principles import GROUPS
 from council.contracts.room import RoomStatus
 from council.present.i18n import group_name, text
-from council.present.room import board_in
+from council.present.room import board_in, round_name, waiting_line
 from council.session import room as rooms
 from council.ui.room.common import (
     POLL_S,
@@ -23,9 +23,7 @@ from council.ui.room.common import (
     db,
     error_text,
     letter,
-    round_name,
     tick,
-    waiting_line,
 )
 from council.ui.state import lang
 

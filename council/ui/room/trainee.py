@@ -18,7 +18,7 @@ from council.present.i18n import (
     scenario_title,
     text,
 )
-from council.present.room import brief, groups_to_tell
+from council.present.room import brief, groups_to_tell, round_name, waiting_line
 from council.reasoners.human import HumanPrompt
 from council.room_store import RoomStore
 from council.session import room as rooms
@@ -32,12 +32,10 @@ from council.ui.room.common import (
     follow,
     letter,
     option_text,
-    round_name,
     seen_key,
     shown,
     tick,
     version,
-    waiting_line,
 )
 from council.ui.state import lang, tr
 from council.ui.view import decision_card
