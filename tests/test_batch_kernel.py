@@ -9,6 +9,7 @@ table through ``run_block``.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -299,3 +300,24 @@ def test_a_draw_numpy_would_reject_is_found() -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_the_heap_keeps_freed_arrays_on_linux() -> None:
     assert heap.keep() and heap.keep()  # once per process; the second call is the first's
+
+
+@pytest.mark.parametrize(("fault", "protocol"), [("equivocate", "bft"), ("random", "tally")])
+def test_a_quorum_file_runs_on_the_kernel(tmp_path: Path, fault: str, protocol: str) -> None:
+    """Listed minimal quorums (a quorum file) are asked who backs a winner, as the per-run path."""
+    import yaml
+
+    path = tmp_path / "q.yaml"
+    groups = ("government", "industry", "academia", "civil_society")
+    quorums = {
+        "regulators-and-public": {"government": 5, "civil_society": 5},
+        "everyone": {g: 4 for g in groups},
+    }
+    path.write_text(yaml.safe_dump({"kind": "quorums", "quorums": quorums}), encoding="utf-8")
+    block = _block({"quorum": str(path), "byzantine": 6, "fault": fault, "protocol": protocol}, 200)
+    assert block.council.system.threshold is None  # beyond one threshold: the kernel asks it
+    assert takes(block.config, block.council)
+    kernel, each = run_on_kernel(block), run_seed_by_seed(block)
+    _same(kernel, each)
+    decided = sum(",decided," in row for row in kernel.text.splitlines())
+    assert 0 < decided < 200, decided  # both outcomes occur, so the rule is exercised
