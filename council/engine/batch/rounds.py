@@ -93,7 +93,7 @@ def _sums_per_recipient(
     Only the honest recipients' (the faulty ones' are zero): ``deliberate`` keeps the faulty
     seats' views.
     """
-    from council.engine.batch.inbox import sums_per_recipient
+    from council.engine.batch.recipient_sums import sums_per_recipient
 
     return sums_per_recipient(said, index, variants, which)
 

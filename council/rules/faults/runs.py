@@ -213,11 +213,12 @@ class CrashRuns(RunForm):
         return np.full((len(index), 1, index.shape[1]), NONE)
 
 
+@dataclass(frozen=True)
 class SilentAfterRuns(CrashRuns):
     """``SilentAfter``: an honest seat until round R, then nothing, as ``Crash``."""
 
-    def __init__(self, after: int) -> None:
-        self.after = after
+    after: int
+    """R: the first round whose statement is nothing."""
 
     def at(self, round_no: int) -> RunForm | None:
         """Nothing from its statement of round R on; its own statements and ballots before."""

@@ -1,11 +1,11 @@
-"""The compiled inbox sums (``engine.batch.inbox``) add as ``fj_update``'s einsum adds."""
+"""The compiled inbox sums (``engine.batch.recipient_sums``) add as ``fj_update``'s einsum adds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from council.engine.batch.inbox import sums_per_recipient
+from council.engine.batch.recipient_sums import sums_per_recipient
 
 
 @pytest.mark.parametrize(("n", "m", "k", "variants"), [(33, 10, 5, 33), (7, 2, 3, 2), (4, 1, 2, 4)])
