@@ -85,3 +85,21 @@ def test_integers_draw_again_where_numpy_rejects() -> None:
 
 def test_one_option_draws_nothing() -> None:
     assert pcg.integers(SEEDS[:10], (3, 5), (4, 2), 1).tolist() == np.zeros((10, 4, 2)).tolist()
+
+
+def test_numba_loads_without_importing_scipy_linalg() -> None:
+    """``jit`` answers numba's BLAS probe "absent" while numba loads, and only then."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from council.engine.batch import pcg\n"
+        "drawn = pcg.uniform(np.arange(4), (3, 1), (2,))\n"
+        "assert drawn.shape == (4, 2), drawn.shape\n"
+        "print('scipy.linalg' in sys.modules)\n"
+        "import scipy.linalg.cython_blas\n"  # SciPy works afterwards
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "ok"]

@@ -33,7 +33,7 @@ from council.experiments.table import paths, to_parquet
 from council.library.catalog import Library
 from council.library.loader import LoadError, Problem
 
-MAX_BLOCK = 1000
+MAX_BLOCK = 2000
 """Seeds per block at most: a block's rows are what a worker holds before sending them."""
 
 

@@ -12,21 +12,22 @@ own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.
 (2**32 - k) % k). ``tests/test_batch_pcg.py`` holds them to numpy's for thousands of seeds,
 including draws numpy rejects.
 
-numba is imported here only: ``draws`` imports this module when a random fault draws, so other
-sweeps and commands never load it. ``cache=True`` keeps the machine code between processes.
+numba is imported (through ``jit``) here and in ``recipient_sums`` only: ``draws`` imports
+this module when a random fault draws, so other sweeps and commands never load it. ``cache=True`` keeps the machine code between
+processes.
 """
 
 from __future__ import annotations
 
-import numba  # type: ignore[import-untyped]
 import numpy as np
 
+from council.engine.batch.jit import njit
 from council.engine.batch.streams import Streams, _seeded, seed_words
 
 _MASK32 = 0xFFFFFFFF
 
 
-@numba.njit(inline="always", cache=True)
+@njit(inline="always", cache=True)
 def _mul_hi(a, b):  # type: ignore[no-untyped-def]
     """The high 64 bits of a * b (uint64), from 32-bit halves."""
     low = np.uint64(0xFFFFFFFF)
@@ -36,7 +37,7 @@ def _mul_hi(a, b):  # type: ignore[no-untyped-def]
     return a1 * b1 + (p01 >> np.uint64(32)) + (p10 >> np.uint64(32)) + (mid >> np.uint64(32))
 
 
-@numba.njit(inline="always", cache=True)
+@njit(inline="always", cache=True)
 def _step(high, low, inc_high, inc_low):  # type: ignore[no-untyped-def]
     """One PCG64 step: state * MULT + inc (mod 2**128), as (high, low) words."""
     mult_high, mult_low = np.uint64(0x2360ED051FC65DA4), np.uint64(0x4385DF649FCCF645)
@@ -47,7 +48,7 @@ def _step(high, low, inc_high, inc_low):  # type: ignore[no-untyped-def]
     return product_high + inc_high + carry, new_low
 
 
-@numba.njit(inline="always", cache=True)
+@njit(inline="always", cache=True)
 def _output(high, low):  # type: ignore[no-untyped-def]
     """XSL-RR: the two halves xored, rotated right by the top six bits of the state."""
     mixed = high ^ low
@@ -55,7 +56,7 @@ def _output(high, low):  # type: ignore[no-untyped-def]
     return (mixed >> turn) | (mixed << ((np.uint64(64) - turn) & np.uint64(63)))
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _doubles(high, low, inc_high, inc_low, start, span, out):  # type: ignore[no-untyped-def]
     """Fill out (count, B): each seed's first ``count`` doubles, seeds innermost (side by side).
 
@@ -72,7 +73,7 @@ def _doubles(high, low, inc_high, inc_low, start, span, out):  # type: ignore[no
             row[b] = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-untyped-def]
     """Fill out (groups, B): in each group of ``k`` doubles of each seed, the smallest's place.
 
@@ -97,7 +98,7 @@ def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-un
                 hot[b] = row[b] == j
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type: ignore[no-untyped-def]
     """Each seed's ``integers(0, k, count)``: numpy's buffered Lemire draws, seeds side by side.
 

@@ -8,11 +8,12 @@ them (``rounds.fj_rows``): the same floats, bit for bit.
 
 from __future__ import annotations
 
-import numba  # type: ignore[import-untyped]
 import numpy as np
 
+from council.engine.batch.jit import njit
 
-@numba.njit(cache=True)
+
+@njit(cache=True)
 def _sums(said, index, variants, which, total):  # type: ignore[no-untyped-def]
     """Fill total (n, K, A) for each run's honest recipients; a sender added to all of them.
 

@@ -254,7 +254,19 @@ class RandomRuns(RunForm):
         Not ``whole``: only the firsts, the smallest draw's (the first on a tie, as argsort's
         small sorts are stable).
         """
-        runs, n, k = ranks.shape
+        return self._prepared(ranks.shape, index, draws, step, whole)
+
+    def prepared_firsts(
+        self, scores: np.ndarray, pinned: np.ndarray, firsts: np.ndarray, honest: np.ndarray,
+        index: np.ndarray, draws: RunDraws, step: int,
+    ) -> Prepared | None:  # fmt: skip
+        """``prepared``'s firsts: they depend on nobody's ballot, so no rankings are needed."""
+        return self._prepared(scores.shape, index, draws, step, whole=False)
+
+    def _prepared(
+        self, shape: tuple[int, ...], index: np.ndarray, draws: RunDraws, step: int, whole: bool
+    ) -> Prepared:
+        runs, n, k = shape
         shape = (n, index.shape[1], k)
         if whole:
             order = np.argsort(draws.uniform(step, shape), axis=-1)

@@ -1,0 +1,34 @@
+"""numba's ``njit``, imported without its BLAS probe: the one place the kernel imports numba.
+
+On import, ``numba.np.arraymath`` checks for a BLAS by importing ``scipy.linalg`` (about
+0.2 s of a sweep worker's start-up when SciPy is installed, as pref_voting installs it). The
+kernel's compiled functions use no linear algebra: the probe is answered "absent" (an
+ImportError) while numba loads, and SciPy is left importable afterwards. numba's own linear
+algebra would still probe again when compiled (``ensure_blas`` runs at compile time).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+_PROBE = "scipy.linalg.cython_blas"
+
+
+def _load() -> Any:
+    """numba, with ``numba.np.arraymath`` loaded while the BLAS probe fails."""
+    blocked = _PROBE not in sys.modules
+    if blocked:
+        sys.modules[_PROBE] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import numba  # type: ignore[import-untyped]
+        import numba.np.arraymath  # type: ignore[import-untyped]  # noqa: F401  # probes BLAS
+    finally:
+        if blocked and sys.modules.get(_PROBE, "") is None:
+            del sys.modules[_PROBE]
+    return numba
+
+
+numba = _load()
+njit = numba.njit
+"""``numba.njit``."""
