@@ -147,11 +147,12 @@ def _decide(
         winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     else:
         winner = _winners_each(p.method, ranks, honest, extra_ranks, backing.shape[1])
-    held = np.take_along_axis(backing, winner[..., None], axis=-1)[..., 0]
+    rows = np.arange(len(winner))[:, None]
+    held = backing[rows, np.arange(backing.shape[1]), winner]  # (A, V): the winner's backing
     if variant is None:
         n = ranks.shape[1]
         return np.repeat(winner, n, axis=1), np.repeat(held, n, axis=1)
-    return np.take_along_axis(winner, variant, axis=1), np.take_along_axis(held, variant, axis=1)
+    return winner[rows, variant], held[rows, variant]
 
 
 def _winners_each(
