@@ -48,28 +48,39 @@ class BallotOut:
     locked: np.ndarray
 
 
-def rankings(scores: np.ndarray, pinned: np.ndarray, whole: bool = True) -> np.ndarray:
+def rankings(
+    scores: np.ndarray, pinned: np.ndarray, whole: bool = True, top: np.ndarray | None = None
+) -> np.ndarray:
     """``honest_rankings`` per run: own order, a pinned option (NONE: none) put first.
 
     Not ``whole``: only the firsts (..., 1), the highest score's (the lower on a tie, as the
-    stable sort puts it first) or the pin.
+    stable sort puts it first; ``top``, where it is known) or the pin.
 
     >>> rankings(np.array([[[0.1, 0.5, 0.5], [0.3, 0.2, 0.1]]]), np.array([[NONE, 2]]))
     array([[[1, 2, 0],
             [2, 0, 1]]])
     """
     if not whole:
-        firsts = scores.argmax(axis=-1)
+        firsts = scores.argmax(axis=-1) if top is None else top
         return np.where(pinned != NONE, pinned, firsts)[..., None]
     # the places' options: the inverse permutation
     return positions(ordered_positions(scores, pinned))
 
 
-def approvals(scores: np.ndarray, pinned: np.ndarray) -> np.ndarray:
-    """``honest_ballots``' approvals per run: above zero and the top; a pinned seat its pin."""
+def approvals(scores: np.ndarray, pinned: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
+    """``honest_ballots``' approvals per run: above zero and the top; a pinned seat its pin.
+
+    ``top``: each seat's highest-scored option, where it is known (``scores.argmax(-1)``).
+
+    >>> approvals(np.array([[[-0.2, -0.1, 0.3], [-0.5, -0.4, -0.6]]]), np.array([[NONE, 0]]))
+    array([[[False, False,  True],
+            [ True, False, False]]])
+    """
     approve = scores > 0
-    top = scores.argmax(axis=-1)
-    np.put_along_axis(approve, top[..., None], True, axis=-1)
+    k = scores.shape[-1]
+    flat = approve.reshape(-1, k)
+    firsts = scores.argmax(axis=-1) if top is None else top
+    flat[np.arange(len(flat)), firsts.reshape(-1)] = True
     rows = pinned != NONE
     if rows.any():
         approve[rows] = False
@@ -96,6 +107,9 @@ def _honest_sum(
     """The honest seats' ballots' rows (A, n, K) summed per run (A, K)."""
     if method == "plurality":
         return option_counts(ranks[..., 0], honest, k)
+    if method == "approval":  # count the approving honest seats: no int64 rows
+        assert approve is not None
+        return np.add.reduce(approve & honest[..., None], axis=1, dtype=np.int64)
     return (score_rows(method, ranks, approve, k) * honest[..., None]).sum(axis=1)
 
 
@@ -200,8 +214,9 @@ def run_ballot(
     form = p.form.at(after_round) if p.form is not None and m else None
     own = form is None and p.form is not None and m > 0  # faulty seats cast their own ballots
     whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
-    ranks = rankings(scores, pinned, whole)
-    approve = approvals(scores, pinned) if p.approval else None
+    top = None if whole else scores.argmax(axis=-1)  # one argmax for firsts and approvals
+    ranks = rankings(scores, pinned, whole, top)
+    approve = approvals(scores, pinned, top) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
     sent = None
