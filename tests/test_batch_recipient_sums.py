@@ -28,3 +28,26 @@ def test_honest_recipients_sum_what_they_hear_in_sender_order(
         honest = np.setdiff1d(np.arange(n), index[a])
         assert total[honest, :, a].tolist() == expected[honest].tolist()
         assert (total[index[a], :, a] == 0.0).all()
+
+
+@pytest.mark.parametrize(("n", "m", "k", "runs"), [(33, 10, 5, 70), (7, 2, 3, 31), (4, 1, 2, 1)])
+def test_uniform_sums_draw_what_pcg_uniform_draws_and_add_it_in_order(
+    n: int, m: int, k: int, runs: int
+) -> None:
+    """Drawn and added in one pass (chunks of CHUNK runs, a short last one) = drawn, then added."""
+    from council.engine.batch import pcg
+    from council.engine.batch.recipient_sums import uniform_sums
+
+    rng = np.random.default_rng(11)
+    said = rng.normal(size=(n, k, runs)) * 10.0 ** rng.integers(-3, 4, size=(n, k, runs))
+    index = np.sort(np.array([rng.choice(n, m, replace=False) for _ in range(runs)]), axis=1)
+    seeds = np.arange(1000, 1000 + runs)
+    tail = (3, 2)
+    states = pcg.seed_states(seeds, tail)
+    assert states is not None
+    drawn = pcg.uniform(seeds, tail, (n, m, k), -1.0, 1.0)
+    which = np.broadcast_to(np.arange(n), (runs, n))
+    expected = sums_per_recipient(said, index, drawn, which)
+    got = uniform_sums(said, index, states, -1.0, 1.0)
+    assert got.tolist() == expected.tolist()
+    assert np.abs(got).sum() > 0  # the test compares sums, not zeros

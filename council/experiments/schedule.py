@@ -149,8 +149,10 @@ def _require_pyarrow(out: Path) -> None:
 
 
 def _block_size(runs: int, seeds: int, workers: int) -> int:
-    """Enough blocks to keep every worker busy (8 each), none above MAX_BLOCK or a cell; a
-    cell's seeds cut into blocks of even size (2,942 seeds: two of 1,471, not 1,500 and 1,442).
+    """Enough blocks to keep every worker busy (8 each), none above MAX_BLOCK or a cell.
+
+    A cell's seeds are cut into blocks of even size (2,942 seeds: two of 1,471, not 1,500
+    and 1,442).
 
     >>> _block_size(100_028, 2942, 2), _block_size(100_002, 33_334, 2), _block_size(10, 10, 2)
     (1471, 1450, 1)

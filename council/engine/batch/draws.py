@@ -129,6 +129,15 @@ class SeedDraws:
 
         return pcg.uniform(self.seeds, (RANDOM_FAULT_STREAM, step), shape, low, high)
 
+    def states(self, step: int) -> tuple[np.ndarray, ...] | None:
+        """Each run's seeded PCG64 for ``step``: state high, low, inc high, low (uint64, (A,)).
+
+        None for seeds past one entropy word (numpy's own generators draw those).
+        """
+        from council.engine.batch import pcg
+
+        return pcg.seed_states(self.seeds, (RANDOM_FAULT_STREAM, step))
+
     def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Where the smallest of each last-axis group of ``uniform`` is, and as one-hot rows."""
         from council.engine.batch import pcg

@@ -13,8 +13,8 @@ own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.
 including draws numpy rejects.
 
 numba is imported (through ``jit``) here and in ``recipient_sums`` only: ``draws`` imports
-this module when a random fault draws, so other sweeps and commands never load it. ``cache=True`` keeps the machine code between
-processes.
+this module when a random fault draws, so other sweeps and commands never load it.
+``cache=True`` keeps the machine code between processes.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type:
                 counts[i // per, value, b] += 1
 
 
-def _states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
+def seed_states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
     """Each seed's seeded PCG64 (state high, low, inc high, low), or None past one word."""
     if len(seeds) and int(seeds.max()) > _MASK32:
         return None
@@ -159,7 +159,7 @@ def uniform(
     axis is innermost in memory.
     """
     out = np.empty((*shape, len(seeds)))
-    states = _states(seeds, tail)
+    states = seed_states(seeds, tail)
     flat = out.reshape(-1, len(seeds))
     if states is None:
         for i, rng in enumerate(Streams().each(seeds, *tail)):
@@ -179,7 +179,7 @@ def firsts(
     """
     *groups, k = shape
     options = np.arange(k)
-    states = _states(seeds, tail)
+    states = seed_states(seeds, tail)
     if states is None or not k:
         drawn = uniform(seeds, tail, shape)
         first = drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
@@ -199,7 +199,7 @@ def integers(
     A view with the seed axis innermost in memory.
     """
     out = np.zeros((*shape, len(seeds)), dtype=np.int64)
-    states = _states(seeds, tail)
+    states = seed_states(seeds, tail)
     flat = out.reshape(-1, len(seeds))
     if states is None:
         for i, rng in enumerate(Streams().each(seeds, *tail)):
@@ -216,7 +216,7 @@ def counts(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: 
     """
     *groups, per = shape
     total = np.zeros((*groups, k, len(seeds)), dtype=np.int64)
-    states = _states(seeds, tail)
+    states = seed_states(seeds, tail)
     if states is None or k < 2:
         drawn = integers(seeds, tail, shape, k)
         return (drawn[..., None] == np.arange(k)).sum(axis=-2)

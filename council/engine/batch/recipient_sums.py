@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from council.engine.batch.jit import njit
+from council.engine.batch.pcg import _output, _step
+
+CHUNK = 32
+"""Runs drawn at once by ``uniform_sums``: their draws (33 x 10 x 5 x 32 doubles) stay in cache."""
 
 
 @njit(cache=True)
@@ -79,4 +83,93 @@ def sums_per_recipient(
     total = np.empty(said.shape)
     _sums(said, index.astype(np.int64, copy=False), variants, which.astype(np.int64, copy=False),
           total)  # fmt: skip
+    return total
+
+
+@njit(cache=True)
+def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total):  # type: ignore[no-untyped-def]
+    """Fill total (n, K, A): each honest recipient's sum, the faulty seats' views drawn here.
+
+    Run a's faulty seats tell recipient i ``start + span * random()`` per seat p and option o,
+    drawn from its stream in the order (i, p, o), as ``pcg._doubles`` draws them; CHUNK runs
+    are drawn side by side (seeds innermost), kept in ``drawn`` and never in a whole block's
+    array. Then each run's sums, as ``_sums`` adds them: sender by sender in order, K rows over
+    all n recipients; an honest sender is added to the whole row and the recipient's own
+    entry put back as it was (x + y, then y again: its sum is untouched). Faulty recipients'
+    sums are zero.
+    """
+    n, k, runs = said.shape
+    m = index.shape[1]
+    scale = 1.0 / 9007199254740992.0
+    chunk_high = np.empty(CHUNK, dtype=np.uint64)  # the chunk's states, side by side
+    chunk_low = np.empty(CHUNK, dtype=np.uint64)
+    chunk_inc_high = np.zeros(CHUNK, dtype=np.uint64)
+    chunk_inc_low = np.zeros(CHUNK, dtype=np.uint64)
+    drawn = np.empty((n, m, k, CHUNK))
+    heard = np.empty((m, k, n))
+    position = np.empty(n, dtype=np.int64)
+    acc = np.empty((k, n))
+    for a0 in range(0, runs, CHUNK):
+        size = min(CHUNK, runs - a0)
+        chunk_high[:] = 0  # a short last chunk draws from zero states in its unused places
+        chunk_low[:] = 0
+        chunk_high[:size] = high[a0 : a0 + size]
+        chunk_low[:size] = low[a0 : a0 + size]
+        chunk_inc_high[:size] = inc_high[a0 : a0 + size]
+        chunk_inc_low[:size] = inc_low[a0 : a0 + size]
+        for i in range(n):
+            for p in range(m):
+                for o in range(k):
+                    row = drawn[i, p, o]
+                    for c in range(CHUNK):  # a fixed count: the compiler draws side by side
+                        h, lo = _step(chunk_high[c], chunk_low[c], chunk_inc_high[c],
+                                      chunk_inc_low[c])  # fmt: skip
+                        chunk_high[c], chunk_low[c] = h, lo
+                        row[c] = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
+        for c in range(size):
+            a = a0 + c
+            for i in range(n):
+                for p in range(m):
+                    for o in range(k):
+                        heard[p, o, i] = drawn[i, p, o, c]
+            position[:] = -1
+            for p in range(m):
+                position[index[a, p]] = p
+            acc[:] = 0.0
+            for j in range(n):
+                p = position[j]
+                if p < 0:
+                    for o in range(k):
+                        row = acc[o]
+                        x = said[j, o, a]
+                        kept = row[j]
+                        for i in range(n):
+                            row[i] += x
+                        row[j] = kept
+                else:
+                    for o in range(k):
+                        row = acc[o]
+                        told = heard[p, o]
+                        for i in range(n):
+                            row[i] += told[i]
+            for i in range(n):
+                mine = position[i] < 0
+                for o in range(k):
+                    total[i, o, a] = acc[o, i] if mine else 0.0
+
+
+def uniform_sums(
+    said: np.ndarray, index: np.ndarray, states: tuple[np.ndarray, ...], low: float, high: float
+) -> np.ndarray:
+    """(n, K, A): ``sums_per_recipient`` of uniform views, drawn as they are added.
+
+    Each run draws ``uniform(low, high, (n, m, K))`` from its PCG64 ``states`` (high, low,
+    inc high, inc low): what the faulty seats tell each recipient.
+    """
+    total = np.empty(said.shape)
+    if said.size:
+        _uniform_sums(said, index.astype(np.int64, copy=False), *states, float(low),
+                      float(high) - float(low), total)  # fmt: skip
+    else:
+        total[:] = 0.0
     return total

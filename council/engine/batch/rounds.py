@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from council.engine.batch.inboxes import hearing, inboxes, revise_rows
-from council.rules.faults.runs import RunDraws, RunForm
+from council.rules.faults.runs import RunDraws, RunForm, Said, Uniform
 
 
 def fj_rows(
@@ -19,7 +19,7 @@ def fj_rows(
     heard: np.ndarray,
     openness: np.ndarray,
     index: np.ndarray,
-    sent: tuple[np.ndarray, np.ndarray] | None,
+    sent: tuple[np.ndarray, np.ndarray] | Uniform | None,
     silent: bool = False,
 ) -> np.ndarray:
     """``fj_update`` of A runs' views (A, n, K) on a complete graph (``heard``).
@@ -41,6 +41,8 @@ def fj_rows(
     said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
     if sent is None:
         total = _sums(said[None])[0]
+    elif isinstance(sent, Uniform):
+        total = _uniform_sums(said, index, sent)
     elif len(sent[0][0]) < n:
         variants, which = sent  # a few variants: sum for every (variant, recipient)
         count = len(variants[0])
@@ -98,6 +100,23 @@ def _sums_per_recipient(
     return sums_per_recipient(said, index, variants, which)
 
 
+def _uniform_sums(said: np.ndarray, index: np.ndarray, views: Uniform) -> np.ndarray:
+    """Sums (n, K, A) when each recipient hears its own uniform views from the faulty seats.
+
+    Drawn and added in one compiled pass where the draws are the kernel's own (the seeds'
+    PCG64 streams); else drawn first.
+    """
+    from council.engine.batch import recipient_sums
+    from council.engine.batch.draws import SeedDraws
+
+    states = views.draws.states(views.step) if isinstance(views.draws, SeedDraws) else None
+    if states is None:
+        variants = views.drawn()
+        which = np.broadcast_to(np.arange(len(said)), (said.shape[2], len(said)))
+        return recipient_sums.sums_per_recipient(said, index, variants, which)
+    return recipient_sums.uniform_sums(said, index, states, views.low, views.high)
+
+
 def _anchor(
     first: np.ndarray, total: np.ndarray, count: np.ndarray, openness: np.ndarray
 ) -> np.ndarray:
@@ -139,15 +158,19 @@ def deliberate(
     """
     said_form = None if form is None else form.at(round_no - 1)  # round r hears round r - 1
     silent = said_form is not None and said_form.silent
-    sent = None
+    said: Said | None = None
+    sent: tuple[np.ndarray, np.ndarray] | Uniform | None = None
     if said_form is not None and index.shape[1]:
         said = said_form.said(now, faulty, index, draws, round_no)
-        sent = (said.variants, said.which)
-    if update == "fj" and heard.ndim == 2 and complete(heard):
+    fj = update == "fj" and heard.ndim == 2 and complete(heard)
+    if said is not None:  # drawn views stay undrawn where fj_rows draws and adds them at once
+        sent = said.uniform if fj and said.uniform is not None else said.arrays()
+    if fj:
         new = fj_rows(first, now, heard, openness, index, sent, silent and sent is not None)
     else:
         each = hearing(heard, len(now), index, silent)
-        new = revise_rows(update, first, now, inboxes(now, index, sent), each, openness, trim)
+        arrays = None if isinstance(sent, Uniform) else sent
+        new = revise_rows(update, first, now, inboxes(now, index, arrays), each, openness, trim)
     if form is None or not index.shape[1] or form.moves(round_no):
         return new
     return np.where(faulty[:, :, None], now, new)

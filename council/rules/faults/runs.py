@@ -50,11 +50,45 @@ class RunDraws(Protocol):
 
 
 @dataclass(frozen=True)
-class Said:
-    """What the faulty seats say in a round: variants (A, V, m, K), and who hears which (A, n)."""
+class Uniform:
+    """Views drawn uniformly in [low, high), not drawn yet.
 
-    variants: np.ndarray
+    One per run, recipient, faulty seat and option: each run's ``draws.uniform(step, shape,
+    low, high)``, ``shape`` (n, m, K).
+
+    The batch kernel may draw them and add them into each recipient's inbox in one pass
+    (``engine.batch.recipient_sums``) instead of holding (A, n, m, K) doubles in memory.
+    """
+
+    draws: RunDraws
+    step: int
+    shape: tuple[int, int, int]
+    low: float
+    high: float
+
+    def drawn(self) -> np.ndarray:
+        """(A, n, m, K) the views."""
+        return self.draws.uniform(self.step, self.shape, self.low, self.high)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the faulty seats say in a round: variants (A, V, m, K), and who hears which (A, n).
+
+    ``variants`` None: one variant per recipient (``which`` is each recipient's own number),
+    drawn uniformly when asked (``uniform``).
+    """
+
+    variants: np.ndarray | None
     which: np.ndarray
+    uniform: Uniform | None = None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(variants, which), the uniform views drawn if they are not yet."""
+        if self.variants is not None:
+            return self.variants, self.which
+        assert self.uniform is not None
+        return self.uniform.drawn(), self.which
 
 
 @dataclass(frozen=True)
@@ -240,10 +274,10 @@ class RandomRuns(RunForm):
         draws: RunDraws,
         round_no: int,
     ) -> Said:
-        """Uniform views in [-1, 1]: one variant per recipient."""
+        """Uniform views in [-1, 1]: one variant per recipient, drawn when asked."""
         runs, n, k = views.shape
-        drawn = draws.uniform(round_no, (n, index.shape[1], k), -1.0, 1.0)
-        return Said(drawn, np.broadcast_to(np.arange(n), (runs, n)))
+        drawn = Uniform(draws, round_no, (n, index.shape[1], k), -1.0, 1.0)
+        return Said(None, np.broadcast_to(np.arange(n), (runs, n)), drawn)
 
     def prepared(
         self, ranks: np.ndarray, honest: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
