@@ -19,7 +19,7 @@ from council.engine.batch.draws import SeedDraws, draw_block
 from council.engine.batch.rounds import deliberate
 from council.engine.seating import Council
 from council.rules.faults import NONE
-from council.rules.opinion import TEMPERATURE, distribution, opening
+from council.rules.opinion import TEMPERATURE, distribution
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
@@ -72,7 +72,9 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
                  None if system.threshold is not None else system)  # fmt: skip
     heard = graphs(config, n, seeds)
     b = len(seeds)
-    first = opening(council.base[None], draws.noise)
+    # ``opening``'s arithmetic, in the noise's own array (the block's draws need it no more)
+    first = np.add(council.base[None], draws.noise, out=draws.noise)
+    np.clip(first, -1.0, 1.0, out=first)
     final = first.copy()
     rounds = np.full(b, config.rounds, dtype=np.int64)
     messages = np.zeros(b, dtype=np.int64)
@@ -213,12 +215,13 @@ def _drift_by_columns(
         top[above] = j
         np.maximum(best, columns[j], out=best)
     flips = (top[:, :h] != top[:, h:]).sum(axis=1)
-    z = columns / TEMPERATURE
+    z = np.divide(columns, TEMPERATURE, out=columns)  # in place: a block's largest arrays
     z -= best / TEMPERATURE  # the max of z: dividing by a positive number keeps the order
     e = np.exp(z, out=z)
     total = _in_order(e)
     e /= total
-    tv = 0.5 * _in_order(np.abs(e[:, :, :h] - e[:, :, h:]))
+    apart = np.subtract(e[:, :, :h], e[:, :, h:])
+    tv = 0.5 * _in_order(np.abs(apart, out=apart))
     return tv.sum(axis=1) / h, flips
 
 
