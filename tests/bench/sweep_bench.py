@@ -61,6 +61,12 @@ def workloads(runs: int) -> dict[str, dict[str, object]]:
     }
 
 
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+"""Both commands run as an installed Python runs them, its modules' bytecode cached (a shell
+that sets PYTHONDONTWRITEBYTECODE would have every start compile the package from source:
+about 35 ms of the sweep's start here; numpy and the bare core's imports are compiled by pip)."""
+
+
 def _cpu() -> float:
     """CPU seconds used so far by this process's finished children (and theirs)."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -75,7 +81,7 @@ def sweep(config: dict[str, object], workers: int) -> dict[str, float]:
         command = [sys.executable, "-m", "council", "sweep", str(path), "--out",
                    str(Path(tmp) / "t.csv"), "--workers", str(workers)]  # fmt: skip
         started, cpu = time.perf_counter(), _cpu()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=ENV)
         watched = psutil.Process(process.pid)
         peak = largest = 0
         while process.poll() is None:
@@ -101,7 +107,7 @@ def bare(runs: int, workers: int) -> tuple[float, float]:
     cpu = _cpu()
     out = subprocess.run(
         [sys.executable, str(BARE), "--runs", str(batches * 2000), "--workers", str(workers)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=ENV,
     ).stdout  # fmt: skip
     cpu = _cpu() - cpu
     found = re.search(r"= ([\d,]+) runs/s", out)
