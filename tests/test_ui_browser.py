@@ -109,6 +109,10 @@ def test_run_a_33_seat_council_see_the_decision_export_and_switch_to_khmer(
     reader = context.new_page()
     reader.set_content('<html lang="km"><body><pre id="handout"></pre></body></html>')
     reader.eval_on_selector("#handout", "(node, text) => { node.textContent = text; }", khmer_md)
+    # Once laid out and drawn: asked at once, Chromium reported no fonts in one full-suite run.
+    reader.evaluate(
+        "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => r(1))))"
+    )
     fonts = _fonts_of(reader, "#handout")
     assert any("Khmer" in family and glyphs > 100 for family, glyphs in fonts.items()), fonts
     context.close()

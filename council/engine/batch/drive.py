@@ -9,6 +9,7 @@ rest deliberate one more round and ballot again. The outcome and metrics are tho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -96,7 +97,7 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
         return deliberate(form, mine.first, views, mine.faulty, mine.index,
                           SeedDraws(mine.seeds), heard if heard.ndim == 2 else heard[active],
                           council.openness, round_no, config.update,
-                          council.max_faulty)  # fmt: skip
+                          council.max_faulty, mine.first_said)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
         now = more(now, r)
@@ -146,6 +147,11 @@ class _Active:
     seeds: np.ndarray
     committed: np.ndarray
     locked: np.ndarray
+
+    @cached_property
+    def first_said(self) -> np.ndarray:
+        """The openings (n, K, A), as the rounds lay out views: made once per active set."""
+        return np.ascontiguousarray(self.first.transpose(1, 2, 0))
 
     def rows(self, keep: np.ndarray) -> _Active:
         """The rows ``keep`` (a boolean mask) selects."""

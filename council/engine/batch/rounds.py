@@ -21,6 +21,7 @@ def fj_rows(
     index: np.ndarray,
     sent: tuple[np.ndarray, np.ndarray] | Uniform | None,
     silent: bool = False,
+    first_said: np.ndarray | None = None,
 ) -> np.ndarray:
     """``fj_update`` of A runs' views (A, n, K) on a complete graph (``heard``).
 
@@ -33,7 +34,7 @@ def fj_rows(
     sender by sender in order, so the floats are the same bit for bit (the kernel tests hold
     the two together; einsum adds 0 * a seat's own view to its sum, which leaves it as it
     was). The run axis is innermost throughout: numpy's loops then run over runs, not over a
-    few options.
+    few options. ``first_said``: ``first`` laid out so, if the caller has it.
     """
     if not complete(heard):
         raise ValueError("the kernel's rounds take a complete graph")
@@ -62,7 +63,8 @@ def fj_rows(
         quiet = np.zeros((runs, n), dtype=np.int64)
         quiet[np.arange(runs)[:, None], index] = 1
         hearing = (hearing[:, 0, 0] - index.shape[1] + quiet).T[:, None, :]  # (n, 1, A)
-    first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
+    if first_said is None:  # the openings, (n, K, A): the same every round of a run
+        first_said = np.ascontiguousarray(first.transpose(1, 2, 0))
     total += said  # the seat's own view and those it heard (x + y is y + x, bit for bit)
     held = _anchor(first_said, total, hearing, openness[:, None, None])
     return np.ascontiguousarray(held.transpose(2, 0, 1))
@@ -146,6 +148,7 @@ def deliberate(
     round_no: int,
     update: str = "fj",
     trim: int = 0,
+    first_said: np.ndarray | None = None,
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
 
@@ -154,7 +157,8 @@ def deliberate(
     the form says they move as honest seats this round.
     ``heard`` is one graph (n, n) for every run, or each run's own (A, n, n). FJ on a complete
     graph runs on sums (``fj_rows``); any other rule or graph on whole inboxes
-    (``inboxes.revise_rows``, with W-MSR's ``trim``).
+    (``inboxes.revise_rows``, with W-MSR's ``trim``). ``first_said``: the openings laid out
+    (n, K, A), where the caller keeps them from round to round (``fj_rows``).
     """
     said_form = None if form is None else form.at(round_no - 1)  # round r hears round r - 1
     silent = said_form is not None and said_form.silent
@@ -166,7 +170,8 @@ def deliberate(
     if said is not None:  # drawn views stay undrawn where fj_rows draws and adds them at once
         sent = said.uniform if fj and said.uniform is not None else said.arrays()
     if fj:
-        new = fj_rows(first, now, heard, openness, index, sent, silent and sent is not None)
+        new = fj_rows(first, now, heard, openness, index, sent, silent and sent is not None,
+                      first_said)  # fmt: skip
     else:
         each = hearing(heard, len(now), index, silent)
         arrays = None if isinstance(sent, Uniform) else sent
