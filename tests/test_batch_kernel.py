@@ -223,6 +223,18 @@ def test_a_block_starting_past_zero_runs_its_own_seeds() -> None:
     assert [int(line.split(",")[10]) for line in result.text.splitlines()] == list(range(300, 340))
 
 
+@pytest.mark.parametrize("update", ["fj", "wmsr"])
+def test_random_faults_past_one_entropy_word_run_on_the_kernel(update: str) -> None:
+    """Seeds of 2**32 and above draw from numpy's own generators (the compiled draws, and the
+    one-pass uniform sums, take the seeds below): the same rows either way."""
+    block = _block({"byzantine": 7, "fault": "random", "update": update}, 0)
+    start = 2**32 - 4
+    across = Block(0, block.config, block.council, start, start + 8, np.full(8, UNKNOWN, np.int8))
+    result = run_on_kernel(across)
+    _same(result, run_seed_by_seed(across))
+    assert result.sums.runs == 8
+
+
 @pytest.mark.parametrize("in_place", [True, False])
 @pytest.mark.parametrize("tail", [(1,), (2,), (3, 1), (3, 10_002), (3, 10_041)])
 def test_block_streams_start_where_default_rng_starts(
