@@ -47,6 +47,19 @@ def test_firsts_are_the_argmin_of_the_draws(shape: tuple[int, ...]) -> None:
         assert onehot.tolist() == (expected[..., None] == np.arange(shape[-1])).tolist()
 
 
+@pytest.mark.parametrize(("shape"), [(33, 10, 5), (4, 1, 2), (3, 3, 1), (1, 6, 4)])
+def test_first_counts_count_the_firsts_of_the_draws(shape: tuple[int, int, int]) -> None:
+    for seeds in (SEEDS[:1500], BIG):
+        expected = np.array(
+            [_fresh(s, (3, 10_002)).random(shape).argmin(axis=-1) for s in seeds.tolist()]
+        )
+        first, by_outer, by_inner = pcg.first_counts(seeds, (3, 10_002), shape)
+        onehot = expected[..., None] == np.arange(shape[-1])  # (B, outer, inner, k)
+        assert first.tolist() == expected.tolist()
+        assert by_outer.tolist() == onehot.sum(axis=2).tolist()
+        assert by_inner.tolist() == onehot.sum(axis=1).tolist()
+
+
 @pytest.mark.parametrize("k", [2, 3, 5, 6, 7, 1000, 2**31 + 1])
 @pytest.mark.parametrize("shape", [(33, 10), (99,), (4, 1)])
 def test_integers_are_generator_integers(k: int, shape: tuple[int, ...]) -> None:

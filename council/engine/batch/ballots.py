@@ -113,8 +113,22 @@ def _honest_sum(
     return (score_rows(method, ranks, approve, k) * honest[..., None]).sum(axis=1)
 
 
-def _variant_sum(method: str, ranks: np.ndarray, approve: np.ndarray | None, k: int) -> np.ndarray:
-    """The faulty seats' ballots' rows (A, V, m, K) summed per variant (A, V, K)."""
+def _variant_sum(
+    method: str,
+    ranks: np.ndarray,
+    approve: np.ndarray | None,
+    k: int,
+    firsts: np.ndarray | None = None,
+) -> np.ndarray:
+    """The faulty seats' ballots' rows (A, V, m, K) summed per variant (A, V, K).
+
+    ``approve`` None: each approves only its first. ``firsts``: the counts of first options
+    per variant (A, V, K), where the fault counted them as it drew.
+    """
+    if approve is None and method == "approval":
+        method = "plurality"  # one approval, of its first: the first's count
+    if firsts is not None and method == "plurality":
+        return firsts
     if method == "plurality":
         firsts = ranks[..., 0]
         flat = firsts.reshape(-1, firsts.shape[-1])
@@ -146,6 +160,7 @@ def _decide(
     extra_ranks: np.ndarray | None,
     extra_approve: np.ndarray | None,
     variant: np.ndarray | None,
+    extra_firsts: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's winner and backing (A, n): honest ballots plus its variant's faulty ones."""
     support = "approval" if p.approval else "plurality"
@@ -154,9 +169,9 @@ def _decide(
     if p.method != support and p.method in SCORED:
         totals = _honest_sum(p.method, ranks, approve, honest, p.k)[:, None, :]
     if extra_ranks is not None:
-        backing = backing + _variant_sum(support, extra_ranks, extra_approve, p.k)
+        backing = backing + _variant_sum(support, extra_ranks, extra_approve, p.k, extra_firsts)
         if totals is not None:
-            totals = totals + _variant_sum(p.method, extra_ranks, extra_approve, p.k)
+            totals = totals + _variant_sum(p.method, extra_ranks, extra_approve, p.k, extra_firsts)
     if p.method in SCORED:
         winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     else:
@@ -234,8 +249,9 @@ def run_ballot(
         winner, backing = _decide(p, ranks, approve, honest, None, None, None)
     else:
         winner, backing = _decide(
-            p, ranks, approve, honest, sent.rankings, sent.approvals, sent.variant
-        )
+            p, ranks, approve, honest, sent.rankings, sent.approvals, sent.variant,
+            sent.first_counts,
+        )  # fmt: skip
     senders = n - m if form is not None and form.silent else n
     messages = np.full(runs, senders * (n - 1), dtype=np.int64)
     if p.system is None:
@@ -320,8 +336,7 @@ def _supporters(
     if sent is not None and sent.rankings is not None and index.shape[1]:
         rows = np.arange(runs)[:, None]
         assert sent.variant is not None
-        if approve is not None:
-            assert sent.approvals is not None
+        if approve is not None and sent.approvals is not None:
             got = sent.approvals[rows, sent.variant]  # (A, n, m, K)
             told = np.take_along_axis(got, option[:, :, None, None], axis=3)[..., 0]
         else:

@@ -144,6 +144,14 @@ class SeedDraws:
 
         return pcg.firsts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)
 
+    def first_counts(
+        self, step: int, shape: tuple[int, int, int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``firsts`` of (outer, inner, K) groups, counted over each axis of groups."""
+        from council.engine.batch import pcg
+
+        return pcg.first_counts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)
+
     def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
         """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)`` counted."""
         from council.engine.batch import pcg

@@ -99,6 +99,35 @@ def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-un
 
 
 @njit(cache=True)
+def _first_counts(high, low, inc_high, inc_low, k, inner, out, outer_counts, inner_counts):  # type: ignore[no-untyped-def]
+    """``_firsts``' places, counted instead of written one-hot.
+
+    The groups of out (groups, B) are (outer, inner) pairs in C order: outer_counts
+    (outer, k, B) counts each outer index's firsts over its inner groups, inner_counts
+    (inner, k, B) each inner index's over the outer ones.
+    """
+    high, low = high.copy(), low.copy()
+    best = np.empty(len(high), dtype=np.uint64)
+    outer_counts[:] = 0
+    inner_counts[:] = 0
+    for g in range(out.shape[0]):
+        row = out[g]
+        for j in range(k):
+            for b in range(out.shape[1]):
+                h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
+                high[b], low[b] = h, lo
+                value = _output(h, lo) >> np.uint64(11)  # orders as the double does
+                if j == 0 or value < best[b]:
+                    best[b] = value
+                    row[b] = j
+        by_outer = outer_counts[g // inner]
+        by_inner = inner_counts[g % inner]
+        for b in range(out.shape[1]):
+            by_outer[row[b], b] += 1
+            by_inner[row[b], b] += 1
+
+
+@njit(cache=True)
 def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type: ignore[no-untyped-def]
     """Each seed's ``integers(0, k, count)``: numpy's buffered Lemire draws, seeds side by side.
 
@@ -189,6 +218,31 @@ def firsts(
     if out.size:
         _firsts(*states, k, out.reshape(-1, len(seeds)), onehot.reshape(-1, k, len(seeds)))
     return np.moveaxis(out, -1, 0), np.moveaxis(onehot, -1, 0)
+
+
+def first_counts(
+    seeds: np.ndarray, tail: tuple[int, int, int] | tuple[int, ...], shape: tuple[int, int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``firsts`` of shape (outer, inner, k), counted as drawn (no one-hot rows).
+
+    (first (B, outer, inner); for each outer index, how many of its inner groups' firsts are
+    each option (B, outer, k); for each inner index, over the outer groups (B, inner, k)).
+    Views, the seed axis innermost.
+    """
+    outer, inner, k = shape
+    states = seed_states(seeds, tail)
+    if states is None or not k:
+        first, onehot = firsts(seeds, tail, shape)
+        return first, onehot.sum(axis=2), onehot.sum(axis=1)
+    out = np.empty((outer, inner, len(seeds)), dtype=np.intp)
+    by_outer = np.empty((outer, k, len(seeds)), dtype=np.int64)
+    by_inner = np.empty((inner, k, len(seeds)), dtype=np.int64)
+    if out.size:
+        _first_counts(*states, k, inner, out.reshape(-1, len(seeds)), by_outer, by_inner)
+    else:
+        by_outer[:] = 0
+        by_inner[:] = 0
+    return np.moveaxis(out, -1, 0), np.moveaxis(by_outer, -1, 0), np.moveaxis(by_inner, -1, 0)
 
 
 def integers(

@@ -40,6 +40,16 @@ class RunDraws(Protocol):
         """
         ...
 
+    def first_counts(
+        self, step: int, shape: tuple[int, int, int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``firsts`` of (outer, inner, K) groups as places (A, outer, inner), counted.
+
+        With how often each option is first: per outer index over its inner groups
+        (A, outer, K), and per inner index over the outer groups (A, inner, K).
+        """
+        ...
+
     def counts(self, step: int, shape: tuple[int, ...], k: int) -> np.ndarray:
         """(A, *shape[:-1], K): each last-axis group of ``integers(0, k, shape)``, counted."""
         ...
@@ -101,11 +111,13 @@ class Prepared:
     """(A, V, m, K) rankings, or only their firsts (A, V, m, 1) where ``whole`` was False;
     None: silent."""
     approvals: np.ndarray | None = None
-    """(A, V, m, K) approval sets."""
+    """(A, V, m, K) approval sets; None with rankings: each approves only its first."""
     variant: np.ndarray | None = None
     """(A, n) which variant each recipient receives."""
     lean: np.ndarray | None = None
     """(A, n) equivocation: the option of the split pair each recipient was told."""
+    first_counts: np.ndarray | None = None
+    """(A, V, K) how many of each variant's rankings put each option first, where known."""
 
 
 class RunForm(ABC):
@@ -305,9 +317,11 @@ class RandomRuns(RunForm):
         if whole:
             order = np.argsort(draws.uniform(step, shape), axis=-1)
             approve = order[..., :1] == np.arange(k)
-        else:
-            first, approve = draws.firsts(step, shape)  # approve: (A, n, m, K) one-hot
-            order = first[..., None]
+        else:  # each approves its first: counted as drawn, no one-hot sets
+            first, per_recipient, per_seat = draws.first_counts(step, shape)
+            cast = per_seat.argmax(axis=-1)  # (A, m) each faulty seat's most told
+            variant = np.broadcast_to(np.arange(n), (runs, n))
+            return Prepared(cast, first[..., None], None, variant, first_counts=per_recipient)
         cast = approve.sum(axis=1).argmax(axis=-1)  # (A, m) each faulty seat's most told
         variant = np.broadcast_to(np.arange(n), (runs, n))
         return Prepared(cast, order, approve, variant)
