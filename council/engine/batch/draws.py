@@ -138,16 +138,13 @@ class SeedDraws:
 
         return pcg.seed_states(self.seeds, (RANDOM_FAULT_STREAM, step))
 
-    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Where the smallest of each last-axis group of ``uniform`` is, and as one-hot rows."""
-        from council.engine.batch import pcg
-
-        return pcg.firsts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)
-
     def first_counts(
         self, step: int, shape: tuple[int, int, int]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``firsts`` of (outer, inner, K) groups, counted over each axis of groups."""
+        """Where the smallest of each last-axis group of ``uniform`` is, counted.
+
+        Counted over each axis of the groups (``pcg.first_counts``).
+        """
         from council.engine.batch import pcg
 
         return pcg.first_counts(self.seeds, (RANDOM_FAULT_STREAM, step), shape)

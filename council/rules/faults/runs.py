@@ -33,20 +33,14 @@ class RunDraws(Protocol):
         """(A, *shape) ``uniform(low, high, shape)`` (the defaults: ``random(shape)``)."""
         ...
 
-    def firsts(self, step: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """(A, *shape[:-1]) ``random(shape).argmin(axis=-1)``, and as one-hot rows (A, *shape).
-
-        The first of equal draws, as ``argsort``'s small sorts take it.
-        """
-        ...
-
     def first_counts(
         self, step: int, shape: tuple[int, int, int]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``firsts`` of (outer, inner, K) groups as places (A, outer, inner), counted.
+        """(A, outer, inner) ``random(shape).argmin(axis=-1)`` for shape (outer, inner, K), counted.
 
-        With how often each option is first: per outer index over its inner groups
-        (A, outer, K), and per inner index over the outer groups (A, inner, K).
+        The first of equal draws, as ``argsort``'s small sorts take it. With how often each
+        option is first: per outer index over its inner groups (A, outer, K), and per inner
+        index over the outer groups (A, inner, K).
         """
         ...
 
