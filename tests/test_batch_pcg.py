@@ -116,3 +116,37 @@ def test_numba_loads_without_importing_scipy_linalg() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "ok"]
+
+
+def test_a_seed_that_draws_again_is_drawn_as_numpy_draws_it_values_and_counts() -> None:
+    """For small k numpy draws again about once in 2**32 halves: a state made to do it at once.
+
+    The second seed's state is chosen so its first output's low half is 0 (a leftover of 0,
+    below (2**32 - 5) % 5 = 1 for k = 5): the kernel must draw that seed's values and counts
+    again where numpy does, and the other seeds' as theirs.
+    """
+    mult = (0x2360ED051FC65DA4 << 64) | 0x4385DF649FCCF645
+    inc = (0x1234 << 64) | 0xABCDEF01
+    after = 0xABCD_0000_0000  # high word 0: no rotation; the output is this word
+    before = ((after - inc) * pow(mult, -1, 2**128)) % 2**128
+    states = [(5 << 64) | 7, before, (9 << 64) | 3]
+    words = [np.array([s >> 64 for s in states], dtype=np.uint64),
+             np.array([s & (2**64 - 1) for s in states], dtype=np.uint64),
+             np.full(3, inc >> 64, dtype=np.uint64),
+             np.full(3, inc & (2**64 - 1), dtype=np.uint64)]  # fmt: skip
+    k, count, per = 5, 12, 4
+    out = np.zeros((count, 3), dtype=np.int64)
+    counts = np.zeros((count // per, k, 3), dtype=np.int64)
+    pcg._bounded(*words, k, count, per, out, counts)
+    for b, state in enumerate(states):
+        bits = np.random.PCG64()
+        bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                      "has_uint32": 0, "uinteger": 0}  # fmt: skip
+        if b == 1:
+            assert bits.random_raw(1)[0] & 0xFFFFFFFF == 0  # the draw numpy rejects
+            bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                          "has_uint32": 0, "uinteger": 0}  # fmt: skip
+        expected = np.random.Generator(bits).integers(0, k, size=count)
+        assert out[:, b].tolist() == expected.tolist()
+        by_group = [np.bincount(expected[g * per : (g + 1) * per], minlength=k) for g in range(3)]
+        assert counts[:, :, b].tolist() == np.array(by_group).tolist()
