@@ -118,17 +118,17 @@ def _variant_sum(
     ranks: np.ndarray,
     approve: np.ndarray | None,
     k: int,
-    firsts: np.ndarray | None = None,
+    first_counts: np.ndarray | None = None,
 ) -> np.ndarray:
     """The faulty seats' ballots' rows (A, V, m, K) summed per variant (A, V, K).
 
-    ``approve`` None: each approves only its first. ``firsts``: the counts of first options
-    per variant (A, V, K), where the fault counted them as it drew.
+    ``approve`` None: each approves only its first. ``first_counts``: how many of each
+    variant's ballots put each option first (A, V, K), where the fault counted them as it drew.
     """
     if approve is None and method == "approval":
         method = "plurality"  # one approval, of its first: the first's count
-    if firsts is not None and method == "plurality":
-        return firsts
+    if first_counts is not None and method == "plurality":
+        return first_counts
     if method == "plurality":
         firsts = ranks[..., 0]
         flat = firsts.reshape(-1, firsts.shape[-1])
