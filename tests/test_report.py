@@ -202,3 +202,18 @@ def test_effective_votes_do_not_count_a_redrawn_faulty_set_as_correlation() -> N
         return rng.integers(0, 3, size=3)[bloc]
 
     assert (effective_votes(_redrawn(33, 10, 2000, blocs)) or 99) < 4
+
+
+def test_a_block_counted_at_once_is_its_runs_counted_one_by_one() -> None:
+    """``add_many`` (a kernel block's casts) tallies what ``add`` tallies run by run."""
+    rng = np.random.default_rng(3)
+    runs, n, k = 250, 9, 4
+    casts = rng.integers(-1, k, size=(runs, n))  # -1: no ballot
+    honest = rng.random((runs, n)) < 0.7
+    honest[-1] = rng.random(n) < 0.5  # the last run's honest count is the one kept
+    at_once, one_by_one = BallotTally(n, k), BallotTally(n, k)
+    at_once.add_many(casts, honest)
+    for cast, mask in zip(casts, honest, strict=True):
+        one_by_one.add(cast, mask)
+    assert at_once.stats() == one_by_one.stats()
+    assert at_once.stats().runs == runs and sum(at_once.stats().seat_runs) > 0

@@ -103,16 +103,20 @@ class BallotTally:
         self.count_squares += counts * counts
 
     def add_many(self, casts: np.ndarray, honest: np.ndarray) -> None:
-        """Count many runs at once: casts and honest masks, (runs, n) each."""
+        """Count many runs at once: casts and honest masks, (runs, n) each.
+
+        Counted by (run, option) and (seat, option) cells, not one-hot rows.
+        """
         voters = honest & (casts >= 0)
-        choices = np.where(voters, casts, 0)
-        # (runs, n, options), then (runs, options)
-        onehot = (choices[:, :, None] == np.arange(self.n_options)) & voters[:, :, None]
-        counts = onehot.sum(axis=1)
-        self.runs += len(casts)
+        runs, n = casts.shape
+        k = self.n_options
+        by_run = (np.arange(runs)[:, None] * k + casts)[voters]
+        by_seat = (np.arange(n) * k + casts)[voters]
+        counts = np.bincount(by_run, minlength=runs * k).reshape(runs, k)
+        self.runs += runs
         self.honest = int(honest[-1].sum())
         self.seat_runs += voters.sum(axis=0)
-        self.seat_votes += onehot.sum(axis=0)
+        self.seat_votes += np.bincount(by_seat, minlength=n * k).reshape(n, k)
         self.count_sum += counts.sum(axis=0)
         self.count_squares += (counts * counts).sum(axis=0)
 
