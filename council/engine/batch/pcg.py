@@ -74,37 +74,13 @@ def _doubles(high, low, inc_high, inc_low, start, span, out):  # type: ignore[no
 
 
 @njit(cache=True)
-def _firsts(high, low, inc_high, inc_low, k, out, onehot):  # type: ignore[no-untyped-def]
+def _first_counts(high, low, inc_high, inc_low, k, inner, out, outer_counts, inner_counts):  # type: ignore[no-untyped-def]
     """Fill out (groups, B): in each group of ``k`` doubles of each seed, the smallest's place.
 
-    The first of equal doubles, as ``argmin`` and ``argsort``'s small sorts take it. And
-    onehot (groups, k, B): True at that place.
-    """
-    high, low = high.copy(), low.copy()
-    best = np.empty(len(high), dtype=np.uint64)
-    for g in range(out.shape[0]):
-        row = out[g]
-        for j in range(k):
-            for b in range(out.shape[1]):
-                h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
-                high[b], low[b] = h, lo
-                value = _output(h, lo) >> np.uint64(11)  # orders as the double does
-                if j == 0 or value < best[b]:
-                    best[b] = value
-                    row[b] = j
-        for j in range(k):
-            hot = onehot[g, j]
-            for b in range(out.shape[1]):
-                hot[b] = row[b] == j
-
-
-@njit(cache=True)
-def _first_counts(high, low, inc_high, inc_low, k, inner, out, outer_counts, inner_counts):  # type: ignore[no-untyped-def]
-    """``_firsts``' places, counted instead of written one-hot.
-
-    The groups of out (groups, B) are (outer, inner) pairs in C order: outer_counts
-    (outer, k, B) counts each outer index's firsts over its inner groups, inner_counts
-    (inner, k, B) each inner index's over the outer ones.
+    The first of equal doubles, as ``argmin`` and ``argsort``'s small sorts take it; the
+    places are counted as they are drawn. The groups of out (groups, B) are (outer, inner)
+    pairs in C order: outer_counts (outer, k, B) counts each outer index's firsts over its
+    inner groups, inner_counts (inner, k, B) each inner index's over the outer ones.
     """
     high, low = high.copy(), low.copy()
     best = np.empty(len(high), dtype=np.uint64)
@@ -198,41 +174,22 @@ def uniform(
     return np.moveaxis(out, -1, 0)
 
 
-def firsts(
-    seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]
-) -> tuple[np.ndarray, np.ndarray]:
-    """``random(shape).argmin(axis=-1)`` per seed (B, *shape[:-1]), without the doubles.
-
-    And the same as one-hot rows (B, *shape): True at each group's smallest draw. Both are
-    views with the seed axis innermost in memory.
-    """
-    *groups, k = shape
-    options = np.arange(k)
-    states = seed_states(seeds, tail)
-    if states is None or not k:
-        drawn = uniform(seeds, tail, shape)
-        first = drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
-        return first, first[..., None] == options
-    out = np.empty((*groups, len(seeds)), dtype=np.intp)
-    onehot = np.empty((*groups, k, len(seeds)), dtype=bool)
-    if out.size:
-        _firsts(*states, k, out.reshape(-1, len(seeds)), onehot.reshape(-1, k, len(seeds)))
-    return np.moveaxis(out, -1, 0), np.moveaxis(onehot, -1, 0)
-
-
 def first_counts(
     seeds: np.ndarray, tail: tuple[int, int, int] | tuple[int, ...], shape: tuple[int, int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``firsts`` of shape (outer, inner, k), counted as drawn (no one-hot rows).
+    """``random(shape).argmin(axis=-1)`` per seed for shape (outer, inner, k), counted as drawn.
 
-    (first (B, outer, inner); for each outer index, how many of its inner groups' firsts are
+    The first of equal draws, as ``argmin`` and ``argsort``'s small sorts take it. (first
+    (B, outer, inner); for each outer index, how many of its inner groups' firsts are
     each option (B, outer, k); for each inner index, over the outer groups (B, inner, k)).
     Views, the seed axis innermost.
     """
     outer, inner, k = shape
     states = seed_states(seeds, tail)
-    if states is None or not k:
-        first, onehot = firsts(seeds, tail, shape)
+    if states is None or not k:  # numpy's own draws
+        drawn = uniform(seeds, tail, shape)
+        first = drawn.argmin(axis=-1) if k else np.zeros(drawn.shape[:-1], dtype=np.intp)
+        onehot = first[..., None] == np.arange(k)
         return first, onehot.sum(axis=2), onehot.sum(axis=1)
     out = np.empty((outer, inner, len(seeds)), dtype=np.intp)
     by_outer = np.empty((outer, k, len(seeds)), dtype=np.int64)
