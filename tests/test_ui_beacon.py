@@ -66,6 +66,8 @@ def beacon() -> Iterator[Beacon]:
 def test_a_reply_with_an_image_link_makes_the_browser_fetch_nothing(
     tmp_path: Path, beacon: Beacon
 ) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     base = f"http://127.0.0.1:{beacon.port}"
     said = (
         f"![x]({base}/beacon.png) and <img src='{base}/html.png'> "
@@ -83,8 +85,17 @@ def test_a_reply_with_an_image_link_makes_the_browser_fetch_nothing(
         backend = page.get_by_text("OpenAI-compatible endpoint")
         settings = page.locator("[data-testid='stExpander']").filter(has=backend)
         settings.locator("summary").click()  # the settings, folded under one line
-        backend.click()
+        # The endpoint is chosen until its fields show: a click that lands while the first
+        # script run is still drawing the page can be lost on a loaded machine (it was once,
+        # in CI; the field never came).
         base_url = page.get_by_role("textbox", name="Base URL")
+        for _ in range(3):
+            backend.click()
+            try:
+                base_url.wait_for(timeout=5000)
+                break
+            except PlaywrightTimeout:
+                continue
         base_url.fill(fake.url)
         base_url.press("Enter")
         key = page.get_by_role("textbox", name="API key (kept in this browser session only)")
