@@ -127,15 +127,16 @@ def test_a_seed_that_draws_again_is_drawn_as_numpy_draws_it_values_and_counts() 
     out = np.zeros((count, 3), dtype=np.int64)
     counts = np.zeros((count // per, k, 3), dtype=np.int64)
     pcg._bounded(*words, k, count, per, out, counts)
-    for b, state in enumerate(states):
-        bits = np.random.PCG64()
-        bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+
+    def bits(state: int) -> np.random.PCG64:
+        made = np.random.PCG64()
+        made.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
                       "has_uint32": 0, "uinteger": 0}  # fmt: skip
-        if b == 1:
-            assert bits.random_raw(1)[0] & 0xFFFFFFFF == 0  # the draw numpy rejects
-            bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
-                          "has_uint32": 0, "uinteger": 0}  # fmt: skip
-        expected = np.random.Generator(bits).integers(0, k, size=count)
+        return made
+
+    assert bits(before).random_raw(1)[0] & 0xFFFFFFFF == 0  # the draw numpy rejects
+    for b, state in enumerate(states):
+        expected = np.random.Generator(bits(state)).integers(0, k, size=count)
         assert out[:, b].tolist() == expected.tolist()
         by_group = [np.bincount(expected[g * per : (g + 1) * per], minlength=k) for g in range(3)]
         assert counts[:, :, b].tolist() == np.array(by_group).tolist()

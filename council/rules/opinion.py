@@ -33,9 +33,12 @@ def contributions(values: np.ndarray, impacts: np.ndarray, emphasis: np.ndarray)
     return impacts * (weights / total)
 
 
-def opening(base: np.ndarray, noise: np.ndarray) -> np.ndarray:
-    """Blind opening scores: base plus perception noise, clipped to [-1, 1]."""
-    return (base + noise).clip(-1.0, 1.0)
+def opening(base: np.ndarray, noise: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Blind opening scores: base plus perception noise, clipped to [-1, 1].
+
+    ``out``: the array to write them into (the batch kernel gives the noise's own).
+    """
+    return np.clip(np.add(base, noise, out=out), -1.0, 1.0, out=out)
 
 
 def fj_update(

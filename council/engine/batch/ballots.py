@@ -160,7 +160,7 @@ def _decide(
     extra_ranks: np.ndarray | None,
     extra_approve: np.ndarray | None,
     variant: np.ndarray | None,
-    extra_firsts: np.ndarray | None = None,
+    extra_first_counts: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each seat's winner and backing (A, n): honest ballots plus its variant's faulty ones."""
     support = "approval" if p.approval else "plurality"
@@ -169,9 +169,13 @@ def _decide(
     if p.method != support and p.method in SCORED:
         totals = _honest_sum(p.method, ranks, approve, honest, p.k)[:, None, :]
     if extra_ranks is not None:
-        backing = backing + _variant_sum(support, extra_ranks, extra_approve, p.k, extra_firsts)
+        backing = backing + _variant_sum(
+            support, extra_ranks, extra_approve, p.k, extra_first_counts
+        )
         if totals is not None:
-            totals = totals + _variant_sum(p.method, extra_ranks, extra_approve, p.k, extra_firsts)
+            totals = totals + _variant_sum(
+                p.method, extra_ranks, extra_approve, p.k, extra_first_counts
+            )
     if p.method in SCORED:
         winner = (backing if totals is None else totals).argmax(axis=-1)  # (A, V)
     else:

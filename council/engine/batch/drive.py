@@ -20,7 +20,7 @@ from council.engine.batch.draws import SeedDraws, draw_block
 from council.engine.batch.rounds import deliberate
 from council.engine.seating import Council
 from council.rules.faults import NONE
-from council.rules.opinion import TEMPERATURE, distribution
+from council.rules.opinion import TEMPERATURE, distribution, opening
 from council.rules.topology import adjacency
 from council.rules.voting import METHODS
 
@@ -73,9 +73,8 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
                  None if system.threshold is not None else system)  # fmt: skip
     heard = graphs(config, n, seeds)
     b = len(seeds)
-    # ``opening``'s arithmetic, in the noise's own array (the block's draws need it no more)
-    first = np.add(council.base[None], draws.noise, out=draws.noise)
-    np.clip(first, -1.0, 1.0, out=first)
+    # in the noise's own array: the block's draws need it no more
+    first = opening(council.base[None], draws.noise, out=draws.noise)
     final = first.copy()
     rounds = np.full(b, config.rounds, dtype=np.int64)
     messages = np.zeros(b, dtype=np.int64)

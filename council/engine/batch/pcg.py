@@ -175,7 +175,7 @@ def uniform(
 
 
 def first_counts(
-    seeds: np.ndarray, tail: tuple[int, int, int] | tuple[int, ...], shape: tuple[int, int, int]
+    seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``random(shape).argmin(axis=-1)`` per seed for shape (outer, inner, k), counted as drawn.
 

@@ -17,58 +17,64 @@ CHUNK = 32
 """Runs drawn at once by ``uniform_sums``: their draws (33 x 10 x 5 x 32 doubles) stay in cache."""
 
 
+@njit(inline="always", cache=True)
+def _add_inbox(said, a, position, heard, acc, total):  # type: ignore[no-untyped-def]
+    """Run a's sums into total[:, :, a]: sender by sender in order, K rows over n recipients.
+
+    ``position`` (n): each seat's place among the faulty seats (-1: honest); ``heard``
+    (m, K, n): what each faulty seat tells each recipient. An honest sender is added to the
+    whole row and the recipient's own entry put back as it was (x + y, then y again: its sum
+    is untouched); the rows stay long and unbroken. Faulty recipients' sums are zero (the
+    round keeps their views).
+    """
+    n, k = said.shape[0], said.shape[1]
+    acc[:] = 0.0
+    for j in range(n):
+        p = position[j]
+        if p < 0:
+            for o in range(k):
+                row = acc[o]
+                x = said[j, o, a]
+                kept = row[j]
+                for i in range(n):
+                    row[i] += x
+                row[j] = kept
+        else:
+            for o in range(k):
+                row = acc[o]
+                told = heard[p, o]
+                for i in range(n):
+                    row[i] += told[i]
+    for i in range(n):
+        mine = position[i] < 0
+        for o in range(k):
+            total[i, o, a] = acc[o, i] if mine else 0.0
+
+
+@njit(inline="always", cache=True)
+def _positions(index, a, position):  # type: ignore[no-untyped-def]
+    """Fill position (n): run a's faulty seats' places among them, -1 for the honest seats."""
+    position[:] = -1
+    for p in range(index.shape[1]):
+        position[index[a, p]] = p
+
+
 @njit(cache=True)
 def _sums(said, index, variants, which, total):  # type: ignore[no-untyped-def]
-    """Fill total (n, K, A) for each run's honest recipients; a sender added to all of them.
-
-    A run's views are first gathered into rows over its honest recipients (``heard``: what
-    each hears from each faulty seat; an honest sender's view is one number per option), so
-    each sender's additions run along a contiguous row, the recipient itself left out.
-    Faulty recipients' sums stay zero: the round keeps their views.
-    """
+    """Fill total (n, K, A): each run's inboxes gathered (``heard``), then ``_add_inbox``."""
     n, k, runs = said.shape
     m = index.shape[1]
     position = np.empty(n, dtype=np.int64)
-    place = np.empty(n, dtype=np.int64)
-    honest = np.empty(n, dtype=np.int64)
     acc = np.empty((k, n))
     heard = np.empty((m, k, n))
-    total[:] = 0.0
     for a in range(runs):
-        position[:] = -1
-        for p in range(m):
-            position[index[a, p]] = p
-        h = 0
         for i in range(n):
-            place[i] = -1
-            if position[i] < 0:
-                honest[h] = i
-                place[i] = h
-                h += 1
-        for r in range(h):
-            v = which[a, honest[r]]
+            v = which[a, i]
             for p in range(m):
                 for o in range(k):
-                    heard[p, o, r] = variants[a, v, p, o]
-        acc[:, :h] = 0.0
-        for j in range(n):
-            p = position[j]
-            skip = place[j]  # the sender's own row (-1: a faulty sender, no row)
-            for o in range(k):
-                row = acc[o]
-                if p < 0:
-                    x = said[j, o, a]
-                    for r in range(skip):
-                        row[r] += x
-                    for r in range(skip + 1, h):
-                        row[r] += x
-                else:
-                    told = heard[p, o]
-                    for r in range(h):
-                        row[r] += told[r]
-        for r in range(h):
-            for o in range(k):
-                total[honest[r], o, a] = acc[o, r]
+                    heard[p, o, i] = variants[a, v, p, o]
+        _positions(index, a, position)
+        _add_inbox(said, a, position, heard, acc, total)
 
 
 def sums_per_recipient(
@@ -78,7 +84,7 @@ def sums_per_recipient(
 
     ``said`` (n senders, K, A) the views sent; ``index`` (A, m) the faulty seats; ``variants``
     (A, V, m, K) what they say and ``which`` (A, n) the variant each recipient hears. A faulty
-    recipient's sum is zero (not computed: a round keeps the faulty seats' views).
+    recipient's sum is zero (a round keeps the faulty seats' views).
     """
     total = np.empty(said.shape)
     _sums(said, index.astype(np.int64, copy=False), variants, which.astype(np.int64, copy=False),
@@ -93,10 +99,7 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
     Run a's faulty seats tell recipient i ``start + span * random()`` per seat p and option o,
     drawn from its stream in the order (i, p, o), as ``pcg._doubles`` draws them; CHUNK runs
     are drawn side by side (seeds innermost), kept in ``drawn`` and never in a whole block's
-    array. Then each run's sums, as ``_sums`` adds them: sender by sender in order, K rows over
-    all n recipients; an honest sender is added to the whole row and the recipient's own
-    entry put back as it was (x + y, then y again: its sum is untouched). Faulty recipients'
-    sums are zero.
+    array. Then each run's sums (``_add_inbox``).
     """
     n, k, runs = said.shape
     m = index.shape[1]
@@ -132,30 +135,8 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
                 for p in range(m):
                     for o in range(k):
                         heard[p, o, i] = drawn[i, p, o, c]
-            position[:] = -1
-            for p in range(m):
-                position[index[a, p]] = p
-            acc[:] = 0.0
-            for j in range(n):
-                p = position[j]
-                if p < 0:
-                    for o in range(k):
-                        row = acc[o]
-                        x = said[j, o, a]
-                        kept = row[j]
-                        for i in range(n):
-                            row[i] += x
-                        row[j] = kept
-                else:
-                    for o in range(k):
-                        row = acc[o]
-                        told = heard[p, o]
-                        for i in range(n):
-                            row[i] += told[i]
-            for i in range(n):
-                mine = position[i] < 0
-                for o in range(k):
-                    total[i, o, a] = acc[o, i] if mine else 0.0
+            _positions(index, a, position)
+            _add_inbox(said, a, position, heard, acc, total)
 
 
 def uniform_sums(
@@ -167,9 +148,6 @@ def uniform_sums(
     inc high, inc low): what the faulty seats tell each recipient.
     """
     total = np.empty(said.shape)
-    if said.size:
-        _uniform_sums(said, index.astype(np.int64, copy=False), *states, float(low),
-                      float(high) - float(low), total)  # fmt: skip
-    else:
-        total[:] = 0.0
+    _uniform_sums(said, index.astype(np.int64, copy=False), *states, float(low),
+                  float(high) - float(low), total)  # fmt: skip
     return total

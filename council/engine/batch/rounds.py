@@ -163,18 +163,18 @@ def deliberate(
     said_form = None if form is None else form.at(round_no - 1)  # round r hears round r - 1
     silent = said_form is not None and said_form.silent
     said: Said | None = None
-    sent: tuple[np.ndarray, np.ndarray] | Uniform | None = None
     if said_form is not None and index.shape[1]:
         said = said_form.said(now, faulty, index, draws, round_no)
-    fj = update == "fj" and heard.ndim == 2 and complete(heard)
-    if said is not None:  # drawn views stay undrawn where fj_rows draws and adds them at once
-        sent = said.uniform if fj and said.uniform is not None else said.arrays()
-    if fj:
-        new = fj_rows(first, now, heard, openness, index, sent, silent and sent is not None,
+    if update == "fj" and heard.ndim == 2 and complete(heard):
+        # drawn views stay undrawn: fj_rows draws and adds them at once
+        sent: tuple[np.ndarray, np.ndarray] | Uniform | None = None
+        if said is not None:
+            sent = said.uniform if said.uniform is not None else said.arrays()
+        new = fj_rows(first, now, heard, openness, index, sent, silent and said is not None,
                       first_said)  # fmt: skip
     else:
         each = hearing(heard, len(now), index, silent)
-        arrays = None if isinstance(sent, Uniform) else sent
+        arrays = None if said is None else said.arrays()
         new = revise_rows(update, first, now, inboxes(now, index, arrays), each, openness, trim)
     if form is None or not index.shape[1] or form.moves(round_no):
         return new

@@ -307,18 +307,15 @@ class RandomRuns(RunForm):
         self, shape: tuple[int, ...], index: np.ndarray, draws: RunDraws, step: int, whole: bool
     ) -> Prepared:
         runs, n, k = shape
-        shape = (n, index.shape[1], k)
-        if whole:
-            order = np.argsort(draws.uniform(step, shape), axis=-1)
-            approve = order[..., :1] == np.arange(k)
-        else:  # each approves its first: counted as drawn, no one-hot sets
-            first, per_recipient, per_seat = draws.first_counts(step, shape)
-            cast = per_seat.argmax(axis=-1)  # (A, m) each faulty seat's most told
-            variant = np.broadcast_to(np.arange(n), (runs, n))
-            return Prepared(cast, first[..., None], None, variant, first_counts=per_recipient)
-        cast = approve.sum(axis=1).argmax(axis=-1)  # (A, m) each faulty seat's most told
+        drawn = (n, index.shape[1], k)
         variant = np.broadcast_to(np.arange(n), (runs, n))
-        return Prepared(cast, order, approve, variant)
+        if not whole:  # each approves its first: counted as drawn, no one-hot sets
+            first, per_recipient, per_seat = draws.first_counts(step, drawn)
+            cast = per_seat.argmax(axis=-1)  # (A, m) each faulty seat's most told
+            return Prepared(cast, first[..., None], None, variant, first_counts=per_recipient)
+        order = np.argsort(draws.uniform(step, drawn), axis=-1)
+        approve = order[..., :1] == np.arange(k)
+        return Prepared(approve.sum(axis=1).argmax(axis=-1), order, approve, variant)
 
     def commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
