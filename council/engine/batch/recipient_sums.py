@@ -18,16 +18,19 @@ CHUNK = 32
 
 
 @njit(inline="always", cache=True)
-def _add_inbox(said, a, position, heard, acc, total):  # type: ignore[no-untyped-def]
+def _add_inbox(said, index, a, heard, position, acc, total):  # type: ignore[no-untyped-def]
     """Run a's sums into total[:, :, a]: sender by sender in order, K rows over n recipients.
 
-    ``position`` (n): each seat's place among the faulty seats (-1: honest); ``heard``
-    (m, K, n): what each faulty seat tells each recipient. An honest sender is added to the
-    whole row and the recipient's own entry put back as it was (x + y, then y again: its sum
-    is untouched); the rows stay long and unbroken. Faulty recipients' sums are zero (the
-    round keeps their views).
+    ``index`` (A, m): each run's faulty seats; ``heard`` (m, K, n): what each of run a's
+    faulty seats tells each recipient. An honest sender is added to the whole row and the
+    recipient's own entry put back as it was (x + y, then y again: its sum is untouched); the
+    rows stay long and unbroken. Faulty recipients' sums are zero (the round keeps their
+    views). ``position`` (n) and ``acc`` (K, n) are scratch.
     """
     n, k = said.shape[0], said.shape[1]
+    position[:] = -1  # each seat's place among the faulty seats, -1 for the honest ones
+    for p in range(index.shape[1]):
+        position[index[a, p]] = p
     acc[:] = 0.0
     for j in range(n):
         p = position[j]
@@ -51,14 +54,6 @@ def _add_inbox(said, a, position, heard, acc, total):  # type: ignore[no-untyped
             total[i, o, a] = acc[o, i] if mine else 0.0
 
 
-@njit(inline="always", cache=True)
-def _positions(index, a, position):  # type: ignore[no-untyped-def]
-    """Fill position (n): run a's faulty seats' places among them, -1 for the honest seats."""
-    position[:] = -1
-    for p in range(index.shape[1]):
-        position[index[a, p]] = p
-
-
 @njit(cache=True)
 def _sums(said, index, variants, which, total):  # type: ignore[no-untyped-def]
     """Fill total (n, K, A): each run's inboxes gathered (``heard``), then ``_add_inbox``."""
@@ -73,8 +68,7 @@ def _sums(said, index, variants, which, total):  # type: ignore[no-untyped-def]
             for p in range(m):
                 for o in range(k):
                     heard[p, o, i] = variants[a, v, p, o]
-        _positions(index, a, position)
-        _add_inbox(said, a, position, heard, acc, total)
+        _add_inbox(said, index, a, heard, position, acc, total)
 
 
 def sums_per_recipient(
@@ -135,8 +129,7 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
                 for p in range(m):
                     for o in range(k):
                         heard[p, o, i] = drawn[i, p, o, c]
-            _positions(index, a, position)
-            _add_inbox(said, a, position, heard, acc, total)
+            _add_inbox(said, index, a, heard, position, acc, total)
 
 
 def uniform_sums(

@@ -19,7 +19,7 @@ def fj_rows(
     heard: np.ndarray,
     openness: np.ndarray,
     index: np.ndarray,
-    sent: tuple[np.ndarray, np.ndarray] | Uniform | None,
+    sent: Said | None,
     silent: bool = False,
     first_said: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -29,35 +29,26 @@ def fj_rows(
     einsum's 0 * x adds nothing), and each seat's mean is over the seats it heard.
 
     Each seat hears every other seat's ``now``, but from the faulty seats ``index`` (A, m)
-    recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` being (variants
-    (A, V, m, K), which (A, n)). The sums over senders run as ``fj_update``'s einsum runs them,
-    sender by sender in order, so the floats are the same bit for bit (the kernel tests hold
-    the two together; einsum adds 0 * a seat's own view to its sum, which leaves it as it
-    was). The run axis is innermost throughout: numpy's loops then run over runs, not over a
-    few options. ``first_said``: ``first`` laid out so, if the caller has it.
+    recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` saying so
+    (``Said``: variants (A, V, m, K), which (A, n); or uniform views not drawn yet). The
+    sums over senders run as ``fj_update``'s einsum runs them, sender by sender in order, so
+    the floats are the same bit for bit (the kernel tests hold the two together; einsum adds
+    0 * a seat's own view to its sum, which leaves it as it was). The run axis is innermost
+    throughout: numpy's loops then run over runs, not over a few options. ``first_said``:
+    ``first`` laid out so, if the caller has it.
     """
     if not complete(heard):
         raise ValueError("the kernel's rounds take a complete graph")
     runs, n, k = now.shape
     said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
+    total = None
     if sent is None:
         total = _sums(said[None])[0]
-    elif isinstance(sent, Uniform):
-        total = _uniform_sums(said, index, sent)
-    elif len(sent[0][0]) < n:
-        variants, which = sent  # a few variants: sum for every (variant, recipient)
-        count = len(variants[0])
-        views = np.empty((count, *said.shape))  # (V, n senders, K, A)
-        views[:] = said
-        by_run = views.transpose(3, 1, 0, 2)  # (A, n, V, K): run a's senders' rows
-        by_run[np.arange(runs)[:, None], index] = variants.transpose(0, 2, 1, 3)
-        sums = _sums(views)
-        total = sums[0]
-        heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears
-        for v in range(1, count):
-            total = np.where(heard_as == v, sums[v], total)
-    else:
-        total = _sums_per_recipient(said, index, *sent)
+    elif sent.uniform is not None:  # drawn and added in one pass, where the kernel can
+        total = _uniform_sums(said, index, sent.uniform)
+    if total is None:
+        assert sent is not None
+        total = _variant_sums(said, index, *sent.arrays())
     hearing = heard.sum(axis=1)[:, None, None]  # (n, 1, 1)
     if silent:
         quiet = np.zeros((runs, n), dtype=np.int64)
@@ -89,6 +80,30 @@ def _sums(said: np.ndarray) -> np.ndarray:
     return total
 
 
+def _variant_sums(
+    said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
+) -> np.ndarray:
+    """Sums (n, K, A) when recipient r of run a hears ``variants[a, which[a, r]]``.
+
+    A few variants: each variant's sums for every recipient, each recipient's picked; one
+    variant per recipient: each recipient's own (``_sums_per_recipient``).
+    """
+    n, _, runs = said.shape
+    count = len(variants[0])
+    if count >= n:
+        return _sums_per_recipient(said, index, variants, which)
+    views = np.empty((count, *said.shape))  # (V, n senders, K, A)
+    views[:] = said
+    by_run = views.transpose(3, 1, 0, 2)  # (A, n, V, K): run a's senders' rows
+    by_run[np.arange(runs)[:, None], index] = variants.transpose(0, 2, 1, 3)
+    sums = _sums(views)
+    total = sums[0]
+    heard_as = which.T[:, None, :]  # (n recipients, 1, A): the variant each one hears
+    for v in range(1, count):
+        total = np.where(heard_as == v, sums[v], total)
+    return total
+
+
 def _sums_per_recipient(
     said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
 ) -> np.ndarray:
@@ -102,21 +117,20 @@ def _sums_per_recipient(
     return sums_per_recipient(said, index, variants, which)
 
 
-def _uniform_sums(said: np.ndarray, index: np.ndarray, views: Uniform) -> np.ndarray:
+def _uniform_sums(said: np.ndarray, index: np.ndarray, views: Uniform) -> np.ndarray | None:
     """Sums (n, K, A) when each recipient hears its own uniform views from the faulty seats.
 
     Drawn and added in one compiled pass where the draws are the kernel's own (the seeds'
-    PCG64 streams); else drawn first.
+    PCG64 streams); None where they are not (seeds past one entropy word, other draws).
     """
-    from council.engine.batch import recipient_sums
     from council.engine.batch.draws import SeedDraws
 
     states = views.draws.states(views.step) if isinstance(views.draws, SeedDraws) else None
     if states is None:
-        variants = views.drawn()
-        which = np.broadcast_to(np.arange(len(said)), (said.shape[2], len(said)))
-        return recipient_sums.sums_per_recipient(said, index, variants, which)
-    return recipient_sums.uniform_sums(said, index, states, views.low, views.high)
+        return None
+    from council.engine.batch.recipient_sums import uniform_sums
+
+    return uniform_sums(said, index, states, views.low, views.high)
 
 
 def _anchor(
@@ -166,11 +180,7 @@ def deliberate(
     if said_form is not None and index.shape[1]:
         said = said_form.said(now, faulty, index, draws, round_no)
     if update == "fj" and heard.ndim == 2 and complete(heard):
-        # drawn views stay undrawn: fj_rows draws and adds them at once
-        sent: tuple[np.ndarray, np.ndarray] | Uniform | None = None
-        if said is not None:
-            sent = said.uniform if said.uniform is not None else said.arrays()
-        new = fj_rows(first, now, heard, openness, index, sent, silent and said is not None,
+        new = fj_rows(first, now, heard, openness, index, said, silent and said is not None,
                       first_said)  # fmt: skip
     else:
         each = hearing(heard, len(now), index, silent)
