@@ -11,8 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from council.engine.batch import drive
-from council.engine.batch.ballots import _top, option_counts, rankings
+from council.engine.batch import drive, first_ballots
+from council.engine.batch.ballots import (
+    Protocol,
+    _decide,
+    _honest_sum,
+    _top,
+    approvals,
+    option_counts,
+    rankings,
+)
 from council.engine.batch.draws import SeedDraws
 from council.rules.faults import NONE
 from council.rules.faults.runs import EquivocateRuns, ordered_positions, positions
@@ -121,3 +129,40 @@ def test_equivocators_prepare_the_same_from_scores_as_from_rankings(k: int) -> N
     for field in ("cast", "rankings", "approvals", "variant", "lean"):
         assert (getattr(firsts, field) == getattr(whole, field)).all(), field
     assert len(set(whole.lean[:40].ravel().tolist())) > 1  # the agreed runs were told apart
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+@pytest.mark.parametrize("approval", [False, True])
+def test_compiled_first_ballots_count_what_the_numpy_steps_count(k: int, approval: bool) -> None:
+    """``first_ballots`` (the random fault's ballots) equals ``run_ballot``'s numpy steps:
+    firsts and honest counts, each recipient's winner and backing, the commits' top."""
+    rng = np.random.default_rng(10 * k + approval)
+    runs, n, views = 80, 9, 9
+    scores = tied_scores(rng, (runs, n, k))
+    pinned = np.where(rng.random((runs, n)) < 0.3, rng.integers(0, k, (runs, n)), NONE)
+    honest = rng.random((runs, n)) < 0.7
+    method = "approval" if approval else "plurality"
+    firsts, base = first_ballots.firsts(scores, pinned, honest, approval)
+    ranks = rankings(scores, pinned, whole=False)
+    approve = approvals(scores, pinned) if approval else None
+    assert (firsts == ranks[..., 0]).all()
+    assert (base == _honest_sum(method, ranks, approve, honest, k)).all()
+    # each recipient its own view, as the random fault sends; then one view for all
+    extra = rng.integers(0, 3, (runs, views, k))
+    faulty_firsts = rng.integers(0, k, (runs, views, 2, 1))  # read through extra
+    variant = np.broadcast_to(np.arange(n), (runs, n))
+    p = Protocol(n, k, 5, 5, True, method, approval, None)
+    expected = _decide(p, ranks, approve, honest, faulty_firsts, None, variant, extra)
+    got = first_ballots.decide(base, extra, variant)
+    assert all((a == b).all() for a, b in zip(got, expected, strict=True))
+    one = first_ballots.decide(base, extra[:, :1], np.zeros((runs, n), dtype=np.intp))
+    assert (one[0] == (base + extra[:, 0]).argmax(axis=1)[:, None]).all()
+    winner = got[0]
+    reached = honest & (rng.random((runs, n)) < 0.6)
+    counts = option_counts(winner, reached, k)[:, None, :]
+    for recipients in (1, n):
+        faulty_commits = rng.integers(0, 4, (runs, recipients, k))
+        top, most = first_ballots.commit_top(winner, reached, faulty_commits)
+        expected_top, expected_most = _top(counts + faulty_commits)
+        assert (top == expected_top).all() and (most == expected_most).all()
+    assert len(set(winner.ravel().tolist())) == k  # every option won somewhere

@@ -233,9 +233,18 @@ def run_ballot(
     form = p.form.at(after_round) if p.form is not None and m else None
     own = form is None and p.form is not None and m > 0  # faulty seats cast their own ballots
     whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
-    top = None if whole else scores.argmax(axis=-1)  # one argmax for firsts and approvals
-    ranks = rankings(scores, pinned, whole, top)
-    approve = approvals(scores, pinned, top) if p.approval else None
+    # the random fault's draws load numba: its ballots are counted compiled as well
+    compiled = form is not None and form.random and not whole and p.system is None
+    base = approve = None
+    if compiled:
+        from council.engine.batch import first_ballots
+
+        firsts, base = first_ballots.firsts(scores, pinned, honest, p.approval)
+        ranks = firsts[..., None]
+    else:
+        top = None if whole else scores.argmax(axis=-1)  # one argmax for firsts and approvals
+        ranks = rankings(scores, pinned, whole, top)
+        approve = approvals(scores, pinned, top) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
     sent = None
@@ -249,7 +258,10 @@ def run_ballot(
         sent = _own_ballots(ranks, approve, index, k)
     if sent is not None:
         cast[rows, index] = sent.cast
-    if sent is None or sent.rankings is None:
+    if base is not None:  # compiled: the random fault counted its firsts as it drew them
+        assert sent is not None and sent.first_counts is not None and sent.variant is not None
+        winner, backing = first_ballots.decide(base, sent.first_counts, sent.variant)
+    elif sent is None or sent.rankings is None:
         winner, backing = _decide(p, ranks, approve, honest, None, None, None)
     else:
         winner, backing = _decide(
@@ -273,18 +285,21 @@ def run_ballot(
     moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
     reached &= (held == NONE) | (winner == held) | moves
     locked[reached] = winner[reached]
-    counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
     messages += reached.sum(axis=1) * (n - 1)
     would = np.where(reach[rows, index], winner[rows, index], NONE)  # the protocol's own rule
+    extra = None  # (A, 1 or n, K) the faulty seats' commits each recipient holds
     if form is not None and sent is not None:
         extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
-        counts = counts + extra
         messages += sent_messages
     elif own:  # to everyone, as an honest seat would
-        counts = counts + option_counts(would, would != NONE, k)[:, None, :]
+        extra = option_counts(would, would != NONE, k)[:, None, :]
         messages += (would != NONE).sum(axis=1) * (n - 1)
     if p.system is None:
-        top, most = _top(counts)
+        if compiled and extra is not None:
+            top, most = first_ballots.commit_top(winner, reached, extra)
+        else:
+            counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
+            top, most = _top(counts if extra is None else counts + extra)
         ready = honest & (committed == NONE) & (most >= p.quorum)
         choice = np.broadcast_to(top, (runs, n))
     else:

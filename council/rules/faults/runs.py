@@ -119,6 +119,8 @@ class RunForm(ABC):
 
     silent = False
     """Whether the faulty seats say and send nothing at all (heard by nobody)."""
+    random = False
+    """Whether what they say, prepare and commit is drawn from each run's streams (``RunDraws``)."""
 
     def at(self, round_no: int) -> RunForm | None:
         """The form of what the faulty seats say or cast after round ``round_no``.
@@ -271,6 +273,8 @@ class SilentAfterRuns(CrashRuns):
 
 class RandomRuns(RunForm):
     """``Random``: a uniform view, ranking and commit per recipient, from each run's draws."""
+
+    random = True
 
     def said(
         self,
