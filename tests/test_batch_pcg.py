@@ -36,6 +36,19 @@ def test_uniform_draws_are_generator_random(tail: tuple[int, ...], shape: tuple[
         assert np.array_equal(wide, expected.reshape(wide.shape))
 
 
+@pytest.mark.parametrize("tail", [(3, 1), (3, 10_041), (1,), (), (7, 8, 2**32 - 1)])
+def test_seed_states_are_the_generators_seeded_states(tail: tuple[int, ...]) -> None:
+    """The compiled SeedSequence hashing and PCG64 seeding give ``default_rng``'s state."""
+    high, low, inc_high, inc_low = pcg.seed_states(SEEDS, tail) or ()
+    for i, seed in enumerate(SEEDS.tolist()):
+        state = _fresh(seed, tail).bit_generator.state["state"]
+        assert (int(high[i]) << 64 | int(low[i])) == state["state"], seed
+        assert (int(inc_high[i]) << 64 | int(inc_low[i])) == state["inc"], seed
+    assert pcg.seed_states(BIG, tail) is None  # past one entropy word: numpy's own
+    with pytest.raises(ValueError, match="tail"):
+        pcg.seed_states(SEEDS, (1, 2, 3, 4))
+
+
 @pytest.mark.parametrize(("shape"), [(33, 10, 5), (4, 1, 2), (3, 3, 1), (1, 6, 4)])
 def test_first_counts_are_the_argmin_of_the_draws_counted(shape: tuple[int, int, int]) -> None:
     for seeds in (SEEDS[:1500], BIG):

@@ -2,9 +2,9 @@
 
 The per-run path draws a random fault's messages from a fresh ``default_rng([seed, 3, step])``
 per step; setting a generator to each seed's state costs microseconds of Python per seed and
-step, more than the draws. Here the seeding stays numpy's arithmetic over the block
-(``streams.seed_words``, ``streams._seeded``: SeedSequence hashing and ``pcg64_set_seed``) and
-the draws are compiled: PCG64's step (128-bit state times numpy's multiplier plus the
+step, more than the draws. Here the seeding (SeedSequence hashing and ``pcg64_set_seed``, as
+``streams.seed_words`` and ``streams._seeded`` compute them over arrays) and the draws are
+compiled: PCG64's step (128-bit state times numpy's multiplier plus the
 increment, on pairs of 64-bit words) and XSL-RR output, for every seed at once, the seed axis
 innermost so the compiler runs several seeds side by side. On top of the raw outputs, numpy's
 own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.integers(0, k)``
@@ -12,8 +12,9 @@ own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.
 (2**32 - k) % k). ``tests/test_batch_pcg.py`` holds them to numpy's for thousands of seeds,
 including draws numpy rejects.
 
-numba is imported (through ``jit``) here and in ``recipient_sums`` only: ``draws`` imports
-this module when a random fault draws, so other sweeps and commands never load it.
+numba is imported (through ``jit``) here, in ``recipient_sums`` and in ``first_ballots`` only:
+``draws`` imports this module when a random fault draws, so other sweeps and commands never
+load it.
 ``cache=True`` keeps the machine code between processes.
 """
 
@@ -22,7 +23,16 @@ from __future__ import annotations
 import numpy as np
 
 from council.engine.batch.jit import njit
-from council.engine.batch.streams import Streams, _seeded, seed_words
+from council.engine.batch.streams import (
+    _INIT_A,
+    _INIT_B,
+    _MIX_L,
+    _MIX_R,
+    _MULT_A,
+    _MULT_B,
+    _POOL,
+    Streams,
+)
 
 _MASK32 = 0xFFFFFFFF
 
@@ -143,12 +153,71 @@ def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type:
                 counts[i // per, value, b] += 1
 
 
+@njit(inline="always", cache=True)
+def _hashmix(value, const):  # type: ignore[no-untyped-def]
+    """SeedSequence's hashmix on 32-bit words held in uint64: (hashed value, next constant)."""
+    mask = np.uint64(_MASK32)
+    value ^= const
+    const = (const * np.uint64(_MULT_A)) & mask
+    value = (value * const) & mask
+    return value ^ (value >> np.uint64(16)), const
+
+
+@njit(cache=True)
+def _seed_states(seeds, tail, high, low, inc_high, inc_low):  # type: ignore[no-untyped-def]
+    """Fill each seed's PCG64 state and increment: ``default_rng([seed, *tail])``'s seeding.
+
+    ``SeedSequence.mix_entropy`` of one seed word and the tail's (four in all at most) into
+    its pool of four, ``generate_state(4, uint64)``, then ``pcg64_set_seed``; the steps and
+    constants are numpy's (``streams.seed_words`` and ``streams._seeded`` do the same as
+    array arithmetic), 32-bit words held in uint64 and masked after each product.
+    """
+    mask = np.uint64(_MASK32)
+    pool = np.empty(_POOL, dtype=np.uint64)
+    words = np.empty(2 * _POOL, dtype=np.uint64)
+    for b in range(len(seeds)):
+        const = np.uint64(_INIT_A)
+        for i in range(_POOL):
+            entropy = np.uint64(0)  # the pool's places past the entropy hash zeros
+            if i == 0:
+                entropy = seeds[b]
+            elif i - 1 < len(tail):
+                entropy = tail[i - 1]
+            pool[i], const = _hashmix(entropy, const)
+        for src in range(_POOL):
+            for dst in range(_POOL):
+                if src != dst:
+                    hashed, const = _hashmix(pool[src], const)
+                    mixed = (np.uint64(_MIX_L) * pool[dst] - np.uint64(_MIX_R) * hashed) & mask
+                    pool[dst] = mixed ^ (mixed >> np.uint64(16))
+        const = np.uint64(_INIT_B)
+        for i in range(2 * _POOL):
+            value = pool[i % _POOL] ^ const
+            const = (const * np.uint64(_MULT_B)) & mask
+            value = (value * const) & mask
+            words[i] = value ^ (value >> np.uint64(16))
+        # the uint64 words, little-endian pairs of 32-bit ones
+        w0 = words[0] | (words[1] << np.uint64(32))
+        w1 = words[2] | (words[3] << np.uint64(32))
+        w2 = words[4] | (words[5] << np.uint64(32))
+        w3 = words[6] | (words[7] << np.uint64(32))
+        one = np.uint64(1)
+        ih, il = (w2 << one) | (w3 >> np.uint64(63)), (w3 << one) | one
+        sl = il + w1  # (inc + words[0:2]) * MULT + inc
+        sh = ih + w0 + (one if sl < il else np.uint64(0))
+        high[b], low[b] = _step(sh, sl, ih, il)
+        inc_high[b], inc_low[b] = ih, il
+
+
 def seed_states(seeds: np.ndarray, tail: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
     """Each seed's seeded PCG64 (state high, low, inc high, low), or None past one word."""
     if len(seeds) and int(seeds.max()) > _MASK32:
         return None
-    state, inc = _seeded(seed_words(seeds, tail))
-    return state[0], state[1], inc[0], inc[1]
+    if len(tail) >= _POOL or any(not 0 <= t <= _MASK32 for t in tail):
+        raise ValueError(f"a stream's tail of up to {_POOL - 1} 32-bit words, not {tail}")
+    out = tuple(np.empty(len(seeds), dtype=np.uint64) for _ in range(4))
+    _seed_states(seeds.astype(np.uint64), np.array(tail, dtype=np.uint64), *out)
+    return out
 
 
 def uniform(
