@@ -92,8 +92,10 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
 
     Run a's faulty seats tell recipient i ``start + span * random()`` per seat p and option o,
     drawn from its stream in the order (i, p, o), as ``pcg._doubles`` draws them; CHUNK runs
-    are drawn side by side (seeds innermost), kept in ``drawn`` and never in a whole block's
-    array. Then each run's sums (``_add_inbox``).
+    are drawn side by side (seeds innermost) and each draw is stored straight into its run's
+    (m, K, n) rows of ``heard``, as ``_add_inbox`` reads them (a gather from a seeds-innermost
+    array, run by run, cost as much as the adding); a whole block's draws are never held.
+    Then each run's sums (``_add_inbox``).
     """
     n, k, runs = said.shape
     m = index.shape[1]
@@ -102,8 +104,7 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
     chunk_low = np.empty(CHUNK, dtype=np.uint64)
     chunk_inc_high = np.zeros(CHUNK, dtype=np.uint64)
     chunk_inc_low = np.zeros(CHUNK, dtype=np.uint64)
-    drawn = np.empty((n, m, k, CHUNK))
-    heard = np.empty((m, k, n))
+    heard = np.empty((CHUNK, m, k, n))  # each run's draws, as _add_inbox reads them
     position = np.empty(n, dtype=np.int64)
     acc = np.empty((k, n))
     for a0 in range(0, runs, CHUNK):
@@ -117,19 +118,14 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
         for i in range(n):
             for p in range(m):
                 for o in range(k):
-                    row = drawn[i, p, o]
                     for c in range(CHUNK):  # a fixed count: the compiler draws side by side
                         h, lo = _step(chunk_high[c], chunk_low[c], chunk_inc_high[c],
                                       chunk_inc_low[c])  # fmt: skip
                         chunk_high[c], chunk_low[c] = h, lo
-                        row[c] = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
+                        value = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
+                        heard[c, p, o, i] = value  # stored in each run's own layout
         for c in range(size):
-            a = a0 + c
-            for i in range(n):
-                for p in range(m):
-                    for o in range(k):
-                        heard[p, o, i] = drawn[i, p, o, c]
-            _add_inbox(said, index, a, heard, position, acc, total)
+            _add_inbox(said, index, a0 + c, heard[c], position, acc, total)
 
 
 def uniform_sums(
