@@ -31,15 +31,20 @@ def test_honest_recipients_sum_what_they_hear_in_sender_order(
 
 
 @pytest.mark.parametrize(("n", "m", "k", "runs"), [(33, 10, 5, 70), (7, 2, 3, 31), (4, 1, 2, 1)])
-def test_uniform_sums_draw_what_pcg_uniform_draws_and_add_it_in_order(
+def test_a_uniform_round_is_fj_rows_of_the_drawn_views_with_the_faulty_views_kept(
     n: int, m: int, k: int, runs: int
 ) -> None:
-    """Drawn and added in one pass (chunks of CHUNK runs, a short last one) = drawn, then added."""
+    """Drawn, added and anchored in one pass (chunks of CHUNK runs, a short last one) = the
+    views drawn by ``pcg.uniform``, ``fj_rows`` of them, the faulty seats' views put back."""
     from council.engine.batch import pcg
-    from council.engine.batch.recipient_sums import uniform_sums
+    from council.engine.batch.recipient_sums import uniform_round
+    from council.engine.batch.rounds import fj_rows
+    from council.rules.faults.runs import Said
 
     rng = np.random.default_rng(11)
-    said = rng.normal(size=(n, k, runs)) * 10.0 ** rng.integers(-3, 4, size=(n, k, runs))
+    now = rng.normal(size=(runs, n, k)) * 10.0 ** rng.integers(-3, 4, size=(runs, n, k))
+    first = rng.normal(size=(runs, n, k))
+    openness = rng.uniform(0.1, 0.9, n)
     index = np.sort(np.array([rng.choice(n, m, replace=False) for _ in range(runs)]), axis=1)
     seeds = np.arange(1000, 1000 + runs)
     tail = (3, 2)
@@ -47,7 +52,11 @@ def test_uniform_sums_draw_what_pcg_uniform_draws_and_add_it_in_order(
     assert states is not None
     drawn = pcg.uniform(seeds, tail, (n, m, k), -1.0, 1.0)
     which = np.broadcast_to(np.arange(n), (runs, n))
-    expected = sums_per_recipient(said, index, drawn, which)
-    got = uniform_sums(said, index, states, -1.0, 1.0)
-    assert got.tolist() == expected.tolist()
-    assert np.abs(got).sum() > 0  # the test compares sums, not zeros
+    heard = ~np.eye(n, dtype=bool)
+    expected = fj_rows(first, now, heard, openness, index, Said(drawn, which))
+    faulty = np.zeros((runs, n), dtype=bool)
+    faulty[np.arange(runs)[:, None], index] = True
+    expected[faulty] = now[faulty]
+    got = uniform_round(now, first, index, states, -1.0, 1.0, heard.sum(axis=1), openness)
+    assert got.tolist() == expected.tolist()  # equal floats, not close ones
+    assert (got[~faulty] != now[~faulty]).all()  # the honest seats moved

@@ -1,7 +1,7 @@
 """What each seat's inbox adds up to when the faulty seats tell every recipient its own views.
 
-Compiled (numba), for the random fault: ``rounds._sums_per_recipient`` imports it when a
-round has one variant per recipient, so only those sweeps load numba. The sums run sender by
+Compiled (numba), for the random fault: ``rounds`` imports it when a round has one variant
+per recipient, so only those sweeps load numba. The sums run sender by
 sender in order, from zero, skipping the recipient itself, as ``fj_update``'s einsum adds
 them (``rounds.fj_rows``): the same floats, bit for bit.
 """
@@ -14,21 +14,22 @@ from council.engine.batch.jit import njit
 from council.engine.batch.pcg import _output, _step
 
 CHUNK = 32
-"""Runs drawn at once by ``uniform_sums``: their draws (33 x 10 x 5 x 32 doubles) stay in cache."""
+"""Runs drawn at once by ``uniform_round``: their draws (33 x 10 x 5 x 32 doubles) stay in cache."""
 
 
 @njit(inline="always", cache=True)
-def _add_inbox(said, index, a, heard, position, acc, total):  # type: ignore[no-untyped-def]
-    """Run a's sums into total[:, :, a]: sender by sender in order, K rows over n recipients.
+def _add_inbox(sent, index, a, heard, position, acc):  # type: ignore[no-untyped-def]
+    """Run a's sums into acc (K, n): sender by sender in order, K rows over n recipients.
 
-    ``index`` (A, m): each run's faulty seats; ``heard`` (m, K, n): what each of run a's
-    faulty seats tells each recipient. An honest sender is added to the whole row and the
-    recipient's own entry put back as it was (x + y, then y again: its sum is untouched); the
-    rows stay long and unbroken. Faulty recipients' sums are zero (the round keeps their
-    views). ``position`` (n) and ``acc`` (K, n) are scratch.
+    ``sent`` (n, K): the views run a's seats send; ``index`` (A, m): each run's faulty seats;
+    ``heard`` (m, K, n): what each of run a's faulty seats tells each recipient. An honest
+    sender is added to the whole row and the recipient's own entry put back as it was (x + y,
+    then y again: its sum is untouched); the rows stay long and unbroken. ``position`` (n)
+    is left holding each seat's place among the faulty seats, -1 for the honest ones; the
+    faulty recipients' sums are not meaningful (a round keeps their views).
     """
-    n, k = said.shape[0], said.shape[1]
-    position[:] = -1  # each seat's place among the faulty seats, -1 for the honest ones
+    n, k = sent.shape
+    position[:] = -1
     for p in range(index.shape[1]):
         position[index[a, p]] = p
     acc[:] = 0.0
@@ -37,7 +38,7 @@ def _add_inbox(said, index, a, heard, position, acc, total):  # type: ignore[no-
         if p < 0:
             for o in range(k):
                 row = acc[o]
-                x = said[j, o, a]
+                x = sent[j, o]
                 kept = row[j]
                 for i in range(n):
                     row[i] += x
@@ -48,10 +49,6 @@ def _add_inbox(said, index, a, heard, position, acc, total):  # type: ignore[no-
                 told = heard[p, o]
                 for i in range(n):
                     row[i] += told[i]
-    for i in range(n):
-        mine = position[i] < 0
-        for o in range(k):
-            total[i, o, a] = acc[o, i] if mine else 0.0
 
 
 @njit(cache=True)
@@ -68,7 +65,11 @@ def _sums(said, index, variants, which, total):  # type: ignore[no-untyped-def]
             for p in range(m):
                 for o in range(k):
                     heard[p, o, i] = variants[a, v, p, o]
-        _add_inbox(said, index, a, heard, position, acc, total)
+        _add_inbox(said[:, :, a], index, a, heard, position, acc)
+        for i in range(n):
+            mine = position[i] < 0
+            for o in range(k):
+                total[i, o, a] = acc[o, i] if mine else 0.0
 
 
 def sums_per_recipient(
@@ -87,17 +88,20 @@ def sums_per_recipient(
 
 
 @njit(cache=True)
-def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total):  # type: ignore[no-untyped-def]
-    """Fill total (n, K, A): each honest recipient's sum, the faulty seats' views drawn here.
+def _uniform_round(  # type: ignore[no-untyped-def]
+    now, first, index, high, low, inc_high, inc_low, start, span, hearing, openness, new
+):
+    """Fill new (A, n, K): see ``uniform_round``.
 
     Run a's faulty seats tell recipient i ``start + span * random()`` per seat p and option o,
     drawn from its stream in the order (i, p, o), as ``pcg._doubles`` draws them; CHUNK runs
     are drawn side by side (seeds innermost) and each draw is stored straight into its run's
     (m, K, n) rows of ``heard``, as ``_add_inbox`` reads them (a gather from a seeds-innermost
     array, run by run, cost as much as the adding); a whole block's draws are never held.
-    Then each run's sums (``_add_inbox``).
+    Then each run's sums (``_add_inbox``), and FJ's last step with ``rounds._anchor``'s
+    operations in its order.
     """
-    n, k, runs = said.shape
+    runs, n, k = now.shape
     m = index.shape[1]
     scale = 1.0 / 9007199254740992.0
     chunk_high = np.empty(CHUNK, dtype=np.uint64)  # the chunk's states, side by side
@@ -125,18 +129,45 @@ def _uniform_sums(said, index, high, low, inc_high, inc_low, start, span, total)
                         value = start + span * ((_output(h, lo) >> np.uint64(11)) * scale)
                         heard[c, p, o, i] = value  # stored in each run's own layout
         for c in range(size):
-            _add_inbox(said, index, a0 + c, heard[c], position, acc, total)
+            a = a0 + c
+            _add_inbox(now[a], index, a, heard[c], position, acc)
+            for i in range(n):
+                if position[i] >= 0:  # a faulty seat keeps its view
+                    for o in range(k):
+                        new[a, i, o] = now[a, i, o]
+                    continue
+                weight = openness[i]
+                count = 1.0 + hearing[i]
+                for o in range(k):
+                    mean = (acc[o, i] + now[a, i, o]) / count
+                    mean *= weight
+                    held = (1.0 - weight) * first[a, i, o]
+                    new[a, i, o] = held + mean
 
 
-def uniform_sums(
-    said: np.ndarray, index: np.ndarray, states: tuple[np.ndarray, ...], low: float, high: float
+def uniform_round(
+    now: np.ndarray,
+    first: np.ndarray,
+    index: np.ndarray,
+    states: tuple[np.ndarray, ...],
+    low: float,
+    high: float,
+    hearing: np.ndarray,
+    openness: np.ndarray,
 ) -> np.ndarray:
-    """(n, K, A): ``sums_per_recipient`` of uniform views, drawn as they are added.
+    """(A, n, K) an FJ round on a complete graph, each recipient told its own uniform views.
 
-    Each run draws ``uniform(low, high, (n, m, K))`` from its PCG64 ``states`` (high, low,
-    inc high, inc low): what the faulty seats tell each recipient.
+    The views are drawn as they are added; the faulty seats keep their views.
+
+    ``now`` and ``first`` (A, n, K) the views and the openings; ``index`` (A, m) the faulty
+    seats; each run draws ``uniform(low, high, (n, m, K))`` from its PCG64 ``states`` (high,
+    low, inc high, inc low). ``hearing`` (n) how many seats each one hears, ``openness`` (n).
+    ``rounds.fj_rows`` of ``sums_per_recipient`` of those draws, then the faulty seats' views
+    put back: the same floats, bit for bit.
     """
-    total = np.empty(said.shape)
-    _uniform_sums(said, index.astype(np.int64, copy=False), *states, float(low),
-                  float(high) - float(low), total)  # fmt: skip
-    return total
+    new = np.empty(now.shape)
+    _uniform_round(np.ascontiguousarray(now), np.ascontiguousarray(first),
+                   index.astype(np.int64, copy=False), *states, float(low),
+                   float(high) - float(low), hearing.astype(np.int64, copy=False),
+                   openness.astype(np.float64, copy=False), new)  # fmt: skip
+    return new

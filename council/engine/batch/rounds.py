@@ -30,7 +30,7 @@ def fj_rows(
 
     Each seat hears every other seat's ``now``, but from the faulty seats ``index`` (A, m)
     recipient r of run a hears ``variants[a, which[a, r]]`` (m, K), ``sent`` saying so
-    (``Said``: variants (A, V, m, K), which (A, n); or uniform views not drawn yet). The
+    (``Said``: variants (A, V, m, K), which (A, n); uniform views are drawn here). The
     sums over senders run as ``fj_update``'s einsum runs them, sender by sender in order, so
     the floats are the same bit for bit (the kernel tests hold the two together; einsum adds
     0 * a seat's own view to its sum, which leaves it as it was). The run axis is innermost
@@ -41,14 +41,7 @@ def fj_rows(
         raise ValueError("the kernel's rounds take a complete graph")
     runs, n, k = now.shape
     said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
-    total = None
-    if sent is None:
-        total = _sums(said[None])[0]
-    elif sent.uniform is not None:  # drawn and added in one pass, where the kernel can
-        total = _uniform_sums(said, index, sent.uniform)
-    if total is None:
-        assert sent is not None
-        total = _variant_sums(said, index, *sent.arrays())
+    total = _sums(said[None])[0] if sent is None else _variant_sums(said, index, *sent.arrays())
     hearing = heard.sum(axis=1)[:, None, None]  # (n, 1, 1)
     if silent:
         quiet = np.zeros((runs, n), dtype=np.int64)
@@ -117,20 +110,28 @@ def _sums_per_recipient(
     return sums_per_recipient(said, index, variants, which)
 
 
-def _uniform_sums(said: np.ndarray, index: np.ndarray, views: Uniform) -> np.ndarray | None:
-    """Sums (n, K, A) when each recipient hears its own uniform views from the faulty seats.
+def _uniform_round(
+    first: np.ndarray,
+    now: np.ndarray,
+    heard: np.ndarray,
+    openness: np.ndarray,
+    index: np.ndarray,
+    views: Uniform,
+) -> np.ndarray | None:
+    """``fj_rows`` where each recipient hears its own uniform views, the faulty seats' kept.
 
-    Drawn and added in one compiled pass where the draws are the kernel's own (the seeds'
-    PCG64 streams); None where they are not (seeds past one entropy word, other draws).
+    Drawn, added and anchored in one compiled pass where the draws are the kernel's own (the
+    seeds' PCG64 streams); None where they are not (seeds past one entropy word, other draws).
     """
     from council.engine.batch.draws import SeedDraws
 
     states = views.draws.states(views.step) if isinstance(views.draws, SeedDraws) else None
     if states is None:
         return None
-    from council.engine.batch.recipient_sums import uniform_sums
+    from council.engine.batch.recipient_sums import uniform_round
 
-    return uniform_sums(said, index, states, views.low, views.high)
+    return uniform_round(now, first, index, states, views.low, views.high, heard.sum(axis=1),
+                         openness)  # fmt: skip
 
 
 def _anchor(
@@ -179,14 +180,20 @@ def deliberate(
     said: Said | None = None
     if said_form is not None and index.shape[1]:
         said = said_form.said(now, faulty, index, draws, round_no)
-    if update == "fj" and heard.ndim == 2 and complete(heard):
+    keeps = form is not None and index.shape[1] > 0 and not form.moves(round_no)
+    fj = update == "fj" and heard.ndim == 2 and complete(heard)
+    if fj and keeps and said is not None and said.uniform is not None and not silent:
+        drawn = _uniform_round(first, now, heard, openness, index, said.uniform)
+        if drawn is not None:  # drawn and added in one pass: the faulty seats' views kept
+            return drawn
+    if fj:
         new = fj_rows(first, now, heard, openness, index, said, silent and said is not None,
                       first_said)  # fmt: skip
     else:
         each = hearing(heard, len(now), index, silent)
         arrays = None if said is None else said.arrays()
         new = revise_rows(update, first, now, inboxes(now, index, arrays), each, openness, trim)
-    if form is None or not index.shape[1] or form.moves(round_no):
+    if not keeps:
         return new
     return np.where(faulty[:, :, None], now, new)
 
