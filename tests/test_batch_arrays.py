@@ -166,3 +166,25 @@ def test_compiled_first_ballots_count_what_the_numpy_steps_count(k: int, approva
         expected_top, expected_most = _top(counts + faulty_commits)
         assert (top == expected_top).all() and (most == expected_most).all()
     assert len(set(winner.ravel().tolist())) == k  # every option won somewhere
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+def test_two_variants_that_differ_at_a_pair_sum_as_two_whole_variants(k: int) -> None:
+    """``_pair_sums`` (variant 1 added only at its two options) equals the sums of both whole
+    variants, each recipient's picked: the same floats, for runs whose pair is one option too."""
+    from council.engine.batch.rounds import _pair_sums, _variant_sums
+
+    rng = np.random.default_rng(20 + k)
+    runs, n, m = 90, 9, 3
+    said = rng.normal(size=(n, k, runs)) * 10.0 ** rng.integers(-3, 4, size=(n, k, runs))
+    index = np.sort(np.array([rng.choice(n, m, replace=False) for _ in range(runs)]), axis=1)
+    differ = np.stack([rng.integers(0, k, runs), rng.integers(0, k, runs)], axis=1)
+    variants = np.repeat(rng.normal(size=(runs, 1, m, k)), 2, axis=1)
+    rows = np.arange(runs)
+    for j, value in ((0, 1.0), (1, -1.0)):
+        variants[rows, 1, :, differ[:, j]] = value  # variant 1 differs at the pair only
+    which = rng.integers(0, 2, size=(runs, n))
+    expected = _variant_sums(said, index, variants, which)
+    got = _pair_sums(said, index, variants, which, differ)
+    assert got.tolist() == expected.tolist()  # equal floats, not close ones
+    assert (differ[:, 0] == differ[:, 1]).any() and which.any()

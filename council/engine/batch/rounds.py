@@ -41,7 +41,10 @@ def fj_rows(
         raise ValueError("the kernel's rounds take a complete graph")
     runs, n, k = now.shape
     said = np.ascontiguousarray(now.transpose(1, 2, 0))  # (n senders, K, A)
-    total = _sums(said[None])[0] if sent is None else _variant_sums(said, index, *sent.arrays())
+    if sent is None:
+        total = _sums(said[None])[0]
+    else:
+        total = _variant_sums(said, index, *sent.arrays(), differ=sent.differ)
     hearing = heard.sum(axis=1)[:, None, None]  # (n, 1, 1)
     if silent:
         quiet = np.zeros((runs, n), dtype=np.int64)
@@ -74,17 +77,25 @@ def _sums(said: np.ndarray) -> np.ndarray:
 
 
 def _variant_sums(
-    said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray
+    said: np.ndarray,
+    index: np.ndarray,
+    variants: np.ndarray,
+    which: np.ndarray,
+    differ: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sums (n, K, A) when recipient r of run a hears ``variants[a, which[a, r]]``.
 
-    A few variants: each variant's sums for every recipient, each recipient's picked; one
-    variant per recipient: each recipient's own (``_sums_per_recipient``).
+    A few variants: each variant's sums for every recipient, each recipient's picked; two
+    that differ only at the options ``differ`` (A, 2): variant 0's sums, and variant 1's at
+    those two options only (``_pair_sums``); one variant per recipient: each recipient's own
+    (``_sums_per_recipient``).
     """
     n, _, runs = said.shape
     count = len(variants[0])
     if count >= n:
         return _sums_per_recipient(said, index, variants, which)
+    if count == 2 and differ is not None:
+        return _pair_sums(said, index, variants, which, differ)
     views = np.empty((count, *said.shape))  # (V, n senders, K, A)
     views[:] = said
     by_run = views.transpose(3, 1, 0, 2)  # (A, n, V, K): run a's senders' rows
@@ -95,6 +106,36 @@ def _variant_sums(
     for v in range(1, count):
         total = np.where(heard_as == v, sums[v], total)
     return total
+
+
+def _pair_sums(
+    said: np.ndarray, index: np.ndarray, variants: np.ndarray, which: np.ndarray, differ: np.ndarray
+) -> np.ndarray:
+    """``_variant_sums`` of two variants that differ only at two options per run, ``differ``.
+
+    Variant 0's sums at every option and variant 1's at the two options, summed together as
+    K + 2 columns; variant 1's are put in for the recipients that hear it. The other options'
+    sums are the same numbers under either variant (the same addends in the same order), so
+    they are added once.
+    """
+    n, k, runs = said.shape
+    cols = np.arange(runs)
+    views = np.empty((n, k + 2, runs))  # variant 0's K options, then variant 1's pair
+    views[:, :k] = said
+    for j in range(2):
+        views[:, k + j] = said[:, differ[:, j], cols]
+    told = np.concatenate(
+        [variants[:, 0], np.take_along_axis(variants[:, 1], differ[:, None, :], axis=2)], axis=2
+    )  # (A, m, K + 2)
+    views.transpose(2, 0, 1)[cols[:, None], index] = told
+    sums = _sums(views[None])[0]
+    flat = sums.reshape(-1)
+    heard = np.flatnonzero(which.T == 1)  # recipient * A + run, of those told variant 1
+    recipient, run = np.divmod(heard, runs)
+    at = recipient * ((k + 2) * runs) + run  # (recipient, option 0, run) in sums
+    for j in range(2):
+        flat[at + differ[run, j] * runs] = flat[at + (k + j) * runs]
+    return sums[:, :k]
 
 
 def _sums_per_recipient(

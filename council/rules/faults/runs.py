@@ -86,6 +86,9 @@ class Said:
     variants: np.ndarray | None
     which: np.ndarray
     uniform: Uniform | None = None
+    differ: np.ndarray | None = None
+    """(A, 2) with two variants: the two options where they may differ; at every other option
+    variant 1 says what variant 0 says (None: anywhere)."""
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(variants, which), the uniform views drawn if they are not yet."""
@@ -363,7 +366,7 @@ class EquivocateRuns(RunForm):
         variants[rows, 0, :, b] = np.where(a == b, 1.0, -1.0)[:, None]
         variants[rows, 1, :, a] = -1.0
         variants[rows, 1, :, b] = 1.0
-        return Said(variants, (~told_a).astype(np.intp))
+        return Said(variants, (~told_a).astype(np.intp), differ=np.stack([a, b], axis=1))
 
     def prepared(
         self, ranks: np.ndarray, honest: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
