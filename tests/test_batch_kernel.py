@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from council.contracts.config import RunConfig
+from council.contracts.formats import Scenario
 from council.engine.batch import heap, run_seeds, takes
 from council.engine.batch.draws import chosen, lemire
 from council.engine.batch.streams import Streams, bounded, doubles, first_raw
@@ -333,3 +334,41 @@ def test_a_quorum_file_runs_on_the_kernel(tmp_path: Path, fault: str, protocol: 
     _same(kernel, each)
     decided = sum(",decided," in row for row in kernel.text.splitlines())
     assert 0 < decided < 200, decided  # both outcomes occur, so the rule is exercised
+
+
+def _options(count: int) -> Scenario:
+    """The test scenario with ``count`` options (the library's all have four)."""
+    base = resolve_scenario(SCENARIO, LIBRARY)
+    shift = np.linspace(-0.3, 0.3, count)
+    options = [
+        base.options[j % 4].model_copy(
+            update={
+                "id": f"option-{j}",
+                "impacts": {
+                    p: round(v + shift[j], 2) for p, v in base.options[j % 4].impacts.items()
+                },
+            }
+        )
+        for j in range(count)
+    ]
+    return base.model_copy(update={"options": options})
+
+
+@pytest.mark.parametrize("k", [2, 6])
+@pytest.mark.parametrize("fault", ["random", "equivocate"])
+@pytest.mark.parametrize("protocol", ["bft", "tally"])
+@pytest.mark.parametrize("method", ["plurality", "approval"])
+def test_kernel_rows_are_the_per_run_rows_for_other_option_counts(
+    k: int, fault: str, protocol: str, method: str
+) -> None:
+    """The compiled random-fault ballots and rounds and the equivocators' pair sums hold for
+    scenarios of two and six options as for the library's four."""
+    config = RunConfig(
+        scenario=SCENARIO, byzantine=10, fault=fault, protocol=protocol, method=method
+    )
+    council = seat_council(config, LIBRARY, _options(k))
+    assert len(council.scenario.options) == k
+    block = Block(0, config, council, 0, 60, np.full(60, UNKNOWN, np.int8))
+    result = run_on_kernel(block)
+    _same(result, run_seed_by_seed(block))
+    assert result.sums.runs == 60
