@@ -46,6 +46,9 @@ class BallotOut:
     messages: np.ndarray
     committed: np.ndarray
     locked: np.ndarray
+    tops: np.ndarray | None = None
+    """(A, n) each seat's highest-scored option in the scores voted on, where the ballot
+    found it (the next round's faulty seats may read it: ``RunForm.said``)."""
 
 
 def rankings(
@@ -235,16 +238,19 @@ def run_ballot(
     whole = p.method not in ("plurality", "approval")  # plurality and approval read firsts
     # the random fault's draws load numba: its ballots are counted compiled as well
     compiled = form is not None and form.random and not whole and p.system is None
-    base = approve = None
+    base = approve = tops = None
     if compiled:
         from council.engine.batch import first_ballots
 
         firsts, base = first_ballots.firsts(scores, pinned, honest, p.approval)
         ranks = firsts[..., None]
+    elif not whole:  # one argmax for firsts, approvals and the next round's faulty seats
+        tops = scores.argmax(axis=-1)
+        ranks = rankings(scores, pinned, False, tops)
+        approve = approvals(scores, pinned, tops) if p.approval else None
     else:
-        top = None if whole else scores.argmax(axis=-1)  # one argmax for firsts and approvals
-        ranks = rankings(scores, pinned, whole, top)
-        approve = approvals(scores, pinned, top) if p.approval else None
+        ranks = rankings(scores, pinned)
+        approve = approvals(scores, pinned) if p.approval else None
     cast = ranks[:, :, 0].copy()
     rows = np.arange(runs)[:, None]
     sent = None
@@ -279,7 +285,7 @@ def run_ballot(
     if not p.bft:
         ready = reach & honest & (committed == NONE)
         committed[ready] = winner[ready]
-        return BallotOut(cast, messages, committed, locked)
+        return BallotOut(cast, messages, committed, locked, tops)
     held = np.where(committed != NONE, committed, locked)
     reached = reach & honest
     moves = reached & (held != NONE) & (winner != held) & (committed == NONE)
@@ -315,7 +321,7 @@ def run_ballot(
         quorate, choice = p.system.commit_choice(got, k)
         ready = honest & (committed == NONE) & quorate
     committed[ready] = choice[ready]
-    return BallotOut(cast, messages, committed, locked)
+    return BallotOut(cast, messages, committed, locked, tops)
 
 
 def _own_ballots(

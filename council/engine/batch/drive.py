@@ -89,14 +89,14 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
     mine = _Active(first, draws.faulty, draws.faulty_index, seeds, committed, locked)
     now = first
 
-    def more(views: np.ndarray, round_no: int) -> np.ndarray:
+    def more(views: np.ndarray, round_no: int, tops: np.ndarray | None = None) -> np.ndarray:
         said = None if form is None else form.at(round_no - 1)
         silent = said is not None and said.silent  # nobody hears a silent seat
         messages[active] += (per_silent_round if silent else per_round)[active]
         return deliberate(form, mine.first, views, mine.faulty, mine.index,
                           SeedDraws(mine.seeds), heard if heard.ndim == 2 else heard[active],
                           council.openness, round_no, config.update,
-                          council.max_faulty, mine.first_said)  # fmt: skip
+                          council.max_faulty, mine.first_said, tops)  # fmt: skip
 
     for r in range(1, config.rounds + 1):
         now = more(now, r)
@@ -109,6 +109,7 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
         mine.committed, mine.locked = out.committed, out.locked
         if ballot == config.ballots:
             break
+        tops = out.tops  # the ballot's argmax of ``now``, which the next round reads again
         pending = ((out.committed != NONE) | mine.faulty).all(axis=1)
         if pending.any():  # these runs are done: their state goes back into the block's
             done = active[pending]
@@ -116,10 +117,11 @@ def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcome
             final[done] = now[pending]
             keep = ~pending
             active, now, mine = active[keep], now[keep], mine.rows(keep)
+            tops = None if tops is None else tops[keep]
             if not len(active):
                 break
         rounds[active] += 1
-        now = more(now, config.rounds + ballot)
+        now = more(now, config.rounds + ballot, tops)
     if len(active):
         committed[active], locked[active] = mine.committed, mine.locked
         final[active] = now

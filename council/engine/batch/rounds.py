@@ -205,6 +205,7 @@ def deliberate(
     update: str = "fj",
     trim: int = 0,
     first_said: np.ndarray | None = None,
+    tops: np.ndarray | None = None,
 ) -> np.ndarray:
     """One round for A runs: the new views (A, n, K); faulty seats keep theirs.
 
@@ -214,13 +215,14 @@ def deliberate(
     ``heard`` is one graph (n, n) for every run, or each run's own (A, n, n). FJ on a complete
     graph runs on sums (``fj_rows``); any other rule or graph on whole inboxes
     (``inboxes.revise_rows``, with W-MSR's ``trim``). ``first_said``: the openings laid out
-    (n, K, A), where the caller keeps them from round to round (``fj_rows``).
+    (n, K, A), where the caller keeps them from round to round (``fj_rows``). ``tops``: each
+    seat's highest-scored option in ``now`` (A, n), where the caller has it (the last ballot's).
     """
     said_form = None if form is None else form.at(round_no - 1)  # round r hears round r - 1
     silent = said_form is not None and said_form.silent
     said: Said | None = None
     if said_form is not None and index.shape[1]:
-        said = said_form.said(now, faulty, index, draws, round_no)
+        said = said_form.said(now, faulty, index, draws, round_no, tops)
     keeps = form is not None and index.shape[1] > 0 and not form.moves(round_no)
     fj = update == "fj" and heard.ndim == 2 and complete(heard)
     if fj and keeps and said is not None and said.uniform is not None and not silent:

@@ -145,8 +145,13 @@ class RunForm(ABC):
         index: np.ndarray,
         draws: RunDraws,
         round_no: int,
+        tops: np.ndarray | None = None,
     ) -> Said:
-        """What the faulty seats send in deliberation round ``round_no`` (``Fault.inbox``)."""
+        """What the faulty seats send in deliberation round ``round_no`` (``Fault.inbox``).
+
+        ``tops``: each seat's highest-scored option in ``views`` (A, n), where the caller has
+        it (``views.argmax(axis=-1)``).
+        """
 
     @abstractmethod
     def prepared(
@@ -230,6 +235,7 @@ class CrashRuns(RunForm):
         index: np.ndarray,
         draws: RunDraws,
         round_no: int,
+        tops: np.ndarray | None = None,
     ) -> Said:
         """Zero views, heard by nobody."""
         runs, n, k = views.shape
@@ -286,6 +292,7 @@ class RandomRuns(RunForm):
         index: np.ndarray,
         draws: RunDraws,
         round_no: int,
+        tops: np.ndarray | None = None,
     ) -> Said:
         """Uniform views in [-1, 1]: one variant per recipient, drawn when asked."""
         runs, n, k = views.shape
@@ -352,6 +359,7 @@ class EquivocateRuns(RunForm):
         index: np.ndarray,
         draws: RunDraws,
         round_no: int,
+        tops: np.ndarray | None = None,
     ) -> Said:
         """Its own view with the split pair set to 1 for the recipient's leaning, -1 the other.
 
@@ -359,7 +367,7 @@ class EquivocateRuns(RunForm):
         """
         runs, n, _ = views.shape
         rows = np.arange(runs)
-        a, b = split_pairs(~faulty, views)
+        a, b = split_pairs(~faulty, views, tops)
         told_a = _at(views, a) >= _at(views, b)
         variants = np.repeat(_own(views, index)[:, None], 2, axis=1)
         variants[rows, 0, :, a] = 1.0
@@ -436,6 +444,7 @@ class PushingRuns(RunForm):
         index: np.ndarray,
         draws: RunDraws,
         round_no: int,
+        tops: np.ndarray | None = None,
     ) -> Said:
         """One variant for everyone (``stubborn_views`` or ``extreme``)."""
         runs, n, k = views.shape
@@ -487,14 +496,18 @@ class PushingRuns(RunForm):
         return np.where(backs, self.option, NONE)[:, None, :]
 
 
-def split_pairs(honest: np.ndarray, preference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def split_pairs(
+    honest: np.ndarray, preference: np.ndarray, firsts: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``split_pair`` per run: (A,) a and b from honest masks (A, n) and preferences (A, n, K).
 
     The two most common honest first choices (ties to the lower); if every honest seat agrees,
-    their choice and the option with the highest mean honest preference.
+    their choice and the option with the highest mean honest preference. ``firsts``: each
+    seat's highest preference (A, n), where the caller has it.
     """
     runs, _, k = preference.shape
-    firsts = preference.argmax(axis=2)
+    if firsts is None:
+        firsts = preference.argmax(axis=2)
     index = (np.arange(runs)[:, None] * k + firsts)[honest]
     counts = np.bincount(index, minlength=runs * k).reshape(runs, k)
     a = counts.argmax(axis=1)
