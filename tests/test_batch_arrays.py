@@ -17,6 +17,7 @@ from council.engine.batch.ballots import (
     _decide,
     _honest_sum,
     _top,
+    _top_with,
     approvals,
     option_counts,
     rankings,
@@ -188,3 +189,16 @@ def test_two_variants_that_differ_at_a_pair_sum_as_two_whole_variants(k: int) ->
     got = _pair_sums(said, index, variants, which, differ)
     assert got.tolist() == expected.tolist()  # equal floats, not close ones
     assert (differ[:, 0] == differ[:, 1]).any() and which.any()
+
+
+@pytest.mark.parametrize("k", OPTIONS)
+def test_top_with_one_option_more_is_the_top_of_the_counts_added(k: int) -> None:
+    """Each recipient's top of the run's commits plus ``count`` for its own option, found
+    once per option (``_top_with``), is ``_top`` of the whole (A, n, K) counts: ties too."""
+    rng = np.random.default_rng(30 + k)
+    counts = rng.integers(0, 6, (200, k))
+    option = rng.integers(0, k, (200, 9))
+    for count in (0, 1, 3):
+        expected = _top(counts[:, None, :] + count * (option[..., None] == np.arange(k)))
+        got = _top_with(counts, option, count)
+        assert all((a == b).all() for a, b in zip(got, expected, strict=True))

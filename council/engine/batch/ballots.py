@@ -294,8 +294,13 @@ def run_ballot(
     messages += reached.sum(axis=1) * (n - 1)
     would = np.where(reach[rows, index], winner[rows, index], NONE)  # the protocol's own rule
     extra = None  # (A, 1 or n, K) the faulty seats' commits each recipient holds
+    one = None  # or (A, n) the one option all of them commit to each recipient
     if form is not None and sent is not None:
-        extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
+        told = form.one_commit(sent, index) if p.system is None and not compiled else None
+        if told is None:
+            extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
+        else:
+            one, sent_messages = told
         messages += sent_messages
     elif own:  # to everyone, as an honest seat would
         extra = option_counts(would, would != NONE, k)[:, None, :]
@@ -303,6 +308,8 @@ def run_ballot(
     if p.system is None:
         if compiled and extra is not None:
             top, most = first_ballots.commit_top(winner, reached, extra)
+        elif one is not None:
+            top, most = _top_with(option_counts(winner, reached, k), one, m)
         else:
             counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
             top, most = _top(counts if extra is None else counts + extra)
@@ -368,6 +375,26 @@ def _supporters(
             told = sent.rankings[rows, sent.variant][..., 0] == option[:, :, None]  # (A, n, m)
         backs[rows[:, :, None], np.arange(n)[None, :, None], index[:, None, :]] = told
     return backs
+
+
+def _top_with(counts: np.ndarray, option: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_top`` of each recipient's commits, the run's and ``count`` more for one option.
+
+    ``counts`` (A, K) the run's, ``option`` (A, n) each recipient's: found once per run and
+    option, then looked up.
+
+    >>> _top_with(np.array([[1, 3, 0]]), np.array([[0, 2, 1]]), 2)
+    (array([[0, 1, 1]]), array([[3, 3, 5]]))
+    """
+    runs, k = counts.shape
+    tops = np.empty((runs, k), dtype=np.intp)
+    mosts = np.empty((runs, k), dtype=counts.dtype)
+    for o in range(k):
+        told = counts.copy()
+        told[:, o] += count
+        tops[:, o], mosts[:, o] = _top(told)
+    rows = np.arange(runs)[:, None]
+    return tops[rows, option], mosts[rows, option]
 
 
 def _top(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -185,6 +185,16 @@ class RunForm(ABC):
         The counts (A, 1 or n, K) add to the honest commits each recipient holds.
         """
 
+    def one_commit(
+        self, prepared: Prepared, index: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``commits`` where every faulty seat commits the same one option to a recipient.
+
+        That option per recipient (A, n), which ``commits`` counts once per faulty seat, and
+        the messages per run; None where they do not (the kernel then adds up the counts).
+        """
+        return None
+
     @abstractmethod
     def sent_commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
@@ -413,10 +423,15 @@ class EquivocateRuns(RunForm):
         k: int,
     ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         """To each recipient, a commit for the option it was told at prepare."""
+        lean, messages = self.one_commit(prepared, index)
+        return index.shape[1] * (lean[..., None] == np.arange(k)), messages
+
+    def one_commit(self, prepared: Prepared, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The option each recipient was told at prepare, from every faulty seat."""
         assert prepared.lean is not None
         runs, m = index.shape
         n = prepared.lean.shape[1]
-        return m * (prepared.lean[..., None] == np.arange(k)), np.full(runs, n * m - m)
+        return prepared.lean, np.full(runs, n * m - m)
 
     def sent_commits(
         self, prepared: Prepared, would: np.ndarray, index: np.ndarray, draws: RunDraws, step: int,
