@@ -1,9 +1,10 @@
 """What each seat's inbox adds up to when the faulty seats tell every recipient its own views.
 
 Compiled (numba), for the random fault: ``rounds`` imports it when a round has one variant
-per recipient, so only those sweeps load numba. The sums run sender by
-sender in order, from zero, skipping the recipient itself, as ``fj_update``'s einsum adds
-them (``rounds.fj_rows``): the same floats, bit for bit.
+per recipient, so only those sweeps load numba. The sums run sender by sender in order, from
+zero, skipping the recipient itself, as ``fj_update``'s einsum adds them (``rounds.fj_rows``):
+the same floats, bit for bit. ``uniform_round`` is a whole FJ round of the random fault on a
+complete graph: its views drawn, added and weighed against the openings in one pass.
 """
 
 from __future__ import annotations
