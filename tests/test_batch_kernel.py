@@ -17,9 +17,10 @@ import pytest
 
 from council.contracts.config import RunConfig
 from council.contracts.formats import Scenario
-from council.engine.batch import heap, run_seeds, takes
+from council.engine.batch import draws, heap, run_seeds, takes
 from council.engine.batch.draws import chosen, lemire
 from council.engine.batch.streams import Streams, bounded, doubles, first_raw
+from council.engine.context import NOISE_SD, NOISE_STREAM
 from council.engine.seating import seat_council
 from council.experiments.blocks import (
     UNKNOWN,
@@ -372,3 +373,36 @@ def test_kernel_rows_are_the_per_run_rows_for_other_option_counts(
     result = run_on_kernel(block)
     _same(result, run_seed_by_seed(block))
     assert result.sums.runs == 60
+
+
+def test_a_blocks_noise_is_kept_for_the_next_cell_copied_and_bounded() -> None:
+    """A block of seeds asked for again (the next cell's) has its noise kept, and the cells
+    after get the same noise, as a copy the kernel may write into; another council's shape has
+    its own; what is kept stays within its bound."""
+    seeds = np.arange(100, 400)
+
+    def fresh(n: int) -> list[Any]:
+        rows = [
+            np.random.default_rng([int(s), NOISE_STREAM]).normal(0.0, NOISE_SD, size=(n, 4))
+            for s in seeds
+        ]
+        return np.array(rows).tolist()
+
+    draws._kept.clear()  # what earlier tests in this process kept
+    draws._asked.clear()
+    first = draws._noise(seeds, 33, 4)
+    assert first.tolist() == fresh(33)
+    assert (seeds.tobytes(), 33, 4) not in draws._kept  # asked once: nothing kept
+    first = draws._noise(seeds, 33, 4)
+    assert first.tolist() == fresh(33)
+    assert (seeds.tobytes(), 33, 4) in draws._kept  # asked again: kept for the next cells
+    first[:] = 0.0  # the kernel writes its openings into the noise's array
+    second = draws._noise(seeds, 33, 4)  # the kept noise, copied
+    assert second.tolist() == fresh(33)
+    second[:] = 0.0
+    assert draws._noise(seeds, 33, 4).tolist() == fresh(33)
+    assert draws._noise(seeds, 7, 4).tolist() == fresh(7)
+    for start in [*range(0, 15_000, 1_500)] * 2:
+        draws._noise(np.arange(start, start + 1_500), 33, 4)
+    assert 0 < sum(a.nbytes for a in draws._kept.values()) <= draws.NOISE_KEPT_BYTES
+    assert (np.arange(13_500, 15_000).tobytes(), 33, 4) in draws._kept  # the latest kept

@@ -7,6 +7,8 @@ random messages its per-run twin sees.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,11 +43,7 @@ def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
     """Every seed's faulty seats and noise, as its per-run context draws them."""
     n, k = len(council.personas), len(council.scenario.options)
     b = len(seeds)
-    noise = np.empty((b, n, k))
-    for i, rng in enumerate(Streams().each(seeds, NOISE_STREAM)):
-        rng.standard_normal(out=noise[i])
-    # Generator.normal(0, sd) is 0 + sd * standard_normal(), one rounding each: the same numbers.
-    noise = 0.0 + NOISE_SD * noise
+    noise = _noise(seeds, n, k)
     faulty = np.zeros((b, n), dtype=bool)
     m = config.byzantine
     if m:
@@ -53,6 +51,52 @@ def draw_block(config: RunConfig, council: Council, seeds: np.ndarray) -> Draws:
         faulty[:, eligible] = chosen(seeds, len(eligible), m, FAULTY_STREAM)
     index = np.nonzero(faulty)[1].reshape(b, m)  # row-major: each run's seats ascending
     return Draws(seeds, faulty, index, noise)
+
+
+NOISE_KEPT_BYTES = 4 * 2**20
+"""The most noise a process keeps for blocks to come (``_noise``): two blocks of 1,500 seeds
+of 33 seats and four options."""
+
+_kept: OrderedDict[tuple[bytes, int, int], np.ndarray] = OrderedDict()
+_asked: OrderedDict[tuple[int, int, int], None] = OrderedDict()
+"""The latest blocks whose noise was drawn (a hash of their seeds, n, K), ASKED of them."""
+ASKED = 64
+_lock = threading.Lock()
+
+
+def _noise(seeds: np.ndarray, n: int, k: int) -> np.ndarray:
+    """(B, n, K) each seed's perception noise, a new array (the kernel writes into it).
+
+    The noise depends on the seed and the council's shape only, and a sweep runs the same
+    seeds in every cell. A block asked for a second time (another cell of the same seeds) has
+    its noise kept, up to ``NOISE_KEPT_BYTES`` with the least recently used let go first, and
+    the cells after it get a copy instead of drawing it again, seed by seed. Blocks asked for
+    once (a sweep of one cell, or of many seeds a cell) keep nothing.
+    """
+    key = (seeds.tobytes(), n, k)
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+            return kept.copy()
+        mark = (hash(key[0]), n, k)
+        again = mark in _asked
+        _asked[mark] = None
+        _asked.move_to_end(mark)
+        while len(_asked) > ASKED:
+            _asked.popitem(last=False)
+    noise = np.empty((len(seeds), n, k))
+    for i, rng in enumerate(Streams().each(seeds, NOISE_STREAM)):
+        rng.standard_normal(out=noise[i])
+    # Generator.normal(0, sd) is 0 + sd * standard_normal(), one rounding each: the same numbers.
+    noise *= NOISE_SD
+    noise += 0.0
+    if again and noise.nbytes <= NOISE_KEPT_BYTES:
+        with _lock:
+            _kept[key] = noise.copy()
+            while sum(a.nbytes for a in _kept.values()) > NOISE_KEPT_BYTES:
+                _kept.popitem(last=False)
+    return noise
 
 
 def lemire(half: np.ndarray, j: int) -> tuple[np.ndarray, np.ndarray]:
