@@ -97,6 +97,23 @@ def test_drift_by_columns_is_the_softmax_drift(k: int, faulty_seats: int) -> Non
     assert (drift[:5] == 0).all() and (drift[5:] > 0).all()
 
 
+def test_a_blocks_drift_measured_in_parts_is_each_runs_own() -> None:
+    """``_measure`` takes the drift MEASURED runs at a time: a block of more runs than that
+    gets each run's own drift and flips, as one run measures them."""
+    rng = np.random.default_rng(4)
+    runs, n, k = 2 * drive.MEASURED + 37, 9, 4
+    first = rng.uniform(-1, 1, (runs, n, k))
+    final = first + rng.normal(0, 0.3, first.shape)
+    faulty = np.zeros((runs, n), dtype=bool)
+    faulty[:, :2] = True
+    committed = np.full((runs, n), NONE)
+    zeros = np.zeros(runs, dtype=np.int64)
+    out = drive._measure(faulty, committed, first, final, zeros, zeros, committed)
+    expected_drift, expected_flips = softmax_drift(first, final, ~faulty)
+    assert out.honest_drift.tolist() == expected_drift.tolist()
+    assert out.honest_flips.tolist() == expected_flips.tolist()
+
+
 def test_option_counts_and_top_are_one_hot_sums_and_argmax() -> None:
     rng = np.random.default_rng(3)
     choices = rng.integers(-1, 4, (50, 9))

@@ -179,8 +179,11 @@ def _measure(
     counts = np.bincount(cells, minlength=b * k).reshape(b, k)
     option = np.where(made.any(axis=1), counts.argmax(axis=1), NONE)
     violation = (counts > 0).sum(axis=1) > 1
-    if h and k < SHORT:
-        drift, flips = _drift_by_columns(first, final, honest, h)
+    if h and k < SHORT:  # in parts of MEASURED runs: the columns stay small
+        drift, flips = np.empty(b), np.empty(b, dtype=np.int64)
+        for start in range(0, b, MEASURED):
+            part = slice(start, start + MEASURED)
+            drift[part], flips[part] = _drift_by_columns(first[part], final[part], honest[part], h)
     elif h:
         opened = first[honest].reshape(b, h, k)
         last = final[honest].reshape(b, h, k)
@@ -195,6 +198,10 @@ def _measure(
 
 SHORT = 8
 """numpy sums a last axis shorter than this element by element, in order (pairwise beyond)."""
+
+MEASURED = 500
+"""Runs whose drift is measured at once: their (K, runs, 2h) columns are a few MB at most, not
+a whole block's (each run's numbers are its own, so the parts change none of them)."""
 
 
 def _drift_by_columns(
