@@ -59,7 +59,7 @@ of 33 seats and four options."""
 
 _kept: OrderedDict[tuple[bytes, int, int], np.ndarray] = OrderedDict()
 _asked: OrderedDict[tuple[int, int, int], None] = OrderedDict()
-"""The latest blocks whose noise was drawn (a hash of their seeds, n, K), ASKED of them."""
+"""The latest ASKED blocks whose noise was drawn: a hash of their seeds, with n and K."""
 ASKED = 64
 _lock = threading.Lock()
 
