@@ -296,7 +296,7 @@ def run_ballot(
     extra = None  # (A, 1 or n, K) the faulty seats' commits each recipient holds
     one = None  # or (A, n) the one option all of them commit to each recipient
     if form is not None and sent is not None:
-        told = form.one_commit(sent, index) if p.system is None and not compiled else None
+        told = form.one_commit(sent, index) if p.system is None else None
         if told is None:
             extra, sent_messages = form.commits(sent, would, index, draws, step + 1, k)
         else:
@@ -308,11 +308,12 @@ def run_ballot(
     if p.system is None:
         if compiled and extra is not None:
             top, most = first_ballots.commit_top(winner, reached, extra)
-        elif one is not None:
-            top, most = _top_with(option_counts(winner, reached, k), one, m)
         else:
-            counts = option_counts(winner, reached, k)[:, None, :]  # (A, 1, K)
-            top, most = _top(counts if extra is None else counts + extra)
+            counts = option_counts(winner, reached, k)  # (A, K) the honest seats' commits
+            if one is not None:
+                top, most = _top_with(counts, one, m)
+            else:
+                top, most = _top(counts[:, None, :] if extra is None else counts[:, None] + extra)
         ready = honest & (committed == NONE) & (most >= p.quorum)
         choice = np.broadcast_to(top, (runs, n))
     else:

@@ -65,22 +65,28 @@ def firsts(
     return first, base
 
 
+@njit(inline="always", cache=True)
+def _top_of(counts, extra, v, a):  # type: ignore[no-untyped-def]
+    """The most of ``counts`` (K) plus ``extra[v, :, a]``: its option (first on a tie), count."""
+    top = 0
+    most = counts[0] + extra[v, 0, a]
+    for o in range(1, len(counts)):
+        c = counts[o] + extra[v, o, a]
+        if c > most:
+            top, most = o, c
+    return top, most
+
+
 @njit(cache=True)
 def _decide(base, extra, variant, winner, held):  # type: ignore[no-untyped-def]
     """Fill winner and held (A, n): see ``decide``."""
     runs, n = variant.shape
-    views, k = extra.shape[0], extra.shape[1]
+    views = extra.shape[0]
     best = np.empty(views, dtype=np.int64)
     most = np.empty(views, dtype=np.int64)
     for a in range(runs):
         for v in range(views):
-            top = 0
-            count = base[a, 0] + extra[v, 0, a]
-            for o in range(1, k):
-                c = base[a, o] + extra[v, o, a]
-                if c > count:
-                    top, count = o, c
-            best[v], most[v] = top, count
+            best[v], most[v] = _top_of(base[a], extra, v, a)
         for i in range(n):
             v = variant[a, i]
             winner[a, i] = best[v]
@@ -115,13 +121,7 @@ def _commit_top(winner, reached, extra, top, most):  # type: ignore[no-untyped-d
             if reached[a, i]:
                 counts[winner[a, i]] += 1
         for r in range(recipients):
-            best = 0
-            count = counts[0] + extra[r, 0, a]
-            for o in range(1, k):
-                c = counts[o] + extra[r, o, a]
-                if c > count:
-                    best, count = o, c
-            top[a, r], most[a, r] = best, count
+            top[a, r], most[a, r] = _top_of(counts, extra, r, a)
 
 
 def commit_top(

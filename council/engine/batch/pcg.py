@@ -154,11 +154,15 @@ def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type:
 
 
 @njit(inline="always", cache=True)
-def _hashmix(value, const):  # type: ignore[no-untyped-def]
-    """SeedSequence's hashmix on 32-bit words held in uint64: (hashed value, next constant)."""
+def _hashmix(value, const, mult):  # type: ignore[no-untyped-def]
+    """SeedSequence's hashmix on 32-bit words held in uint64: (hashed value, next constant).
+
+    ``mult``: the constant's multiplier (``_MULT_A`` mixing the entropy in, ``_MULT_B``
+    generating the state).
+    """
     mask = np.uint64(_MASK32)
     value ^= const
-    const = (const * np.uint64(_MULT_A)) & mask
+    const = (const * np.uint64(mult)) & mask
     value = (value * const) & mask
     return value ^ (value >> np.uint64(16)), const
 
@@ -183,19 +187,16 @@ def _seed_states(seeds, tail, high, low, inc_high, inc_low):  # type: ignore[no-
                 entropy = seeds[b]
             elif i - 1 < len(tail):
                 entropy = tail[i - 1]
-            pool[i], const = _hashmix(entropy, const)
+            pool[i], const = _hashmix(entropy, const, _MULT_A)
         for src in range(_POOL):
             for dst in range(_POOL):
                 if src != dst:
-                    hashed, const = _hashmix(pool[src], const)
+                    hashed, const = _hashmix(pool[src], const, _MULT_A)
                     mixed = (np.uint64(_MIX_L) * pool[dst] - np.uint64(_MIX_R) * hashed) & mask
                     pool[dst] = mixed ^ (mixed >> np.uint64(16))
         const = np.uint64(_INIT_B)
         for i in range(2 * _POOL):
-            value = pool[i % _POOL] ^ const
-            const = (const * np.uint64(_MULT_B)) & mask
-            value = (value * const) & mask
-            words[i] = value ^ (value >> np.uint64(16))
+            words[i], const = _hashmix(pool[i % _POOL], const, _MULT_B)
         # the uint64 words, little-endian pairs of 32-bit ones
         w0 = words[0] | (words[1] << np.uint64(32))
         w1 = words[2] | (words[3] << np.uint64(32))
