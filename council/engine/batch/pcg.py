@@ -108,9 +108,12 @@ def _first_counts(high, low, inc_high, inc_low, k, inner, out, outer_counts, inn
                     row[b] = j
         by_outer = outer_counts[g // inner]
         by_inner = inner_counts[g % inner]
-        for b in range(out.shape[1]):
-            by_outer[row[b], b] += 1
-            by_inner[row[b], b] += 1
+        for option in range(k):  # compared, not scattered: the compiler runs seeds side by side
+            at_outer, at_inner = by_outer[option], by_inner[option]
+            for b in range(out.shape[1]):
+                first = row[b] == option
+                at_outer[b] += first
+                at_inner[b] += first
 
 
 @njit(cache=True)
@@ -119,38 +122,82 @@ def _bounded(high, low, inc_high, inc_low, k, count, per, out, counts):  # type:
 
     A draw takes the next 32-bit half of the seed's outputs (low half first) and is drawn
     again while its leftover is below (2**32 - k) % k. Fills out (count, B) with the values
-    if it has any rows, and adds each group of ``per`` draws into counts (groups, k, B) if
+    if it has any rows, and counts each group of ``per`` draws into counts (groups, k, B) if
     it has any.
+
+    For a few options numpy draws again about once in 2**32 halves (never for a power of
+    two): every seed is first drawn as if none did, draw i from half i, in one pass the
+    compiler runs side by side; a seed that met a leftover below the bound is then drawn
+    again on its own, half by half (``_bounded_seed``).
     """
     bound = np.uint64(k)
     threshold = np.uint64((2**32 - k) % k)
     mask = np.uint64(0xFFFFFFFF)
-    high, low = high.copy(), low.copy()
     seeds = len(high)
-    buffered = np.zeros(seeds, dtype=np.bool_)
-    kept = np.zeros(seeds, dtype=np.uint64)
     values, counting = out.shape[0] > 0, counts.shape[0] > 0
+    state_high, state_low = high.copy(), low.copy()
+    kept = np.zeros(seeds, dtype=np.uint64)
+    redraw = np.zeros(seeds, dtype=np.bool_)
+    drawn = np.empty(seeds, dtype=np.int64)
+    counts[:] = 0
     for i in range(count):
-        for b in range(seeds):
-            while True:
-                if buffered[b]:
-                    half = kept[b]
-                    buffered[b] = False
-                else:
-                    h, lo = _step(high[b], low[b], inc_high[b], inc_low[b])
-                    high[b], low[b] = h, lo
-                    raw = _output(h, lo)
-                    half = raw & mask
-                    kept[b] = raw >> np.uint64(32)
-                    buffered[b] = True
-                product = half * bound
-                if (product & mask) >= threshold:
-                    break
-            value = np.int64(product >> np.uint64(32))
-            if values:
-                out[i, b] = value
-            if counting:
-                counts[i // per, value, b] += 1
+        if i % 2 == 0:  # a new output: its low half now, its high half next
+            for b in range(seeds):
+                h, lo = _step(state_high[b], state_low[b], inc_high[b], inc_low[b])
+                state_high[b], state_low[b] = h, lo
+                raw = _output(h, lo)
+                kept[b] = raw >> np.uint64(32)
+                product = (raw & mask) * bound
+                redraw[b] |= (product & mask) < threshold
+                drawn[b] = np.int64(product >> np.uint64(32))
+        else:
+            for b in range(seeds):
+                product = kept[b] * bound
+                redraw[b] |= (product & mask) < threshold
+                drawn[b] = np.int64(product >> np.uint64(32))
+        if values:
+            out[i] = drawn
+        if counting:
+            group = counts[i // per]
+            for option in range(k):
+                row = group[option]
+                for b in range(seeds):
+                    row[b] += drawn[b] == option
+    for b in range(seeds):
+        if redraw[b]:
+            _bounded_seed(b, high, low, inc_high, inc_low, k, count, per, out, counts)
+
+
+@njit(cache=True)
+def _bounded_seed(b, high, low, inc_high, inc_low, k, count, per, out, counts):  # type: ignore[no-untyped-def]
+    """Seed b's column of ``_bounded`` again, drawn half by half with numpy's redraws."""
+    bound = np.uint64(k)
+    threshold = np.uint64((2**32 - k) % k)
+    mask = np.uint64(0xFFFFFFFF)
+    h, lo = high[b], low[b]
+    buffered, kept = False, np.uint64(0)
+    values, counting = out.shape[0] > 0, counts.shape[0] > 0
+    if counting:
+        counts[:, :, b] = 0
+    for i in range(count):
+        while True:
+            if buffered:
+                half = kept
+                buffered = False
+            else:
+                h, lo = _step(h, lo, inc_high[b], inc_low[b])
+                raw = _output(h, lo)
+                half = raw & mask
+                kept = raw >> np.uint64(32)
+                buffered = True
+            product = half * bound
+            if (product & mask) >= threshold:
+                break
+        value = np.int64(product >> np.uint64(32))
+        if values:
+            out[i, b] = value
+        if counting:
+            counts[i // per, value, b] += 1
 
 
 @njit(inline="always", cache=True)
@@ -296,7 +343,7 @@ def counts(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...], k: 
     Counted as they are drawn (the draws themselves are not kept); the seed axis innermost.
     """
     *groups, per = shape
-    total = np.zeros((*groups, k, len(seeds)), dtype=np.int64)
+    total = np.zeros((*groups, k, len(seeds)), dtype=np.int64)  # zeros: no draws, no counts
     states = seed_states(seeds, tail)
     if states is None or k < 2:
         drawn = integers(seeds, tail, shape, k)
