@@ -87,6 +87,35 @@ def test_rows_match_single_runs_of_the_engine(tmp_path: Path) -> None:
         assert float(row["honest_drift"]) == pytest.approx(record.metrics.honest_drift, abs=1e-6)
 
 
+def test_a_kernel_blocks_lines_are_the_csv_writers_lines_of_each_row() -> None:
+    """``format_rows`` (one %-format a row) writes what ``format_row`` and csv.writer write."""
+    import io
+
+    from council.engine.metrics import RunMetrics
+    from council.experiments.table import format_row, format_rows
+
+    factors, extras = ["67%", 'say "no"', "a,b", "%d"], ["x%s", "", "1,2"]
+    drift = [0.5, 0.0, -1e-9, 0.1234565, 0.9999995, 1 / 3, 2.675e-7, 123.4567891]
+    n = len(drift)
+    metrics = {
+        "safety_violation": [i % 2 == 0 for i in range(n)],
+        "agrees_with_baseline": [i % 3 == 0 for i in range(n)],
+        "rounds_used": list(range(n)),
+        "messages": [10**i for i in range(n)],
+        "honest_drift": drift,
+        "honest_flips": [n - i for i in range(n)],
+    }
+    seeds, options = [i * 7 for i in range(n)], ["", "b", 'q"t', "c,d", "e%", "", "b", "f"]
+    statuses = ["decided" if o else "no_quorum" for o in options]
+    got = format_rows(factors, seeds, statuses, options, metrics, extras)
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    for i in range(n):
+        one = RunMetrics(**{m: values[i] for m, values in metrics.items()})
+        writer.writerow(format_row(factors, seeds[i], statuses[i], options[i], one, extras))
+    assert got == expected.getvalue()
+
+
 def test_one_worker_a_pool_and_dask_write_the_same_table(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     config = SweepConfig.model_validate({**SMALL, "seeds": 10})

@@ -107,7 +107,7 @@ def run_on_kernel(block: Block) -> BlockResult:
         agrees=int(agree.sum()),
         rounds_used=int(out.rounds_used.sum()),
         messages=int(out.messages.sum()),
-        drift_micro=sum(round(d * 1_000_000) for d in drift),
+        drift_micro=int(np.rint(np.array(drift) * 1_000_000).astype(np.int64).sum()),
         flips=int(out.honest_flips.sum()),
         decided_rounds=int(out.rounds_used[decided].sum()),
     )

@@ -104,17 +104,23 @@ def format_rows(
     """
     if set(metrics) != set(METRICS):
         raise ValueError(f"metrics must be exactly {METRICS}, not {tuple(metrics)}")
-    prefix = _line(factors) + ","
-    suffix = "," + _line(extras) if extras else ""
+    prefix = _line(factors).replace("%", "%%") + ","
+    suffix = "," + _line(extras).replace("%", "%%") if extras else ""
+    line = f"{prefix}%d,%s,%s,{_ROW_FORMAT}{suffix}\n"  # one %-format a row: the writers' text
     quoted = {option: _line([option]) if option else "" for option in set(options)}
     columns = [
-        [write(v) for v in metrics[m]] for write, m in zip(_METRIC_WRITERS, METRICS, strict=True)
+        ["true" if v else "false" for v in metrics[m]] if kind == "bool" else metrics[m]
+        for kind, m in zip(_METRIC_KINDS, METRICS, strict=True)
     ]
-    rows = zip(seeds, statuses, options, *columns, strict=True)
-    return "".join(
-        f"{prefix}{seed},{status},{quoted[option]},{','.join(measured)}{suffix}\n"
-        for seed, status, option, *measured in rows
-    )
+    rows = zip(seeds, statuses, map(quoted.__getitem__, options), *columns, strict=True)
+    return "".join(map(line.__mod__, rows))
+
+
+_METRIC_KINDS = tuple(kind_of(m) for m in METRICS)
+_ROW_FORMAT = ",".join({"bool": "%s", "int": "%d", "float": "%.6f", "text": "%s"}[kind]
+                       for kind in _METRIC_KINDS)  # fmt: skip
+"""``format_row``'s writers as %-formats: ``%d`` is ``str`` of an int, ``%.6f`` is
+``"{:.6f}".format``, and the booleans go in as ``_flag``'s text."""
 
 
 def _line(fields: list[str]) -> str:
