@@ -26,14 +26,13 @@ HEAVY = ("openai", "langgraph", "langchain_core", "streamlit", "pandas", "altair
 """Packages only LLM runs, graph-driven runs, the app and reports use."""
 
 _RUN_CLI = """
-import json, os, runpy, sys
+import atexit, json, os, runpy, sys
+def seen():  # an exit handler: the console script runs them, then skips the teardown
+    with open(os.environ["MODULES_OUT"], "w") as out:
+        json.dump(sorted({m.split(".")[0] for m in sys.modules}), out)
+atexit.register(seen)
 sys.argv = ["council", *json.loads(os.environ["ARGV"])]
-try:
-    runpy.run_module("council", run_name="__main__")
-except SystemExit as stop:
-    code = stop.code
-with open(os.environ["MODULES_OUT"], "w") as out:
-    json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, out)
+runpy.run_module("council", run_name="__main__")
 """
 
 
@@ -48,8 +47,7 @@ def imported_by(tmp_path: Path, *argv: str, cache: Path | None = None) -> tuple[
         [sys.executable, "-c", _RUN_CLI], capture_output=True, text=True, env=env, timeout=120
     )
     assert proc.stderr == "", proc.stderr
-    seen = json.loads(out.read_text())
-    return seen["code"], set(seen["modules"]), proc.stdout
+    return proc.returncode, set(json.loads(out.read_text())), proc.stdout
 
 
 def test_help_imports_neither_the_engine_nor_the_llm_nor_the_app(tmp_path: Path) -> None:
@@ -137,3 +135,48 @@ def test_rerunning_a_run_with_a_person_s_seat_still_refuses(cli, tmp_path: Path)
     result = cli("rerun", record.run_id, "--db", str(db), "--json")
     assert result.code == 1 and result.out == ""
     assert "seats played by people" in result.err
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_console_scripts_quick_exit_keeps_output_handlers_code_and_threads(
+    thread: bool,
+) -> None:
+    """``_exit`` skips the teardown only: output flushed, exit handlers run, the code kept;
+    a thread still running is waited for, as a normal exit waits."""
+    code = (
+        "import atexit, sys, threading, time\n"
+        "from council.cli.main import _exit\n"
+        "atexit.register(lambda: print('handler', end=' '))\n"
+        "if THREAD:\n"
+        "    def late():\n"
+        "        time.sleep(0.3)\n"
+        "        print('thread', end=' ')\n"
+        "    threading.Thread(target=late).start()\n"
+        "print('buffered', end=' ')\n"  # stdout is a pipe: block-buffered, not yet written
+        "_exit(3)\n"
+    ).replace("THREAD", str(thread))
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 3, proc.stderr
+    expected = ["buffered", "thread", "handler"] if thread else ["buffered", "handler"]
+    assert proc.stdout.split() == expected
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("2", "2")])
+def test_the_console_script_runs_openblas_on_one_thread_unless_told(
+    given: str | None, expected: str
+) -> None:
+    code = (
+        "import atexit, os, runpy, sys\n"
+        "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')))\n"
+        "sys.argv = ['council', 'schema', 'scenario']\n"
+        "runpy.run_module('council', run_name='__main__')\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-1] == expected
