@@ -20,7 +20,7 @@ from council.contracts.formats import Scenario
 from council.engine.batch import draws, heap, run_seeds, takes
 from council.engine.batch.draws import chosen, lemire
 from council.engine.batch.streams import Streams, bounded, doubles, first_raw
-from council.engine.context import NOISE_SD, NOISE_STREAM
+from council.engine.context import NOISE_SD, NOISE_STREAM, perception_noise
 from council.engine.seating import seat_council
 from council.experiments.blocks import (
     UNKNOWN,
@@ -406,3 +406,13 @@ def test_a_blocks_noise_is_kept_for_the_next_cell_copied_and_bounded() -> None:
         draws._noise(np.arange(start, start + 1_500), 33, 4)
     assert 0 < sum(a.nbytes for a in draws._kept.values()) <= draws.NOISE_KEPT_BYTES
     assert (np.arange(13_500, 15_000).tobytes(), 33, 4) in draws._kept  # the latest kept
+
+
+def test_compiled_noise_is_the_per_run_noise_and_past_one_word_numpys() -> None:
+    """A random-fault cell's noise (``pcg.normals``) is what each run's context draws."""
+    draws._kept.clear()
+    draws._asked.clear()
+    for seeds in (np.arange(7_000, 7_600), np.array([0, 2**32 - 1, 2**32, 10**12])):
+        got = draws._noise(seeds, 33, 4, compiled=True)
+        expected = [perception_noise(int(s), 33, 4) for s in seeds]
+        assert got.tolist() == np.array(expected).tolist()

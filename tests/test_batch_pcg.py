@@ -153,3 +153,38 @@ def test_a_seed_that_draws_again_is_drawn_as_numpy_draws_it_values_and_counts() 
         assert out[:, b].tolist() == expected.tolist()
         by_group = [np.bincount(expected[g * per : (g + 1) * per], minlength=k) for g in range(3)]
         assert counts[:, :, b].tolist() == np.array(by_group).tolist()
+
+
+@pytest.mark.parametrize(("tail", "shape"), [((2,), (33, 4)), ((3, 7), (7, 5, 3)), ((2,), (0,))])
+def test_normals_are_generator_standard_normal(
+    tail: tuple[int, ...], shape: tuple[int, ...]
+) -> None:
+    drawn = pcg.normals(SEEDS, tail, shape)
+    assert drawn is not None and drawn.shape == (len(SEEDS), *shape)
+    expected = [_fresh(s, tail).standard_normal(shape) for s in SEEDS.tolist()]
+    assert drawn.tolist() == np.array(expected).tolist()  # exactly, wedges and tails included
+    assert pcg.normals(BIG, tail, shape) is None  # past one word: numpy's own
+
+
+@pytest.mark.parametrize("layer", [0, 5, 255])
+def test_a_draw_outside_its_layers_box_is_drawn_as_numpy_draws_it(layer: int) -> None:
+    """A state made so its first output falls outside the box of ``layer`` (0: the tail past
+    the last layer, which takes two ``random()`` a try; else the wedge, one ``random()``)."""
+    mult = (0x2360ED051FC65DA4 << 64) | 0x4385DF649FCCF645
+    inc = (0x5678 << 64) | 0x9ABCDEF1
+    output = 0xFFFF_FFFF_FFFF_FF00 | layer  # abscissa bits all set: past every layer's box
+    after = output  # high word 0: no rotation, the output is the low word
+    before = ((after - inc) * pow(mult, -1, 2**128)) % 2**128
+    words = [np.array([before >> 64], dtype=np.uint64),
+             np.array([before & (2**64 - 1)], dtype=np.uint64),
+             np.array([inc >> 64], dtype=np.uint64),
+             np.array([inc & (2**64 - 1)], dtype=np.uint64)]  # fmt: skip
+    out = np.empty((1, 6))
+    pcg._normals(*words, out)
+    made = np.random.PCG64()
+    made.state = {"bit_generator": "PCG64", "state": {"state": before, "inc": inc},
+                  "has_uint32": 0, "uinteger": 0}  # fmt: skip
+    assert made.random_raw(1)[0] == output
+    made.state = {"bit_generator": "PCG64", "state": {"state": before, "inc": inc},
+                  "has_uint32": 0, "uinteger": 0}  # fmt: skip
+    assert out[0].tolist() == np.random.Generator(made).standard_normal(6).tolist()

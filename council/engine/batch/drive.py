@@ -64,10 +64,10 @@ class Outcomes:
 def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcomes:
     """Run the seeds of a cell the kernel ``takes``, as arrays over runs."""
     heap.keep()
-    draws = draw_block(config, council, seeds)
+    form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
+    draws = draw_block(config, council, seeds, compiled=form is not None and form.random)
     n, k = draws.noise.shape[1:]
     system = council.system
-    form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
     p = Protocol(n, k, system.threshold or 0, council.quorum, config.protocol == "bft",
                  config.method, METHODS.create(config.method).approval, form,
                  None if system.threshold is not None else system)  # fmt: skip

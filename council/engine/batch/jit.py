@@ -5,12 +5,15 @@ On import, ``numba.np.arraymath`` checks for a BLAS by importing ``scipy.linalg`
 kernel's compiled functions use no linear algebra: the probe is answered "absent" (an
 ImportError) while numba loads, and SciPy is left importable afterwards. numba's own linear
 algebra would still probe again when compiled (``ensure_blas`` runs at compile time).
+``ziggurat`` hands ``pcg`` the tables of numpy's normal sampler, from numba's port of it.
 """
 
 from __future__ import annotations
 
 import sys
 from typing import Any
+
+import numpy as np
 
 _PROBE = "scipy.linalg.cython_blas"
 
@@ -32,3 +35,15 @@ def _load() -> Any:
 numba = _load()
 njit = numba.njit
 """``numba.njit``."""
+
+
+def ziggurat() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """The ziggurat of numpy's ``standard_normal``: (ki, wi, fi, r, 1 / r) of its 256 layers.
+
+    numpy keeps them in C; numba's port of numpy's generators carries the same tables, and
+    ``tests/test_batch_pcg.py`` holds the draws made with them to numpy's own.
+    """
+    from numba.np.random import _constants as tables  # type: ignore[import-untyped]
+
+    return (tables.ki_double, tables.wi_double, tables.fi_double, tables.ziggurat_nor_r,
+            tables.ziggurat_nor_inv_r)  # fmt: skip

@@ -7,10 +7,11 @@ step, more than the draws. Here the seeding (SeedSequence hashing and ``pcg64_se
 compiled: PCG64's step (128-bit state times numpy's multiplier plus the
 increment, on pairs of 64-bit words) and XSL-RR output, for every seed at once, the seed axis
 innermost so the compiler runs several seeds side by side. On top of the raw outputs, numpy's
-own samplers: ``Generator.random`` (the top 53 bits over 2**53) and ``Generator.integers(0, k)``
+own samplers: ``Generator.random`` (the top 53 bits over 2**53), ``Generator.integers(0, k)``
 (Lemire's method on 32-bit halves, low half first, drawing again while the leftover is below
-(2**32 - k) % k). ``tests/test_batch_pcg.py`` holds them to numpy's for thousands of seeds,
-including draws numpy rejects.
+(2**32 - k) % k) and ``Generator.standard_normal`` (numpy's ziggurat, seed by seed).
+``tests/test_batch_pcg.py`` holds them to numpy's for thousands of seeds, including draws
+numpy rejects.
 
 numba is imported (through ``jit``) here, in ``recipient_sums`` and in ``first_ballots`` only:
 ``draws`` imports this module when a random fault draws, so other sweeps and commands never
@@ -23,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from council.engine.batch.jit import njit
+from council.engine.batch.jit import ziggurat as _ziggurat
 from council.engine.batch.streams import (
     _INIT_A,
     _INIT_B,
@@ -200,6 +202,55 @@ def _bounded_seed(b, high, low, inc_high, inc_low, k, count, per, out, counts): 
             counts[i // per, value, b] += 1
 
 
+_KI, _WI, _FI, _NOR_R, _NOR_INV_R = _ziggurat()
+
+
+@njit(cache=True)
+def _normals(high, low, inc_high, inc_low, out):  # type: ignore[no-untyped-def]
+    """Fill out (B, count): each seed's first ``count`` of ``Generator.standard_normal``.
+
+    numpy's ziggurat (``random_standard_normal``, with its tables): an output's low byte picks
+    the layer, the next bit the sign and 52 bits the abscissa; about one draw in 140 falls
+    outside its layer's box and takes more outputs (a ``random()`` each). Seed by seed, each
+    seed's draws in order: a seed's rejections are its own.
+    """
+    scale = 1.0 / 9007199254740992.0
+    low52 = np.uint64(0x000FFFFFFFFFFFFF)
+    for b in range(out.shape[0]):
+        h, lo = high[b], low[b]
+        inc_h, inc_lo = inc_high[b], inc_low[b]
+        row = out[b]
+        for i in range(out.shape[1]):
+            while True:
+                h, lo = _step(h, lo, inc_h, inc_lo)
+                r = _output(h, lo)
+                idx = np.intp(r & np.uint64(0xFF))
+                r >>= np.uint64(8)
+                rabs = (r >> np.uint64(1)) & low52
+                x = rabs * _WI[idx]
+                if r & np.uint64(1):
+                    x = -x
+                if rabs < _KI[idx]:
+                    break
+                if idx == 0:  # the tail past the last layer
+                    while True:
+                        h, lo = _step(h, lo, inc_h, inc_lo)
+                        u = (_output(h, lo) >> np.uint64(11)) * scale
+                        xx = -_NOR_INV_R * np.log1p(-u)
+                        h, lo = _step(h, lo, inc_h, inc_lo)
+                        u = (_output(h, lo) >> np.uint64(11)) * scale
+                        yy = -np.log1p(-u)
+                        if yy + yy > xx * xx:
+                            break
+                    x = -(_NOR_R + xx) if (rabs >> np.uint64(8)) & np.uint64(1) else _NOR_R + xx
+                    break
+                h, lo = _step(h, lo, inc_h, inc_lo)
+                u = (_output(h, lo) >> np.uint64(11)) * scale
+                if (_FI[idx - 1] - _FI[idx]) * u + _FI[idx] < np.exp(-0.5 * x * x):
+                    break
+            row[i] = x
+
+
 @njit(inline="always", cache=True)
 def _hashmix(value, const, mult):  # type: ignore[no-untyped-def]
     """SeedSequence's hashmix on 32-bit words held in uint64: (hashed value, next constant).
@@ -289,6 +340,20 @@ def uniform(
     elif flat.size:
         _doubles(*states, float(low), float(high) - float(low), flat)
     return np.moveaxis(out, -1, 0)
+
+
+def normals(seeds: np.ndarray, tail: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray | None:
+    """(B, *shape): each seed's ``default_rng([seed, *tail]).standard_normal(shape)``.
+
+    None for seeds past one 32-bit word (numpy's own generators draw those).
+    """
+    states = seed_states(seeds, tail)
+    if states is None:
+        return None
+    out = np.empty((len(seeds), *shape))
+    if out.size:
+        _normals(*states, out.reshape(len(seeds), -1))
+    return out
 
 
 def first_counts(
