@@ -168,7 +168,7 @@ def uniform_round(
     """
     new = np.empty(now.shape)
     _uniform_round(np.ascontiguousarray(now), np.ascontiguousarray(first),
-                   index.astype(np.int64, copy=False), *states, float(low),
+                   np.ascontiguousarray(index, dtype=np.int64), *states, float(low),
                    float(high) - float(low), hearing.astype(np.int64, copy=False),
                    openness.astype(np.float64, copy=False), new)  # fmt: skip
     return new
