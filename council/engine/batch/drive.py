@@ -209,33 +209,36 @@ def _drift_by_columns(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Honest drift and flips, as the lines after it compute them, bit for bit, for K < SHORT.
 
-    The honest seats' views are laid out option by option, (K, B, 2h): softmax, its maximum
-    and sum, the distances and the argmax are then a few whole-array operations per option
-    instead of reductions over a short axis of every row. A sum over K < SHORT options is
-    numpy's own order then, ((x0 + x1) + x2) + ..., and a maximum is exact in any order.
+    Every seat's views are laid out option by option, opening and final apart, (K, 2, B, n):
+    softmax, its maximum and sum, the distances and the argmax are then a few whole-array
+    operations per option instead of reductions over a short axis of every row. A sum over
+    K < SHORT options is numpy's own order then, ((x0 + x1) + x2) + ..., and a maximum is
+    exact in any order. Each seat's numbers are its own, so the faulty seats' are computed
+    along and left out at the end: of the distances before the honest ones are summed (in
+    their order), of the flips by the honest mask. The argmax is kept as int8 and moved by
+    arithmetic (top - (top - j) * above): a masked write costs several times more.
     """
     b, n, k = first.shape
-    columns = np.empty((k, b, 2 * h))
-    if h == n:
-        columns[:, :, :h] = first.transpose(2, 0, 1)
-        columns[:, :, h:] = final.transpose(2, 0, 1)
-    else:
-        columns[:, :, :h] = first[honest].reshape(b, h, k).transpose(2, 0, 1)
-        columns[:, :, h:] = final[honest].reshape(b, h, k).transpose(2, 0, 1)
+    columns = np.empty((k, 2, b, n))
+    columns[:, 0] = first.transpose(2, 0, 1)
+    columns[:, 1] = final.transpose(2, 0, 1)
     best = columns[0].copy()
-    top = np.zeros(best.shape, dtype=np.int64)
+    top = np.zeros(best.shape, dtype=np.int8)
     for j in range(1, k):
-        above = columns[j] > best
-        top[above] = j
+        above = columns[j] > best  # the first of equal views stays
+        top -= (top - np.int8(j)) * above
         np.maximum(best, columns[j], out=best)
-    flips = (top[:, :h] != top[:, h:]).sum(axis=1)
+    moved = top[0] != top[1]
+    flips = (moved if h == n else moved & honest).sum(axis=1)
     z = np.divide(columns, TEMPERATURE, out=columns)  # in place: a block's largest arrays
     z -= best / TEMPERATURE  # the max of z: dividing by a positive number keeps the order
     e = np.exp(z, out=z)
     total = _in_order(e)
     e /= total
-    apart = np.subtract(e[:, :, :h], e[:, :, h:])
+    apart = np.subtract(e[:, 0], e[:, 1])
     tv = 0.5 * _in_order(np.abs(apart, out=apart))
+    if h < n:
+        tv = tv[honest].reshape(b, h)
     return tv.sum(axis=1) / h, flips
 
 
