@@ -416,3 +416,38 @@ def test_compiled_noise_is_the_per_run_noise_and_past_one_word_numpys() -> None:
         got = draws._noise(seeds, 33, 4, compiled=True)
         expected = [perception_noise(int(s), 33, 4) for s in seeds]
         assert got.tolist() == np.array(expected).tolist()
+
+
+def test_which_cells_draw_through_numba_and_a_compiled_block_is_the_same_block() -> None:
+    """``compiles``: faulty seats of a fault whose run form draws each run's streams, on the
+    kernel. A block told to draw compiled (its sweep loads numba anyway) gives the same rows,
+    fault-free (its baseline included) or not."""
+    from dataclasses import replace
+
+    from council.engine.batch import compiles
+    from council.experiments.plan import plan
+    from council.experiments.pool import _Inline
+    from council.experiments.schedule import _Scheduler
+    from council.experiments.sweep import SweepConfig
+
+    def compiled(**overrides: Any) -> bool:
+        block = _block(overrides, 1)
+        return compiles(block.config, block.council)
+
+    assert compiled(byzantine=5, fault="random")
+    assert not compiled(byzantine=0, fault="random")
+    assert not compiled(byzantine=5, fault="equivocate")
+    assert not compiled(byzantine=5, fault="random", drop=0.1)  # network faults: per run
+    for overrides in ({"byzantine": 0}, {"byzantine": 5, "fault": "equivocate"}):
+        block = _block(overrides, 120)
+        _same(run_on_kernel(replace(block, compiled=True)), run_on_kernel(block))
+
+    def told(fault: list[str]) -> bool:  # the first block's (a fault-free cell's)
+        cells = plan(SweepConfig(scenarios=[SCENARIO], byzantine=[0, 5], fault=fault, seeds=3), "t")
+        scheduler = _Scheduler(_Inline(), cells, 3, 3, 0)
+        scheduler._submit()
+        (handle,) = scheduler.waiting
+        assert handle.block.config.byzantine == 0
+        return bool(handle.block.compiled)
+
+    assert told(["equivocate", "random"]) and not told(["equivocate"])

@@ -41,6 +41,8 @@ class Block:
     """(stop - start,) int8 baseline option per seed; UNKNOWN where still to compute."""
     extras: tuple[Any, ...] = ()
     """The cell's values of the optional factors, as the table writes them."""
+    compiled: bool = False
+    """Draw through numba even if the cell's fault does not: the sweep loads it anyway."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,13 @@ def run_on_kernel(block: Block) -> BlockResult:
     config, council = block.config, block.council
     option_ids = council.scenario.option_ids
     seeds = np.arange(block.start, block.stop)
-    out = run_seeds(config, council, seeds)
+    out = run_seeds(config, council, seeds, compiled=block.compiled)
     baselines = block.baselines.copy()
     if config.byzantine:
         unknown = baselines == UNKNOWN
         if unknown.any():
-            baselines[unknown] = run_seeds(config.honest(), council, seeds[unknown]).option
+            honest = run_seeds(config.honest(), council, seeds[unknown], compiled=block.compiled)
+            baselines[unknown] = honest.option
     else:
         baselines[:] = out.option
     decided = out.option != NONE

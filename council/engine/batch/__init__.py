@@ -7,10 +7,11 @@ per-run path (``council.engine.seeded``) bit for bit: the same seeded streams, d
 same order per seed, and the same arithmetic, with the run axis in front.
 
 ``takes`` says which configs the kernel computes; a sweep runs the others seed by seed.
+``compiles``: which of them draw through numba.
 
 May import: the rest of ``council.engine``, ``council.rules``, ``council.contracts``.
 """
 
-from council.engine.batch.drive import Outcomes, run_seeds, takes
+from council.engine.batch.drive import Outcomes, compiles, run_seeds, takes
 
-__all__ = ["Outcomes", "run_seeds", "takes"]
+__all__ = ["Outcomes", "compiles", "run_seeds", "takes"]

@@ -61,11 +61,30 @@ class Outcomes:
     """(B, n) the honest seats."""
 
 
-def run_seeds(config: RunConfig, council: Council, seeds: np.ndarray) -> Outcomes:
-    """Run the seeds of a cell the kernel ``takes``, as arrays over runs."""
+def compiles(config: RunConfig, council: Council) -> bool:
+    """Whether the kernel draws this config's runs through numba.
+
+    It does for faulty seats whose fault's run form draws each run's own streams
+    (``RunForm.random``).
+    """
+    if not config.byzantine or not takes(config, council):
+        return False
+    form = council.fault.runs(council.scenario.option_ids)
+    return form is not None and form.random
+
+
+def run_seeds(
+    config: RunConfig, council: Council, seeds: np.ndarray, *, compiled: bool = False
+) -> Outcomes:
+    """Run the seeds of a cell the kernel ``takes``, as arrays over runs.
+
+    ``compiled``: draw the noise through numba even where the cell's fault does not (a sweep
+    whose other cells load it anyway); the same numbers either way.
+    """
     heap.keep()
     form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
-    draws = draw_block(config, council, seeds, compiled=form is not None and form.random)
+    compiled = compiled or (form is not None and form.random)
+    draws = draw_block(config, council, seeds, compiled=compiled)
     n, k = draws.noise.shape[1:]
     system = council.system
     p = Protocol(n, k, system.threshold or 0, council.quorum, config.protocol == "bft",
