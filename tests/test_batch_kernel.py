@@ -427,7 +427,7 @@ def test_which_cells_draw_through_numba_and_a_compiled_block_is_the_same_block()
     from council.engine.batch import compiles
     from council.experiments.plan import plan
     from council.experiments.pool import _Inline
-    from council.experiments.schedule import _Scheduler
+    from council.experiments.schedule import _Scheduler, draws_compiled
     from council.experiments.sweep import SweepConfig
 
     def compiled(**overrides: Any) -> bool:
@@ -444,10 +444,39 @@ def test_which_cells_draw_through_numba_and_a_compiled_block_is_the_same_block()
 
     def told(fault: list[str]) -> bool:  # the first block's (a fault-free cell's)
         cells = plan(SweepConfig(scenarios=[SCENARIO], byzantine=[0, 5], fault=fault, seeds=3), "t")
-        scheduler = _Scheduler(_Inline(), cells, 3, 3, 0)
+        scheduler = _Scheduler(_Inline(), cells, 3, 3, 0, draws_compiled(cells))
         scheduler._submit()
         (handle,) = scheduler.waiting
         assert handle.block.config.byzantine == 0
         return bool(handle.block.compiled)
 
     assert told(["equivocate", "random"]) and not told(["equivocate"])
+
+
+def test_a_pool_freezes_its_parents_objects_and_its_workers_load_numba_when_told() -> None:
+    """The parent's objects are frozen while its pool lives (its forked workers' collections
+    skip them); a worker of a sweep that draws through numba loads it as it starts and
+    freezes it too; one of another sweep does not load it."""
+    import gc
+    import subprocess
+
+    from council.experiments.pool import open_backend
+
+    before = gc.get_freeze_count()
+    with open_backend(workers=2) as backend:
+        assert gc.get_freeze_count() > before
+        assert backend.slots == 2
+    assert gc.get_freeze_count() == before
+    code = (
+        "import gc, os, sys, threading\n"
+        "from council.experiments.pool import start_worker\n"
+        "start_worker(os.getppid(), {compiled})\n"
+        "print('numba' in sys.modules, gc.get_freeze_count() > 0,\n"
+        "      any(t.name == 'die-with' for t in threading.enumerate()))\n"
+    )
+    for compiled in (True, False):
+        out = subprocess.run(
+            [sys.executable, "-c", code.format(compiled=compiled)],
+            capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        assert out.stdout.split() == [str(compiled), str(compiled), "True"]

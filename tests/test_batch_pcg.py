@@ -188,3 +188,25 @@ def test_a_draw_outside_its_layers_box_is_drawn_as_numpy_draws_it(layer: int) ->
     made.state = {"bit_generator": "PCG64", "state": {"state": before, "inc": inc},
                   "has_uint32": 0, "uinteger": 0}  # fmt: skip
     assert out[0].tolist() == np.random.Generator(made).standard_normal(6).tolist()
+
+
+def test_numba_loads_with_the_collector_off_and_leaves_it_as_it_was() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys\n"
+        "import council.engine.batch  # the kernel without numba: numpy, pydantic, the rules\n"
+        "{before}\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
+        "from council.engine.batch import jit\n"
+        "print(len(seen), gc.isenabled())\n"
+    )
+    for before, enabled in (("", "True"), ("gc.disable()", "False")):
+        out = subprocess.run(
+            [sys.executable, "-c", code.format(before=before)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        collections, after = out.stdout.split()
+        assert int(collections) <= 2 and after == enabled  # one at most, before numba loads

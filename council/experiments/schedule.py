@@ -104,7 +104,8 @@ def run_sweep(
     workers = workers or default_workers()
     # The backend first (a pool starts its processes only when given work): a scheduler that
     # cannot be reached is an error before any file is touched.
-    with open_backend(workers=workers, scheduler=scheduler) as backend:
+    compiled = draws_compiled(cells)
+    with open_backend(workers=workers, scheduler=scheduler, compiled=compiled) as backend:
         done = 0
         stream: CellStream | None = None
         if resume and finished(config, out, rows_path, journal_path, sidecar, total):
@@ -120,7 +121,7 @@ def run_sweep(
                 if done < total:
                     size = block_size or _block_size(total - done, config.seeds, backend.slots)
                     _drive(backend, size, cells, config.seeds, rows_path, journal_path, stream,
-                           done, total, progress, stop)  # fmt: skip
+                           done, total, progress, stop, compiled)  # fmt: skip
                 elif progress:
                     progress(SweepAdvanced(done=done, total=total))
             except BaseException:
@@ -143,6 +144,12 @@ def run_sweep(
         resumed=min(done, total) if resume else 0,
         wall_s=round(time.perf_counter() - started, 3),
     )
+
+
+def draws_compiled(cells: Plan) -> bool:
+    """Whether one of the sweep's first ``COMPILED_AHEAD`` cells draws through numba."""
+    ahead = itertools.islice(cells.cells(), COMPILED_AHEAD)
+    return any(compiles(cell.config, cell.council) for cell in ahead)
 
 
 def _require_pyarrow(out: Path) -> None:
@@ -200,9 +207,10 @@ def _drive(
     total: int,
     progress: Progress | None,
     stop: Callable[[], bool] | None,
+    compiled: bool = False,
 ) -> None:
     """Submit blocks (a bounded number at once) and write their rows in order."""
-    scheduler = _Scheduler(backend, cells, seeds, size, done)
+    scheduler = _Scheduler(backend, cells, seeds, size, done, compiled)
     if progress:
         progress(SweepAdvanced(done=done, total=total))
     began, first = time.perf_counter(), done
@@ -247,7 +255,9 @@ class _Scheduler:
     is run twice (the fault-free cells come first in a group and compute them for free).
     """
 
-    def __init__(self, backend: Backend, cells: Plan, seeds: int, size: int, done: int):
+    def __init__(
+        self, backend: Backend, cells: Plan, seeds: int, size: int, done: int, compiled: bool
+    ):
         self.backend, self.cells, self.seeds, self.size = backend, cells, seeds, size
         self.first = done // seeds  # the first cell with rows to run
         self.done = done
@@ -262,8 +272,7 @@ class _Scheduler:
         self.waiting: dict[Any, int] = {}  # handle -> the block's position in table order
         self.finished: dict[int, BlockResult] = {}
         self.submitted = self.written = 0
-        ahead = itertools.islice(cells.cells(self.first), COMPILED_AHEAD)
-        self.compiled = any(compiles(cell.config, cell.council) for cell in ahead)
+        self.compiled = compiled  # every block draws through numba (see COMPILED_AHEAD)
 
     def _blocks_left(self, group: int) -> int:
         """Blocks of a group still to run (counted when the group's first block is submitted)."""

@@ -10,6 +10,7 @@ algebra would still probe again when compiled (``ensure_blas`` runs at compile t
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -19,14 +20,23 @@ _PROBE = "scipy.linalg.cython_blas"
 
 
 def _load() -> Any:
-    """numba, with ``numba.np.arraymath`` loaded while the BLAS probe fails."""
+    """numba, with ``numba.np.arraymath`` loaded while the BLAS probe fails.
+
+    The garbage collector is off while it loads: its modules make some 100,000 objects, and
+    each collection on the way would scan all of them again (about 20 ms of a sweep worker's
+    start); they live as long as the process.
+    """
     blocked = _PROBE not in sys.modules
     if blocked:
         sys.modules[_PROBE] = None  # type: ignore[assignment]  # import raises ImportError
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         import numba  # type: ignore[import-untyped]
         import numba.np.arraymath  # type: ignore[import-untyped]  # noqa: F401  # probes BLAS
     finally:
+        if collecting:
+            gc.enable()
         if blocked and sys.modules.get(_PROBE, "") is None:
             del sys.modules[_PROBE]
     return numba
