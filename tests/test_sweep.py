@@ -487,3 +487,20 @@ def test_progress_reports_runs_per_second_and_time_left(tmp_path: Path) -> None:
         assert event.runs_per_s is not None and event.runs_per_s > 0 and event.eta_s is not None
         assert event.eta_s == pytest.approx((event.total - event.done) / event.runs_per_s, abs=0.1)
     assert events[-1].eta_s == 0
+
+
+def test_a_blocks_drift_in_millionths_is_pythons_rounding_of_each_run() -> None:
+    """``micro_sum`` (numpy's rint, Python's round near a half) is the sum of
+    round(round(d, 6) * 1e6), on drifts at, near and away from a half-millionth."""
+    import numpy as np
+
+    from council.experiments.blocks import micro_sum
+
+    rng = np.random.default_rng(5)
+    halves = (np.arange(2_000) + 0.5) / 1_000_000  # the doubles nearest k + 1/2 millionths
+    near = np.concatenate([np.nextafter(halves, 0), halves, np.nextafter(halves, 1)])
+    for drift in (rng.random(5_000), near, rng.random(300) * 1e-5, np.zeros(3)):
+        assert micro_sum(drift) == sum(round(round(d, 6) * 1_000_000) for d in drift.tolist())
+        # and a kernel block writes each unrounded (format_rows' %.6f): round(d, 6)'s digits
+        unrounded = ["%.6f" % d for d in drift.tolist()]  # noqa: UP031  # format_rows' format
+        assert unrounded == [f"{round(d, 6):.6f}" for d in drift.tolist()]

@@ -86,13 +86,12 @@ def run_on_kernel(block: Block) -> BlockResult:
         baselines[:] = out.option
     decided = out.option != NONE
     agree = out.option == baselines  # a run with a baseline of its own agrees with it
-    drift = [round(d, 6) for d in out.honest_drift.tolist()]
     metrics = {
         "safety_violation": out.safety_violation.tolist(),
         "agrees_with_baseline": agree.tolist(),
         "rounds_used": out.rounds_used.tolist(),
         "messages": out.messages.tolist(),
-        "honest_drift": drift,
+        "honest_drift": out.honest_drift.tolist(),  # written with six decimals: round(d, 6)'s
         "honest_flips": out.honest_flips.tolist(),
     }
     text = format_rows(
@@ -110,13 +109,29 @@ def run_on_kernel(block: Block) -> BlockResult:
         agrees=int(agree.sum()),
         rounds_used=int(out.rounds_used.sum()),
         messages=int(out.messages.sum()),
-        drift_micro=int(np.rint(np.array(drift) * 1_000_000).astype(np.int64).sum()),
+        drift_micro=micro_sum(out.honest_drift),
         flips=int(out.honest_flips.sum()),
         decided_rounds=int(out.rounds_used[decided].sum()),
     )
     tally = BallotTally(len(council.personas), len(option_ids))
     tally.add_many(out.first_cast, out.honest)
     return BlockResult(block.cell, block.start, block.stop, text, sums, baselines, tally.stats())
+
+
+def micro_sum(drift: np.ndarray) -> int:
+    """The drifts rounded to six decimals, summed in millionths: sum(round(round(d, 6) * 1e6)).
+
+    numpy's rint of d * 1e6 is that integer wherever d * 1e6 is not within its rounding error
+    of a half (the product's rounding could tip a tie); those few are rounded as Python does.
+
+    >>> micro_sum(np.array([0.1234565, 0.0000005, 0.25, 1 / 3]))
+    706789
+    """
+    scaled = drift * 1_000_000
+    micro = np.rint(scaled)
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6):
+        micro[i] = round(round(float(drift[i]), 6) * 1_000_000)
+    return int(micro.astype(np.int64).sum())
 
 
 def run_seed_by_seed(block: Block) -> BlockResult:
