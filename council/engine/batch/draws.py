@@ -44,8 +44,9 @@ def draw_block(
 ) -> Draws:
     """Every seed's faulty seats and noise, as its per-run context draws them.
 
-    ``compiled``: the cell's fault draws through numba anyway (``RunForm.random``), and so
-    does the noise (``pcg.normals``); other cells draw it with numpy, numba never loaded.
+    ``compiled``: the noise is drawn through numba too (``pcg.normals``), as the cell's fault
+    draws (``RunForm.random``) or its sweep's other cells do anyway; otherwise with numpy, and
+    numba is never loaded.
     """
     n, k = len(council.personas), len(council.scenario.options)
     b = len(seeds)
@@ -109,7 +110,7 @@ def _noise(seeds: np.ndarray, n: int, k: int, compiled: bool = False) -> np.ndar
 def _standard_normals(seeds: np.ndarray, n: int, k: int, compiled: bool) -> np.ndarray:
     """(B, n, K) each seed's ``standard_normal((n, K))`` of its noise stream."""
     if compiled:
-        from council.engine.batch import pcg  # numba: loaded by the cell's fault already
+        from council.engine.batch import pcg  # numba: loaded for the block's draws anyway
 
         drawn = pcg.normals(seeds, (NOISE_STREAM,), (n, k))
         if drawn is not None:

@@ -210,7 +210,7 @@ def _normals(high, low, inc_high, inc_low, out):  # type: ignore[no-untyped-def]
     """Fill out (B, count): each seed's first ``count`` of ``Generator.standard_normal``.
 
     numpy's ziggurat (``random_standard_normal``, with its tables): an output's low byte picks
-    the layer, the next bit the sign and 52 bits the abscissa; about one draw in 140 falls
+    the layer, the next bit the sign and 52 bits the abscissa; about one draw in 67 falls
     outside its layer's box and takes more outputs (a ``random()`` each). Seed by seed, each
     seed's draws in order: a seed's rejections are its own.
     """
