@@ -187,11 +187,14 @@ def open_backend(
     if workers == 1:
         yield _Inline()
         return
-    context = multiprocessing.get_context(start_method())
+    method = start_method()
+    context = multiprocessing.get_context(method)
     # Everything this process holds so far (modules, the library, the plan) is for good: frozen,
     # a forked worker's garbage collections skip it (its full collections scanned it, about
     # 40 ms a worker, touching every page of it, copied on write). Thawed when the pool ends.
-    gc.freeze()
+    frozen = method == "fork"
+    if frozen:
+        gc.freeze()
     executor = cf.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -202,7 +205,8 @@ def open_backend(
         yield _Futures(executor, workers)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+        if frozen:
+            gc.unfreeze()
 
 
 @contextmanager
