@@ -65,7 +65,12 @@ _WRITE: dict[Kind, Callable[[Any], str]] = {
     "float": "{:.6f}".format,
     "text": str,
 }
-_METRIC_WRITERS = tuple(_WRITE[kind_of(m)] for m in METRICS)
+_PERCENT: dict[Kind, str] = {"bool": "%s", "int": "%d", "float": "%.6f", "text": "%s"}
+"""``_WRITE``'s text as %-formats, for a block's rows (``format_rows``): ``%d`` is ``str`` of
+an int, ``%.6f`` is ``"{:.6f}".format``, and a boolean goes in as ``_flag``'s text."""
+_METRIC_KINDS = tuple(kind_of(m) for m in METRICS)
+_METRIC_WRITERS = tuple(_WRITE[kind] for kind in _METRIC_KINDS)
+_ROW_FORMAT = ",".join(_PERCENT[kind] for kind in _METRIC_KINDS)
 
 
 def format_row(
@@ -109,18 +114,11 @@ def format_rows(
     line = f"{prefix}%d,%s,%s,{_ROW_FORMAT}{suffix}\n"  # one %-format a row: the writers' text
     quoted = {option: _line([option]) if option else "" for option in set(options)}
     columns = [
-        ["true" if v else "false" for v in metrics[m]] if kind == "bool" else metrics[m]
+        list(map(_flag, metrics[m])) if kind == "bool" else metrics[m]
         for kind, m in zip(_METRIC_KINDS, METRICS, strict=True)
     ]
     rows = zip(seeds, statuses, map(quoted.__getitem__, options), *columns, strict=True)
     return "".join(map(line.__mod__, rows))
-
-
-_METRIC_KINDS = tuple(kind_of(m) for m in METRICS)
-_ROW_FORMAT = ",".join({"bool": "%s", "int": "%d", "float": "%.6f", "text": "%s"}[kind]
-                       for kind in _METRIC_KINDS)  # fmt: skip
-"""``format_row``'s writers as %-formats: ``%d`` is ``str`` of an int, ``%.6f`` is
-``"{:.6f}".format``, and the booleans go in as ``_flag``'s text."""
 
 
 def _line(fields: list[str]) -> str:

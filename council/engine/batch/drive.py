@@ -219,8 +219,8 @@ SHORT = 8
 """numpy sums a last axis shorter than this element by element, in order (pairwise beyond)."""
 
 MEASURED = 500
-"""Runs whose drift is measured at once: their (K, runs, 2h) columns are a few MB at most, not
-a whole block's (each run's numbers are its own, so the parts change none of them)."""
+"""Runs whose drift is measured at once: their (K, 2, runs, n) columns are a few MB at most,
+not a whole block's (each run's numbers are its own, so the parts change none of them)."""
 
 
 def _drift_by_columns(
