@@ -83,8 +83,7 @@ def run_seeds(
     """
     heap.keep()
     form = council.fault.runs(council.scenario.option_ids) if config.byzantine else None
-    compiled = compiled or (form is not None and form.random)
-    draws = draw_block(config, council, seeds, compiled=compiled)
+    draws = draw_block(config, council, seeds, compiled=compiled or compiles(config, council))
     n, k = draws.noise.shape[1:]
     system = council.system
     p = Protocol(n, k, system.threshold or 0, council.quorum, config.protocol == "bft",
