@@ -20,7 +20,7 @@ from council.contracts.formats import Scenario
 from council.engine.batch import draws, heap, run_seeds, takes
 from council.engine.batch.draws import chosen, lemire
 from council.engine.batch.streams import Streams, bounded, doubles, first_raw
-from council.engine.context import NOISE_SD, NOISE_STREAM, perception_noise
+from council.engine.context import perception_noise
 from council.engine.seating import seat_council
 from council.experiments.blocks import (
     UNKNOWN,
@@ -381,12 +381,8 @@ def test_a_blocks_noise_is_kept_for_the_next_cell_copied_and_bounded() -> None:
     its own; what is kept stays within its bound."""
     seeds = np.arange(100, 400)
 
-    def fresh(n: int) -> list[Any]:
-        rows = [
-            np.random.default_rng([int(s), NOISE_STREAM]).normal(0.0, NOISE_SD, size=(n, 4))
-            for s in seeds
-        ]
-        return np.array(rows).tolist()
+    def fresh(n: int) -> list[Any]:  # each run's own, as its context draws it
+        return np.array([perception_noise(int(s), n, 4) for s in seeds]).tolist()
 
     draws._kept.clear()  # what earlier tests in this process kept
     draws._asked.clear()
