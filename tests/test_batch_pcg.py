@@ -120,6 +120,32 @@ def test_numba_loads_without_importing_scipy_linalg() -> None:
     assert out.stdout.split() == ["False", "ok"]
 
 
+_MULT = (0x2360ED051FC65DA4 << 64) | 0x4385DF649FCCF645
+"""numpy's PCG64 multiplier."""
+
+
+def _state_before(output: int, inc: int) -> int:
+    """The PCG64 state whose next output is ``output`` (below 2**64: the stepped state's high
+    word is 0, so XSL-RR neither xors nor rotates anything in)."""
+    return ((output - inc) * pow(_MULT, -1, 2**128)) % 2**128
+
+
+def _words(states: list[int], inc: int) -> list[np.ndarray]:
+    """The kernel's (state high, low, inc high, low) arrays for ``states``."""
+    return [np.array([s >> 64 for s in states], dtype=np.uint64),
+            np.array([s & (2**64 - 1) for s in states], dtype=np.uint64),
+            np.full(len(states), inc >> 64, dtype=np.uint64),
+            np.full(len(states), inc & (2**64 - 1), dtype=np.uint64)]  # fmt: skip
+
+
+def _bits(state: int, inc: int) -> np.random.PCG64:
+    """numpy's PCG64 set to ``state`` and ``inc``, nothing buffered."""
+    made = np.random.PCG64()
+    made.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                  "has_uint32": 0, "uinteger": 0}  # fmt: skip
+    return made
+
+
 def test_a_seed_that_draws_again_is_drawn_as_numpy_draws_it_values_and_counts() -> None:
     """For small k numpy draws again about once in 2**32 halves: a state made to do it at once.
 
@@ -127,29 +153,16 @@ def test_a_seed_that_draws_again_is_drawn_as_numpy_draws_it_values_and_counts() 
     below (2**32 - 5) % 5 = 1 for k = 5): the kernel must draw that seed's values and counts
     again where numpy does, and the other seeds' as theirs.
     """
-    mult = (0x2360ED051FC65DA4 << 64) | 0x4385DF649FCCF645
     inc = (0x1234 << 64) | 0xABCDEF01
-    after = 0xABCD_0000_0000  # high word 0: no rotation; the output is this word
-    before = ((after - inc) * pow(mult, -1, 2**128)) % 2**128
+    before = _state_before(0xABCD_0000_0000, inc)  # its first output's low half is 0
     states = [(5 << 64) | 7, before, (9 << 64) | 3]
-    words = [np.array([s >> 64 for s in states], dtype=np.uint64),
-             np.array([s & (2**64 - 1) for s in states], dtype=np.uint64),
-             np.full(3, inc >> 64, dtype=np.uint64),
-             np.full(3, inc & (2**64 - 1), dtype=np.uint64)]  # fmt: skip
     k, count, per = 5, 12, 4
     out = np.zeros((count, 3), dtype=np.int64)
     counts = np.zeros((count // per, k, 3), dtype=np.int64)
-    pcg._bounded(*words, k, count, per, out, counts)
-
-    def bits(state: int) -> np.random.PCG64:
-        made = np.random.PCG64()
-        made.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
-                      "has_uint32": 0, "uinteger": 0}  # fmt: skip
-        return made
-
-    assert bits(before).random_raw(1)[0] & 0xFFFFFFFF == 0  # the draw numpy rejects
+    pcg._bounded(*_words(states, inc), k, count, per, out, counts)
+    assert _bits(before, inc).random_raw(1)[0] & 0xFFFFFFFF == 0  # the draw numpy rejects
     for b, state in enumerate(states):
-        expected = np.random.Generator(bits(state)).integers(0, k, size=count)
+        expected = np.random.Generator(_bits(state, inc)).integers(0, k, size=count)
         assert out[:, b].tolist() == expected.tolist()
         by_group = [np.bincount(expected[g * per : (g + 1) * per], minlength=k) for g in range(3)]
         assert counts[:, :, b].tolist() == np.array(by_group).tolist()
@@ -170,24 +183,13 @@ def test_normals_are_generator_standard_normal(
 def test_a_draw_outside_its_layers_box_is_drawn_as_numpy_draws_it(layer: int) -> None:
     """A state made so its first output falls outside the box of ``layer`` (0: the tail past
     the last layer, which takes two ``random()`` a try; else the wedge, one ``random()``)."""
-    mult = (0x2360ED051FC65DA4 << 64) | 0x4385DF649FCCF645
     inc = (0x5678 << 64) | 0x9ABCDEF1
     output = 0xFFFF_FFFF_FFFF_FF00 | layer  # abscissa bits all set: past every layer's box
-    after = output  # high word 0: no rotation, the output is the low word
-    before = ((after - inc) * pow(mult, -1, 2**128)) % 2**128
-    words = [np.array([before >> 64], dtype=np.uint64),
-             np.array([before & (2**64 - 1)], dtype=np.uint64),
-             np.array([inc >> 64], dtype=np.uint64),
-             np.array([inc & (2**64 - 1)], dtype=np.uint64)]  # fmt: skip
+    before = _state_before(output, inc)
     out = np.empty((1, 6))
-    pcg._normals(*words, out)
-    made = np.random.PCG64()
-    made.state = {"bit_generator": "PCG64", "state": {"state": before, "inc": inc},
-                  "has_uint32": 0, "uinteger": 0}  # fmt: skip
-    assert made.random_raw(1)[0] == output
-    made.state = {"bit_generator": "PCG64", "state": {"state": before, "inc": inc},
-                  "has_uint32": 0, "uinteger": 0}  # fmt: skip
-    assert out[0].tolist() == np.random.Generator(made).standard_normal(6).tolist()
+    pcg._normals(*_words([before], inc), out)
+    assert _bits(before, inc).random_raw(1)[0] == output
+    assert out[0].tolist() == np.random.Generator(_bits(before, inc)).standard_normal(6).tolist()
 
 
 def test_numba_loads_with_the_collector_off_and_leaves_it_as_it_was() -> None:
